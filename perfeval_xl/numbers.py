@@ -1,0 +1,183 @@
+"""D(): what real spreadsheet cells hold, as Decimal; half-up rounding; how amounts and rates are printed."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+from .errors import NumberError
+
+# Cells that mean "nothing here" in published forms: dashes, slashes and the "……" of open rows.
+BLANK_MARKERS = frozenset({"", "-", "--", "—", "——", "―", "――", "─", "──", "/", "\\", "…", "……", "...", "......"})
+
+# Multipliers written after a number. 千 is accepted because 千元/千人 appear in forms; 百 is not (百分比).
+SCALES = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000)}
+
+_NUMBER = re.compile(
+    r"""^(?P<sign>[+-])?
+        (?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d*)?|\.\d+)
+        (?P<scale>[万亿千])?
+        (?P<percent>[%‰])?$""",
+    re.VERBOSE,
+)
+_ACCOUNTING_NEGATIVE = re.compile(r"^\((?P<inner>[^()]+)\)$")
+
+# Characters NFKC leaves alone but that people type as a minus sign or a space.
+_TRANSLATE = str.maketrans({"−": "-", "–": "-", "﹣": "-", "\u00a0": " ", "\u200b": ""})
+
+
+@dataclass(frozen=True)
+class NotANumber:
+    """What D() returns for a cell that holds something other than a number or a blank.
+
+    Attributes:
+      text: the cell's content as the user typed it.
+      reason: why it is not a number, in Chinese, ready to be shown to the user.
+    """
+
+    text: str
+    reason: str
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+Number = Decimal | None | NotANumber
+
+
+def normalize_text(text: str) -> str:
+    """Full-width digits, signs and spaces to their ASCII forms (NFKC); strip the ends."""
+    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE).strip()
+
+
+def D(value: object) -> Number:
+    """Turn a cell's content into a Decimal; None for a blank; a NotANumber (never an exception) otherwise.
+
+    Reads ints, floats (to Excel's 15 significant digits, so 17.2 stays 17.2), Decimals and text such as
+    "　21", "283.46　", "１２３", "1,294.52", "95%", "９５％", "2.33万", "3.21亿", "(5.00)", "——" and "/".
+    Percentages become fractions (0.95) that keep the printed precision ("63.57%" -> 0.6357).
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return NotANumber(str(value), "逻辑值（TRUE/FALSE）不是数字")
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else NotANumber(str(value), "不是有限的数字")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return NotANumber(str(value), "不是有限的数字")
+        # Excel keeps 15 significant digits; more would only show binary noise (0.1 + 0.2).
+        return _without_negative_zero(Decimal(format(value, ".15g")))
+    if isinstance(value, datetime | date | time):
+        return NotANumber(str(value), "是日期或时间，不是数字")
+    if isinstance(value, str):
+        return _parse_text(value)
+    return NotANumber(repr(value)[:50], f"类型 {type(value).__name__} 不是数字")
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(text: str) -> Number:
+    cleaned = re.sub(r"\s+", "", normalize_text(text))
+    if cleaned in BLANK_MARKERS:
+        return None
+    negative = _ACCOUNTING_NEGATIVE.match(cleaned)
+    if negative:
+        inner = _parse_text(negative.group("inner"))
+        if isinstance(inner, Decimal) and inner >= 0:
+            return _without_negative_zero(-inner)
+        return NotANumber(text, f"“{text.strip()}”不是数字")
+    match = _NUMBER.match(cleaned)
+    if not match:
+        return NotANumber(text, _why_not_a_number(text, cleaned))
+    try:
+        number = Decimal(match.group("digits").replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
+        return NotANumber(text, f"“{text.strip()}”不是数字")
+    if match.group("scale"):
+        number = number * SCALES[match.group("scale")]
+    if match.group("percent") == "%":
+        number = number.scaleb(-2)  # scaleb keeps the printed precision: 63.57% -> 0.6357, 0% -> 0.00
+    elif match.group("percent") == "‰":
+        number = number.scaleb(-3)
+    if match.group("sign") == "-":
+        number = -number
+    return _without_negative_zero(number)
+
+
+def _why_not_a_number(original: str, cleaned: str) -> str:
+    shown = original.strip()[:30]
+    if not re.search(r"\d", cleaned):
+        return f"“{shown}”不是数字"
+    if re.fullmatch(r"[+-]?[\d,]+(\.\d+)?", cleaned):
+        return f"“{shown}”的千分位逗号位置不对"
+    extra = re.sub(r"[\d.,+\-%‰万亿千]", "", cleaned)
+    if extra:
+        return f"“{shown}”含有数字以外的文字“{extra[:10]}”，请只填数字"
+    return f"“{shown}”不是一个数字"
+
+
+def _without_negative_zero(number: Decimal) -> Decimal:
+    return abs(number) if number.is_zero() else number
+
+
+def require_number(value: object) -> Decimal | None:
+    """D(), but an unreadable value raises NumberError with D()'s reason: for functions that compute."""
+    number = D(value)
+    if isinstance(number, NotANumber):
+        raise NumberError(number.reason)
+    return number
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """Round for display as Chinese accounting does: half up (0.125 -> 0.13), never half to even."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def printed_tolerance(printed: Decimal) -> Decimal:
+    """Half a unit of the printed precision: 63.57% (0.6357) -> 0.00005; 0% (0.00) -> 0.005; 10 -> 0.5."""
+    exponent = printed.as_tuple().exponent
+    return Decimal(5).scaleb(int(exponent) - 1)
+
+
+def agrees(printed: Decimal, computed: Decimal) -> bool:
+    """Does a printed figure equal the computed one to the precision it was printed with?"""
+    return abs(printed - computed) <= printed_tolerance(printed)
+
+
+def format_amount(value: Decimal | None, places: int = 2) -> str:
+    """万元 amounts as forms print them: 1,294.52; no value as "—"."""
+    if value is None:
+        return "—"
+    return f"{round_half_up(value, places):,.{places}f}"
+
+
+def format_percent(fraction: Decimal | None, places: int = 2) -> str:
+    """A fraction as a percentage with `places` decimals, half up: 0.41265 -> "41.27%"; no value as "—"."""
+    if fraction is None:
+        return "—"
+    return f"{round_half_up(fraction * 100, places):.{places}f}%"
+
+
+def format_printed_percent(fraction: Decimal) -> str:
+    """A printed rate as it was printed (its own precision): 0.6357 -> "63.57%", 0.00 -> "0%"."""
+    percent = fraction.scaleb(2)
+    places = max(0, -int(percent.as_tuple().exponent))
+    return f"{percent:.{places}f}%"
+
+
+def format_score(value: Decimal | None, places: int = 2) -> str:
+    """A score with `places` decimals, half up, trailing zeros dropped (9.23, 10, 4.5); no value as "—"."""
+    if value is None:
+        return "—"
+    text = f"{round_half_up(value, places):.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
