@@ -1,0 +1,388 @@
+"""Reading indicator targets and actual values (年度指标值 / 实际完成值): "95%以上", "≤5.4%", "按时足额发放".
+
+A target is quantitative (a direction, a number and a unit), qualitative (no number) or unreadable (it has a
+number but not in a form this module can read without guessing: ranges, several numbers, contradictory
+directions, growth targets). Unreadable targets say why, in Chinese, and are scored by a person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from .numbers import SCALES, normalize_text
+
+QUANTITATIVE, QUALITATIVE, UNREADABLE = "quantitative", "qualitative", "unreadable"
+AT_LEAST, AT_MOST, EQUAL = ">=", "<=", "="
+OP_SYMBOLS = {AT_LEAST: "≥", AT_MOST: "≤", EQUAL: "="}
+
+# Direction words, longest first so that 不超过 wins over 超过. Negated forms are listed as themselves.
+_PREFIX_OPS = {
+    AT_LEAST: (
+        "大于或等于",
+        "大于等于",
+        "不得低于",
+        "不得少于",
+        "不低于",
+        "不少于",
+        "不小于",
+        "至少",
+        "达到",
+        "高于",
+        "大于",
+        "超过",
+        "多于",
+        "≥",
+        ">=",
+        ">",
+        "达",
+    ),
+    AT_MOST: (
+        "小于或等于",
+        "小于等于",
+        "不得超过",
+        "不能超过",
+        "不得高于",
+        "不超过",
+        "不高于",
+        "不大于",
+        "不多于",
+        "控制在",
+        "控制",
+        "至多",
+        "最多",
+        "低于",
+        "小于",
+        "少于",
+        "≤",
+        "<=",
+        "<",
+    ),
+    EQUAL: ("等于", "按照", "按", "=", "约"),
+}
+_SUFFIX_OPS = {
+    AT_LEAST: ("及以上", "或以上", "以上", "之上"),
+    AT_MOST: ("及以下", "或以下", "以内", "之内", "以下", "之下", "内"),
+    EQUAL: ("左右",),
+}
+# "提高到95%" is a level to reach; "提高5%" is a growth target, which is not read (see module docstring).
+_RAISE_WORDS = ("提高", "提升", "增长", "增加", "上升", "扩大")
+_LOWER_WORDS = ("下降", "降低", "减少", "压缩", "缩短", "缩减", "降")
+_TO_WORDS = ("到", "至")
+
+_NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
+_DEADLINE = re.compile(r"\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|前|份|中旬|上旬|下旬)|\d{1,2}月\d{1,2}[日号]")
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+_TRAILING_PUNCTUATION = "。.,，;；、!！"
+
+_UNIT_ALIASES = {
+    "百分比": "%",
+    "％": "%",
+    "平方米": "㎡",
+    "平米": "㎡",
+    "m2": "㎡",
+    "m²": "㎡",
+    "日": "天",
+    "个工作日": "工作日",
+    "个月": "月",
+    "千米": "公里",
+    "km": "公里",
+    "个百分点": "百分点",
+    "元/人·月": "元/人/月",
+    "元/月/人": "元/人/月",
+    "元/人.月": "元/人/月",
+}
+_UNIT_SHAPE = re.compile(r"^[\u4e00-\u9fffA-Za-z㎡²/·.]{1,8}$")
+_MAX_UNKNOWN_UNIT = 4
+
+
+@dataclass(frozen=True)
+class Target:
+    """An indicator's 年度指标值 or 实际完成值, as read.
+
+    Attributes:
+      text: the text as the user typed it.
+      kind: "quantitative", "qualitative" or "unreadable".
+      op: ">=", "<=" or "=" for a quantitative target; None for qualitative or unreadable text, and for an
+        actual value written as a plain number ("2380").
+      value: the number with percentages as fractions (95% -> 0.95) and 万/亿 multiplied out (2.33万人 -> 23300).
+      unit: the normalised unit: "%", "人", "元", "元/人/月", "天"…; "" when none is written.
+      explicit_op: whether the text states the direction (以上, ≤, 按…); a bare "1200" does not.
+      error: for unreadable text, why, in Chinese.
+    """
+
+    text: str
+    kind: str
+    op: str | None = None
+    value: Decimal | None = None
+    unit: str = ""
+    explicit_op: bool = False
+    error: str | None = None
+
+    @property
+    def is_quantitative(self) -> bool:
+        return self.kind == QUANTITATIVE
+
+    def describe(self) -> str:
+        """How the text was read, for a cell or a message: "≥ 95%", "≤ 5.4%", "= 1740 元/人/月", "定性"."""
+        if self.kind == QUALITATIVE:
+            return "定性"
+        if self.kind == UNREADABLE or self.value is None:
+            return "无法识别"
+        symbol = OP_SYMBOLS.get(self.op or "", "")
+        number = _plain(self.value.scaleb(2)) + "%" if self.unit == "%" else _plain(self.value)
+        unit = "" if self.unit in ("", "%") else " " + self.unit
+        return f"{symbol} {number}{unit}".strip()
+
+
+def _plain(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_target(text: object, bare_op: str = AT_LEAST) -> Target:
+    """Read a 年度指标值. A bare number ("1200", "2400人") gets `bare_op` (a rule set setting), marked implicit."""
+    return _parse(_as_text(text), bare_op)
+
+
+def parse_actual(text: object) -> Target:
+    """Read a 实际完成值 with the same grammar; a plain number has op None, "5.4%以内" keeps its direction."""
+    return _parse(_as_text(text), None)
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str, bare_op: str | None) -> Target:
+    cleaned = _clean(text)
+    if not cleaned:
+        return Target(text, QUALITATIVE)
+    if _DEADLINE.search(cleaned):
+        return Target(text, QUALITATIVE)  # "12月底前完成": a deadline, judged by a person
+    without_years = _YEAR.sub(lambda m: "#" * len(m.group()), cleaned)
+    numbers = list(_NUMBER_TOKEN.finditer(without_years))
+    if not numbers:
+        return Target(text, QUALITATIVE)
+    if len(numbers) > 1:
+        return _unreadable(text, "含有多个数字（区间或多个目标），无法确定按哪个数字评分")
+    token = numbers[0]
+    prefix, suffix = cleaned[: token.start()], cleaned[token.end() :]
+    try:
+        number = Decimal(token.group().replace(",", ""))
+    except ArithmeticError:
+        return _unreadable(text, f"数字“{token.group()}”无法识别")
+    if "," in token.group() and not re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", token.group()):
+        return _unreadable(text, f"数字“{token.group()}”的千分位逗号位置不对")
+    return _read_around_number(text, prefix, number, suffix, bare_op)
+
+
+def _clean(text: str) -> str:
+    cleaned = re.sub(r"\s+", "", normalize_text(text))
+    cleaned = cleaned.replace("≧", "≥").replace("≦", "≤").replace("=>", ">=").replace("=<", "<=")
+    cleaned = _PARENTHESES.sub("", cleaned)
+    return cleaned.rstrip(_TRAILING_PUNCTUATION)
+
+
+def _read_around_number(text: str, prefix: str, number: Decimal, suffix: str, bare_op: str | None) -> Target:
+    ops: set[str] = set()
+    if prefix.endswith(("-", "+")):  # a signed value ("-0.5%"); a range "90%-100%" never gets here
+        number, prefix = (-number if prefix.endswith("-") else number), prefix[:-1]
+
+    suffix, suffix_ops = _strip_suffix_ops(suffix)
+    ops |= suffix_ops
+
+    percent = False
+    if prefix.endswith("百分之"):
+        percent, prefix = True, prefix[: -len("百分之")]
+    prefix_op, problem = _prefix_op(prefix)
+    if problem:
+        return _unreadable(text, problem)
+    if prefix_op:
+        ops.add(prefix_op)
+    if len(ops) > 1:
+        return _unreadable(text, "方向矛盾（同时写了“以上”和“以内”一类的词）")
+
+    value, unit, problem = _value_and_unit(number, suffix, percent)
+    if problem:
+        return _unreadable(text, problem)
+    if ops:
+        return Target(text, QUANTITATIVE, ops.pop(), value, unit, explicit_op=True)
+    return Target(text, QUANTITATIVE, bare_op, value, unit, explicit_op=False)
+
+
+def _strip_suffix_ops(suffix: str) -> tuple[str, set[str]]:
+    ops: set[str] = set()
+    words = sorted(((w, op) for op, ws in _SUFFIX_OPS.items() for w in ws), key=lambda p: -len(p[0]))
+    changed = True
+    while changed:
+        changed = False
+        for word, op in words:
+            if suffix.endswith(word):
+                suffix, changed = suffix[: -len(word)], True
+                ops.add(op)
+                break
+    return suffix, ops
+
+
+def _prefix_op(prefix: str) -> tuple[str | None, str | None]:
+    """The direction a prefix states (None if none), or a reason the prefix cannot be read."""
+    for raise_or_lower, op in ((_RAISE_WORDS, AT_LEAST), (_LOWER_WORDS, AT_MOST)):
+        for word in raise_or_lower:
+            for to in _TO_WORDS:
+                if prefix.endswith(word + to) or prefix.endswith(word + "在"):
+                    return op, None
+    for words in (_RAISE_WORDS, _LOWER_WORDS):
+        for word in words:
+            if prefix.endswith(word) or prefix.endswith(word + "了"):
+                return None, f"“{word}”后接数字是增减幅度目标，无法自动评分，请改写为“≥”“≤”形式或人工评分"
+    # The direction word stands right before the number; what comes before it is the indicator's name,
+    # which may itself contain such words (按时发放率100%).
+    prefix = prefix.rstrip("为是:")
+    for word, op in _PREFIX_CANDIDATES:
+        if not prefix.endswith(word):
+            continue
+        before = prefix[-len(word) - 1 : -len(word)]
+        if before in ("不", "未", "没") and not word.startswith("不"):
+            return None, f"“{before}{word}”的方向无法确定"
+        return op, None
+    return None, None
+
+
+_PREFIX_CANDIDATES = sorted(((w, op) for op, ws in _PREFIX_OPS.items() for w in ws), key=lambda p: -len(p[0]))
+
+
+def _value_and_unit(number: Decimal, suffix: str, percent: bool) -> tuple[Decimal, str, str | None]:
+    rest = suffix
+    if rest[:1] in ("万", "亿") or (rest[:1] == "千" and rest[1:2] in ("元", "人", "户", "")):
+        number, rest = number * SCALES[rest[0]], rest[1:]
+    if rest.startswith("%") or percent:
+        number, rest = number.scaleb(-2), rest.removeprefix("%")
+        if rest:
+            return number, "%", f"百分数后的“{rest}”无法识别"
+        return number, "%", None
+    if rest.startswith("‰"):
+        number, rest = number.scaleb(-3), rest[1:]
+        return number, "%", (f"千分数后的“{rest}”无法识别" if rest else None)
+    unit = _UNIT_ALIASES.get(rest, rest)
+    if rest and not _UNIT_SHAPE.match(rest):
+        return number, unit, f"数字后的“{rest}”不是可识别的单位"
+    if rest and rest not in _UNIT_ALIASES and len(rest) > _MAX_UNKNOWN_UNIT and rest not in KNOWN_UNITS:
+        return number, unit, f"数字后的“{rest}”不是可识别的单位"
+    return number, unit.replace("·", "/"), None
+
+
+KNOWN_UNITS = frozenset(
+    {
+        "%",
+        "人",
+        "人次",
+        "元",
+        "元/人/月",
+        "元/人/年",
+        "元/人",
+        "元/月",
+        "个",
+        "家",
+        "次",
+        "场",
+        "场次",
+        "件",
+        "户",
+        "天",
+        "工作日",
+        "小时",
+        "月",
+        "年",
+        "周",
+        "㎡",
+        "公里",
+        "亩",
+        "吨",
+        "项",
+        "台",
+        "套",
+        "张",
+        "份",
+        "期",
+        "班次",
+        "所",
+        "床",
+        "批",
+        "篇",
+        "条",
+        "册",
+        "人/次",
+        "百分点",
+    }
+)
+
+
+def _unreadable(text: str, reason: str) -> Target:
+    return Target(text, UNREADABLE, error=reason)
+
+
+def units_compatible(target: Target, actual: Target) -> str | None:
+    """None when the actual can be compared with the target; otherwise why not, in Chinese.
+
+    万人 and 人 agree (both are read as 人); a bare number agrees with any unit except %, because "100"
+    beside a target of "95%" may mean 100% or 100 people, and this module does not guess.
+    """
+    if target.unit == actual.unit:
+        return None
+    if "%" in (target.unit, actual.unit):
+        other = actual if target.unit == "%" else target
+        if other.unit == "":
+            return f"单位不一致：目标是百分数，“{other.text.strip()}”没有写 %（若是百分数请写成 {other.text.strip()}%）"
+        return f"单位不一致：目标单位为“{target.unit or '无'}”，实际单位为“{actual.unit or '无'}”"
+    if "" in (target.unit, actual.unit):
+        return None
+    return f"单位不一致：目标单位为“{target.unit}”，实际单位为“{actual.unit}”"
+
+
+# Qualitative outcomes read from the actual text: "met" (达成), "partly" (部分达成), "not_met" (未达成).
+MET, PARTLY, NOT_MET = "met", "partly", "not_met"
+_NOT_MET_WORDS = ("未达成", "未完成", "未达到", "未实现", "未能", "尚未", "没有", "未", "否", "不到位", "滞后", "延期")
+_PARTLY_WORDS = ("部分达成", "部分完成", "基本达成", "基本完成", "基本实现", "基本", "部分")
+_MET_WORDS = ("已", "完成", "达到", "达成", "实现", "全部", "均", "是", "到位", "顺利")
+_NOT_APPLICABLE = frozenset({"不适用", "不涉及", "n/a", "na", "无此项", "本年不涉及"})
+
+
+def _words_only(text: str) -> str:
+    return re.sub(r"[\s\W_]+", "", normalize_text(text))
+
+
+def qualitative_outcome(target_text: object, actual_text: object) -> str | None:
+    """Read whether a qualitative target was met from the actual text; None when a person must judge.
+
+    The same text as the target, or words such as 已/完成/达到, mean met; 未/尚未/没有 mean not met; 部分/基本
+    mean partly met. Anything else ("保证安全" for "保证社保基金安全") is left to the person scoring.
+    """
+    actual = _words_only(_as_text(actual_text))
+    if not actual:
+        return None
+    if any(word in actual for word in _NOT_MET_WORDS):
+        return NOT_MET
+    if any(word in actual for word in _PARTLY_WORDS):
+        return PARTLY
+    if actual == _words_only(_as_text(target_text)) or any(word in actual for word in _MET_WORDS):
+        return MET
+    return None
+
+
+def is_not_applicable(text: object) -> bool:
+    """Does a cell say the indicator does not apply this year (不适用, 不涉及…)?"""
+    return _not_applicable_text(_as_text(text))
+
+
+@lru_cache(maxsize=8192)
+def _not_applicable_text(text: str) -> bool:
+    return _words_only(text).lower() in _NOT_APPLICABLE

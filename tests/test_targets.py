@@ -1,0 +1,219 @@
+"""Reading targets and actual values."""
+
+from decimal import Decimal
+
+import pytest
+
+from perfeval_xl.targets import (
+    MET,
+    NOT_MET,
+    PARTLY,
+    QUALITATIVE,
+    QUANTITATIVE,
+    UNREADABLE,
+    is_not_applicable,
+    parse_actual,
+    parse_target,
+    qualitative_outcome,
+    units_compatible,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "value", "unit"),
+    [
+        # domain.md §3
+        ("5.4%以内", "<=", "0.054", "%"),
+        ("≤5.4%", "<=", "0.054", "%"),
+        ("控制在3.5%以内", "<=", "0.035", "%"),
+        ("95%以上", ">=", "0.95", "%"),
+        ("达95%以上", ">=", "0.95", "%"),
+        ("≥95%", ">=", "0.95", "%"),
+        ("不低于95%", ">=", "0.95", "%"),
+        ("100%以上", ">=", "1", "%"),
+        ("2400人", ">=", "2400", "人"),
+        ("2.33万人", ">=", "23300", "人"),
+        ("1740元/人/月", ">=", "1740", "元/人/月"),
+        ("3.21亿元", ">=", "321000000", "元"),
+        ("=100%", "=", "1", "%"),
+        # 002's forms, full-width spaces and all
+        ("　5.4%以内", "<=", "0.054", "%"),
+        ("　95%以上", ">=", "0.95", "%"),
+        ("　1200", ">=", "1200", ""),
+        ("　2400", ">=", "2400", ""),
+        ("　100%以上", ">=", "1", "%"),
+        ("　1740元/人/月", ">=", "1740", "元/人/月"),
+        # more shapes seen in real forms
+        ("９５％以上", ">=", "0.95", "%"),
+        ("≧95％", ">=", "0.95", "%"),
+        (">=95%", ">=", "0.95", "%"),
+        ("不超过5.4%", "<=", "0.054", "%"),
+        ("不得超过100万元", "<=", "1000000", "元"),
+        ("1,200人以上", ">=", "1200", "人"),
+        ("30日内", "<=", "30", "天"),
+        ("30个工作日内", "<=", "30", "工作日"),
+        ("按1740元/人/月", "=", "1740", "元/人/月"),
+        ("城镇登记失业率控制在4.5%以内", "<=", "0.045", "%"),
+        ("按时发放率100%", ">=", "1", "%"),
+        ("提高到95%", ">=", "0.95", "%"),
+        ("降低至3%以下", "<=", "0.03", "%"),
+        ("95%以上（含）", ">=", "0.95", "%"),
+        ("5‰以下", "<=", "0.005", "%"),
+        ("百分之95", ">=", "0.95", "%"),
+        ("2023年新增就业2400人", ">=", "2400", "人"),
+        ("1200人左右", "=", "1200", "人"),
+        ("500平方米", ">=", "500", "㎡"),
+    ],
+)
+def test_parse_target__quantitative_forms(text, op, value, unit):
+    target = parse_target(text)
+    assert target.kind == QUANTITATIVE, target.error
+    assert (target.op, target.value, target.unit) == (op, Decimal(value), unit)
+    assert target.text == text
+
+
+def test_parse_target__bare_number_direction_is_implicit_and_configurable():
+    assert parse_target("1200").explicit_op is False
+    assert parse_target("≥1200").explicit_op is True
+    assert parse_target("1740元/人/月", bare_op="<=").op == "<="
+    assert parse_target("≥95%", bare_op="<=").op == ">="
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "按时足额发放",
+        "按政策按时补贴到位",
+        "健全",
+        "有效提升",
+        "　有效提升",
+        "保证社保基金安全",
+        "",
+        "　",
+        "12月底前完成",
+        "2023年完成培训",
+        "6月30日前",
+    ],
+)
+def test_parse_target__qualitative(text):
+    target = parse_target(text)
+    assert target.kind == QUALITATIVE
+    assert target.op is None and target.value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason_part"),
+    [
+        ("90%-100%", "多个数字"),
+        ("95%~98%", "多个数字"),
+        ("≥90%且≤100%", "多个数字"),
+        ("增长5%以上", "增减幅度"),
+        ("同比下降5%", "增减幅度"),
+        ("未超过5%", "方向无法确定"),
+        ("95%以上以内", "方向矛盾"),
+        ("1200人参加岗位技能提升培训", "单位"),
+        ("12,34人", "千分位"),
+    ],
+)
+def test_parse_target__unreadable_says_why(text, reason_part):
+    target = parse_target(text)
+    assert target.kind == UNREADABLE
+    assert reason_part in (target.error or "")
+    assert target.value is None
+
+
+def test_parse_target__non_text_cells():
+    assert parse_target(1200.0).value == Decimal(1200)
+    assert parse_target(None).kind == QUALITATIVE
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "value", "unit"),
+    [
+        ("2380", None, "2380", ""),
+        ("　2910", None, "2910", ""),
+        ("100%", None, "1", "%"),
+        ("　5.4%以内", "<=", "0.054", "%"),
+        ("95%以上", ">=", "0.95", "%"),
+        ("2.33万人", None, "23300", "人"),
+    ],
+)
+def test_parse_actual__values_and_bounds(text, op, value, unit):
+    actual = parse_actual(text)
+    assert (actual.kind, actual.op, actual.value, actual.unit) == (QUANTITATIVE, op, Decimal(value), unit)
+
+
+def test_parse_actual__text_is_qualitative():
+    assert parse_actual("已进行培训").kind == QUALITATIVE
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("≥95%", "≥ 95%"),
+        ("5.4%以内", "≤ 5.4%"),
+        ("按时足额发放", "定性"),
+        ("1740元/人/月", "≥ 1740 元/人/月"),
+        ("2.33万人", "≥ 23300 人"),
+        ("90%-100%", "无法识别"),
+        ("=100%", "= 100%"),
+    ],
+)
+def test_describe__how_it_was_read(text, shown):
+    assert parse_target(text).describe() == shown
+
+
+def test_units_compatible__wan_ren_and_ren_agree():
+    assert units_compatible(parse_target("2.33万人"), parse_actual("25000人")) is None
+
+
+def test_units_compatible__bare_number_agrees_with_counted_unit():
+    assert units_compatible(parse_target("2400人"), parse_actual("2910")) is None
+
+
+def test_units_compatible__percent_against_yuan_disagrees():
+    message = units_compatible(parse_target("95%"), parse_actual("1740元"))
+    assert message and "单位不一致" in message
+
+
+def test_units_compatible__percent_against_bare_number_is_reported_not_guessed():
+    message = units_compatible(parse_target("95%以上"), parse_actual("100"))
+    assert message and "100%" in message
+
+
+def test_units_compatible__ren_against_renci_disagrees():
+    assert units_compatible(parse_target("2400人"), parse_actual("2600人次"))
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "outcome"),
+    [
+        ("按时足额发放", "按时足额发放", MET),
+        ("有效提升", "　有效提升", MET),
+        ("按计划执行培训", "已进行培训", MET),
+        ("开展第三方审计", "已进行第三方审计", MET),
+        ("健全", "已健全", MET),
+        ("按时足额发放", "未按时发放", NOT_MET),
+        ("按时足额发放", "尚未完成", NOT_MET),
+        ("健全", "基本健全", PARTLY),
+        ("健全", "部分完成", PARTLY),
+        ("保证社保基金安全", "保证安全", None),
+        ("做好宣传，对社会保险参保扩面", "进行宣传，提高了参保扩面", None),
+        ("健全", "", None),
+    ],
+)
+def test_qualitative_outcome__reads_the_actual_text(target, actual, outcome):
+    assert qualitative_outcome(target, actual) == outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("不适用", True), ("　不涉及", True), ("N/A", True), ("健全", False), ("", False)]
+)
+def test_is_not_applicable__words(text, expected):
+    assert is_not_applicable(text) is expected
+
+
+def test_parse_actual__signed_values():
+    assert parse_actual("-0.5%").value == Decimal("-0.005")
+    assert parse_actual("－12").value == Decimal(-12)
+    assert parse_target("≥-5%").value == Decimal("-0.05")
