@@ -1,0 +1,661 @@
+"""Rule sets (TOML in perfeval_xl/rules/) and scores: 预算执行率, indicators, totals and grades.
+
+Scores are unrounded Decimals; rules.score_places says how they are printed. A score a person typed is never
+replaced: check_manual_score() says whether the rules allow it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .errors import NumberError, RuleSetError
+from .model import ERROR, HINT, Assessment, Finding, Indicator
+from .numbers import D, NotANumber, format_percent, format_score, normalize_text, require_number
+from .rates import completion_rate, execution_rate
+from .targets import (
+    AT_LEAST,
+    AT_MOST,
+    EQUAL,
+    MET,
+    NOT_MET,
+    PARTLY,
+    QUALITATIVE,
+    UNREADABLE,
+    Target,
+    is_not_applicable,
+    parse_actual,
+    parse_target,
+    qualitative_outcome,
+    units_compatible,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_RULES = "national"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A qualitative band: 达成 is 80–100% of the 分值."""
+
+    name: str
+    low: Decimal
+    high: Decimal
+
+
+@dataclass(frozen=True)
+class Grade:
+    """A grade and the lowest total that earns it."""
+
+    minimum: Decimal
+    label: str
+
+
+@dataclass(frozen=True)
+class TotalCap:
+    """When the execution rate is below `below`, the total is at most `maximum`."""
+
+    below: Decimal
+    maximum: Decimal
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """How one province or year scores a self-assessment. Every field is a setting of a TOML file.
+
+    Attributes:
+      name: the short name ("national") or the file it came from.
+      title: a Chinese title for people.
+      full_marks: the total of all 分值 (100).
+      score_places: decimals a score is printed with.
+      execution_weight: 分值 of the 预算执行率 row (10; 20 in some provinces).
+      block_weights: 分值 of each first-level block; empty when only the total is fixed (10 + 90).
+      levels: the second-level names allowed under each first-level block.
+      reason_below_exec_rate: below this 执行率 a 偏差原因 is required.
+      bare_target_op: the direction of a target that is a bare number ("1200").
+      bare_op_by_level2: the same, for particular second-level blocks (成本指标: "<=").
+      equal_tolerance: relative tolerance for "=" targets.
+      far_exceed: actual ÷ target above this is a hint that the target was set too low.
+      met_fraction: share of the 分值 a qualitative indicator gets when its actual text says it was met.
+      bands: the qualitative bands (达成, 部分达成, 未达成).
+      deviation_over: actual ÷ target at or above this counts as 偏离 (None: no such rule).
+      deviation_penalty: points deducted for a 偏离 indicator.
+      deviation_ops: the target directions the 偏离 rule applies to.
+      total_caps: caps on the total by execution rate.
+      grades: grades from the highest minimum down.
+    """
+
+    name: str
+    title: str
+    full_marks: Decimal = Decimal(100)
+    score_places: int = 2
+    execution_weight: Decimal = Decimal(10)
+    block_weights: Mapping[str, Decimal] = field(default_factory=dict)
+    levels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    reason_below_exec_rate: Decimal = Decimal("0.9")
+    bare_target_op: str = AT_LEAST
+    bare_op_by_level2: Mapping[str, str] = field(default_factory=dict)
+    equal_tolerance: Decimal = Decimal(0)
+    far_exceed: Decimal | None = Decimal("1.5")
+    met_fraction: Decimal = Decimal(1)
+    bands: tuple[Band, ...] = ()
+    deviation_over: Decimal | None = None
+    deviation_penalty: Decimal = Decimal(0)
+    deviation_ops: tuple[str, ...] = ()
+    total_caps: tuple[TotalCap, ...] = ()
+    grades: tuple[Grade, ...] = ()
+
+    @property
+    def score_tolerance(self) -> Decimal:
+        """Half a unit of the printed score precision (0.005 for two decimals)."""
+        return Decimal(5).scaleb(-self.score_places - 1)
+
+    def bare_op_for(self, level2: object = None) -> str:
+        """The direction of a bare-number target in this second-level block."""
+        return self.bare_op_by_level2.get(level2_name(level2), self.bare_target_op) if level2 else self.bare_target_op
+
+    def band(self, name: str) -> Band | None:
+        return next((b for b in self.bands if b.name == name), None)
+
+
+# ---------------------------------------------------------------- loading rule sets
+
+
+def available_rules() -> list[str]:
+    """The names of the rule sets shipped with the package."""
+    folder = resources.files("perfeval_xl") / "rules"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_rules(name_or_path: str | Path | RuleSet | None = None) -> RuleSet:
+    """A shipped rule set by name ("national", "grade-85", "province-platform") or a user's TOML file.
+
+    A user's file may start with `extends = "national"` and list only what differs.
+    """
+    if isinstance(name_or_path, RuleSet):
+        return name_or_path
+    if name_or_path is None or str(name_or_path).strip() == "":
+        return _load_shipped(DEFAULT_RULES)
+    text = str(name_or_path).strip()
+    if text.endswith(".toml") or "/" in text or "\\" in text:
+        return _build(_read_file(Path(text)), str(text))
+    return _load_shipped(text)
+
+
+@lru_cache(maxsize=32)
+def _load_shipped(name: str) -> RuleSet:
+    return _build(_shipped_settings(name), name)
+
+
+def _shipped_settings(name: str) -> dict[str, Any]:
+    if name not in available_rules():
+        raise RuleSetError(
+            f"没有名为“{name}”的评分规则；可用的有：{'、'.join(available_rules())}，或一个 .toml 文件的路径"
+        )
+    text = (resources.files("perfeval_xl") / "rules" / f"{name}.toml").read_text(encoding="utf-8")
+    return _parse_toml(text, f"{name}.toml")
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RuleSetError(f"找不到评分规则文件“{path}”") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleSetError(f"无法读取评分规则文件“{path}”：{error}") from None
+    return _parse_toml(text, str(path))
+
+
+def _parse_toml(text: str, origin: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise RuleSetError(f"评分规则文件“{origin}”不是有效的 TOML：{error}") from None
+
+
+def _merged(settings: dict[str, Any], origin: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    parent_name = settings.get("extends")
+    if not parent_name:
+        return settings
+    if parent_name in seen:
+        raise RuleSetError(f"评分规则“{origin}”的 extends 形成了循环")
+    parent = _merged(_shipped_settings(str(parent_name)), str(parent_name), (*seen, str(parent_name)))
+    return _deep_merge(parent, {k: v for k, v in settings.items() if k != "extends"})
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and value and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value  # arrays (grades, bands, caps) and empty tables replace the parent's whole
+    return merged
+
+
+def _build(settings: dict[str, Any], origin: str) -> RuleSet:
+    s = _merged(settings, origin)
+    reader = _Settings(origin)
+    weights = s.get("weights", {})
+    quantitative, qualitative = s.get("quantitative", {}), s.get("qualitative", {})
+    deviation = s.get("deviation", {})
+    bare_op = reader.op(quantitative.get("bare_op", AT_LEAST), "quantitative.bare_op")
+    bare_by_level2 = {
+        level2_name(k): reader.op(v, f"quantitative.bare_op_by_level2.{k}")
+        for k, v in quantitative.get("bare_op_by_level2", {}).items()
+    }
+    rules = RuleSet(
+        name=str(s.get("name", origin)),
+        title=str(s.get("title", s.get("name", origin))),
+        full_marks=reader.number(s.get("full_marks", 100), "full_marks"),
+        score_places=int(reader.number(s.get("score_places", 2), "score_places")),
+        execution_weight=reader.number(weights.get("execution", 10), "weights.execution"),
+        block_weights={
+            level1_name(k)[0]: reader.number(v, f"weights.blocks.{k}") for k, v in weights.get("blocks", {}).items()
+        },
+        levels={level1_name(k)[0]: tuple(level2_name(x) for x in v) for k, v in s.get("levels", {}).items()},
+        reason_below_exec_rate=reader.number(
+            s.get("execution", {}).get("reason_below", "0.9"), "execution.reason_below"
+        ),
+        bare_target_op=bare_op,
+        bare_op_by_level2=bare_by_level2,
+        equal_tolerance=reader.number(quantitative.get("equal_tolerance", 0), "quantitative.equal_tolerance"),
+        far_exceed=reader.optional(quantitative.get("far_exceed"), "quantitative.far_exceed"),
+        met_fraction=reader.number(qualitative.get("met_fraction", 1), "qualitative.met_fraction"),
+        bands=tuple(
+            Band(
+                str(b.get("name", "")),
+                reader.number(b.get("low"), "qualitative.bands.low"),
+                reader.number(b.get("high"), "qualitative.bands.high"),
+            )
+            for b in qualitative.get("bands", [])
+        ),
+        deviation_over=reader.optional(deviation.get("over"), "deviation.over"),
+        deviation_penalty=reader.number(deviation.get("penalty", 0), "deviation.penalty"),
+        deviation_ops=tuple(deviation.get("ops", [AT_LEAST])),
+        total_caps=tuple(
+            TotalCap(reader.number(c.get("below"), "total_caps.below"), reader.number(c.get("max"), "total_caps.max"))
+            for c in s.get("total_caps", [])
+        ),
+        grades=tuple(
+            sorted(
+                (
+                    Grade(reader.number(g.get("min"), "grades.min"), str(g.get("label", "")))
+                    for g in s.get("grades", [])
+                ),
+                key=lambda g: g.minimum,
+                reverse=True,
+            )
+        ),
+    )
+    _validate(rules, origin)
+    return rules
+
+
+class _Settings:
+    """Reads numbers out of a rule set's settings, naming the key when one is wrong."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+
+    def number(self, value: object, key: str) -> Decimal:
+        number = D(value)
+        if not isinstance(number, Decimal):
+            raise RuleSetError(f"评分规则“{self.origin}”的 {key} 应为数字，而不是 {value!r}")
+        return number
+
+    def optional(self, value: object, key: str) -> Decimal | None:
+        return None if value is None else self.number(value, key)
+
+    def op(self, value: object, key: str) -> str:
+        if value not in (AT_LEAST, AT_MOST, EQUAL):
+            raise RuleSetError(f'评分规则“{self.origin}”的 {key} 应为 ">="、"<=" 或 "="，而不是 {value!r}')
+        return str(value)
+
+
+def _validate(rules: RuleSet, origin: str) -> None:
+    if not rules.grades:
+        raise RuleSetError(f"评分规则“{origin}”没有等级（[[grades]]）")
+    if rules.block_weights:
+        total = rules.execution_weight + sum(rules.block_weights.values())
+        if total != rules.full_marks:
+            raise RuleSetError(
+                f"评分规则“{origin}”的分值合计为 {format_score(total)}（预算执行率 "
+                f"{format_score(rules.execution_weight)} + 各一级指标），"
+                f"与满分 {format_score(rules.full_marks)} 不符"
+            )
+    for band in rules.bands:
+        if not Decimal(0) <= band.low <= band.high <= Decimal(1):
+            raise RuleSetError(f"评分规则“{origin}”的档次“{band.name}”的 low/high 应在 0 到 1 之间且 low ≤ high")
+
+
+# ---------------------------------------------------------------- headings
+
+
+def level1_name(label: object) -> tuple[str, Decimal | None]:
+    """A first-level heading as printed ("产出指标\\n\\n(50分)") -> ("产出指标", 50)."""
+    text = re.sub(r"\s+", "", normalize_text(str(label or "")))
+    weight = None
+    match = re.search(r"\((\d+(?:\.\d+)?)分\)", text)
+    if match:
+        weight = Decimal(match.group(1))
+        text = text.replace(match.group(0), "")
+    if text and not text.endswith("指标"):
+        text += "指标"
+    return text, weight
+
+
+def level2_name(label: object) -> str:
+    """A second-level heading as printed ("经济效\\n益指标") -> "经济效益指标"."""
+    text = re.sub(r"\s+", "", normalize_text(str(label or "")))
+    return text + "指标" if text and not text.endswith("指标") else text
+
+
+# ---------------------------------------------------------------- scores
+
+
+def execution_score(
+    executed: object, budget: object, weight: object, rules: RuleSet | str | None = None
+) -> Decimal | None:
+    """预算执行率得分 = 分值 × 执行率, capped at the 分值 (over-spending is flagged by the checks, not rewarded)."""
+    rate = execution_rate(executed, budget)
+    points = require_number(weight)
+    if rate is None or points is None:
+        return None
+    return min(points, points * max(rate, Decimal(0)))
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """How an indicator scores under a rule set.
+
+    Attributes:
+      score: the computed score, or None when a person must judge (or the figures do not allow one).
+      basis: "quantitative", "qualitative" (met, by its text), "judgement", "not_applicable" or "incomplete".
+      target: the target as read.
+      actual: the actual value as read.
+      completion: 完成率 (actual ÷ target) for quantitative indicators.
+      outcome: for qualitative ones, what the actual text says: met, partly, not_met or None.
+      notes: findings about the indicator, not yet pointing at a cell.
+    """
+
+    score: Decimal | None
+    basis: str
+    target: Target
+    actual: Target
+    completion: Decimal | None = None
+    outcome: str | None = None
+    notes: tuple[Finding, ...] = ()
+
+
+def indicator_score(
+    target: object, actual: object, weight: object, rules: RuleSet | str | None = None, level2: object = None
+) -> Decimal | None:
+    """The score the rules give; None when a qualitative indicator needs a person's judgement.
+
+    `level2` (二级指标) matters only for a bare-number target, whose direction some rule sets set per block.
+    """
+    return assess_indicator(target, actual, weight, rules, level2).score
+
+
+def assess_indicator(
+    target: object, actual: object, weight: object, rules: RuleSet | str | None = None, level2: object = None
+) -> IndicatorResult:
+    """Score one indicator and say how, with the notes a reviewer would add."""
+    rules = load_rules(rules)
+    wanted, achieved = parse_target(target, rules.bare_op_for(level2)), parse_actual(actual)
+    if is_not_applicable(target) or is_not_applicable(actual):
+        return IndicatorResult(None, "not_applicable", wanted, achieved)
+    points = D(weight)
+    if isinstance(points, NotANumber):
+        return IndicatorResult(
+            None, "incomplete", wanted, achieved, notes=(Finding(ERROR, "weight-unreadable", f"分值{points.reason}"),)
+        )
+    if points is None:
+        return IndicatorResult(
+            None, "incomplete", wanted, achieved, notes=(Finding(ERROR, "weight-missing", "分值未填写"),)
+        )
+    if wanted.kind == UNREADABLE:
+        note = Finding(
+            HINT, "target-unreadable", f"年度指标值“{wanted.text.strip()}”无法自动评分：{wanted.error}；请人工评分"
+        )
+        return IndicatorResult(None, "judgement", wanted, achieved, notes=(note,))
+    if wanted.kind == QUALITATIVE:
+        outcome = qualitative_outcome(target, actual)
+        if outcome == MET:
+            return IndicatorResult(points * rules.met_fraction, "qualitative", wanted, achieved, outcome=outcome)
+        return IndicatorResult(None, "judgement", wanted, achieved, outcome=outcome)
+    return _assess_quantitative(wanted, achieved, points, rules)
+
+
+def _assess_quantitative(wanted: Target, achieved: Target, points: Decimal, rules: RuleSet) -> IndicatorResult:
+    if not achieved.text.strip():
+        note = Finding(ERROR, "actual-missing", "实际完成值未填写")
+        return IndicatorResult(None, "incomplete", wanted, achieved, notes=(note,))
+    if achieved.kind == UNREADABLE:
+        note = Finding(
+            HINT, "actual-unreadable", f"实际完成值“{achieved.text.strip()}”无法自动评分：{achieved.error}；请人工评分"
+        )
+        return IndicatorResult(None, "judgement", wanted, achieved, notes=(note,))
+    if achieved.kind == QUALITATIVE:
+        note = Finding(
+            HINT,
+            "actual-not-number",
+            f"年度指标值是数字（{wanted.describe()}），实际完成值“{achieved.text.strip()}”不是，"
+            "请填写实际数字或人工评分",
+        )
+        return IndicatorResult(None, "judgement", wanted, achieved, notes=(note,))
+    mismatch = units_compatible(wanted, achieved)
+    if mismatch:
+        return IndicatorResult(None, "incomplete", wanted, achieved, notes=(Finding(ERROR, "unit-mismatch", mismatch),))
+    target_value, actual_value = wanted.value, achieved.value
+    assert target_value is not None and actual_value is not None
+    completion = completion_rate(actual_value, target_value)
+
+    if achieved.op is not None:  # "5.4%以内" for "5.4%以内": a bound, not a value
+        met = (wanted.op == achieved.op == AT_MOST and actual_value <= target_value) or (
+            wanted.op == achieved.op == AT_LEAST and actual_value >= target_value
+        )
+        if met:
+            return IndicatorResult(points, "quantitative", wanted, achieved, completion)
+        note = Finding(
+            HINT,
+            "actual-is-range",
+            f"实际完成值“{achieved.text.strip()}”是一个范围，无法与目标（{wanted.describe()}）比较，"
+            "请填写实际数字或人工评分",
+        )
+        return IndicatorResult(None, "judgement", wanted, achieved, completion, notes=(note,))
+
+    score = _proportional(wanted.op or AT_LEAST, target_value, actual_value, points, rules)
+    notes: list[Finding] = []
+    if (
+        wanted.op == AT_LEAST
+        and completion is not None
+        and rules.far_exceed is not None
+        and completion > rules.far_exceed
+    ):
+        notes.append(
+            Finding(
+                HINT,
+                "target-far-exceeded",
+                f"实际完成值为目标的 {format_percent(completion)}，超过 {format_percent(rules.far_exceed, 0)}，"
+                "年度指标值可能设置偏低",
+            )
+        )
+    if (
+        rules.deviation_over is not None
+        and wanted.op in rules.deviation_ops
+        and completion is not None
+        and completion >= rules.deviation_over
+    ):
+        score = max(Decimal(0), score - rules.deviation_penalty)
+        notes.append(
+            Finding(
+                HINT,
+                "deviation-penalty",
+                f"实际完成值为目标的 {format_percent(completion)}，"
+                f"达到偏离标准（{format_percent(rules.deviation_over, 0)}），按规则扣 "
+                f"{format_score(rules.deviation_penalty)} 分",
+            )
+        )
+    return IndicatorResult(score, "quantitative", wanted, achieved, completion, notes=tuple(notes))
+
+
+def _proportional(op: str, target: Decimal, actual: Decimal, points: Decimal, rules: RuleSet) -> Decimal:
+    if op == AT_LEAST:
+        if actual >= target:
+            return points
+        return max(Decimal(0), points * actual / target) if target > 0 else Decimal(0)
+    if op == AT_MOST:
+        if actual <= target:
+            return points
+        return max(Decimal(0), points * target / actual) if actual > 0 else Decimal(0)
+    # EQUAL: full marks within the tolerance, otherwise the smaller over the larger
+    if abs(actual - target) <= rules.equal_tolerance * abs(target):
+        return points
+    low, high = sorted((actual, target))
+    return points * low / high if low >= 0 and high > 0 else Decimal(0)
+
+
+_BAND_OF_OUTCOME = {MET: "达成", PARTLY: "部分达成", NOT_MET: "未达成"}
+
+
+def check_manual_score(
+    score: object,
+    target: object,
+    actual: object,
+    weight: object,
+    rules: RuleSet | str | None = None,
+    level2: object = None,
+) -> list[Finding]:
+    """Findings about a score a person typed: outside 0…分值, above what the rules give, outside its band."""
+    rules = load_rules(rules)
+    typed = D(score)
+    if typed is None:
+        return []
+    if isinstance(typed, NotANumber):
+        return [Finding(ERROR, "score-unreadable", f"得分{typed.reason}")]
+    shown = format_score(typed, rules.score_places)
+    if typed < 0:
+        return [Finding(ERROR, "score-negative", f"得分 {shown} 不能为负数")]
+    points = D(weight)
+    if isinstance(points, Decimal) and typed > points + rules.score_tolerance:
+        return [Finding(ERROR, "score-over-weight", f"得分 {shown} 超过分值 {format_score(points)}")]
+    result = assess_indicator(target, actual, weight, rules, level2)
+    tolerance = rules.score_tolerance
+    if result.basis == "quantitative" and result.score is not None:
+        expected = format_score(result.score, rules.score_places)
+        if typed > result.score + tolerance:
+            return [
+                Finding(
+                    ERROR,
+                    "score-above-rule",
+                    f"得分 {shown} 高于按规则计算的 {expected} 分（完成率 {format_percent(result.completion)}）",
+                )
+            ]
+        if typed < result.score - tolerance:
+            return [
+                Finding(
+                    HINT, "score-below-rule", f"得分 {shown} 低于按规则计算的 {expected} 分，宜在偏差原因中说明扣分理由"
+                )
+            ]
+        return []
+    band = rules.band(_BAND_OF_OUTCOME.get(result.outcome or "", ""))
+    if band is not None and isinstance(points, Decimal):
+        low, high = points * band.low, points * band.high
+        where = f"实际完成情况显示为“{band.name}”，得分应在 {format_score(low)}–{format_score(high)} 分之间"
+        if typed > high + tolerance:
+            return [Finding(ERROR, "score-above-band", f"得分 {shown} 偏高：{where}")]
+        if typed < low - tolerance:
+            return [Finding(HINT, "score-below-band", f"得分 {shown} 偏低：{where}")]
+    return []
+
+
+class ScoreLine(NamedTuple):
+    """One scored row for a total: its 分值, its 得分, and whether it applies this year."""
+
+    weight: Decimal | None
+    score: Decimal | None
+    applicable: bool = True
+
+
+def total_score(
+    lines: Iterable[ScoreLine | tuple], rules: RuleSet | str | None = None, execution_rate: object = None
+) -> Decimal | None:
+    """总分: the sum of the scores, rescaled when some rows do not apply, capped by the execution rate.
+
+    None when an applicable row has no score yet (a qualitative indicator waiting for a person).
+    """
+    rules = load_rules(rules)
+    all_weight = applicable_weight = total = Decimal(0)
+    for line in (ScoreLine(*row) for row in lines):
+        weight = require_number(line.weight) or Decimal(0)
+        all_weight += weight
+        if not line.applicable:
+            continue
+        score = require_number(line.score)
+        if score is None:
+            return None
+        applicable_weight += weight
+        total += score
+    if applicable_weight.is_zero():
+        return None
+    if applicable_weight != all_weight:
+        total = total * all_weight / applicable_weight  # 不适用的指标不计分，其余按比例折算回满分
+    cap = execution_cap(execution_rate, rules)
+    return min(total, cap) if cap is not None else total
+
+
+def execution_cap(rate: object, rules: RuleSet | str | None = None) -> Decimal | None:
+    """The highest total the rules allow at this execution rate, or None when there is no cap."""
+    rules = load_rules(rules)
+    value = require_number(rate)
+    if value is None:
+        return None
+    caps = [cap.maximum for cap in rules.total_caps if value < cap.below]
+    return min(caps) if caps else None
+
+
+def grade(total: object, rules: RuleSet | str | None = None) -> str | None:
+    """The grade of an (unrounded) total: national 优/良/中/差; None when there is no total."""
+    rules = load_rules(rules)
+    value = require_number(total)
+    if value is None:
+        return None
+    return next((g.label for g in rules.grades if value >= g.minimum), rules.grades[-1].label)
+
+
+# ---------------------------------------------------------------- a whole 附件2 / 附件3
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    """An indicator with its computed result and the score that stands (typed if typed, else computed)."""
+
+    indicator: Indicator
+    result: IndicatorResult
+    score: Decimal | None
+    manual: bool
+
+    @property
+    def applicable(self) -> bool:
+        return self.result.basis != "not_applicable"
+
+
+@dataclass(frozen=True)
+class AssessmentScore:
+    """The recomputed figures of one 附件2 or 附件3.
+
+    Attributes:
+      execution_rate: 全年执行数 ÷ 全年预算数.
+      execution_score: 预算执行率得分 by the rules.
+      execution_line_score: the 得分 that stands on the 预算执行率 row (typed, or else computed).
+      indicators: every indicator with its result.
+      total: 总分 (None until every applicable indicator has a score).
+      cap: the cap the execution rate puts on the total, if any.
+      grade: the grade of the total.
+    """
+
+    execution_rate: Decimal | None
+    execution_score: Decimal | None
+    execution_line_score: Decimal | None
+    indicators: tuple[IndicatorScore, ...]
+    total: Decimal | None
+    cap: Decimal | None
+    grade: str | None
+
+
+def score_assessment(assessment: Assessment, rules: RuleSet | str | None = None) -> AssessmentScore:
+    """Recompute every rate and score of a 附件2 or 附件3 the way the rules say."""
+    rules = load_rules(rules)
+    funding = assessment.funding
+    weight = funding.weight if funding.weight is not None else rules.execution_weight
+    rate = execution_rate(funding.total.executed, funding.total.budget)
+    computed = execution_score(funding.total.executed, funding.total.budget, weight, rules)
+    line_score = funding.printed_score if funding.printed_score is not None else computed
+    scored = []
+    for indicator in assessment.indicators:
+        result = assess_indicator(indicator.target, indicator.actual, indicator.weight, rules, indicator.level2)
+        manual = indicator.score is not None
+        scored.append(IndicatorScore(indicator, result, indicator.score if manual else result.score, manual))
+    lines = [ScoreLine(weight, line_score)] + [
+        ScoreLine(item.indicator.weight, item.score, item.applicable) for item in scored
+    ]
+    try:
+        total = total_score(lines, rules, rate)
+    except NumberError:
+        total = None
+    return AssessmentScore(
+        rate, computed, line_score, tuple(scored), total, execution_cap(rate, rules), grade(total, rules)
+    )

@@ -1,0 +1,391 @@
+"""Rule sets and scores."""
+
+from decimal import Decimal
+
+import pytest
+
+from perfeval_xl.errors import RuleSetError
+from perfeval_xl.model import ERROR, HINT, Assessment, Funding, FundLine, Indicator
+from perfeval_xl.scoring import (
+    ScoreLine,
+    assess_indicator,
+    available_rules,
+    check_manual_score,
+    execution_cap,
+    execution_score,
+    grade,
+    indicator_score,
+    level1_name,
+    level2_name,
+    load_rules,
+    score_assessment,
+    total_score,
+)
+
+NATIONAL = load_rules("national")
+PLATFORM = load_rules("province-platform")
+
+
+def codes(findings):
+    return [f.code for f in findings]
+
+
+# ---------------------------------------------------------------- rule sets
+
+
+def test_available_rules__three_shipped():
+    assert {"national", "grade-85", "province-platform"} <= set(available_rules())
+
+
+def test_load_rules__default_is_national():
+    assert load_rules() is load_rules("national")
+    assert NATIONAL.execution_weight == 10
+    assert dict(NATIONAL.block_weights) == {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+    assert [g.label for g in NATIONAL.grades] == ["优", "良", "中", "差"]
+
+
+def test_load_rules__grade85_extends_national():
+    rules = load_rules("grade-85")
+    assert [(g.minimum, g.label) for g in rules.grades] == [(85, "优秀"), (75, "良好"), (60, "一般"), (0, "较差")]
+    assert rules.block_weights == NATIONAL.block_weights
+
+
+def test_load_rules__user_file_with_extends(tmp_path):
+    path = tmp_path / "sichuan.toml"
+    path.write_text(
+        'extends = "national"\nname = "sichuan"\ntitle = "四川 10+90"\n[weights]\nexecution = 10\nblocks = {}\n',
+        encoding="utf-8",
+    )
+    rules = load_rules(str(path))
+    assert rules.title == "四川 10+90"
+    assert dict(rules.block_weights) == {}
+    assert rules.grades == NATIONAL.grades
+
+
+def test_load_rules__execution_weight_20_variant(tmp_path):
+    path = tmp_path / "twenty.toml"
+    path.write_text(
+        'extends = "national"\n[weights]\nexecution = 20\n'
+        '[weights.blocks]\n"产出指标" = 40\n"效益指标" = 30\n"满意度指标" = 10\n',
+        encoding="utf-8",
+    )
+    rules = load_rules(path)
+    assert rules.execution_weight == 20
+    assert execution_score(92.3, 100, rules.execution_weight, rules) == Decimal("18.46")
+
+
+def test_load_rules__unknown_name_lists_the_shipped_ones():
+    with pytest.raises(RuleSetError, match="national"):
+        load_rules("hunan-2019")
+
+
+def test_load_rules__missing_file():
+    with pytest.raises(RuleSetError, match="找不到"):
+        load_rules("no/such/file.toml")
+
+
+def test_load_rules__broken_toml(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("name = [", encoding="utf-8")
+    with pytest.raises(RuleSetError, match="不是有效的 TOML"):
+        load_rules(path)
+
+
+def test_load_rules__weights_that_do_not_add_up(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('extends = "national"\n[weights.blocks]\n"产出指标" = 60\n', encoding="utf-8")
+    with pytest.raises(RuleSetError, match="合计为 110"):
+        load_rules(path)
+
+
+def test_load_rules__bad_value_names_the_key(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('extends = "national"\n[quantitative]\nfar_exceed = "很多"\n', encoding="utf-8")
+    with pytest.raises(RuleSetError, match=r"quantitative\.far_exceed"):
+        load_rules(path)
+
+
+def test_load_rules__bad_direction(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('extends = "national"\n[quantitative]\nbare_op = "大于"\n', encoding="utf-8")
+    with pytest.raises(RuleSetError, match="bare_op"):
+        load_rules(path)
+
+
+def test_level1_name__reads_printed_headings():
+    assert level1_name("产出指标\n\n(50分)") == ("产出指标", Decimal(50))
+    assert level1_name("效益指标\n\n（30分）\n　") == ("效益指标", Decimal(30))
+    assert level1_name("满意度\n指标\n（10分）") == ("满意度指标", Decimal(10))
+    assert level1_name("产出") == ("产出指标", None)
+
+
+def test_level2_name__joins_broken_lines():
+    assert level2_name("经济效\n益指标") == "经济效益指标"
+    assert level2_name("数量") == "数量指标"
+
+
+# ---------------------------------------------------------------- 预算执行率
+
+
+def test_execution_score__proportional():
+    assert execution_score("92.30", "100", 10) == Decimal("9.2300")
+
+
+def test_execution_score__full():
+    assert execution_score("1,294.52", "1294.52", 10) == 10
+
+
+def test_execution_score__over_execution_capped_at_weight():
+    assert execution_score(120, 100, 10) == 10
+
+
+def test_execution_score__zero_or_missing_budget_is_none():
+    assert execution_score(50, 0, 10) is None
+    assert execution_score(50, None, 10) is None
+    assert execution_score(50, 100, None) is None
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def test_indicator_score__positive_met_is_full():
+    assert indicator_score("95%以上", "100%", 10) == 10
+    assert indicator_score("1200", "2380", 10) == 10
+
+
+def test_indicator_score__positive_missed_is_proportional():
+    assert indicator_score("95%以上", "76%", 10) == Decimal(8)
+    assert indicator_score("2400人", "1800人", 10) == Decimal("7.5")
+
+
+def test_indicator_score__negative_met_and_missed():
+    assert indicator_score("5.4%以内", "4.1%", 10) == 10
+    assert indicator_score("≤5%", "8%", 10) == Decimal("6.25")
+    assert indicator_score("≤5%", "0%", 10) == 10
+
+
+def test_indicator_score__equal_with_tolerance():
+    assert indicator_score("=100%", "100%", 10) == 10
+    assert indicator_score("=100%", "80%", 10) == 8
+    assert indicator_score("=100%", "125%", 10) == 8
+
+
+def test_indicator_score__actual_given_as_the_same_bound_is_met():
+    assert indicator_score("　5.4%以内", "　5.4%以内", 10) == 10
+    assert indicator_score("达95%以上", "95%以上", 5) == 5
+
+
+def test_indicator_score__actual_bound_that_cannot_be_compared_needs_judgement():
+    result = assess_indicator("≤5%", "6%以内", 10)
+    assert result.score is None and codes(result.notes) == ["actual-is-range"]
+
+
+def test_indicator_score__qualitative_met_by_text_is_full():
+    assert indicator_score("按时足额发放", "按时足额发放", 10) == 10
+    assert indicator_score("按计划执行培训", "已进行培训", 15) == 15
+
+
+def test_indicator_score__qualitative_needs_judgement():
+    assert indicator_score("保证社保基金安全", "保证安全", 15) is None
+    assert indicator_score("健全", "基本健全", 10) is None
+
+
+def test_indicator_score__units_that_disagree_are_reported():
+    result = assess_indicator("95%以上", "1740元", 10)
+    assert result.score is None
+    assert result.notes[0].code == "unit-mismatch" and result.notes[0].severity == ERROR
+
+
+def test_indicator_score__wan_ren_converts():
+    assert indicator_score("2.33万人", "25000人", 10) == 10
+    assert indicator_score("2.5万人", "20000人", 10) == 8
+
+
+def test_indicator_score__unreadable_target_is_a_hint_and_no_score():
+    result = assess_indicator("90%-100%", "95%", 10)
+    assert result.score is None and result.basis == "judgement"
+    assert result.notes[0].code == "target-unreadable" and result.notes[0].severity == HINT
+
+
+def test_indicator_score__missing_actual_and_weight():
+    assert codes(assess_indicator("≥95%", "", 10).notes) == ["actual-missing"]
+    assert codes(assess_indicator("≥95%", "96%", None).notes) == ["weight-missing"]
+    assert codes(assess_indicator("≥95%", "96%", "十分").notes) == ["weight-unreadable"]
+
+
+def test_indicator_score__text_actual_for_numeric_target_needs_judgement():
+    result = assess_indicator("≥95%", "已完成", 10)
+    assert result.score is None and codes(result.notes) == ["actual-not-number"]
+
+
+def test_indicator_score__not_applicable():
+    assert assess_indicator("不适用", "", 10).basis == "not_applicable"
+
+
+def test_indicator_score__far_exceeded_is_a_hint():
+    result = assess_indicator("1200", "2380", 10)
+    assert result.score == 10 and codes(result.notes) == ["target-far-exceeded"]
+
+
+def test_indicator_score__cost_block_reads_bare_number_as_ceiling():
+    assert indicator_score("1740元/人/月", "1800元/人/月", 10, NATIONAL, level2="成本指标") == Decimal(10) * 1740 / 1800
+    assert indicator_score("1740元/人/月", "1800元/人/月", 10, NATIONAL, level2="数量指标") == 10
+
+
+def test_indicator_score__province_deviation_penalty():
+    assert indicator_score("1200", "1560", 10, PLATFORM) == 8  # 130% of target
+    assert indicator_score("1200", "1500", 10, PLATFORM) == 10  # 125%
+    assert indicator_score("≥100", "200", 1, PLATFORM) == 0  # never below zero
+    assert indicator_score("≤100", "50", 10, PLATFORM) == 10  # only "不低于" targets deviate upwards
+
+
+def test_indicator_score__rules_by_name():
+    assert indicator_score("1200", "1560", 10, "province-platform") == 8
+
+
+# ---------------------------------------------------------------- manual scores
+
+
+def test_check_manual_score__within_rules():
+    assert check_manual_score(10, "95%以上", "100%", 10) == []
+    assert check_manual_score("8", "95%以上", "76%", 10) == []
+
+
+def test_check_manual_score__over_weight():
+    assert codes(check_manual_score(12, "95%以上", "100%", 10)) == ["score-over-weight"]
+
+
+def test_check_manual_score__negative():
+    assert codes(check_manual_score(-1, "95%以上", "100%", 10)) == ["score-negative"]
+
+
+def test_check_manual_score__above_rule_is_error():
+    findings = check_manual_score(10, "95%以上", "76%", 10)
+    assert codes(findings) == ["score-above-rule"] and findings[0].severity == ERROR
+    assert "8" in findings[0].message
+
+
+def test_check_manual_score__below_rule_is_hint():
+    findings = check_manual_score(4, "达95%以上", "95%以上", 5)
+    assert codes(findings) == ["score-below-rule"] and findings[0].severity == HINT
+
+
+def test_check_manual_score__qualitative_inside_band():
+    assert check_manual_score(13, "健全", "已健全", 15) == []
+    assert check_manual_score(7, "健全", "基本健全", 10) == []
+
+
+def test_check_manual_score__qualitative_outside_band():
+    assert codes(check_manual_score(9, "健全", "基本健全", 10)) == ["score-above-band"]
+    assert codes(check_manual_score(7, "按时足额发放", "未按时发放", 10)) == ["score-above-band"]
+    assert codes(check_manual_score(5, "健全", "已健全", 10)) == ["score-below-band"]
+
+
+def test_check_manual_score__judged_qualitative_any_score_in_range():
+    assert check_manual_score(12, "保证社保基金安全", "保证安全", 15) == []
+
+
+def test_check_manual_score__unreadable_and_blank():
+    assert codes(check_manual_score("满分", "健全", "已健全", 10)) == ["score-unreadable"]
+    assert check_manual_score(None, "健全", "已健全", 10) == []
+
+
+# ---------------------------------------------------------------- totals and grades
+
+
+def test_total_score__sum():
+    assert total_score([ScoreLine(10, Decimal("9.23")), ScoreLine(90, 85)]) == Decimal("94.23")
+
+
+def test_total_score__not_applicable_rescaled():
+    lines = [(10, 10), (50, 40), (30, None, False), (10, 10)]
+    assert total_score(lines) == Decimal(60) * 100 / 70
+
+
+def test_total_score__waits_for_judgement():
+    assert total_score([(10, 10), (90, None)]) is None
+
+
+def test_total_score__capped_by_execution_rate():
+    lines = [(10, Decimal("7.5")), (90, 88)]
+    assert total_score(lines, PLATFORM, execution_rate=Decimal("0.75")) == 89
+    assert total_score(lines, PLATFORM, execution_rate=Decimal("0.45")) == 59
+    assert total_score(lines, NATIONAL, execution_rate=Decimal("0.45")) == Decimal("95.5")
+
+
+def test_execution_cap__bands():
+    assert execution_cap(Decimal("0.85"), PLATFORM) is None
+    assert execution_cap(Decimal("0.79"), PLATFORM) == 89
+    assert execution_cap(Decimal("0.65"), PLATFORM) == 79
+    assert execution_cap(Decimal("0.55"), PLATFORM) == 69
+    assert execution_cap(Decimal("0.49"), PLATFORM) == 59
+    assert execution_cap(None, PLATFORM) is None
+
+
+def test_grade__national():
+    assert [grade(x) for x in (100, 90, Decimal("89.995"), 80, 60, Decimal("59.99"), 0)] == [
+        "优",
+        "优",
+        "良",
+        "良",
+        "中",
+        "差",
+        "差",
+    ]
+
+
+def test_grade__four_levels_85():
+    assert [grade(x, "grade-85") for x in (96, 85, 84.9, 75, 60, 59)] == [
+        "优秀",
+        "优秀",
+        "良好",
+        "良好",
+        "一般",
+        "较差",
+    ]
+
+
+def test_grade__uses_unrounded_total():
+    assert grade(Decimal("89.996")) == "良"
+
+
+def test_grade__none_without_total():
+    assert grade(None) is None
+
+
+# ---------------------------------------------------------------- a whole table
+
+
+def _table(*indicators, executed="92.3", budget="100", printed_score=None) -> Assessment:
+    return Assessment(
+        kind="project",
+        name="测试项目",
+        funding=Funding(
+            FundLine("年度资金总额", None, Decimal(budget), Decimal(executed)), Decimal(10), printed_score=printed_score
+        ),
+        indicators=indicators,
+    )
+
+
+def test_score_assessment__total_and_grade():
+    table = _table(
+        Indicator("产出指标", "数量指标", "培训人数", "≥100人", "90人", Decimal(50)),
+        Indicator("效益指标", "社会效益指标", "制度", "健全", "已健全", Decimal(30)),
+        Indicator("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", Decimal(10)),
+    )
+    scores = score_assessment(table)
+    assert scores.execution_score == Decimal("9.23")
+    assert [item.score for item in scores.indicators] == [45, 30, 10]
+    assert scores.total == Decimal("94.23") and scores.grade == "优"
+
+
+def test_score_assessment__manual_score_stands():
+    table = _table(Indicator("产出指标", "数量指标", "x", "≥100人", "90人", Decimal(90), Decimal(80)))
+    scores = score_assessment(table)
+    assert scores.indicators[0].manual and scores.indicators[0].score == 80
+    assert scores.total == Decimal("89.23")
+
+
+def test_score_assessment__waits_for_judgement():
+    table = _table(Indicator("产出指标", "质量指标", "x", "保证安全", "安全", Decimal(90)))
+    assert score_assessment(table).total is None
