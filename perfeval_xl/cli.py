@@ -1,0 +1,203 @@
+"""The `perfeval` command: thin wrappers over the engine that print in Chinese and exit 0, 1 (错误) or 2 (unusable "
+"input)."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Sequence
+
+import click
+
+from . import __version__
+from .checks import run_checks
+from .errors import PerfevalError
+from .example import corrected_example, published_example
+from .model import Assessment, BasicData, Finding, SpendingRow, Submission
+from .numbers import format_amount, format_percent, format_score
+from .rates import change_rate, control_rate
+from .scoring import RuleSet, available_rules, load_rules, score_assessment
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(text: str, width: int, right: bool = False) -> str:
+    if _width(text) > width:
+        while text and _width(text + "…") > width:
+            text = text[:-1]
+        text += "…"
+    pad = " " * (width - _width(text))
+    return pad + text if right else text + pad
+
+
+def _table(rows: Sequence[Sequence[str]], widths: Sequence[int], right_from: int = 1) -> list[str]:
+    return [
+        "  " + " ".join(_cell(v, w, i >= right_from) for i, (v, w) in enumerate(zip(row, widths, strict=True)))
+        for row in rows
+    ]
+
+
+def _basic_lines(basic: BasicData) -> list[str]:
+    staff = basic.staff
+    lines = [
+        "附件1 基础数据表（万元）",
+        f"  财政供养人员：编制 {format_score(staff.quota)} 人，实际在职 {format_score(staff.actual)} 人，"
+        f"控制率 {format_percent(control_rate(staff.actual, staff.quota))}",
+    ]
+    rows: list[SpendingRow] = [
+        basic.sangong,
+        *basic.sangong_items,
+        basic.project_spending,
+        *basic.projects,
+        basic.public_funds,
+        *basic.public_items,
+        basic.procurement,
+    ]
+    table = [("项目", "上年决算", "本年预算", "本年决算", "控制率", "同比增减率")]
+    table += [
+        (
+            row.label,
+            format_amount(row.prev),
+            format_amount(row.budget),
+            format_amount(row.final),
+            format_percent(control_rate(row.final, row.budget)),
+            format_percent(change_rate(row.final, row.prev)),
+        )
+        for row in rows
+        if (row.prev, row.budget, row.final) != (None, None, None)
+    ]
+    return lines + _table(table, (26, 9, 9, 9, 8, 10))
+
+
+def _assessment_lines(table: Assessment, rules: RuleSet) -> list[str]:
+    scores = score_assessment(table, rules)
+    total = table.funding.total
+    lines = [
+        f"{table.title}（{rules.title}）",
+        f"  年度资金总额：年初预算 {format_amount(total.initial)}，全年预算 {format_amount(total.budget)}，"
+        f"全年执行 {format_amount(total.executed)}，执行率 {format_percent(scores.execution_rate)}，"
+        f"得分 {format_score(scores.execution_score)}/{format_score(table.funding.weight)}",
+    ]
+    rows = [("三级指标", "目标读作", "实际完成值", "分值", "得分", "依据")]
+    basis = {
+        "quantitative": "按完成率",
+        "qualitative": "定性·已达成",
+        "judgement": "待人工评定",
+        "not_applicable": "不适用",
+        "incomplete": "信息不全",
+    }
+    for item in scores.indicators:
+        source = "人工" if item.manual else basis[item.result.basis]
+        rows.append(
+            (
+                item.indicator.level3,
+                item.result.target.describe(),
+                item.indicator.actual,
+                format_score(item.indicator.weight),
+                format_score(item.score),
+                source,
+            )
+        )
+    lines += _table(rows, (30, 16, 16, 5, 6, 11), right_from=3)
+    cap = f"（按执行率封顶 {format_score(scores.cap)}）" if scores.cap is not None else ""
+    lines.append(f"  总分 {format_score(scores.total)}{cap}，等级 {scores.grade or '—'}")
+    return lines
+
+
+def _submission_lines(submission: Submission, rules: RuleSet) -> list[str]:
+    lines = [f"{submission.header.unit_name} {submission.header.fiscal_year} 年度", ""]
+    if submission.basic:
+        lines += [*_basic_lines(submission.basic), ""]
+    for table in ([submission.overall] if submission.overall else []) + list(submission.projects):
+        lines += [*_assessment_lines(table, rules), ""]
+    return lines
+
+
+def _finding_lines(findings: list[Finding]) -> list[str]:
+    errors = sum(f.is_error for f in findings)
+    lines = [f"审核结果：{errors} 个错误，{len(findings) - errors} 个提示"]
+    return lines + [f"  {finding}" for finding in sorted(findings, key=lambda f: not f.is_error)]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="perfeval", message="%(prog)s %(version)s")
+def cli() -> None:
+    """预算绩效自评：计算各项比率和得分，按财政审核口径检查自评表。"""
+
+
+@cli.command()
+@click.option(
+    "--rules", "rules_name", default=None, help="评分规则：national、grade-85、province-platform 或 .toml 文件路径。"
+)
+@click.option("--as-published", is_flag=True, help="只看按公开文本录入（含原有错误）的版本及其审核结果。")
+def demo(rules_name: str | None, as_published: bool) -> None:
+    """用内置示例（岳阳市君山区人社局 2023 年度）演示计算与审核。
+
+    目前只在终端打印计算结果和审核发现；生成 Excel 工作簿与 Word 报告的功能尚在开发中。
+    """
+    rules = load_rules(rules_name)
+    published = published_example()
+    lines: list[str] = []
+    if not as_published:
+        corrected = corrected_example()
+        lines += ["【一】修正后的示例：各项比率与得分由引擎重新计算", ""]
+        lines += _submission_lines(corrected, rules)
+        lines += [*_finding_lines(run_checks(corrected, rules)), ""]
+        lines += ["【二】按公开文本录入的原表：审核发现的问题", ""]
+    else:
+        lines += _submission_lines(published, rules)
+    lines += _finding_lines(run_checks(published, rules))
+    lines += ["", "说明：本命令目前只打印内置示例的计算与审核结果；Excel 工作簿模板与 Word 自评报告的生成尚在开发中。"]
+    click.echo("\n".join(lines))
+
+
+@cli.command("rules")
+@click.argument("name", required=False)
+def rules_command(name: str | None) -> None:
+    """列出内置评分规则，或显示一套规则（名称或 .toml 路径）的要点。"""
+    if name is None:
+        for shipped in available_rules():
+            click.echo(f"{shipped:20} {load_rules(shipped).title}")
+        return
+    rules = load_rules(name)
+    blocks = "，".join(f"{k} {format_score(v)}" for k, v in rules.block_weights.items()) or "不限定各一级指标分值"
+    grades = "，".join(f"≥{format_score(g.minimum)} {g.label}" for g in rules.grades)
+    lines = [
+        rules.title,
+        f"  满分 {format_score(rules.full_marks)}：预算执行率 {format_score(rules.execution_weight)}，{blocks}",
+        f"  等级：{grades}",
+        f"  只写数字的目标按“{rules.bare_target_op}”评分；超过目标 "
+        f"{format_percent(rules.far_exceed, 0) if rules.far_exceed else '—'} 提示目标偏低",
+    ]
+    if rules.deviation_over is not None:
+        lines.append(
+            f"  偏离：实际 ≥ 目标 × {format_percent(rules.deviation_over, 0)} 扣 "
+            f"{format_score(rules.deviation_penalty)} 分"
+        )
+    for cap in rules.total_caps:
+        lines.append(f"  执行率低于 {format_percent(cap.below, 0)}：总分最高 {format_score(cap.maximum)}")
+    click.echo("\n".join(lines))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; a PerfevalError becomes one Chinese line on stderr and exit status 2, never a traceback."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="perfeval", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return int(done.exit_code or 0)
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.Abort:
+        click.echo("已取消。", err=True)
+        return 1
+    except PerfevalError as error:
+        click.echo(f"perfeval：{error}", err=True)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

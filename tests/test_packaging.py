@@ -1,0 +1,77 @@
+"""The wheel ships the rule sets and templates; module boundaries hold; the code is ruff-clean."""
+
+import ast
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "perfeval_xl"
+
+# design.md: each third-party boundary has one importer
+ALLOWED_IMPORTERS = {
+    "openpyxl": {"workbook.py", "fastread.py"},
+    "xlwings": {"udfs.py", "__init__.py"},
+    "jinja2": {"report.py"},
+    "docxtpl": {"report.py"},
+}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> zipfile.ZipFile:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (built,) = out.glob("perfeval_xl-*.whl")
+    return zipfile.ZipFile(built)
+
+
+def test_wheel__ships_rule_sets(wheel):
+    names = set(wheel.namelist())
+    for rules in ("national", "grade-85", "province-platform"):
+        assert f"perfeval_xl/rules/{rules}.toml" in names
+
+
+def test_wheel__ships_templates_folder(wheel):
+    shipped = {Path(n).name for n in wheel.namelist() if n.startswith("perfeval_xl/templates/")}
+    expected = {p.name for p in (ROOT / "templates").iterdir() if p.is_file()}
+    assert expected and expected <= shipped
+
+
+def test_wheel__console_script(wheel):
+    entry_points = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
+    assert "perfeval = perfeval_xl.cli:main" in wheel.read(entry_points).decode()
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_modules__one_importer_per_third_party_boundary():
+    for path in PACKAGE.glob("*.py"):
+        for library in _imports(path) & ALLOWED_IMPORTERS.keys():
+            assert path.name in ALLOWED_IMPORTERS[library], f"{path.name} imports {library}"
+
+
+def test_modules__each_has_a_docstring():
+    for path in PACKAGE.glob("*.py"):
+        assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), path.name
+
+
+def test_ruff__clean():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
