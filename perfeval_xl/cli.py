@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import unicodedata
 from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
 
 import click
 
@@ -153,6 +156,101 @@ def demo(rules_name: str | None, as_published: bool) -> None:
     click.echo("\n".join(lines))
 
 
+FORMULAS = click.Choice(["udf", "native"])
+
+
+def _projects(count: int | None, names: tuple[str, ...]) -> list[str]:
+    if names:
+        return list(names)
+    return [""] * (count if count is not None else 1)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option(
+    "--kind",
+    type=click.Choice(["dept", "project"]),
+    default="dept",
+    show_default=True,
+    help="dept：部门整体支出（附件1、附件2、附件3、收支预决算）；project：只有附件3。",
+)
+@click.option(
+    "--rules", "rules_name", default=None, help="评分规则：national、grade-85、province-platform 或 .toml 路径。"
+)
+@click.option("--projects", "count", type=click.IntRange(0, 200), default=None, help="附件3 的张数（默认 1）。")
+@click.option("--project", "names", multiple=True, help="项目名称，每个 --project 一张附件3（可重复）。")
+@click.option(
+    "--formulas",
+    type=FORMULAS,
+    default="udf",
+    show_default=True,
+    help="udf：比率和得分用 PE_* 函数（需加载项）；"
+    "native：比率用 Excel 自带公式，得分手工填写（WPS、LibreOffice 可用）。",
+)
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+def new(
+    out: str, kind: str, rules_name: str | None, count: int | None, names: tuple[str, ...], formulas: str, force: bool
+) -> None:
+    """生成空白的自评工作簿模板（.xlsm 或 .xlsx）。"""
+    from .workbook import new_workbook, write_atomic
+
+    path = Path(out)
+    projects = _projects(count, names)
+    if kind == "project" and not projects:
+        raise click.UsageError("项目支出自评工作簿至少要有一张附件3")
+    write_atomic(new_workbook(kind, rules_name, projects, formulas, path.suffix.lower()), path, overwrite=force)
+    click.echo(f"已生成 {path}（{'含 PE_* 函数' if formulas == 'udf' else '无宏版'}，附件3 {len(projects)} 张）")
+
+
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--as-published", is_flag=True, help="保留公开文本中的原有错误（check 会把它们找出来）。")
+@click.option("--formulas", type=FORMULAS, default="udf", show_default=True, help="udf 或 native（同 new）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+def example(out: str, as_published: bool, formulas: str, force: bool) -> None:
+    """生成填好的示例工作簿：岳阳市君山区人社局 2023 年度（默认为修正后的版本）。"""
+    from .workbook import new_workbook, write_atomic
+
+    path = Path(out)
+    submission = published_example() if as_published else corrected_example()
+    projects = [p.name for p in submission.projects]
+    data = new_workbook("dept", submission.header.rule_set, projects, formulas, path.suffix.lower(), submission)
+    write_atomic(data, path, overwrite=force)
+    click.echo(f"已生成 {path}（{'按公开文本，含原有错误' if as_published else '修正后的示例'}）")
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value if value != "" else None
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出发现与所有计算单元格的重算值。")
+def check(file: str, as_json: bool) -> None:
+    """检查一份自评工作簿：重新计算每个比率和得分，按财政审核口径列出问题。
+
+    退出码：0 没有错误；1 至少一个错误；2 文件无法读取。
+    """
+    from .workbook import load
+
+    _submission, findings, options = load(file)
+    errors = sum(f.is_error for f in findings)
+    if as_json:
+        payload = {
+            "findings": [
+                {"severity": f.severity, "code": f.code, "sheet": f.sheet, "cell": f.cell, "message": f.message}
+                for f in findings
+            ],
+            "values": {name: _json_value(value) for name, value in options["values"].items()},
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(_finding_lines(findings)))
+    raise click.exceptions.Exit(1 if errors else 0)
+
+
 @cli.command("rules")
 @click.argument("name", required=False)
 def rules_command(name: str | None) -> None:
@@ -184,7 +282,8 @@ def rules_command(name: str | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; a PerfevalError becomes one Chinese line on stderr and exit status 2, never a traceback."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="perfeval", standalone_mode=False)
+        status = cli.main(args=list(argv) if argv is not None else None, prog_name="perfeval", standalone_mode=False)
+        return status if isinstance(status, int) else 0  # click returns an Exit's code instead of raising it
     except click.exceptions.Exit as done:
         return int(done.exit_code or 0)
     except click.ClickException as error:
@@ -196,7 +295,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PerfevalError as error:
         click.echo(f"perfeval：{error}", err=True)
         return 2
-    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

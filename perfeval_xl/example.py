@@ -7,7 +7,9 @@ project's reference material, mistakes included. The corrected version fixes wha
 - 附件1: 项目支出 本年决算数 306.23 becomes 306.22 as in 附件2, and 项目支出 is split into the listed project and
   a second one, "事业单位招考工作经费" (named in the report's text; its 附件3 indicators are illustrative);
 - 附件3《社保基金督查专项经费》: 分值 rescaled to 50/30/10 with an illustrative 满意度 indicator, and the
-  主管部门 / 实施单位 filled in.
+  主管部门 / 实施单位 filled in;
+- figures the forms compute (控制率, 执行率, the 预算执行率 得分, 总分) are left to the engine, as they are in a
+  workbook whose formulas are live.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def _basic(corrected: bool) -> BasicData:
     if corrected:
         projects.append(_row("project", SECOND_PROJECT, "283.46", "323.5", "206.22"))
     return BasicData(
-        staff=Staff(_d("21"), _d("21"), _d("100%")),
+        staff=Staff(_d("21"), _d("21"), None if corrected else _d("100%")),
         sangong=_row("sangong", "三公经费", "1.97", "1.5", "1.13"),
         sangong_items=(
             _row("sangong_car", "1、公务用车购置和维护经费", None, None, None),
@@ -113,7 +115,7 @@ def _overall(corrected: bool) -> Assessment:
         funding=Funding(
             total=FundLine("年度资金总额", _d("741.21"), _d("1294.52"), _d("1294.52")),
             weight=_d("10"),
-            printed_exec_rate=_d("100%"),
+            printed_exec_rate=None if corrected else _d("100%"),
             income_general=_d("1294.52"),
             expense_basic=_d("988.3"),
             expense_project=_d("306.22"),
@@ -186,8 +188,8 @@ def _project(corrected: bool) -> Assessment:
         funding=Funding(
             total=FundLine("年度资金总额", _d("100"), _d("100"), _d("100")),
             weight=_d("10"),
-            printed_exec_rate=_d("100%"),
-            printed_score=_d("10"),
+            printed_exec_rate=None if corrected else _d("100%"),
+            printed_score=None if corrected else _d("10"),
             sources=(
                 FundLine("当年财政拨款", _d("100"), _d("100"), _d("100")),
                 FundLine("上年结转资金"),

@@ -1,0 +1,130 @@
+"""The PE_* worksheet functions in engine terms: their names, argument order, and the engine function behind each.
+
+The templates write these names into formulas (layout.py), the reader evaluates the same formulas with them
+(workbook.py), and the Excel adapters in udfs.py wrap them for xlwings: one table, so Excel and `perfeval check`
+cannot compute different things. Values here are engine values: Decimal, None for "no value", str for text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from .numbers import D
+from .rates import (
+    adjustment_rate,
+    change_amount,
+    change_rate,
+    control_rate,
+    execution_rate,
+    share,
+    variance_rate,
+)
+from .scoring import ScoreLine, execution_score, grade, indicator_score, load_rules, total_score
+from .targets import is_not_applicable, parse_target
+
+NOT_APPLICABLE = "不适用"  # what PE_SCORE shows for an indicator that does not apply; PE_TOTAL leaves it out
+
+
+def _rules(rule_set: object):
+    return load_rules(str(rule_set).strip() if rule_set not in (None, "") else None)
+
+
+def pe_execscore(executed: object, budget: object, weight: object, rule_set: object = None) -> Decimal | None:
+    """预算执行率得分 = 分值 × 执行率, at most the 分值."""
+    return execution_score(executed, budget, weight, _rules(rule_set))
+
+
+def pe_score(
+    target: object, actual: object, weight: object, rule_set: object = None, level2: object = None
+) -> Decimal | str | None:
+    """An indicator's score by the rules; None (blank) when a person must judge; 不适用 when it does not apply."""
+    if is_not_applicable(target) or is_not_applicable(actual):
+        return NOT_APPLICABLE
+    if _blank(target) and _blank(actual) and _blank(weight):
+        return None
+    return indicator_score(target, actual, weight, _rules(rule_set), level2)
+
+
+def pe_total(
+    scores: Iterable[object],
+    weights: Iterable[object],
+    fund_score: object = None,
+    fund_weight: object = None,
+    exec_rate: object = None,
+    rule_set: object = None,
+) -> Decimal | None:
+    """总分 of an indicator table plus the 预算执行率 row, not-applicable rows rescaled, capped by the rules."""
+    lines = [] if _blank(fund_weight) else [ScoreLine(D(fund_weight), D(fund_score))]
+    for score, weight in zip(_flat(scores), _flat(weights), strict=False):
+        if _blank(weight) and _blank(score):
+            continue  # a blank row of the form
+        applicable = not is_not_applicable(score)
+        lines.append(ScoreLine(D(weight), D(score) if applicable else None, applicable))
+    if not lines:
+        return None
+    return total_score(lines, _rules(rule_set), exec_rate)
+
+
+def pe_grade(total: object, rule_set: object = None) -> str | None:
+    """The grade of a total (优/良/中/差 by default)."""
+    return grade(total, _rules(rule_set))
+
+
+def pe_targetop(target: object) -> str | None:
+    """How a target was read: "≥ 95%", "≤ 5.4%", "定性", "无法识别"."""
+    return None if _blank(target) else parse_target(target).describe()
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _flat(values: Iterable[object] | object) -> list[object]:
+    """A range as a flat list: Excel passes one-row or one-column ranges as (nested) lists."""
+    if isinstance(values, list | tuple):
+        return [item for value in values for item in _flat(value)]
+    return [values]
+
+
+# name -> (engine function, argument names); the order here is the order in every formula
+FUNCTIONS: dict[str, tuple[Callable[..., object], tuple[str, ...]]] = {
+    "PE_CONTROLRATE": (control_rate, ("actual", "planned")),
+    "PE_EXECRATE": (execution_rate, ("executed", "budget")),
+    "PE_DIFFRATE": (variance_rate, ("final", "budget")),
+    "PE_CHANGE": (change_amount, ("current", "previous")),
+    "PE_CHANGERATE": (change_rate, ("current", "previous")),
+    "PE_SHARE": (share, ("part", "total")),
+    "PE_ADJRATE": (adjustment_rate, ("adjusted", "initial")),
+    "PE_EXECSCORE": (pe_execscore, ("executed", "budget", "weight", "[rule_set]")),
+    "PE_SCORE": (pe_score, ("target", "actual", "weight", "[rule_set]", "[level2]")),
+    "PE_TOTAL": (pe_total, ("scores", "weights", "[fund_score]", "[fund_weight]", "[exec_rate]", "[rule_set]")),
+    "PE_GRADE": (pe_grade, ("total", "[rule_set]")),
+    "PE_TARGETOP": (pe_targetop, ("target",)),
+}
+
+
+# What a cell shows when the engine has no value: "—" where the figures are there but the ratio does not exist
+# (zero denominator), blank where the inputs are not filled in yet.
+DASH_WHEN_FILLED = frozenset(
+    {
+        "PE_CONTROLRATE",
+        "PE_EXECRATE",
+        "PE_DIFFRATE",
+        "PE_CHANGE",
+        "PE_CHANGERATE",
+        "PE_SHARE",
+        "PE_ADJRATE",
+        "PE_EXECSCORE",
+    }
+)
+
+
+def display_value(function: str, result: object, args: list[object]) -> object:
+    """What a formula cell shows for an engine result: numbers as floats, no value as "—" or blank."""
+    if result is None:
+        filled = not any(_blank(arg) for arg in args[:2])
+        return "—" if function in DASH_WHEN_FILLED and filled else ""
+    if isinstance(result, Decimal):
+        return float(result)
+    return result

@@ -1,0 +1,1606 @@
+"""The only openpyxl importer: builds workbooks from layout.py and reads them back into records by defined name.
+
+Writing: build() lays out the sheets, fill_submission() puts a Submission's figures into the input cells
+through the defined names, and package() stamps every formula cell with the engine's value (so a viewer
+without the PE_* functions shows the right figures), sets the macro-enabled content type for .xlsm, and
+returns reproducible bytes. Reading: load() checks the file before handing it to openpyxl, reads inputs by
+name, recomputes every computed cell with the engine, and runs the checks.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import openpyxl
+from openpyxl.cell.cell import MergedCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import __version__
+from .checks import run_checks
+from .errors import PerfevalError, RuleSetError
+from .functions import FUNCTIONS, display_value
+from .layout import (
+    AMOUNT,
+    AREA,
+    BASIC,
+    COMPUTED,
+    COUNT,
+    ELLIPSIS,
+    GUIDE,
+    INPUT,
+    LABEL,
+    LONG_TEXT,
+    NUMBER_FORMATS,
+    NUMERIC_KINDS,
+    OVERALL,
+    OVERRIDE,
+    PROJECT,
+    RATE,
+    REVENUE,
+    SCORE,
+    SUM,
+    TITLE,
+    UNIT,
+    WEIGHT,
+    YEAR,
+    Block,
+    Cell,
+    Col,
+    Formula,
+    Here,
+    Ref,
+    SheetLayout,
+    Table,
+    WorkbookLayout,
+    basic_sheet,
+    guide_sheet,
+    overall_sheet,
+    project_sheet,
+    revenue_sheet,
+    workbook_layout,
+)
+from .model import (
+    ERROR,
+    HINT,
+    REVENUE_COLUMNS,
+    Assessment,
+    BasicData,
+    Building,
+    CellRef,
+    Finding,
+    Funding,
+    FundLine,
+    Header,
+    Indicator,
+    RevenueColumn,
+    RevenueTable,
+    SpendingRow,
+    Staff,
+    Submission,
+)
+from .numbers import D, NotANumber, format_percent, format_score
+from .scoring import RuleSet, level1_name, load_rules
+
+UDF, NATIVE = "udf", "native"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+XLSM_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+FIXED_TIME = datetime(2024, 1, 1)  # reproducible builds: the same layout gives the same bytes
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 200
+
+
+class WorkbookError(PerfevalError, ValueError):
+    """A file that cannot be read as a workbook at all, or cannot be written."""
+
+
+# ---------------------------------------------------------------- styles
+
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_FONT = "宋体"
+_STYLE_FONTS = {
+    "title": Font(name=_FONT, size=16, bold=True),
+    "row_heading": Font(name=_FONT, size=11, bold=True),
+    "subtitle": Font(name=_FONT, size=12, bold=True),
+    "heading": Font(name=_FONT, size=11, bold=True),
+    "vertical": Font(name=_FONT, size=11, bold=True),
+    "note": Font(name=_FONT, size=10),
+    "helper": Font(name=_FONT, size=9, color="808080"),
+}
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # 浅黄：填写
+_OVERRIDE_FILL = PatternFill("solid", fgColor="E2EFDA")  # 浅绿：自动计算，可改写
+_HEADING_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+
+def _alignment(cell: Cell) -> Alignment:
+    if cell.style == "vertical":
+        return Alignment(horizontal="center", vertical="center", wrap_text=True, text_rotation=255)
+    if cell.style in ("title",):
+        return Alignment(horizontal="center", vertical="center", wrap_text=True)
+    if cell.style in ("note", "subtitle") or cell.kind == LONG_TEXT:
+        return Alignment(horizontal="left", vertical="top" if cell.kind == LONG_TEXT else "center", wrap_text=True)
+    if cell.kind in NUMERIC_KINDS:
+        return Alignment(horizontal="right", vertical="center")
+    if cell.style == "heading":
+        return Alignment(horizontal="center", vertical="center", wrap_text=True)
+    if cell.style == "centered":
+        return Alignment(horizontal="center", vertical="center")
+    return Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+
+def _boxed(sheet: SheetLayout, cell: Cell) -> bool:
+    """Form cells get borders; titles, notes and helper columns do not."""
+    return sheet.key != GUIDE and cell.style not in ("title", "note", "helper", "subtitle")
+
+
+# ---------------------------------------------------------------- formulas as text
+
+
+def _a1(letter: str, row: int) -> str:
+    return f"{letter}{row}"
+
+
+class _Renderer:
+    """Renders layout formulas as Excel formula text, with this sheet's coordinates."""
+
+    def __init__(self, sheet: SheetLayout, flavour: str):
+        self.sheet, self.flavour = sheet, flavour
+        self.named = sheet.named()
+
+    def arg(self, arg: object, row: int | None, block_top: Mapping[str, int]) -> str:
+        if isinstance(arg, Ref):
+            cell = self.named.get(arg.name)
+            return cell.ref if cell else arg.name  # a name from another sheet (rule_set) stays a name
+        if isinstance(arg, Col):
+            table = self.sheet.table(arg.table)
+            letter = table.column(arg.column).letter
+            return f"{letter}{table.first_row}:{letter}{table.last_row}"
+        if isinstance(arg, Here):
+            return _a1(self._letter(arg.column), row or 0)
+        if isinstance(arg, Block):
+            return _a1(self._letter(arg.column), block_top.get(arg.column, row or 0))
+        raise TypeError(arg)
+
+    def _letter(self, column: str) -> str:
+        for table in self.sheet.tables:
+            for c in table.columns:
+                if c.key == column:
+                    return c.letter
+        raise KeyError(column)
+
+    def formula(self, cell: Cell, row: int | None = None, block_top: Mapping[str, int] | None = None) -> str | None:
+        formula = cell.formula
+        assert formula is not None
+        if formula.function == TITLE:
+            return f'=IF(fiscal_year="","",fiscal_year&"年度")&"{cell.text}"'
+        if formula.function == UNIT:
+            return '=unit_name&""'
+        args = [self.arg(a, row, block_top or {}) for a in formula.args]
+        if formula.function == SUM:
+            joined = ",".join(args)
+            return f'=IF(COUNT({joined})=0,"",SUM({joined}))'
+        if self.flavour == UDF:
+            return f"={formula.function}({','.join(args)})"
+        return _native(formula.function, args)
+
+
+def _native(function: str, args: list[str]) -> str | None:
+    """The same computation in plain Excel functions, for office suites without Python; scores have none."""
+    if function in ("PE_CONTROLRATE", "PE_EXECRATE", "PE_SHARE"):
+        a, b = args
+        return f'=IF(OR({a}="",N({b})=0),"—",{a}/{b})'
+    if function in ("PE_DIFFRATE", "PE_CHANGERATE", "PE_ADJRATE"):
+        a, b = args
+        return f'=IF(OR({a}="",{b}="",N({b})=0),"—",({a}-{b})/{b})'
+    if function == "PE_CHANGE":
+        a, b = args
+        return f'=IF(OR({a}="",{b}=""),"—",{a}-{b})'
+    if function == "PE_EXECSCORE":
+        executed, budget, weight = args[:3]
+        return f'=IF(OR({executed}="",N({budget})=0,{weight}=""),"—",MIN({weight},{weight}*MAX(0,{executed}/{budget})))'
+    return None  # TYPED_IN_NATIVE: typed by the accountant, verified by perfeval check
+
+
+TYPED_IN_NATIVE = frozenset({"PE_SCORE", "PE_TOTAL", "PE_GRADE", "PE_TARGETOP"})
+
+
+# ---------------------------------------------------------------- building a workbook
+
+
+def build(layout: WorkbookLayout, flavour: str = UDF) -> openpyxl.Workbook:
+    """An empty template as an openpyxl Workbook (not yet stamped or packaged)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "perfeval-xl"
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    validations: dict[str, DataValidation] = {}
+    for sheet in layout.sheets:
+        ws = wb.create_sheet(sheet.title)
+        _build_sheet(wb, ws, sheet, flavour)
+        validations.clear()
+    return wb
+
+
+def _build_sheet(wb: openpyxl.Workbook, ws: Worksheet, sheet: SheetLayout, flavour: str) -> None:
+    renderer = _Renderer(sheet, flavour)
+    block_tops = _block_tops(sheet)
+    validations = _Validations(ws)
+    for cell in sheet.cells:
+        target = ws[cell.ref]
+        row = target.row
+        role = cell.role
+        if cell.formula is not None:
+            text = renderer.formula(cell, row, block_tops.get(row, {}))
+            if text is None:
+                role = INPUT  # the native flavour types scores in by hand
+            else:
+                target.value = text
+        elif cell.role == INPUT and cell.text:
+            target.value = _initial(cell)
+        elif cell.role == LABEL:
+            target.value = cell.text or None
+        _style(ws, sheet, cell, role)
+        if role in (INPUT, OVERRIDE):
+            validations.add(cell)
+        if cell.comment:
+            target.comment = Comment(cell.comment, "perfeval-xl", width=300, height=110)
+        if cell.merge_to:
+            ws.merge_cells(f"{cell.ref}:{cell.merge_to}")
+    _names(wb, ws, sheet)
+    _page(ws, sheet)
+    for letter, width in sheet.widths.items():
+        ws.column_dimensions[letter].width = width
+    for row, height in sheet.heights.items():
+        ws.row_dimensions[row].height = height
+    ws.sheet_view.showGridLines = False
+    ws.protection.sheet = True  # no password: 审阅 → 撤销工作表保护
+    for permission in ("insertRows", "deleteRows", "formatRows", "formatColumns", "formatCells"):
+        setattr(ws.protection, permission, False)  # False: allowed
+
+
+def _initial(cell: Cell) -> object:
+    if cell.kind in NUMERIC_KINDS:
+        number = D(cell.text)
+        if isinstance(number, Decimal):
+            return int(number) if number == number.to_integral_value() else float(number)
+    return cell.text
+
+
+def _block_tops(sheet: SheetLayout) -> dict[int, dict[str, int]]:
+    """For every indicator row, the row where its 二级指标 block starts (the merged heading's cell)."""
+    tops: dict[int, dict[str, int]] = {}
+    for table in sheet.tables:
+        first: dict[tuple[str, str], int] = {}
+        for table_row in table.rows:
+            top = first.setdefault((table_row.level1, table_row.level2), table_row.row)
+            tops[table_row.row] = {"level2": top, "level1": first.get((table_row.level1, ""), top)}
+    return tops
+
+
+def _style(ws: Worksheet, sheet: SheetLayout, cell: Cell, role: str) -> None:
+    target = ws[cell.ref]
+    target.font = _STYLE_FONTS.get(cell.style, Font(name=_FONT, size=11))
+    target.alignment = _alignment(cell)
+    if cell.kind in NUMBER_FORMATS:
+        target.number_format = NUMBER_FORMATS[cell.kind]
+    if role == INPUT:
+        target.fill = _INPUT_FILL
+    elif role == OVERRIDE:
+        target.fill = _OVERRIDE_FILL
+    elif cell.style == "heading" and sheet.key != GUIDE:
+        target.fill = _HEADING_FILL
+    target.protection = Protection(locked=role not in (INPUT, OVERRIDE))
+    if _boxed(sheet, cell):
+        boxed = [cell.ref]
+        if cell.merge_to:
+            min_col, min_row, max_col, max_row = range_boundaries(f"{cell.ref}:{cell.merge_to}")
+            boxed = [
+                f"{get_column_letter(c)}{r}" for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)
+            ]
+        for ref in boxed:
+            ws[ref].border = _BORDER
+
+
+class _Validations:
+    """One data validation per kind of input on a sheet, each covering all its cells."""
+
+    RULES: Mapping[str, dict[str, Any]] = {
+        AMOUNT: {
+            "type": "decimal",
+            "operator": "greaterThanOrEqual",
+            "formula1": "0",
+            "error": "请填写不小于 0 的金额（万元），不要带单位或文字。",
+        },
+        AREA: {
+            "type": "decimal",
+            "operator": "greaterThanOrEqual",
+            "formula1": "0",
+            "error": "请填写不小于 0 的面积（平方米）。",
+        },
+        COUNT: {
+            "type": "whole",
+            "operator": "greaterThanOrEqual",
+            "formula1": "0",
+            "error": "请填写不小于 0 的整数人数。",
+        },
+        YEAR: {
+            "type": "whole",
+            "operator": "between",
+            "formula1": "2000",
+            "formula2": "2100",
+            "error": "请填写四位数的年度，如 2023。",
+        },
+        WEIGHT: {
+            "type": "decimal",
+            "operator": "between",
+            "formula1": "0",
+            "formula2": "100",
+            "error": "分值应在 0 到 100 之间。",
+        },
+        SCORE: {
+            "type": "decimal",
+            "operator": "between",
+            "formula1": "0",
+            "formula2": "100",
+            "error": "得分应为 0 到 100 之间的数字；不得超过该指标的分值。",
+        },
+    }
+
+    def __init__(self, ws: Worksheet):
+        self.ws, self.by_kind = ws, {}
+
+    def add(self, cell: Cell) -> None:
+        if cell.name == "basic_adjustment_budget" or cell.name == "basic_adjustment_final":
+            return  # 预算调整 may be negative
+        rule = self.RULES.get(cell.kind)
+        if rule is None:
+            return
+        if cell.kind not in self.by_kind:
+            validation = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle="输入有误", **rule)
+            self.ws.add_data_validation(validation)
+            self.by_kind[cell.kind] = validation
+        self.by_kind[cell.kind].add(cell.ref)
+
+
+def _absolute(ref: str) -> str:
+    return re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", ref)
+
+
+def _names(wb: openpyxl.Workbook, ws: Worksheet, sheet: SheetLayout) -> None:
+    quoted = "'" + sheet.title.replace("'", "''") + "'"
+    targets = [(cell.name, cell.ref) for cell in sheet.cells if cell.name]
+    targets += [(table.name, table.ref) for table in sheet.tables]
+    for name, ref in targets:
+        defined = DefinedName(name, attr_text=f"{quoted}!{_absolute(ref)}")
+        if sheet.scoped:
+            ws.defined_names[name] = defined
+        else:
+            wb.defined_names[name] = defined
+
+
+def _page(ws: Worksheet, sheet: SheetLayout) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if sheet.landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if sheet.one_page else 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.3, footer=0.3)
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if sheet.print_rows:
+        ws.print_title_rows = sheet.print_rows
+    if sheet.print_columns:
+        first, last = sheet.print_columns.split(":")
+        ws.print_area = f"{first}1:{last}{ws.max_row}"
+
+
+# ---------------------------------------------------------------- filling through the defined names
+
+
+def _destination(wb: openpyxl.Workbook, name: str, sheet: str | None = None) -> tuple[Worksheet, str]:
+    scope = wb[sheet].defined_names if sheet else wb.defined_names
+    defined = scope.get(name) or wb.defined_names.get(name)
+    if defined is None:
+        raise WorkbookError(f"工作簿中没有名称“{name}”")
+    (title, ref), *_ = list(defined.destinations)
+    return wb[title], ref.replace("$", "")
+
+
+def set_named(wb: openpyxl.Workbook, name: str, value: object, sheet: str | None = None) -> None:
+    """Write a value into the cell a defined name points to (the sheet's own name first, then the workbook's)."""
+    ws, ref = _destination(wb, name, sheet)
+    ws[ref.split(":")[0]].value = _cell_value(value)
+
+
+def set_table_row(
+    wb: openpyxl.Workbook,
+    table: str,
+    index: int,
+    values: Mapping[str, object],
+    columns: Iterable[str],
+    sheet: str | None = None,
+) -> None:
+    """Write `values` (column key -> value) into row `index` of a named table range."""
+    ws, ref = _destination(wb, table, sheet)
+    min_col, min_row, _max_col, max_row = range_boundaries(ref)
+    if min_row + index > max_row:
+        raise WorkbookError(f"区域“{table}”只有 {max_row - min_row + 1} 行")
+    keys = list(columns)
+    for key, value in values.items():
+        ws.cell(min_row + index, min_col + keys.index(key)).value = _cell_value(value)
+
+
+def _cell_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and abs(value) < 10**15 else float(value)
+    return value
+
+
+def fill_submission(
+    wb: openpyxl.Workbook, layout: WorkbookLayout, submission: Submission, typed_scores: bool = False
+) -> None:
+    """Put a Submission's figures into a template built for it, through the defined names only.
+
+    Printed values that the form would compute (a typed 控制率, 总分…) are written over the formulas, as a
+    hand-filled form has them, so the reader treats them as printed figures and checks them. With
+    `typed_scores` (the native flavour, where scores are typed), the engine's scores, total and grade are
+    written where the submission has none, as an accountant would type them.
+    """
+    header = submission.header
+    for name, value in (
+        ("unit_name", header.unit_name),
+        ("fiscal_year", header.fiscal_year),
+        ("budget_code", header.budget_code),
+        ("contact", header.contact),
+        ("rule_set", header.rule_set),
+    ):
+        set_named(wb, name, value if value not in ("", None) else None)
+    if submission.basic and layout.kind == "dept":
+        _fill_basic(wb, layout.sheet(BASIC), submission.basic)
+    rules = load_rules(header.rule_set)
+    if submission.overall and layout.kind == "dept":
+        _fill_assessment(wb, layout.sheet(OVERALL), _typed(submission.overall, rules, typed_scores))
+    for sheet, project in zip(layout.project_sheets, submission.projects, strict=False):
+        _fill_assessment(wb, sheet, _typed(project, rules, typed_scores))
+    if submission.revenue and layout.kind == "dept":
+        for column in submission.revenue.columns:
+            for suffix, value in (
+                ("budget", column.budget),
+                ("final", column.final),
+                ("diff_rate", column.printed_diff_rate),
+            ):
+                if value is not None:
+                    set_named(wb, f"rev_{column.key}_{suffix}", value)
+
+
+def _typed(table: Assessment, rules: RuleSet, typed_scores: bool) -> Assessment:
+    """The table with the engine's scores filled in where a person would type them (native flavour)."""
+    if not typed_scores:
+        return table
+    from .scoring import score_assessment
+
+    scores = score_assessment(table, rules)
+    indicators = tuple(replace(item.indicator, score=item.score) for item in scores.indicators)
+    return replace(
+        table,
+        indicators=indicators,
+        printed_total=table.printed_total if table.printed_total is not None else scores.total,
+        printed_grade=table.printed_grade or scores.grade or "",
+    )
+
+
+def _fill_row(wb: openpyxl.Workbook, row: SpendingRow, prefix: str | None = None) -> None:
+    key = prefix or row.key
+    for column in ("prev", "budget", "final"):
+        value = getattr(row, column)
+        if value is not None:
+            set_named(wb, f"{key}_{column}", value)
+    if row.printed_control_rate is not None:
+        set_named(wb, f"{key}_control_rate", row.printed_control_rate)
+    if row.printed_change_rate is not None:
+        set_named(wb, f"{key}_change_rate", row.printed_change_rate)
+
+
+def _fill_basic(wb: openpyxl.Workbook, sheet: SheetLayout, basic: BasicData) -> None:
+    staff = basic.staff
+    for name, value in (
+        ("staff_quota", staff.quota),
+        ("staff_actual", staff.actual),
+        ("staff_control_rate", staff.printed_control_rate),
+    ):
+        if value is not None:
+            set_named(wb, name, value)
+    named = sheet.named()
+    for row in (basic.sangong, *basic.sangong_items, basic.public_funds, *basic.public_items):
+        # totals the form computes (三公经费, 公务用车) are only written when they disagree with their parts
+        computed = named.get(f"{row.key}_prev") is not None and named[f"{row.key}_prev"].role == COMPUTED
+        if not computed:
+            _fill_row(wb, row)
+    for key in ("procurement", "basic_adjustment"):
+        row = getattr(basic, key)
+        for column in ("budget", "final"):
+            if getattr(row, column) is not None:
+                set_named(wb, f"{key}_{column}", getattr(row, column))
+    columns = [c.key for c in sheet.table("projects").columns]
+    projects = [row for row in basic.projects if row.key == "project"]
+    funds = [row for row in basic.projects if row.key != "project"]
+    for table, rows in (("projects", projects), ("special_funds", funds)):
+        for index, row in enumerate(rows):
+            set_table_row(
+                wb,
+                table,
+                index,
+                {"label": row.label, "prev": row.prev, "budget": row.budget, "final": row.final},
+                columns,
+            )
+    b = basic.building
+    for name, value in (
+        ("building_approved_area", b.approved_area),
+        ("building_actual_area", b.actual_area),
+        ("building_budget_investment", b.budget_investment),
+        ("building_actual_investment", b.actual_investment),
+    ):
+        if value is not None:
+            set_named(wb, name, value)
+    if basic.austerity_measures:
+        set_named(wb, "austerity_measures", basic.austerity_measures)
+    _overwrite_if_different(wb, basic)
+
+
+def _overwrite_if_different(wb: openpyxl.Workbook, basic: BasicData) -> None:
+    """A published form may carry totals that differ from their parts: keep them as printed figures."""
+    parts = {
+        "sangong_car": ("sangong_car_purchase", "sangong_car_running"),
+        "sangong": ("sangong_car", "sangong_abroad", "sangong_reception"),
+    }
+    rows = {row.key: row for row in (basic.sangong, *basic.sangong_items)}
+    for total_key, part_keys in parts.items():
+        total = rows.get(total_key)
+        if total is None:
+            continue
+        for column in ("prev", "budget", "final"):
+            values = [getattr(rows[k], column) for k in part_keys if k in rows]
+            present = [v for v in values if v is not None]
+            stated = getattr(total, column)
+            if stated is not None and (not present or sum(present, Decimal(0)) != stated):
+                set_named(wb, f"{total_key}_{column}", stated)
+    projects = [row for row in basic.projects]
+    for column in ("prev", "budget", "final"):
+        stated = getattr(basic.project_spending, column)
+        present = [getattr(r, column) for r in projects if getattr(r, column) is not None]
+        if stated is not None and (not present or sum(present, Decimal(0)) != stated):
+            set_named(wb, f"project_spending_{column}", stated)
+
+
+def _fill_assessment(wb: openpyxl.Workbook, sheet: SheetLayout, table: Assessment) -> None:
+    scope = sheet.title if sheet.scoped else None
+    funding = table.funding
+
+    def put(name: str, value: object) -> None:
+        if value not in (None, ""):
+            set_named(wb, name, value, scope)
+
+    if sheet.key == PROJECT:
+        put("project_name", table.name)
+        put("competent_dept", table.competent_dept)
+        put("implementing_unit", table.implementing_unit)
+        sources = {"当年财政拨款": "current", "上年结转资金": "carryover", "其他资金": "other"}
+        for line in funding.sources:
+            key = sources.get(line.label.removeprefix("其中：").strip())
+            for column in ("initial", "budget", "executed"):
+                if key:
+                    put(f"fund_{key}_{column}", getattr(line, column))
+        if not funding.sources:  # only the total is known
+            for column in ("initial", "budget", "executed"):
+                put(f"fund_current_{column}", getattr(funding.total, column))
+    else:
+        for column in ("initial", "budget", "executed"):
+            put(f"fund_{column}", getattr(funding.total, column))
+        for name in (
+            "income_general",
+            "income_gov_fund",
+            "income_special_account",
+            "income_other",
+            "expense_basic",
+            "expense_project",
+        ):
+            put(name, getattr(funding, name))
+    put("fund_weight", funding.weight)
+    put("fund_exec_rate", funding.printed_exec_rate)
+    put("fund_score", funding.printed_score)
+    put("fund_reason", funding.reason)
+    put("goal_expected", table.goal_expected)
+    put("goal_actual", table.goal_actual)
+    put("weight_total", table.printed_weight_total)
+    put("total_score", table.printed_total)
+    put("grade", table.printed_grade)
+    layout_table = sheet.table("indicators")
+    columns = [c.key for c in layout_table.columns]
+    free = {}
+    for position, table_row in enumerate(layout_table.rows):
+        if not table_row.ellipsis:
+            free.setdefault((table_row.level1, table_row.level2), []).append(position)
+    for indicator in table.indicators:
+        block = (level1_name(indicator.level1)[0], _level2_key(indicator.level2))
+        slots = free.get(block)
+        if not slots:
+            raise WorkbookError(f"{sheet.title} 没有“{block[0]}/{block[1]}”的指标行")
+        values = {
+            "level3": indicator.level3,
+            "target": indicator.target,
+            "actual": indicator.actual,
+            "weight": indicator.weight,
+            "reason": indicator.reason or None,
+        }
+        if indicator.score is not None:
+            values["score"] = indicator.score
+        set_table_row(wb, "indicators", slots.pop(0), values, columns, scope)
+
+
+def _level2_key(label: str) -> str:
+    from .scoring import level2_name
+
+    return level2_name(label)
+
+
+def indicator_counts(submission: Submission) -> dict[str, dict[tuple[str, str], int]]:
+    """How many rows each (一级, 二级) block needs on each sheet, to build a template with room for a submission."""
+    from .scoring import level2_name
+
+    def count(table: Assessment) -> dict[tuple[str, str], int]:
+        counts: dict[tuple[str, str], int] = {}
+        for indicator in table.indicators:
+            key = (level1_name(indicator.level1)[0], level2_name(indicator.level2))
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    result = {OVERALL: count(submission.overall)} if submission.overall else {}
+    result |= {str(i): count(p) for i, p in enumerate(submission.projects, start=1)}
+    return result
+
+
+# ---------------------------------------------------------------- packaging
+
+
+def package(wb: openpyxl.Workbook, suffix: str) -> bytes:
+    """The workbook as file bytes: formula cells stamped with the engine's values, the right content type for
+    the suffix (.xlsm is macro-enabled), and fixed timestamps so that the same workbook gives the same bytes."""
+    if suffix not in (".xlsx", ".xlsm"):
+        raise WorkbookError(f"文件名应以 .xlsx 或 .xlsm 结尾，而不是“{suffix}”")
+    stamps = _stamps(wb)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    sheet_files = _sheet_files(source)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in sorted(source.infolist(), key=lambda i: (i.filename != "[Content_Types].xml", i.filename)):
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml" and suffix == ".xlsm":
+                data = data.replace(XLSX_TYPE.encode(), XLSM_TYPE.encode())
+            elif item.filename == "xl/workbook.xml":
+                data = data.replace(b' fullCalcOnLoad="1"', b"")  # Excel recalculates old calcIds anyway
+            elif item.filename in sheet_files:
+                data = _stamp_sheet(data, stamps.get(sheet_files[item.filename], {}))
+            info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _sheet_files(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet XML part -> sheet title, from workbook.xml and its relationships."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    targets = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="/?(?:xl/)?([^"]+)"', rels))
+    targets |= {k: v for v, k in re.findall(r'Target="/?(?:xl/)?([^"]+)"[^>]*Id="(rId\d+)"', rels)}
+    result = {}
+    for name, rid in re.findall(r'<sheet[^>]*name="([^"]+)"[^>]*r:id="(rId\d+)"', workbook):
+        result["xl/" + targets[rid]] = _unescape(name)
+    return result
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+def _stamp_sheet(data: bytes, values: Mapping[str, object]) -> bytes:
+    text = data.decode("utf-8")
+
+    def stamp(match: re.Match[str]) -> str:
+        ref, attributes, formula = match.group(1), match.group(2), match.group(3)
+        if ref not in values:
+            return match.group(0)
+        value = values[ref]
+        if value is None or value == "":
+            value = "\u00a0"  # LibreOffice takes an empty (or blank) cached string for "not calculated"
+        if isinstance(value, str):
+            return f'<c r="{ref}"{attributes} t="str"><f>{formula}</f><v>{escape(value)}</v></c>'
+        return f'<c r="{ref}"{attributes}><f>{formula}</f><v>{value!r}</v></c>'
+
+    return re.sub(r'<c r="([A-Z]+\d+)"((?: s="\d+")?)><f>(.*?)</f><v\s*/></c>', stamp, text).encode("utf-8")
+
+
+def _stamps(wb: openpyxl.Workbook) -> dict[str, dict[str, object]]:
+    """What each formula cell shows in Excel, computed by the engine: sheet title -> A1 -> value."""
+    book = _Book(wb, None, "")
+    book.read()
+    stamps: dict[str, dict[str, object]] = {}
+    for (sheet, ref), value in book.display.items():
+        stamps.setdefault(sheet, {})[ref] = value
+    return stamps
+
+
+def write_atomic(data: bytes, path: Path, overwrite: bool = False) -> None:
+    """Write bytes to `path` through a temporary file in the same folder, so there is never a partial file."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise WorkbookError(f"“{path}”已存在；若要覆盖请加 --force")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise WorkbookError(f"文件夹“{folder}”不存在")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".perfeval-", suffix=path.suffix, dir=folder)
+    except OSError as error:
+        raise WorkbookError(f"无法在“{folder}”中写入文件：{error.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise WorkbookError(f"无法写入“{path}”：{error.strerror}") from None
+
+
+def template_info(flavour: str) -> str:
+    kind = "含 PE_* 函数（需“绩效自评”加载项）" if flavour == UDF else "无宏版：比率为 Excel 公式，得分需手工填写"
+    return f"perfeval-xl {__version__} 模板 · {kind}"
+
+
+def new_workbook(
+    kind: str,
+    rules_name: str | None,
+    projects: list[str],
+    flavour: str,
+    suffix: str,
+    submission: Submission | None = None,
+) -> bytes:
+    """The bytes of a new template (or, given a submission, of a filled one)."""
+    rules = load_rules(rules_name)
+    counts = indicator_counts(submission) if submission else None
+    layout = workbook_layout(kind, rules, projects, template_info(flavour), counts)
+    wb = build(layout, flavour)
+    set_named(wb, "rule_set", rules_name or rules.name)
+    if submission is not None:
+        fill_submission(wb, layout, submission, typed_scores=flavour == NATIVE)
+    return package(wb, suffix)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _formula_text(value: object) -> str | None:
+    if isinstance(value, str) and value.startswith("="):
+        return value
+    text = getattr(value, "text", None)  # ArrayFormula
+    return text if isinstance(text, str) else None
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass
+class _Place:
+    sheet: str
+    ref: str  # "B5" or "B15:I41"
+
+
+@dataclass
+class _Sheet:
+    """A worksheet of the file with the layout it was made from and the names that point into it."""
+
+    ws: Worksheet
+    layout: SheetLayout
+    names: dict[str, _Place] = field(default_factory=dict)
+
+
+class _Book:
+    """One reading of a workbook: names, input values, recomputed values, findings."""
+
+    def __init__(self, wb: openpyxl.Workbook, cached: openpyxl.Workbook | None, folder: str):
+        self.wb, self.cached, self.folder = wb, cached, folder
+        self.findings: list[Finding] = []
+        self.values: dict[str, object] = {}  # computed defined names -> engine value (for --json)
+        self.display: dict[tuple[str, str], object] = {}  # (sheet, A1) -> what the cell shows
+        self.memo: dict[tuple[str, str], object] = {}
+        self.flavour = "unknown"
+        self.functions_missing = False
+        self.rows_by_position: dict[tuple[str, int], dict[str, object]] = {}
+        self.block_cells: dict[str, CellRef] = {}
+        self.global_names = self._global_names()
+
+    # ---------- names
+
+    def _global_names(self) -> dict[str, _Place]:
+        names = {}
+        for name, defined in self.wb.defined_names.items():
+            place = self._place(name, defined)
+            if place:
+                names[name] = place
+        return names
+
+    def _place(self, name: str, defined: DefinedName) -> _Place | None:
+        try:
+            destinations = list(defined.destinations)
+        except Exception:  # openpyxl raises on #REF! and other unparsable definitions
+            destinations = []
+        if not destinations or destinations[0][0] not in self.wb.sheetnames:
+            self.findings.append(
+                Finding(ERROR, "name-broken", f"名称“{name}”指向的单元格已不存在（{defined.attr_text}）")
+            )
+            return None
+        sheet, ref = destinations[0]
+        return _Place(sheet, ref.replace("$", ""))
+
+    def sheet_names(self, ws: Worksheet) -> dict[str, _Place]:
+        local = {}
+        for name, defined in ws.defined_names.items():
+            place = self._place(name, defined)
+            if place:
+                local[name] = place
+        return local
+
+    # ---------- cells
+
+    def raw(self, place: _Place) -> object:
+        return self.wb[place.sheet][place.ref.split(":")[0]].value
+
+    def cached_value(self, place: _Place) -> object:
+        if self.cached is None or place.sheet not in self.cached.sheetnames:
+            return None
+        return self.cached[place.sheet][place.ref.split(":")[0]].value
+
+    def number(self, value: object, where: CellRef, what: str) -> Decimal | None:
+        number = D(value)
+        if isinstance(number, NotANumber):
+            self.findings.append(
+                Finding(ERROR, "number-unreadable", f"{what}：{number.reason}", where.sheet, where.cell)
+            )
+            return None
+        return number
+
+    def read(self) -> tuple[Submission, str]:
+        sheets = self._identify()
+        header, rule_set = self._header(sheets.get(GUIDE))
+        rules = self._rules(rule_set)
+        basic = self._basic(sheets[BASIC]) if BASIC in sheets else None
+        overall = self._assessment(sheets[OVERALL], rules) if OVERALL in sheets else None
+        projects = tuple(self._assessment(sheet, rules) for sheet in sheets.get(PROJECT, []))
+        revenue = self._revenue(sheets[REVENUE]) if REVENUE in sheets else None
+        for sheet in sheets.get("_all", []):
+            self._headings(sheet)
+        return Submission(header, basic, overall, projects, revenue), rules.name if rules else "national"
+
+    def _identify(self) -> dict[str, Any]:
+        """Find each kind of sheet by the names that point into it (sheet titles may have been changed)."""
+        national = load_rules("national")
+        found: dict[str, Any] = {"_all": []}
+        anchors = {
+            GUIDE: ("unit_name", guide_sheet(national, "")),
+            BASIC: ("staff_quota", basic_sheet(())),
+            OVERALL: ("fund_budget", overall_sheet(national)),
+            REVENUE: ("rev_total_budget", revenue_sheet()),
+        }
+        for key, (anchor, layout) in anchors.items():
+            place = self.global_names.get(anchor)
+            if place:
+                sheet = _Sheet(self.wb[place.sheet], layout, self.global_names)
+                found[key] = sheet
+                found["_all"].append(sheet)
+        projects = []
+        for ws in self.wb.worksheets:
+            local = self.sheet_names(ws)
+            if "project_name" in local:
+                sheet = _Sheet(ws, project_sheet(1, national), {**self.global_names, **local})
+                projects.append(sheet)
+                found["_all"].append(sheet)
+        if projects:
+            found[PROJECT] = projects
+        if not any(k in found for k in (BASIC, OVERALL, PROJECT)):
+            raise WorkbookError("这不是 perfeval-xl 的自评工作簿：找不到附件1、附件2 或附件3 的定义名称")
+        for key in (GUIDE, BASIC, OVERALL, REVENUE):
+            if key in found:
+                self._missing_names(found[key])
+        for sheet in projects:
+            self._missing_names(sheet)
+        return found
+
+    def _missing_names(self, sheet: _Sheet) -> None:
+        for name, cell in sheet.layout.named().items():
+            if name not in sheet.names and name != "template_info":
+                self.findings.append(
+                    Finding(
+                        ERROR,
+                        "name-missing",
+                        f"找不到名称“{name}”（{cell.description}）：它可能被删除，或所在的行被删掉了",
+                        sheet.ws.title,
+                    )
+                )
+        for table in sheet.layout.tables:
+            if table.name not in sheet.names:
+                self.findings.append(
+                    Finding(
+                        ERROR, "name-missing", f"找不到区域名称“{table.name}”（{table.description}）", sheet.ws.title
+                    )
+                )
+
+    def cell_of(self, sheet: _Sheet, name: str) -> CellRef | None:
+        place = sheet.names.get(name)
+        return CellRef(place.sheet, place.ref.split(":")[0]) if place else None
+
+    # ---------- evaluating named cells
+
+    def value(self, sheet: _Sheet, name: str) -> object:
+        """The engine value of a defined name: inputs as read, computed cells recomputed."""
+        place = sheet.names.get(name)
+        if place is None:
+            return None
+        key = (place.sheet, name)
+        if key in self.memo:
+            return self.memo[key]
+        self.memo[key] = None  # guards against a cycle in a damaged workbook
+        layout_cell = sheet.layout.named().get(name) or _GUIDE_CELLS.get(name)
+        raw = self.raw(place)
+        where = CellRef(place.sheet, place.ref.split(":")[0])
+        if layout_cell is None or layout_cell.role in (INPUT, LABEL):
+            result = self._input(raw, layout_cell, where)
+        else:
+            result = self._computed(sheet, name, layout_cell, raw, place, where)
+        self.memo[key] = result
+        return result
+
+    def _input(self, raw: object, cell: Cell | None, where: CellRef) -> object:
+        if _formula_text(raw) is not None:
+            return None  # an input holding a formula: its value is not ours to compute
+        if cell is not None and cell.kind in NUMERIC_KINDS:
+            return self.number(raw, where, cell.description)
+        return "" if raw is None else _show(raw)
+
+    def _computed(self, sheet: _Sheet, name: str, cell: Cell, raw: object, place: _Place, where: CellRef) -> object:
+        assert cell.formula is not None
+        result, args = self.evaluate(sheet, cell.formula)
+        formula = _formula_text(raw)
+        self.display[(place.sheet, where.cell or "")] = display_value(cell.formula.function, result, args)
+        if formula is not None:
+            self._note_flavour(formula)
+            self._compare_cached(place, where, cell, result)
+        if not sheet.layout.scoped:
+            self.values[name] = result
+        else:
+            self.values[f"{place.sheet}!{name}"] = result
+        return result
+
+    def _note_flavour(self, formula: str) -> None:
+        if "PE_" in formula.upper():
+            self.flavour = "udf"
+        elif self.flavour == "unknown":
+            self.flavour = "native"
+
+    def _compare_cached(self, place: _Place, where: CellRef, cell: Cell, result: object) -> None:
+        cached = self.cached_value(place)
+        if cached is None or cached == "":
+            return
+        if isinstance(cached, str) and cached.startswith("#"):
+            self.functions_missing = self.functions_missing or "PE_" in str(self.raw(place)).upper()
+            return
+        if _same(cached, result):
+            return
+        shown = format_percent(result) if cell.kind == RATE and isinstance(result, Decimal) else _show(result)
+        self.findings.append(
+            Finding(
+                HINT,
+                "cached-stale",
+                f"{cell.description}：文件中保存的结果为 {_show(cached)}，按当前数据重新计算为 {shown}"
+                "（文件可能在没有重新计算的情况下保存过）",
+                where.sheet,
+                where.cell,
+            )
+        )
+
+    def printed(self, sheet: _Sheet, name: str) -> object:
+        """A computed cell that was typed over: the typed value (a printed figure to check), else None."""
+        place = sheet.names.get(name)
+        if place is None:
+            return None
+        raw = self.raw(place)
+        if raw is None or _formula_text(raw) is not None:
+            return None
+        cell = sheet.layout.named()[name]
+        where = CellRef(place.sheet, place.ref.split(":")[0])
+        if cell.role == COMPUTED and cell.formula and cell.formula.function not in TYPED_IN_NATIVE:
+            self.findings.append(
+                Finding(
+                    HINT,
+                    "formula-overwritten",
+                    f"{cell.description}应由公式计算，现在是手工填写的“{_show(raw)}”；将按填写值核对",
+                    where.sheet,
+                    where.cell,
+                )
+            )
+        if cell.kind in NUMERIC_KINDS:
+            return self.number(raw, where, cell.description)
+        return str(raw).strip()
+
+    def evaluate(
+        self, sheet: _Sheet, formula: Formula, row: int | None = None, blocks: Mapping[str, object] | None = None
+    ) -> tuple[object, list[object]]:
+        """A layout formula's engine value, and the argument values it was computed from."""
+        args = [self._arg(sheet, arg, row, blocks or {}) for arg in formula.args]
+        if formula.function == SUM:
+            present = [v for arg in args for v in (arg if isinstance(arg, list) else [arg]) if isinstance(v, Decimal)]
+            return (sum(present, Decimal(0)) if present else None), args
+        if formula.function in (TITLE, UNIT):
+            return None, args
+        function = FUNCTIONS[formula.function][0]
+        try:
+            return function(*args), args
+        except (PerfevalError, ArithmeticError):
+            return None, args  # an unreadable input is already a finding where it was read
+
+    def _arg(self, sheet: _Sheet, arg: object, row: int | None, blocks: Mapping[str, object]) -> object:
+        if isinstance(arg, Ref):
+            if arg.name in sheet.names:
+                return self.value(sheet, arg.name)
+            return self.value(self._guide_sheet(), arg.name)
+        if isinstance(arg, Col):
+            return [values.get(arg.column) for values in self.table_rows(sheet, arg.table)]
+        if isinstance(arg, Here):
+            return self._row_values(sheet, row)[arg.column] if row is not None else None
+        if isinstance(arg, Block):
+            return blocks.get(arg.column)
+        raise TypeError(arg)
+
+    def _guide_sheet(self) -> _Sheet:
+        return _Sheet(self.wb.worksheets[0], guide_sheet(load_rules("national"), ""), self.global_names)
+
+    # ---------- tables
+
+    def table_rows(self, sheet: _Sheet, name: str) -> list[dict[str, object]]:
+        """Every row of a named table as {column key: engine value}, with 一级/二级 filled down the merged blocks."""
+        key = (sheet.ws.title, "table:" + name)
+        if key in self.memo:
+            return self.memo[key]  # type: ignore[return-value]
+        place = sheet.names.get(name)
+        if place is None:
+            return []
+        table = sheet.layout.table(name)
+        min_col, min_row, _max_col, max_row = range_boundaries(place.ref)
+        ws = self.wb[place.sheet]
+        rows = []
+        carried: dict[str, object] = {}
+        for r in range(min_row, max_row + 1):
+            values: dict[str, object] = {"_row": r, "_sheet": place.sheet}
+            for column in table.columns:
+                cell = ws.cell(r, min_col + table.offset(column.key))
+                raw = None if isinstance(cell, MergedCell) else cell.value
+                values["_raw_" + column.key] = raw
+                values[column.key] = self._table_value(
+                    column.kind,
+                    raw,
+                    CellRef(place.sheet, cell.coordinate),
+                    f"{sheet.ws.title} {column.heading}",
+                    column.role,
+                )
+            for column in ("level1", "level2"):
+                if column in values:
+                    if values[column]:
+                        carried[column] = values[column]
+                        if column == "level1":
+                            carried.pop("level2", None)
+                    else:
+                        values[column] = carried.get(column, "")
+            rows.append(values)
+        self.memo[key] = rows  # type: ignore[assignment]
+        for values in rows:
+            self.rows_by_position[(place.sheet, int(values["_row"]))] = values  # type: ignore[arg-type]
+        self._score_rows(sheet, table, rows)
+        return rows
+
+    def _table_value(self, kind: str, raw: object, where: CellRef, what: str, role: str) -> object:
+        if _formula_text(raw) is not None:
+            return None  # computed below, for the score column
+        if kind in NUMERIC_KINDS:
+            return self.number(raw, where, what) if not (isinstance(raw, str) and raw.strip() == ELLIPSIS) else None
+        return "" if raw is None else str(raw).strip()
+
+    def _row_values(self, sheet: _Sheet, row: int) -> dict[str, object]:
+        return self.rows_by_position.get((sheet.ws.title, row), {})
+
+    def _score_rows(self, sheet: _Sheet, table: Table, rows: list[dict[str, object]]) -> None:
+        """Scores that are formulas are recomputed (typed ones stand: manual scores); so is the target reading."""
+        score_column = next((c for c in table.columns if c.role == OVERRIDE), None)
+        if score_column is None:
+            return
+        for values in rows:
+            raw = values["_raw_" + score_column.key]
+            formula = _formula_text(raw)
+            computed, args = self._row_formula(sheet, score_column.formula, values)
+            values["_manual"] = formula is None and raw is not None
+            if not values["_manual"]:
+                values[score_column.key] = computed
+            if formula is not None:
+                self._note_flavour(formula)
+                letter = get_column_letter(
+                    range_boundaries(sheet.names[table.name].ref)[0] + table.offset(score_column.key)
+                )
+                self.display[(str(values["_sheet"]), f"{letter}{values['_row']}")] = display_value(
+                    "PE_SCORE", computed, args
+                )
+        self._target_readings(sheet, table, rows)
+
+    def _row_formula(
+        self, sheet: _Sheet, formula: Formula | None, values: Mapping[str, object]
+    ) -> tuple[object, list[object]]:
+        if formula is None:
+            return None, []
+        blocks = {"level2": values.get("level2"), "level1": values.get("level1")}
+        return self.evaluate(sheet, formula, int(values["_row"]), blocks)  # type: ignore[arg-type]
+
+    def _target_readings(self, sheet: _Sheet, table: Table, rows: list[dict[str, object]]) -> None:
+        from .layout import TARGET_READING
+
+        if table.name != "indicators":
+            return
+        ws = self.wb[str(rows[0]["_sheet"])] if rows else None
+        if ws is None:
+            return
+        column = range_boundaries(sheet.names[table.name].ref)[0] + (
+            _col(TARGET_READING.letter) - _col(table.columns[0].letter)
+        )
+        for values in rows:
+            cell = ws.cell(int(values["_row"]), column)
+            if _formula_text(cell.value) is not None:
+                value, _args = self._row_formula(sheet, TARGET_READING.formula, values)
+                self.display[(ws.title, cell.coordinate)] = value or ""
+
+    # ---------- records
+
+    def _header(self, sheet: _Sheet | None) -> tuple[Header, str]:
+        if sheet is None:
+            self.findings.append(Finding(ERROR, "name-missing", "找不到“说明”工作表上的单位名称、年度和评分规则"))
+            return Header(), "national"
+        year = self.value(sheet, "fiscal_year")
+        rule_set = str(self.value(sheet, "rule_set") or "").strip() or "national"
+        header = Header(
+            unit_name=str(self.value(sheet, "unit_name") or "").strip(),
+            fiscal_year=int(year) if isinstance(year, Decimal) and year == year.to_integral_value() else None,
+            budget_code=str(self.value(sheet, "budget_code") or "").strip(),
+            contact=str(self.value(sheet, "contact") or "").strip(),
+            rule_set=rule_set,
+            where={k: ref for k in ("unit_name", "fiscal_year", "rule_set") if (ref := self.cell_of(sheet, k))},
+        )
+        return header, rule_set
+
+    def _rules(self, rule_set: str) -> RuleSet:
+        candidate = rule_set
+        if candidate.endswith(".toml") and not Path(candidate).is_absolute() and self.folder:
+            candidate = str(Path(self.folder) / candidate)
+        try:
+            return load_rules(candidate)
+        except RuleSetError as error:
+            place = self.global_names.get("rule_set")
+            self.findings.append(
+                Finding(
+                    ERROR,
+                    "rule-set-unknown",
+                    f"{error}；本次按全国默认规则审核",
+                    place.sheet if place else None,
+                    place.ref if place else None,
+                )
+            )
+            return load_rules("national")
+
+    def _spending(self, sheet: _Sheet, key: str, label: str, rates: bool = True) -> SpendingRow:
+        names = {column: f"{key}_{column}" for column in ("prev", "budget", "final")}
+        values = {column: self.value(sheet, name) for column, name in names.items()}
+        printed = {
+            column: (self.printed(sheet, name) if sheet.layout.named()[name].role == COMPUTED else None)
+            for column, name in names.items()
+            if name in sheet.layout.named()
+        }
+        where = {column: ref for column, name in names.items() if (ref := self.cell_of(sheet, name))}
+        row = SpendingRow(
+            key,
+            label.strip(),
+            **{c: printed.get(c) if printed.get(c) is not None else v for c, v in values.items()},
+            where=where,
+        )
+        if rates:
+            row = replace(
+                row,
+                printed_control_rate=self.printed(sheet, f"{key}_control_rate"),
+                printed_change_rate=self.printed(sheet, f"{key}_change_rate"),
+            )
+            for name in ("control_rate", "change_rate"):
+                self.value(sheet, f"{key}_{name}")
+                if ref := self.cell_of(sheet, f"{key}_{name}"):
+                    row.where[f"printed_{name}"] = ref  # type: ignore[index]
+        return row
+
+    def _basic(self, sheet: _Sheet) -> BasicData:
+        from .layout import PUBLIC_ROWS, SANGONG_ROWS
+
+        staff = Staff(
+            self.value(sheet, "staff_quota"),
+            self.value(sheet, "staff_actual"),
+            self.printed(sheet, "staff_control_rate"),
+            where={
+                "quota": self.cell_of(sheet, "staff_quota"),
+                "actual": self.cell_of(sheet, "staff_actual"),
+                "printed_control_rate": self.cell_of(sheet, "staff_control_rate"),
+            },
+        )
+        self.value(sheet, "staff_control_rate")
+        sangong = [self._spending(sheet, key, label) for key, label, _ in SANGONG_ROWS]
+        public = [self._spending(sheet, key, label) for key, label, _ in PUBLIC_ROWS]
+        projects = []
+        for table, key in (("projects", "project"), ("special_funds", "special_fund")):
+            for values in self.table_rows(sheet, table):
+                label = str(values.get("label") or "").strip()
+                amounts = {c: values.get(c) for c in ("prev", "budget", "final")}
+                if label in ("", ELLIPSIS) and all(v is None for v in amounts.values()):
+                    continue
+                where = {"label": CellRef(str(values["_sheet"]), f"A{values['_row']}")}
+                projects.append(SpendingRow(key, label, **amounts, where=where))  # type: ignore[arg-type]
+        building = Building(
+            *(
+                self.value(sheet, n)
+                for n in (
+                    "building_approved_area",
+                    "building_actual_area",
+                    "building_budget_investment",
+                    "building_actual_investment",
+                )
+            ),
+            printed_area_rate=self.printed(sheet, "building_area_control_rate"),
+            printed_investment_rate=self.printed(sheet, "building_investment_control_rate"),
+        )
+        for name in ("building_area_control_rate", "building_investment_control_rate"):
+            self.value(sheet, name)
+
+        def simple(key: str, label: str) -> SpendingRow:
+            return SpendingRow(
+                key,
+                label,
+                None,
+                self.value(sheet, f"{key}_budget"),
+                self.value(sheet, f"{key}_final"),
+                where={c: ref for c in ("budget", "final") if (ref := self.cell_of(sheet, f"{key}_{c}"))},
+            )
+
+        return BasicData(
+            staff=staff,
+            sangong=sangong[0],
+            sangong_items=tuple(sangong[1:]),
+            project_spending=self._spending(sheet, "project_spending", "项目支出", rates=False),
+            projects=tuple(projects),
+            public_funds=public[0],
+            public_items=tuple(public[1:]),
+            procurement=simple("procurement", "政府采购金额"),
+            basic_adjustment=simple("basic_adjustment", "部门基本支出预算调整"),
+            building=building,
+            austerity_measures=str(self.value(sheet, "austerity_measures") or ""),
+        )
+
+    def _assessment(self, sheet: _Sheet, rules: RuleSet) -> Assessment:
+        project = sheet.layout.key == PROJECT
+
+        def v(name: str) -> object:
+            return self.value(sheet, name)
+
+        total = FundLine(
+            "年度资金总额",
+            *(
+                self.printed(sheet, f"fund_{c}")
+                if project and self.printed(sheet, f"fund_{c}") is not None
+                else v(f"fund_{c}")
+                for c in ("initial", "budget", "executed")
+            ),
+            where={c: ref for c in ("initial", "budget", "executed") if (ref := self.cell_of(sheet, f"fund_{c}"))},
+        )
+        sources: tuple[FundLine, ...] = ()
+        if project:
+            sources = tuple(
+                FundLine(label, *(v(f"fund_{key}_{c}") for c in ("initial", "budget", "executed")))
+                for key, label in (("current", "当年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金"))
+            )
+        funding = Funding(
+            total=total,
+            weight=v("fund_weight"),
+            printed_exec_rate=self.printed(sheet, "fund_exec_rate"),
+            printed_score=self.printed(sheet, "fund_score"),
+            sources=sources,
+            **(
+                {}
+                if project
+                else {
+                    n: v(n)
+                    for n in (
+                        "income_general",
+                        "income_gov_fund",
+                        "income_special_account",
+                        "income_other",
+                        "expense_basic",
+                        "expense_project",
+                    )
+                }
+            ),
+            reason=str(v("fund_reason") or ""),
+            where={
+                k: ref
+                for k, n in (
+                    ("weight", "fund_weight"),
+                    ("printed_exec_rate", "fund_exec_rate"),
+                    ("printed_score", "fund_score"),
+                    ("reason", "fund_reason"),
+                    ("expense_basic", "expense_basic"),
+                    ("expense_project", "expense_project"),
+                    ("income_general", "income_general"),
+                )
+                if (ref := self.cell_of(sheet, n))
+            },
+        )
+        for name in ("fund_exec_rate", "fund_score"):
+            v(name)
+        self.block_cells = {}
+        indicators, block_weights = self._indicators(sheet)
+        v("weight_total")
+        v("total_score")
+        v("grade")
+        printed_grade = self.printed(sheet, "grade")
+        return Assessment(
+            kind="project" if project else "dept",
+            name=str(v("project_name") or "").strip()
+            if project
+            else str(self.value(self._guide_sheet(), "unit_name") or ""),
+            competent_dept=str(v("competent_dept") or "").strip() if project else "",
+            implementing_unit=str(v("implementing_unit") or "").strip() if project else "",
+            funding=funding,
+            goal_expected=str(v("goal_expected") or ""),
+            goal_actual=str(v("goal_actual") or ""),
+            indicators=indicators,
+            block_weights=block_weights,
+            printed_weight_total=self.printed(sheet, "weight_total"),
+            printed_total=self.printed(sheet, "total_score"),
+            printed_grade=str(printed_grade or ""),
+            where={
+                k: ref
+                for k, n in (
+                    ("name", "project_name"),
+                    ("competent_dept", "competent_dept"),
+                    ("goal_expected", "goal_expected"),
+                    ("goal_actual", "goal_actual"),
+                    ("printed_weight_total", "weight_total"),
+                    ("printed_total", "total_score"),
+                    ("printed_grade", "grade"),
+                )
+                if (ref := self.cell_of(sheet, n))
+            }
+            | self.block_cells,
+        )
+
+    def _indicators(self, sheet: _Sheet) -> tuple[tuple[Indicator, ...], dict[str, Decimal]]:
+        indicators = []
+        block_weights: dict[str, Decimal] = {}
+        table = sheet.layout.table("indicators")
+        place = sheet.names.get("indicators")
+        first_col = range_boundaries(place.ref)[0] if place else 1
+        for values in self.table_rows(sheet, "indicators"):
+            name, printed_weight = level1_name(values.get("level1"))
+            if name and printed_weight is not None and name not in block_weights:
+                block_weights[name] = printed_weight
+                letter = get_column_letter(first_col + table.offset("level1"))
+                self.block_cells[f"block:{name}"] = CellRef(str(values["_sheet"]), f"{letter}{values['_row']}")
+            level3 = str(values.get("level3") or "").strip()
+            data = [values.get(k) for k in ("target", "actual", "weight", "reason")]
+            manual_score = values.get("score") if values.get("_manual") else None
+            if level3 in ("", ELLIPSIS) and all(_blank(x) for x in data) and manual_score is None:
+                continue
+            row = int(values["_row"])  # type: ignore[arg-type]
+            sheet_title = str(values["_sheet"])
+            where = {
+                key: CellRef(sheet_title, f"{get_column_letter(first_col + table.offset(key))}{row}")
+                for key in ("level1", "level2", "level3", "target", "actual", "weight", "score", "reason")
+            }
+            indicators.append(
+                Indicator(
+                    level1=str(values.get("level1") or ""),
+                    level2=str(values.get("level2") or ""),
+                    level3="" if level3 == ELLIPSIS else level3,
+                    target=str(values.get("target") or ""),
+                    actual=str(values.get("actual") or ""),
+                    weight=values.get("weight"),  # type: ignore[arg-type]
+                    score=manual_score,
+                    reason=str(values.get("reason") or ""),
+                    where=where,
+                )
+            )  # type: ignore[arg-type]
+        return tuple(indicators), block_weights
+
+    def _revenue(self, sheet: _Sheet) -> RevenueTable:
+        columns = []
+        for key, label in REVENUE_COLUMNS:
+            names = {c: f"rev_{key}_{c}" for c in ("budget", "final", "diff_rate")}
+            budget = self.printed(sheet, names["budget"]) or self.value(sheet, names["budget"])
+            final = self.printed(sheet, names["final"]) or self.value(sheet, names["final"])
+            if sheet.layout.named()[names["budget"]].role == COMPUTED:
+                self.value(sheet, names["budget"])
+                self.value(sheet, names["final"])
+            self.value(sheet, names["diff_rate"])
+            columns.append(
+                RevenueColumn(
+                    key,
+                    label,
+                    budget,
+                    final,
+                    self.printed(sheet, names["diff_rate"]),  # type: ignore[arg-type]
+                    where={
+                        "budget": self.cell_of(sheet, names["budget"]),
+                        "final": self.cell_of(sheet, names["final"]),
+                        "printed_diff_rate": self.cell_of(sheet, names["diff_rate"]),
+                    },
+                )
+            )
+        return RevenueTable(tuple(columns))
+
+    def _headings(self, sheet: _Sheet) -> None:
+        """The title and unit-name formulas, so that stamped files show them too."""
+        for cell in sheet.layout.cells:
+            if cell.formula is None or cell.formula.function not in (TITLE, UNIT):
+                continue
+            raw = sheet.ws[cell.ref].value
+            if _formula_text(raw) is None:
+                continue
+            guide = self._guide_sheet()
+            if cell.formula.function == UNIT:
+                shown = str(self.value(guide, "unit_name") or "")
+            else:
+                year = self.value(guide, "fiscal_year")
+                shown = (f"{int(year)}年度" if isinstance(year, Decimal) else "") + cell.text
+            self.display[(sheet.ws.title, cell.ref)] = shown
+
+
+_GUIDE_CELLS = guide_sheet(load_rules("national"), "").named()
+
+
+def _col(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index
+
+
+def _same(cached: object, computed: object) -> bool:
+    if computed is None:
+        return cached is None or str(cached).strip() in ("—", "")
+    if isinstance(computed, Decimal):
+        number = D(cached)
+        return isinstance(number, Decimal) and abs(number - computed) <= Decimal("1e-9") * max(
+            Decimal(1), abs(computed)
+        )
+    return str(cached).strip() == str(computed).strip()
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return format_score(Decimal(repr(value)), 6)
+    if isinstance(value, Decimal):
+        return format_score(value, 6)
+    return str(value)
+
+
+# ---------------------------------------------------------------- opening files safely
+
+
+def _open_package(path: Path) -> bytes:
+    """Read the file once, check that it is a reasonable Excel package, and return its bytes."""
+    if not path.exists():
+        raise WorkbookError(f"找不到文件“{path}”")
+    if path.is_dir():
+        raise WorkbookError(f"“{path}”是文件夹，不是工作簿")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise WorkbookError(
+            f"“{path.name}”有 {size // 1024 // 1024} MB，超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不像一份自评表"
+        )
+    data = path.read_bytes()
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise WorkbookError(f"“{path.name}”是旧版 Excel（.xls）或加密的文件；请在 Excel 中另存为 .xlsx 或 .xlsm")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise WorkbookError(f"“{path.name}”不是 Excel 工作簿（.xlsx/.xlsm），或文件已损坏、不完整") from None
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.xml" not in names:
+        raise WorkbookError(f"“{path.name}”不是 Excel 工作簿：其中没有 xl/workbook.xml")
+    unpacked = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries) or 1
+    if unpacked > MAX_UNPACKED_BYTES or (unpacked / packed > MAX_RATIO and unpacked > 10 * 1024 * 1024):
+        raise WorkbookError(
+            f"“{path.name}”解压后有 {unpacked // 1024 // 1024} MB，压缩比异常，拒绝读取（可能是恶意文件）"
+        )
+    return data
+
+
+def load(path: str | Path) -> tuple[Submission, list[Finding], dict[str, Any]]:
+    """Read a workbook by its defined names, recompute it, and check it: (records, findings, options).
+
+    options: rule_set, flavour ("udf", "native" or "unknown"), values (every computed defined name's engine
+    value). Raises WorkbookError (with one Chinese sentence) when the file cannot be read at all.
+    """
+    path = Path(path)
+    data = _open_package(path)
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
+        cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
+    except WorkbookError:
+        raise
+    except Exception as error:  # openpyxl raises many kinds on damaged packages
+        raise WorkbookError(f"无法读取“{path.name}”：文件已损坏或不是 Excel 工作簿（{type(error).__name__}）") from None
+    return read_workbook(wb, cached, str(path.parent))
+
+
+def read_workbook(
+    wb: openpyxl.Workbook, cached: openpyxl.Workbook | None = None, folder: str = ""
+) -> tuple[Submission, list[Finding], dict[str, Any]]:
+    """The reading pipeline on an open workbook: records, reading findings plus every check, options."""
+    book = _Book(wb, cached, folder)
+    submission, rule_set = book.read()
+    findings = book.findings
+    if book.functions_missing:
+        findings.append(
+            Finding(
+                HINT,
+                "functions-missing",
+                "文件上次保存时 PE_* 函数没有计算（显示 #NAME?）：请安装“绩效自评”加载项，或使用无宏版；"
+                "本次检查已按数据重新计算",
+            )
+        )
+    findings = findings + run_checks(submission, rule_set)
+    options = {
+        "rule_set": rule_set,
+        "flavour": book.flavour,
+        "values": book.values,
+        "kind": "dept" if submission.overall or submission.basic else "project",
+    }
+    return submission, findings, options
