@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from .errors import NumberError, RuleSetError
 from .numbers import D
 from .rates import (
     adjustment_rate,
@@ -20,13 +21,24 @@ from .rates import (
     share,
     variance_rate,
 )
-from .scoring import ScoreLine, execution_score, grade, indicator_score, load_rules, total_score
+from .scoring import (
+    RuleSet,
+    ScoreLine,
+    assess_indicator,
+    execution_score,
+    grade,
+    indicator_score,
+    load_rules,
+    total_score,
+)
 from .targets import is_not_applicable, parse_target
 
 NOT_APPLICABLE = "不适用"  # what PE_SCORE shows for an indicator that does not apply; PE_TOTAL leaves it out
 
 
-def _rules(rule_set: object):
+def _rules(rule_set: object) -> RuleSet:
+    if isinstance(rule_set, RuleSet):
+        return rule_set
     return load_rules(str(rule_set).strip() if rule_set not in (None, "") else None)
 
 
@@ -118,6 +130,40 @@ DASH_WHEN_FILLED = frozenset(
         "PE_EXECSCORE",
     }
 )
+
+
+SCORE_MESSAGES = {  # what PE_SCORE shows when it cannot score, by the code of the note that says why
+    "target-unreadable": "#目标值无法识别",
+    "actual-unreadable": "#实际值无法识别",
+    "unit-mismatch": "#单位不一致",
+    "weight-unreadable": "#分值无法识别",
+}
+
+
+def excel_value(function: str, args: list[object]) -> object:
+    """What a PE_* cell shows in Excel: a float, "—", blank, 不适用 or a short "#…" message; never raises."""
+    try:
+        if function == "PE_SCORE":
+            message = _score_message(*args)
+            if message:
+                return message
+        result = FUNCTIONS[function][0](*args)
+    except NumberError:
+        return "#数值无法识别"
+    except RuleSetError:
+        return "#评分规则无效"
+    return display_value(function, result, args)
+
+
+def _score_message(
+    target: object, actual: object = None, weight: object = None, rule_set: object = None, level2: object = None
+) -> str | None:
+    if pe_score(target, actual, weight, rule_set, level2) == NOT_APPLICABLE:
+        return None
+    if _blank(target) and _blank(actual) and _blank(weight):
+        return None
+    notes = assess_indicator(target, actual, weight, _rules(rule_set), level2).notes
+    return next((SCORE_MESSAGES[n.code] for n in notes if n.code in SCORE_MESSAGES), None)
 
 
 def display_value(function: str, result: object, args: list[object]) -> object:

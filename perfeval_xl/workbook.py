@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -35,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import __version__
 from .checks import run_checks
 from .errors import PerfevalError, RuleSetError
-from .functions import FUNCTIONS, display_value
+from .functions import FUNCTIONS, display_value, excel_value
 from .layout import (
     AMOUNT,
     AREA,
@@ -302,6 +302,8 @@ def _style(ws: Worksheet, sheet: SheetLayout, cell: Cell, role: str) -> None:
     target.alignment = _alignment(cell)
     if cell.kind in NUMBER_FORMATS:
         target.number_format = NUMBER_FORMATS[cell.kind]
+    elif role == INPUT:
+        target.number_format = "@"  # text: "90%" typed into 实际完成值 stays "90%", not the number 0.9
     if role == INPUT:
         target.fill = _INPUT_FILL
     elif role == OVERRIDE:
@@ -699,6 +701,12 @@ def package(wb: openpyxl.Workbook, suffix: str) -> bytes:
                 data = data.replace(XLSX_TYPE.encode(), XLSM_TYPE.encode())
             elif item.filename == "xl/workbook.xml":
                 data = data.replace(b' fullCalcOnLoad="1"', b"")  # Excel recalculates old calcIds anyway
+            elif item.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + FIXED_TIME.isoformat().encode() + rb"Z\g<2>",
+                    data,
+                )
             elif item.filename in sheet_files:
                 data = _stamp_sheet(data, stamps.get(sheet_files[item.filename], {}))
             info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME.timetuple()[:6])
@@ -900,6 +908,8 @@ class _Book:
         sheets = self._identify()
         header, rule_set = self._header(sheets.get(GUIDE))
         rules = self._rules(rule_set)
+        if place := self.global_names.get("rule_set"):
+            self.memo[(place.sheet, "rule_set")] = rules  # formulas score with the rules as resolved here
         basic = self._basic(sheets[BASIC]) if BASIC in sheets else None
         overall = self._assessment(sheets[OVERALL], rules) if OVERALL in sheets else None
         projects = tuple(self._assessment(sheet, rules) for sheet in sheets.get(PROJECT, []))
@@ -997,7 +1007,7 @@ class _Book:
         assert cell.formula is not None
         result, args = self.evaluate(sheet, cell.formula)
         formula = _formula_text(raw)
-        self.display[(place.sheet, where.cell or "")] = display_value(cell.formula.function, result, args)
+        self.display[(place.sheet, where.cell or "")] = _shown(cell.formula.function, result, args)
         if formula is not None:
             self._note_flavour(formula)
             self._compare_cached(place, where, cell, result)
@@ -1044,6 +1054,7 @@ class _Book:
             return None
         cell = sheet.layout.named()[name]
         where = CellRef(place.sheet, place.ref.split(":")[0])
+        number_format = self.wb[place.sheet][where.cell].number_format
         if cell.role == COMPUTED and cell.formula and cell.formula.function not in TYPED_IN_NATIVE:
             self.findings.append(
                 Finding(
@@ -1055,7 +1066,8 @@ class _Book:
                 )
             )
         if cell.kind in NUMERIC_KINDS:
-            return self.number(raw, where, cell.description)
+            number = self.number(raw, where, cell.description)
+            return _as_displayed(number, number_format) if isinstance(raw, int | float) else number
         return str(raw).strip()
 
     def evaluate(
@@ -1160,9 +1172,7 @@ class _Book:
                 letter = get_column_letter(
                     range_boundaries(sheet.names[table.name].ref)[0] + table.offset(score_column.key)
                 )
-                self.display[(str(values["_sheet"]), f"{letter}{values['_row']}")] = display_value(
-                    "PE_SCORE", computed, args
-                )
+                self.display[(str(values["_sheet"]), f"{letter}{values['_row']}")] = _shown("PE_SCORE", computed, args)
         self._target_readings(sheet, table, rows)
 
     def _row_formula(
@@ -1505,6 +1515,22 @@ def _col(letters: str) -> int:
     for ch in letters:
         index = index * 26 + ord(ch) - 64
     return index
+
+
+def _as_displayed(number: Decimal | None, number_format: str) -> Decimal | None:
+    """A typed number as its cell shows it ("0.00%" shows 0.952381 as 95.24%): the precision it was printed with."""
+    match = re.fullmatch(r"[#,]*0(?:\.(0+))?(%?)", number_format or "")
+    if number is None or match is None:
+        return number
+    places = len(match.group(1) or "") + (2 if match.group(2) else 0)
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _shown(function: str, result: object, args: list[object]) -> object:
+    """What the cell shows in Excel, for the stamp: the PE_* adapters' own rule, or the SUM's value."""
+    if function.startswith("PE_"):
+        return excel_value(function, args)
+    return display_value(function, result, args)
 
 
 def _same(cached: object, computed: object) -> bool:

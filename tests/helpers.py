@@ -1,0 +1,88 @@
+"""Shared test helpers: building workbooks, and changing them the way a user in Excel would."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils import range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
+
+from perfeval_xl.example import corrected_example, published_example
+from perfeval_xl.workbook import new_workbook
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def template(
+    tmp_path: Path,
+    name: str = "t.xlsm",
+    kind: str = "dept",
+    projects=("甲项目",),
+    flavour: str = "udf",
+    rules: str | None = None,
+) -> Path:
+    return write(tmp_path / name, new_workbook(kind, rules, list(projects), flavour, Path(name).suffix))
+
+
+def example(tmp_path: Path, name: str = "example.xlsm", flavour: str = "udf", published: bool = False) -> Path:
+    submission = published_example() if published else corrected_example()
+    data = new_workbook("dept", None, [p.name for p in submission.projects], flavour, Path(name).suffix, submission)
+    return write(tmp_path / name, data)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _shift(ref: str, row: int) -> str:
+    """A range after a row is inserted above `row`, as Excel moves it: below shifts, across grows."""
+    _min_col, min_row, _max_col, max_row = range_boundaries(ref.replace("$", ""))
+    if min_row >= row:
+        min_row, max_row = min_row + 1, max_row + 1
+    elif max_row >= row:
+        max_row += 1
+    letters = re.findall(r"[A-Z]+", ref.replace("$", ""))
+    first, last = letters[0], letters[-1]
+    return f"${first}${min_row}" + (f":${last}${max_row}" if ":" in ref else "")
+
+
+def insert_row_like_excel(wb: openpyxl.Workbook, sheet: str, row: int) -> None:
+    """Insert a row above `row` and move merges and defined names as Excel does (openpyxl moves only cells)."""
+    ws = wb[sheet]
+    merges = [str(m) for m in ws.merged_cells.ranges]
+    for merged in merges:
+        ws.unmerge_cells(merged)
+    ws.insert_rows(row)
+    for merged in merges:
+        ws.merge_cells(_shift(merged, row).replace("$", ""))
+    scopes = [wb.defined_names, *(s.defined_names for s in wb.worksheets)]
+    for scope in scopes:
+        for name, defined in list(scope.items()):
+            destinations = list(defined.destinations)
+            if not destinations or destinations[0][0] != sheet:
+                continue
+            title, ref = destinations[0]
+            quoted = "'" + title.replace("'", "''") + "'"
+            scope[name] = DefinedName(name, attr_text=f"{quoted}!{_shift(ref, row)}")
+
+
+def save(wb: openpyxl.Workbook, path: Path) -> Path:
+    wb.save(path)
+    return path
+
+
+def rezip(path: Path, out: Path, change) -> Path:
+    """Copy a package, passing each part's bytes through change(name, data)."""
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, change(item.filename, source.read(item.filename)))
+    return out

@@ -1,0 +1,579 @@
+"""Templates from the layout, filled through defined names, and read back."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from helpers import digest, example, insert_row_like_excel, rezip, save, template
+
+from perfeval_xl.example import corrected_example
+from perfeval_xl.layout import workbook_layout
+from perfeval_xl.model import ERROR, HINT
+from perfeval_xl.scoring import load_rules
+from perfeval_xl.workbook import (
+    XLSM_TYPE,
+    XLSX_TYPE,
+    WorkbookError,
+    load,
+    new_workbook,
+    set_named,
+    set_table_row,
+    template_info,
+    write_atomic,
+)
+
+NATIONAL = load_rules("national")
+INDICATOR_COLUMNS = ["level1", "level2", "level3", "target", "actual", "weight", "score", "reason"]
+PROJECT_COLUMNS = ["label", "prev", "budget", "final"]
+
+
+def codes(findings, severity=None):
+    return sorted(f.code for f in findings if severity is None or f.severity == severity)
+
+
+def layout(projects=("甲项目",)):
+    return workbook_layout("dept", NATIONAL, list(projects), template_info("udf"))
+
+
+# ---------------------------------------------------------------- templates
+
+
+def test_new__sheets_in_official_order(tmp_path):
+    wb = openpyxl.load_workbook(template(tmp_path, projects=("甲项目", "乙项目")))
+    assert wb.sheetnames == [
+        "说明",
+        "附件1 基础数据表",
+        "附件2 整体支出自评表",
+        "附件3-1 甲项目",
+        "附件3-2 乙项目",
+        "收支预决算",
+    ]
+
+
+def test_new__project_kind_has_only_annex3(tmp_path):
+    wb = openpyxl.load_workbook(template(tmp_path, kind="project", projects=("", "")))
+    assert wb.sheetnames == ["说明", "附件3-1 项目支出自评表", "附件3-2 项目支出自评表"]
+
+
+def test_new__every_defined_name_of_the_layout(tmp_path):
+    wb = openpyxl.load_workbook(template(tmp_path, projects=("甲项目",)))
+    expected = layout()
+    for sheet in expected.sheets:
+        scope = wb[sheet.title].defined_names if sheet.scoped else wb.defined_names
+        for name, cell in sheet.named().items():
+            (title, ref), *_ = list(scope[name].destinations)
+            assert (title, ref.replace("$", "")) == (sheet.title, cell.ref)
+        for table in sheet.tables:
+            assert next(iter(scope[table.name].destinations))[1].replace("$", "") == table.ref
+
+
+def test_new__contract_names_of_the_issue(tmp_path):
+    wb = openpyxl.load_workbook(template(tmp_path))
+    names = set(wb.defined_names)
+    rows = [
+        "sangong",
+        "sangong_car",
+        "sangong_car_purchase",
+        "sangong_car_running",
+        "sangong_abroad",
+        "sangong_reception",
+        "project_spending",
+        "public_funds",
+        "public_office",
+        "public_utilities_travel",
+        "public_meeting_training",
+    ]
+    required = {
+        "unit_name",
+        "fiscal_year",
+        "budget_code",
+        "rule_set",
+        "staff_quota",
+        "staff_actual",
+        "staff_control_rate",
+        "procurement_budget",
+        "procurement_final",
+        "building_approved_area",
+        "building_actual_area",
+        "building_area_control_rate",
+        "building_budget_investment",
+        "building_actual_investment",
+        "building_investment_control_rate",
+        "austerity_measures",
+        "projects",
+        "fund_initial",
+        "fund_budget",
+        "fund_executed",
+        "fund_weight",
+        "fund_exec_rate",
+        "fund_score",
+        "income_general",
+        "income_gov_fund",
+        "income_special_account",
+        "income_other",
+        "expense_basic",
+        "expense_project",
+        "goal_expected",
+        "goal_actual",
+        "indicators",
+        "total_score",
+        "grade",
+    }
+    required |= {f"{row}_{c}" for row in rows for c in ("prev", "budget", "final")}
+    required |= {f"{row}_{r}" for row in rows if row != "project_spending" for r in ("control_rate", "change_rate")}
+    required |= {
+        f"rev_{col}_{r}"
+        for col in (
+            "total",
+            "carryover_begin",
+            "appropriation",
+            "other_income",
+            "expense_total",
+            "personnel",
+            "public",
+            "project",
+            "carryover_end",
+        )
+        for r in ("budget", "final", "diff_rate")
+    }
+    assert required <= names, required - names
+    local = set(wb["附件3-1 甲项目"].defined_names)
+    assert {"project_name", "competent_dept", "implementing_unit", "fund_budget", "indicators", "total_score"} <= local
+
+
+def test_new__formulas_call_pe_functions_with_cell_references(tmp_path):
+    wb = openpyxl.load_workbook(template(tmp_path))
+    basic, overall = wb["附件1 基础数据表"], wb["附件2 整体支出自评表"]
+    assert basic["D5"].value == "=PE_CONTROLRATE(C5,B5)"
+    assert basic["E8"].value == "=PE_CONTROLRATE(D8,C8)"
+    assert basic["B8"].value == '=IF(COUNT(B9,B12,B13)=0,"",SUM(B9,B12,B13))'
+    assert overall["H5"].value == "=PE_EXECSCORE(E5,D5,F5,rule_set)"
+    assert overall["H15"].value == "=PE_SCORE(E15,F15,G15,rule_set,C15)"
+    assert overall["H16"].value == "=PE_SCORE(E16,F16,G16,rule_set,C15)"  # 二级指标 of the merged block
+
+
+def test_new__native_flavour_has_no_pe_functions(tmp_path):
+    wb = openpyxl.load_workbook(template(tmp_path, "t.xlsx", flavour="native"))
+    basic, overall = wb["附件1 基础数据表"], wb["附件2 整体支出自评表"]
+    assert basic["D5"].value == '=IF(OR(C5="",N(B5)=0),"—",C5/B5)'
+    formulas = [
+        c.value
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    ]
+    assert formulas and not any("PE_" in f for f in formulas)
+    assert overall["H15"].value is None and overall["H15"].protection.locked is False  # scores are typed
+
+
+def test_new__xlsm_is_macro_enabled_package(tmp_path):
+    package = zipfile.ZipFile(template(tmp_path, "t.xlsm"))
+    types = package.read("[Content_Types].xml").decode()
+    assert XLSM_TYPE in types and XLSX_TYPE not in types
+    assert "xl/vbaProject.bin" not in package.namelist()  # Excel adds one when functions are imported into it
+
+
+def test_new__xlsx_is_plain_package(tmp_path):
+    types = zipfile.ZipFile(template(tmp_path, "t.xlsx", flavour="native")).read("[Content_Types].xml").decode()
+    assert XLSX_TYPE in types and XLSM_TYPE not in types
+
+
+def test_new__reproducible_bytes():
+    first = new_workbook("dept", None, ["甲"], "udf", ".xlsm")
+    assert first == new_workbook("dept", None, ["甲"], "udf", ".xlsm")
+    assert first != new_workbook("dept", None, ["乙"], "udf", ".xlsm")
+
+
+def test_new__bad_suffix():
+    with pytest.raises(WorkbookError, match=r"\.xlsx 或 \.xlsm"):
+        new_workbook("dept", None, ["甲"], "udf", ".xls")
+
+
+def test_new__inputs_unlocked_tinted_computed_locked(tmp_path):
+    wb = openpyxl.load_workbook(template(tmp_path))
+    ws = wb["附件1 基础数据表"]
+    assert ws.protection.sheet and not ws.protection.password
+    assert ws.protection.insertRows is False  # inserting rows stays allowed
+    assert ws["B5"].protection.locked is False and ws["B5"].fill.fgColor.rgb.endswith("FFF2CC")
+    assert ws["D5"].protection.locked is True
+    assert wb["附件2 整体支出自评表"]["H15"].protection.locked is False  # 得分: computed, may be typed over
+
+
+def test_new__validation_on_inputs(tmp_path):
+    ws = openpyxl.load_workbook(template(tmp_path))["附件1 基础数据表"]
+
+    def rule_of(ref):
+        (validation,) = [v for v in ws.data_validations.dataValidation if ref in str(v.sqref).split()]
+        return validation.type, validation.operator, validation.formula1, validation.error
+
+    assert rule_of("B5")[:3] == ("whole", "greaterThanOrEqual", "0")
+    assert rule_of("C13")[:3] == ("decimal", "greaterThanOrEqual", "0") and "金额" in rule_of("C13")[3]
+
+
+def test_new__comments_on_rule_headings(tmp_path):
+    ws = openpyxl.load_workbook(template(tmp_path))["附件1 基础数据表"]
+    assert "本年决算数 ÷ 本年预算数" in ws["E7"].comment.text
+
+
+def test_new__a4_print_setup(tmp_path):
+    wb = openpyxl.load_workbook(template(tmp_path))
+    for ws in wb:
+        assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A4)
+    assert wb["附件2 整体支出自评表"].page_setup.orientation == "landscape"
+    assert wb["附件2 整体支出自评表"].print_title_rows == "$14:$14"
+
+
+def test_new__text_inputs_stay_text(tmp_path):
+    ws = openpyxl.load_workbook(template(tmp_path))["附件2 整体支出自评表"]
+    assert ws["F15"].number_format == "@"  # 实际完成值 "90%" must not become 0.9
+
+
+def test_write_atomic__refuses_to_overwrite_and_leaves_no_partial_file(tmp_path):
+    path = tmp_path / "a.xlsm"
+    write_atomic(b"one", path)
+    with pytest.raises(WorkbookError, match="已存在"):
+        write_atomic(b"two", path)
+    assert path.read_bytes() == b"one"
+    with pytest.raises(WorkbookError, match="不存在"):
+        write_atomic(b"x", tmp_path / "no" / "a.xlsm")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsm"]
+
+
+# ---------------------------------------------------------------- round trip
+
+
+def fill_by_names(path, out):
+    """Fill a template the way an integrator would: only through the defined names."""
+    wb = openpyxl.load_workbook(path)
+    for name, value in (
+        ("unit_name", "某某局"),
+        ("fiscal_year", 2023),
+        ("staff_quota", "　21"),
+        ("staff_actual", 20),
+        ("sangong_reception_prev", 1.97),
+        ("sangong_reception_budget", "1.5"),
+        ("sangong_reception_final", "1.13　"),
+        ("public_funds_budget", "1,294.52"),
+        ("public_funds_final", 1000),
+        ("fund_budget", 100),
+        ("fund_executed", 92.3),
+        ("fund_initial", 80),
+        ("fund_reason", "项目延期"),
+        ("goal_expected", "目标"),
+        ("goal_actual", "完成"),
+    ):
+        set_named(wb, name, value)
+    set_table_row(wb, "projects", 0, {"label": "甲项目", "budget": 100, "final": 92.3}, PROJECT_COLUMNS)
+    rows = [
+        ("城镇新增就业人数", "2400人以上", "2000人", 50, None),
+        ("制度健全", "健全", "已健全", 30, None),
+        ("满意度", "≥90%", "95%", 10, None),
+    ]
+    positions = {"产出指标": 0, "效益指标": 13, "满意度指标": 26}
+    for (name, target, actual, weight, score), level1 in zip(rows, positions, strict=True):
+        set_table_row(
+            wb,
+            "indicators",
+            positions[level1],
+            {
+                "level3": name,
+                "target": target,
+                "actual": actual,
+                "weight": weight,
+                "score": score,
+                "reason": "就业形势" if level1 == "产出指标" else None,
+            },
+            INDICATOR_COLUMNS,
+        )
+    return save(wb, out)
+
+
+def test_roundtrip__inputs_read_by_name(tmp_path):
+    path = fill_by_names(template(tmp_path), tmp_path / "filled.xlsx")
+    submission, findings, options = load(path)
+    basic, overall = submission.basic, submission.overall
+    assert submission.header.unit_name == "某某局" and submission.header.fiscal_year == 2023
+    assert (basic.staff.quota, basic.staff.actual) == (21, 20)
+    assert basic.sangong.final == Decimal("1.13") and basic.public_funds.budget == Decimal("1294.52")
+    assert [(p.label, p.final) for p in basic.projects] == [("甲项目", Decimal("92.3"))]
+    assert [i.level3 for i in overall.indicators] == ["城镇新增就业人数", "制度健全", "满意度"]
+    assert overall.indicators[0].level1 == "产出指标\n（50分）" and overall.indicators[0].level2 == "数量指标"
+    assert dict(overall.block_weights) == {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+    values = options["values"]
+    assert values["staff_control_rate"] == Decimal(20) / 21
+    assert values["sangong_final"] == Decimal("1.13")
+    assert values["sangong_control_rate"] == Decimal("1.13") / Decimal("1.5")
+    assert values["fund_exec_rate"] == Decimal("0.923")
+    assert values["fund_score"] == Decimal("9.23")
+    assert values["total_score"] == Decimal("9.23") + Decimal(50) * 2000 / 2400 + 30 + 10
+    assert values["grade"] == "优"  # 90.90 without rounding
+    assert options["flavour"] == "udf"
+    filled = ("附件1 基础数据表", "附件2 整体支出自评表")
+    assert [f for f in findings if f.is_error and f.sheet in filled] == []
+    assert {f.sheet for f in findings if f.is_error} == {"附件3-1 甲项目"}  # left empty: no indicators, no funds
+
+
+def test_roundtrip__rows_inserted_inside_tables_are_read(tmp_path):
+    path = fill_by_names(template(tmp_path), tmp_path / "filled.xlsx")
+    wb = openpyxl.load_workbook(path)
+    insert_row_like_excel(wb, "附件2 整体支出自评表", 16)  # inside 数量指标
+    insert_row_like_excel(wb, "附件1 基础数据表", 16)  # inside the project rows
+    set_table_row(
+        wb, "indicators", 1, {"level3": "新增指标", "target": "≥10", "actual": "12", "weight": 0}, INDICATOR_COLUMNS
+    )
+    set_table_row(wb, "projects", 1, {"label": "乙项目", "budget": 5, "final": 5}, PROJECT_COLUMNS)
+    submission, _findings, options = load(save(wb, tmp_path / "inserted.xlsx"))
+    assert [i.level3 for i in submission.overall.indicators][:2] == ["城镇新增就业人数", "新增指标"]
+    assert submission.overall.indicators[1].level2 == "数量指标"  # filled down the (grown) merged block
+    assert [p.label for p in submission.basic.projects] == ["甲项目", "乙项目"]
+    assert options["values"]["project_spending_final"] == Decimal("97.3")
+    assert submission.overall.indicators[1].where["actual"].cell == "F16"
+
+
+def test_roundtrip__blank_rows_and_full_width_blanks_are_skipped(tmp_path):
+    wb = openpyxl.load_workbook(template(tmp_path))
+    set_table_row(wb, "indicators", 1, {"level3": "　", "target": "　", "actual": None}, INDICATOR_COLUMNS)
+    set_table_row(
+        wb, "indicators", 3, {"level3": "有效指标", "target": "≥1", "actual": "1", "weight": "１０"}, INDICATOR_COLUMNS
+    )
+    submission, _findings, _options = load(save(wb, tmp_path / "b.xlsx"))
+    (only,) = submission.overall.indicators
+    assert (only.level3, only.weight, only.level2) == ("有效指标", 10, "质量指标")
+
+
+def test_load__text_in_number_cell_is_a_located_error(tmp_path):
+    wb = openpyxl.load_workbook(template(tmp_path))
+    set_named(wb, "staff_quota", "约21人")
+    _submission, findings, _options = load(save(wb, tmp_path / "t.xlsx"))
+    (finding,) = [f for f in findings if f.code == "number-unreadable"]
+    assert (finding.severity, finding.sheet, finding.cell) == (ERROR, "附件1 基础数据表", "B5")
+    assert "编制数" in finding.message and "约21人" in finding.message
+
+
+def test_load__overwritten_rate_is_checked_as_printed(tmp_path):
+    wb = openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
+    set_named(wb, "staff_control_rate", 1)  # 20 of 21, typed as 100%
+    _submission, findings, _options = load(save(wb, tmp_path / "o.xlsx"))
+    assert {"formula-overwritten", "printed-rate"} <= set(codes(findings))
+    printed = next(f for f in findings if f.code == "printed-rate")
+    assert printed.cell == "D5" and "95.24%" in printed.message
+
+
+def test_load__overwritten_score_is_a_manual_score(tmp_path):
+    wb = openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
+    set_table_row(wb, "indicators", 0, {"score": 50}, INDICATOR_COLUMNS)  # the rules give 41.67
+    submission, findings, options = load(save(wb, tmp_path / "o.xlsx"))
+    assert submission.overall.indicators[0].score == 50
+    above = next(f for f in findings if f.code == "score-above-rule")
+    assert (above.sheet, above.cell) == ("附件2 整体支出自评表", "H15")
+    assert options["values"]["total_score"] == Decimal("9.23") + 50 + 30 + 10
+
+
+def test_load__overwritten_total_is_checked(tmp_path):
+    wb = openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
+    set_named(wb, "total_score", 95)
+    _submission, findings, _options = load(save(wb, tmp_path / "o.xlsx"))
+    assert "printed-total" in codes(findings, ERROR)
+
+
+def test_load__reads_the_rule_set_named_on_the_guide(tmp_path):
+    wb = openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
+    set_named(wb, "rule_set", "grade-85")
+    _submission, _findings, options = load(save(wb, tmp_path / "g.xlsx"))
+    assert options["rule_set"] == "grade-85" and options["values"]["grade"] == "优秀"
+
+
+def test_load__unknown_rule_set_is_a_finding_not_a_crash(tmp_path):
+    wb = openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
+    set_named(wb, "rule_set", "hunan-1999")
+    _submission, findings, options = load(save(wb, tmp_path / "g.xlsx"))
+    assert "rule-set-unknown" in codes(findings, ERROR) and options["rule_set"] == "national"
+
+
+def test_load__user_rule_file_next_to_the_workbook(tmp_path):
+    (tmp_path / "mine.toml").write_text('extends = "national"\n[[grades]]\nmin = 0\nlabel = "合格"\n', encoding="utf-8")
+    wb = openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
+    set_named(wb, "rule_set", "mine.toml")
+    _submission, _findings, options = load(save(wb, tmp_path / "g.xlsx"))
+    assert options["values"]["grade"] == "合格"
+
+
+# ---------------------------------------------------------------- the example
+
+
+def test_example__corrected_has_no_errors_and_the_engine_values(tmp_path):
+    submission, findings, options = load(example(tmp_path))
+    assert codes(findings, ERROR) == []
+    assert submission.basic.sangong.final == corrected_example().basic.sangong.final
+    assert options["values"]["total_score"] == 100 and options["values"]["grade"] == "优"
+    assert options["values"]["附件3-2 事业单位招考工作经费!fund_exec_rate"] == 1
+
+
+def test_example__as_published_reports_the_published_mistakes(tmp_path):
+    _submission, findings, _options = load(example(tmp_path, published=True))
+    errors = codes(findings, ERROR)
+    assert errors.count("block-weight") == 6 and errors.count("printed-total") == 2
+    assert "sum-mismatch" in errors
+
+
+def test_example__native_flavour_has_typed_scores(tmp_path):
+    submission, findings, options = load(example(tmp_path, "e.xlsx", flavour="native"))
+    assert codes(findings, ERROR) == [] and options["flavour"] == "native"
+    assert all(i.score is not None for i in submission.overall.indicators)
+    assert submission.overall.printed_total == 100
+
+
+def test_example__stamped_values_are_the_engine_values(tmp_path):
+    path = example(tmp_path)
+    cached = openpyxl.load_workbook(path, data_only=True)
+    _submission, _findings, options = load(path)
+    assert cached["附件1 基础数据表"]["E8"].value == pytest.approx(float(options["values"]["sangong_control_rate"]))
+    assert cached["附件2 整体支出自评表"]["A2"].value == "2023年度部门整体支出绩效自评表"
+    assert cached["附件2 整体支出自评表"]["H44"].value == "优"
+    assert cached["附件2 整体支出自评表"]["J18"].value == "≥ 1200"
+    assert cached["附件1 基础数据表"]["E9"].value.strip() == ""  # blank inputs show blank
+
+
+# ---------------------------------------------------------------- cached values
+
+
+def test_load__stale_cached_value_is_pointed_out(tmp_path):
+    path = example(tmp_path)
+
+    def change(name, data):
+        if name.endswith("sheet2.xml"):  # 附件1: claim 控制率 0.5 for 三公经费
+            return data.replace(
+                b"<f>PE_CONTROLRATE(D8,C8)</f><v>0.7533333333333333</v>", b"<f>PE_CONTROLRATE(D8,C8)</f><v>0.5</v>"
+            )
+        return data
+
+    _submission, findings, _options = load(rezip(path, tmp_path / "stale.xlsm", change))
+    (stale,) = [f for f in findings if f.code == "cached-stale"]
+    assert stale.cell == "E8" and "0.5" in stale.message and "75.33%" in stale.message
+
+
+def test_load__functions_missing_when_saved_without_the_add_in(tmp_path):
+    path = example(tmp_path)
+
+    def change(name, data):
+        if name.startswith("xl/worksheets/sheet"):
+            import re
+
+            return re.sub(
+                rb'(<c r="[A-Z]+\d+"(?: s="\d+")?)(?: t="str")?><f>(PE_[^<]*)</f><v>[^<]*</v>',
+                rb'\1 t="e"><f>\2</f><v>#NAME?</v>',
+                data,
+            )
+        return data
+
+    _submission, findings, options = load(rezip(path, tmp_path / "noaddin.xlsm", change))
+    assert "functions-missing" in codes(findings, HINT) and "cached-stale" not in codes(findings)
+    assert options["values"]["total_score"] == 100
+
+
+# ---------------------------------------------------------------- damaged workbooks
+
+
+def test_load__renamed_sheet_still_read_through_its_names(tmp_path):
+    wb = openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
+    wb["附件1 基础数据表"].title = "基础数据"
+    for _name, defined in list(wb.defined_names.items()):  # Excel renames the references with the sheet
+        defined.attr_text = defined.attr_text.replace("'附件1 基础数据表'", "'基础数据'")
+    submission, findings, _options = load(save(wb, tmp_path / "r.xlsx"))
+    assert submission.basic.staff.quota == 21
+    assert not [f for f in findings if f.code.startswith("name-")]
+
+
+def test_load__deleted_name_is_a_located_error(tmp_path):
+    wb = openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
+    del wb.defined_names["staff_actual"]
+    submission, findings, _options = load(save(wb, tmp_path / "d.xlsx"))
+    missing = next(f for f in findings if f.code == "name-missing")
+    assert "staff_actual" in missing.message and missing.sheet == "附件1 基础数据表"
+    assert submission.basic.staff.actual is None
+
+
+def test_load__name_pointing_at_a_deleted_sheet(tmp_path):
+    wb = openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
+    wb.defined_names["staff_actual"].attr_text = "#REF!"
+    _submission, findings, _options = load(save(wb, tmp_path / "d.xlsx"))
+    assert "name-broken" in codes(findings, ERROR)
+
+
+def test_load__not_a_perfeval_workbook(tmp_path):
+    other = openpyxl.Workbook()
+    other.active["A1"] = 1
+    with pytest.raises(WorkbookError, match="不是 perfeval-xl 的自评工作簿"):
+        load(save(other, tmp_path / "other.xlsx"))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "不是 Excel 工作簿"),
+        (b"name,value\n1,2\n", "不是 Excel 工作簿"),
+        (b"\xd0\xcf\x11\xe0" + b"\0" * 100, ".xls"),
+        (b"PK\x03\x04 truncated", "不是 Excel 工作簿"),
+    ],
+)
+def test_load__files_that_are_not_workbooks(tmp_path, content, message):
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(WorkbookError, match=message):
+        load(path)
+
+
+def test_load__truncated_workbook(tmp_path):
+    path = example(tmp_path)
+    truncated = tmp_path / "cut.xlsm"
+    truncated.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    with pytest.raises(WorkbookError):
+        load(truncated)
+
+
+def test_load__zip_bomb_is_refused_without_unpacking(tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(300):  # 300 MB of zeros, about 300 KB packed
+                part.write(block)
+    with pytest.raises(WorkbookError, match=r"压缩比异常|拒绝读取"):
+        load(bomb)
+
+
+def test_load__missing_file_and_folder(tmp_path):
+    with pytest.raises(WorkbookError, match="找不到文件"):
+        load(tmp_path / "none.xlsx")
+    with pytest.raises(WorkbookError, match="文件夹"):
+        load(tmp_path)
+
+
+def test_load__never_changes_the_input(tmp_path):
+    path = example(tmp_path, published=True)
+    before = digest(path)
+    load(path)
+    assert digest(path) == before
+
+
+def test_load__xml_is_parsed_with_defusedxml():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_set_named__unknown_name(tmp_path):
+    wb = openpyxl.load_workbook(template(tmp_path))
+    with pytest.raises(WorkbookError, match="没有名称"):
+        set_named(wb, "no_such_name", 1)
+
+
+def test_package__bytes_open_in_openpyxl():
+    wb = openpyxl.load_workbook(io.BytesIO(new_workbook("project", "grade-85", ["x"], "native", ".xlsx")))
+    assert wb["说明"]["B20"].value == "grade-85"
