@@ -219,6 +219,37 @@ def example(out: str, as_published: bool, formulas: str, force: bool) -> None:
     click.echo(f"已生成 {path}（{'按公开文本，含原有错误' if as_published else '修正后的示例'}）")
 
 
+# The files shipped in workbook/, rebuilt by `perfeval build-workbooks workbook` (a test checks they are current):
+# name -> (kind, formulas, example: None, "corrected" or "published")
+SHIPPED_WORKBOOKS = {
+    "部门整体支出绩效自评.xlsm": ("dept", "udf", None),
+    "部门整体支出绩效自评（无宏版）.xlsx": ("dept", "native", None),
+    "项目支出绩效自评.xlsm": ("project", "udf", None),
+    "示例-岳阳市君山区人社局2023.xlsm": ("dept", "udf", "corrected"),
+    "示例-岳阳市君山区人社局2023（按公开文本）.xlsm": ("dept", "udf", "published"),
+}
+
+
+@cli.command("build-workbooks", hidden=True)
+@click.argument("folder", type=click.Path(file_okay=False), default="workbook")
+def build_workbooks(folder: str) -> None:
+    """（开发用）重新生成 workbook/ 中随项目发布的模板和示例。"""
+    from .workbook import new_workbook, write_atomic
+
+    for name, (kind, formulas, which) in SHIPPED_WORKBOOKS.items():
+        path = Path(folder) / name
+        submission = {"corrected": corrected_example, "published": published_example}.get(which or "")
+        if submission is None:
+            data = new_workbook(kind, None, [""], formulas, path.suffix)
+        else:
+            filled = submission()
+            data = new_workbook(
+                kind, filled.header.rule_set, [p.name for p in filled.projects], formulas, path.suffix, filled
+            )
+        write_atomic(data, path, overwrite=True)
+        click.echo(f"已生成 {path}")
+
+
 def _json_value(value: object) -> object:
     if isinstance(value, Decimal):
         return float(value)

@@ -780,10 +780,17 @@ def write_atomic(data: bytes, path: Path, overwrite: bool = False) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes the file private; a workbook is an ordinary file
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise WorkbookError(f"无法写入“{path}”：{error.strerror}") from None
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def template_info(flavour: str) -> str:
@@ -842,8 +849,8 @@ class _Sheet:
 class _Book:
     """One reading of a workbook: names, input values, recomputed values, findings."""
 
-    def __init__(self, wb: openpyxl.Workbook, cached: openpyxl.Workbook | None, folder: str):
-        self.wb, self.cached, self.folder = wb, cached, folder
+    def __init__(self, wb: openpyxl.Workbook, cached: Mapping[tuple[str, str], object] | None, folder: str):
+        self.wb, self.cached, self.folder = wb, cached or {}, folder
         self.findings: list[Finding] = []
         self.values: dict[str, object] = {}  # computed defined names -> engine value (for --json)
         self.display: dict[tuple[str, str], object] = {}  # (sheet, A1) -> what the cell shows
@@ -891,9 +898,7 @@ class _Book:
         return self.wb[place.sheet][place.ref.split(":")[0]].value
 
     def cached_value(self, place: _Place) -> object:
-        if self.cached is None or place.sheet not in self.cached.sheetnames:
-            return None
-        return self.cached[place.sheet][place.ref.split(":")[0]].value
+        return self.cached.get((place.sheet, place.ref.split(":")[0]))
 
     def number(self, value: object, where: CellRef, what: str) -> Decimal | None:
         number = D(value)
@@ -1588,6 +1593,21 @@ def _open_package(path: Path) -> bytes:
     return data
 
 
+def _cached_values(data: bytes) -> dict[tuple[str, str], object]:
+    """The values saved with the file ((sheet, A1) -> value), read in openpyxl's fast read-only mode."""
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True, keep_links=False)
+    try:
+        return {
+            (ws.title, cell.coordinate): cell.value
+            for ws in wb.worksheets
+            for row in ws.iter_rows()
+            for cell in row
+            if getattr(cell, "value", None) is not None
+        }
+    finally:
+        wb.close()
+
+
 def load(path: str | Path) -> tuple[Submission, list[Finding], dict[str, Any]]:
     """Read a workbook by its defined names, recompute it, and check it: (records, findings, options).
 
@@ -1598,7 +1618,7 @@ def load(path: str | Path) -> tuple[Submission, list[Finding], dict[str, Any]]:
     data = _open_package(path)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
-        cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
+        cached = _cached_values(data)
     except WorkbookError:
         raise
     except Exception as error:  # openpyxl raises many kinds on damaged packages
@@ -1607,7 +1627,7 @@ def load(path: str | Path) -> tuple[Submission, list[Finding], dict[str, Any]]:
 
 
 def read_workbook(
-    wb: openpyxl.Workbook, cached: openpyxl.Workbook | None = None, folder: str = ""
+    wb: openpyxl.Workbook, cached: Mapping[tuple[str, str], object] | None = None, folder: str = ""
 ) -> tuple[Submission, list[Finding], dict[str, Any]]:
     """The reading pipeline on an open workbook: records, reading findings plus every check, options."""
     book = _Book(wb, cached, folder)

@@ -62,3 +62,84 @@ def test_bench__indicator_score_uncached(benchmark):
 def test_bench__run_checks_on_the_example(benchmark):
     example = corrected_example()
     assert not [f for f in benchmark(run_checks, example) if f.is_error]
+
+
+def _big_submission(projects: int = 30, indicators_each: int = 10):
+    """A unit with 30 projects of 10 indicators each: 300 indicators on the 附件3 sheets."""
+    from dataclasses import replace
+
+    from perfeval_xl.model import Funding, FundLine, Indicator, SpendingRow
+
+    base = corrected_example()
+    blocks = [
+        ("产出指标", "数量指标"),
+        ("产出指标", "质量指标"),
+        ("产出指标", "时效指标"),
+        ("产出指标", "成本指标"),
+        ("效益指标", "社会效益指标"),
+        ("效益指标", "经济效益指标"),
+        ("效益指标", "生态效益指标"),
+        ("效益指标", "可持续影响指标"),
+        ("满意度指标", "服务对象满意度指标"),
+        ("满意度指标", "服务对象满意度指标"),
+    ]
+    weights = [Decimal(w) for w in (15, 15, 10, 10, 10, 10, 5, 5, 5, 5)]
+    sheets, rows = [], []
+    for number in range(1, projects + 1):
+        name = f"第{number}号项目"
+        indicators = tuple(
+            Indicator(l1, l2, f"指标{number}-{i}", "≥95%", f"{90 + i}%", weights[i], reason="说明" if i < 5 else "")
+            for i, (l1, l2) in enumerate(blocks[:indicators_each])
+        )
+        funding = Funding(
+            FundLine("年度资金总额", Decimal(100), Decimal(100), Decimal(95)),
+            Decimal(10),
+            sources=(FundLine("当年财政拨款", Decimal(100), Decimal(100), Decimal(95)),),
+        )
+        sheets.append(replace(base.projects[0], name=name, indicators=indicators, funding=funding))
+        rows.append(SpendingRow("project", name, None, Decimal(100), Decimal(95)))
+    basic = replace(base.basic, projects=tuple(rows))
+    return replace(base, basic=basic, projects=tuple(sheets))
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory):
+    from perfeval_xl.workbook import new_workbook
+
+    folder = tmp_path_factory.mktemp("bench")
+    files = {}
+    for key, submission in (("example", corrected_example()), ("big", _big_submission())):
+        path = folder / f"{key}.xlsm"
+        path.write_bytes(new_workbook("dept", None, [p.name for p in submission.projects], "udf", ".xlsm", submission))
+        files[key] = path
+    return files
+
+
+@pytest.mark.benchmark(group="load")
+def test_bench__openpyxl_alone_on_the_example(benchmark, workbooks):
+    import openpyxl
+
+    benchmark.pedantic(openpyxl.load_workbook, (workbooks["example"],), rounds=5)
+
+
+@pytest.mark.benchmark(group="load")
+def test_bench__load_and_check_the_example(benchmark, workbooks):
+    from perfeval_xl.workbook import load
+
+    _submission, findings, _options = benchmark.pedantic(load, (workbooks["example"],), rounds=5)
+    assert not [f for f in findings if f.is_error]
+
+
+@pytest.mark.benchmark(group="load")
+def test_bench__openpyxl_alone_on_30_projects(benchmark, workbooks):
+    import openpyxl
+
+    benchmark.pedantic(openpyxl.load_workbook, (workbooks["big"],), rounds=3)
+
+
+@pytest.mark.benchmark(group="load")
+def test_bench__load_and_check_30_projects_300_indicators(benchmark, workbooks):
+    from perfeval_xl.workbook import load
+
+    submission, _findings, _options = benchmark.pedantic(load, (workbooks["big"],), rounds=3)
+    assert sum(len(p.indicators) for p in submission.projects) == 300

@@ -2,6 +2,9 @@
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from perfeval_xl.cli import main
 from perfeval_xl.example import corrected_example
@@ -65,3 +68,80 @@ def test_main__returns_exit_codes(capsys):
     assert main(["--version"]) == 0
     assert "perfeval 0.1.0" in capsys.readouterr().out
     assert main(["no-such-command"]) == 2
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def test_new__writes_a_template_and_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "自评.xlsm"
+    first = run("new", str(out), "--project", "甲项目", "--project", "乙项目")
+    assert first.returncode == 0 and out.exists() and "附件3 2 张" in first.stdout
+    before = out.read_bytes()
+    again = run("new", str(out))
+    assert again.returncode == 2 and "已存在" in again.stderr and out.read_bytes() == before
+    assert run("new", str(out), "--force", "--projects", "3").returncode == 0
+
+
+def test_new__native_flavour_and_project_kind(tmp_path):
+    assert run("new", str(tmp_path / "a.xlsx"), "--formulas", "native").returncode == 0
+    assert run("new", str(tmp_path / "p.xlsm"), "--kind", "project", "--projects", "2").returncode == 0
+
+
+def test_new__bad_suffix_and_missing_folder_exit_2(tmp_path):
+    bad = run("new", str(tmp_path / "a.xls"))
+    assert bad.returncode == 2 and ".xlsx 或 .xlsm" in bad.stderr and "Traceback" not in bad.stderr
+    nowhere = run("new", str(tmp_path / "no" / "a.xlsm"))
+    assert nowhere.returncode == 2 and "不存在" in nowhere.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_example_then_check__clean_exit_0(tmp_path):
+    out = tmp_path / "e.xlsm"
+    assert run("example", str(out)).returncode == 0
+    checked = run("check", str(out))
+    assert checked.returncode == 0 and "0 个错误" in checked.stdout
+
+
+def test_example_as_published_then_check__errors_exit_1(tmp_path):
+    out = tmp_path / "p.xlsm"
+    assert run("example", str(out), "--as-published").returncode == 0
+    before = out.read_bytes()
+    checked = run("check", str(out))
+    assert checked.returncode == 1
+    assert "附件2 整体支出自评表!H43 附件2 总分印为 99" in checked.stdout
+    assert out.read_bytes() == before
+
+
+def test_check_json__findings_and_every_computed_value(tmp_path):
+    import json
+
+    out = tmp_path / "e.xlsm"
+    run("example", str(out))
+    payload = json.loads(run("check", "--json", str(out)).stdout)
+    assert set(payload) == {"findings", "values"}
+    assert payload["values"]["sangong_control_rate"] == pytest.approx(1.13 / 1.5)
+    assert payload["values"]["grade"] == "优" and payload["values"]["total_score"] == 100
+    assert payload["values"]["sangong_car_control_rate"] is None
+    assert "附件3-1 社保基金督查专项经费!fund_exec_rate" in payload["values"]
+    (finding,) = payload["findings"]
+    assert set(finding) == {"severity", "code", "sheet", "cell", "message"} and finding["cell"] == "E18"
+
+
+def test_check__unreadable_files_exit_2_with_one_line(tmp_path):
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("这不是工作簿", encoding="utf-8")
+    for target in (fake, tmp_path / "none.xlsx"):
+        result = run("check", str(target))
+        assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert target.name in result.stderr
+    assert fake.read_text(encoding="utf-8") == "这不是工作簿"
+
+
+def test_build_workbooks__shipped_files_are_current(tmp_path):
+    from perfeval_xl.cli import SHIPPED_WORKBOOKS
+
+    assert run("build-workbooks", str(tmp_path)).returncode == 0
+    shipped = Path(__file__).resolve().parent.parent / "workbook"
+    for name in SHIPPED_WORKBOOKS:
+        assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), f"{name}: run perfeval build-workbooks"

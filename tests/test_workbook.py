@@ -414,6 +414,15 @@ def test_example__corrected_has_no_errors_and_the_engine_values(tmp_path):
     assert options["values"]["附件3-2 事业单位招考工作经费!fund_exec_rate"] == 1
 
 
+def test_load__recomputes_every_computed_name(tmp_path):
+    _submission, _findings, options = load(example(tmp_path))
+    expected = set()
+    for sheet in workbook_layout("dept", NATIONAL, [p.name for p in corrected_example().projects], "").sheets:
+        computed = {name for name, cell in sheet.named().items() if cell.role == "computed"}
+        expected |= {f"{sheet.title}!{name}" for name in computed} if sheet.scoped else computed
+    assert set(options["values"]) == expected
+
+
 def test_example__as_published_reports_the_published_mistakes(tmp_path):
     _submission, findings, _options = load(example(tmp_path, published=True))
     errors = codes(findings, ERROR)

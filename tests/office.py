@@ -1,0 +1,68 @@
+"""Running LibreOffice headless and poppler in tests: conversions that fail loudly (soffice exits 0 on failure)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+RECALC_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    assert found, "LibreOffice is not installed: ./scripts/test installs libreoffice-calc and libreoffice-writer"
+    return found
+
+
+def profile(folder: Path, recalculate: bool) -> Path:
+    """A private LibreOffice profile; with `recalculate`, Calc recomputes every formula of an .xlsx on load."""
+    user = folder / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    if recalculate:
+        (user / "registrymodifications.xcu").write_text(RECALC_ON_LOAD, encoding="utf-8")
+    return folder
+
+
+def convert(sources: list[Path], target: str, out: Path, profile_dir: Path) -> list[Path]:
+    """Convert with soffice and return the outputs, failing when any is missing."""
+    out.mkdir(parents=True, exist_ok=True)
+    command = [
+        soffice(),
+        f"-env:UserInstallation=file://{profile_dir.resolve()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out),
+        *map(str, sources),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    extension = target.split(":")[0]
+    outputs = [out / f"{source.stem}.{extension}" for source in sources]
+    missing = [str(p) for p in outputs if not p.exists() or p.stat().st_size == 0]
+    assert not missing, f"soffice produced no {missing}: {result.stdout} {result.stderr}"
+    return outputs
+
+
+def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
+    """Each page's size in points."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True, check=True)
+    return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info.stdout)]
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def is_a4(size: tuple[float, float]) -> bool:
+    width, height = sorted(size)
+    return abs(width - 595.3) < 2 and abs(height - 841.9) < 2

@@ -1,0 +1,105 @@
+"""The PE_* formulas of the templates compute what the engine computes.
+
+A formula engine (the `formulas` package) evaluates the UDF flavour of the example with the PE_* functions
+registered from perfeval_xl.udfs, the module Excel calls, and every computed defined name is compared with
+`perfeval check --json`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import formulas
+import numpy as np
+import openpyxl
+import pytest
+import schedula
+from helpers import example
+
+from perfeval_xl import udfs
+
+
+def _plain(value: object) -> object:
+    if value is schedula.EMPTY or (isinstance(value, str) and value == ""):
+        return None
+    if type(value).__name__ == "XlError":
+        return str(value)
+    return value.item() if hasattr(value, "item") else value
+
+
+def _as_xlwings_passes_it(argument: object) -> object:
+    """formulas hands a Ranges; xlwings hands a scalar, a flat list (one row or column) or a list of rows."""
+    value = getattr(argument, "value", argument)
+    if not isinstance(value, np.ndarray):
+        return _plain(value)
+    rows = [[_plain(x) for x in row] for row in np.atleast_2d(value).tolist()]
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return rows[0][0]
+    if all(len(row) == 1 for row in rows):
+        return [row[0] for row in rows]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def registered():
+    functions = formulas.get_functions()
+    saved = {name: functions.get(name) for name in udfs.PE_FUNCTIONS}
+    for name, function in udfs.PE_FUNCTIONS.items():
+        functions[name] = lambda *args, _f=function: _f(*map(_as_xlwings_passes_it, args))
+    yield
+    for name, function in saved.items():
+        if function is None:
+            functions.pop(name, None)
+        else:
+            functions[name] = function
+
+
+def test_formulas__udf_example_computes_the_engine_values(tmp_path, registered):
+    path = example(tmp_path, "example.xlsm")
+    checked = subprocess.run(
+        [sys.executable, "-m", "perfeval_xl.cli", "check", "--json", str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    values = json.loads(checked.stdout)["values"]
+    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    results = {
+        key.upper(): _plain(np.atleast_2d(cell.value)[0][0]) for key, cell in solution.items() if hasattr(cell, "value")
+    }
+    wb = openpyxl.load_workbook(path)
+    compared = 0
+    for key, expected in values.items():
+        sheet_name, _, name = key.rpartition("!")
+        scope = wb[sheet_name].defined_names if sheet_name else wb.defined_names
+        (title, ref), *_ = list(scope[name].destinations)
+        shown = results[f"'[{path.name}]{title}'!{ref.replace('$', '')}".upper()]
+        if expected is None:
+            assert shown in (None, "—"), (key, shown)
+        elif isinstance(expected, float):
+            assert shown == pytest.approx(expected, rel=1e-9, abs=1e-12), (key, shown, expected)
+        else:
+            assert shown == expected, (key, shown)
+        compared += 1
+    assert compared == len(values) > 60
+
+
+def test_formulas__indicator_scores_match_the_engine(tmp_path, registered):
+    """The per-row PE_SCORE cells (not named) agree with the scores the reader computed."""
+    from perfeval_xl.workbook import load
+
+    path = example(tmp_path, "example.xlsm")
+    submission, _findings, _options = load(path)
+    from perfeval_xl.scoring import score_assessment
+
+    scores = score_assessment(submission.overall, "national")
+    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    results = {key.upper(): cell for key, cell in solution.items()}
+    for item in scores.indicators:
+        ref = item.indicator.where["score"]
+        cell = results[f"'[{path.name}]{ref.sheet}'!{ref.cell}".upper()]
+        assert _plain(np.atleast_2d(cell.value)[0][0]) == pytest.approx(float(item.score))
+    assert len(scores.indicators) == 11
