@@ -250,6 +250,51 @@ def build_workbooks(folder: str) -> None:
         click.echo(f"已生成 {path}")
 
 
+README_SECTIONS = ("names", "functions")
+
+
+def names_markdown() -> str:
+    """The defined-name contract as a README table, generated from layout.py."""
+    from .layout import defined_names, workbook_layout
+    from .workbook import template_info
+
+    layout = workbook_layout("dept", load_rules(None), ["项目名称"], template_info("udf"))
+    rows = ["| 名称 | 范围 | 位置（模板中） | 内容 |", "|---|---|---|---|"]
+    rows += [f"| `{name}` | {scope} | `{ref}` | {text} |" for name, scope, ref, text in defined_names(layout)]
+    return "\n".join(rows)
+
+
+def functions_markdown() -> str:
+    """The PE_* worksheet functions as a README table, generated from functions.py and udfs.py."""
+    from .functions import FUNCTIONS
+    from .udfs import PE_FUNCTIONS
+
+    rows = ["| 函数 | 说明 |", "|---|---|"]
+    for name, (_engine, arguments) in FUNCTIONS.items():
+        doc = " ".join((PE_FUNCTIONS[name].__doc__ or "").split())
+        rows.append(f"| `{name}({', '.join(arguments)})` | {doc} |")
+    return "\n".join(rows)
+
+
+def readme_with_tables(text: str) -> str:
+    """README text with the generated tables put between their <!-- name:begin/end --> markers."""
+    for section, table in (("names", names_markdown()), ("functions", functions_markdown())):
+        begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
+        head, _, rest = text.partition(begin)
+        _, _, tail = rest.partition(end)
+        text = f"{head}{begin}\n{table}\n{end}{tail}"
+    return text
+
+
+@cli.command("readme-tables", hidden=True)
+@click.argument("readme", type=click.Path(dir_okay=False, exists=True), default="README.md")
+def readme_tables(readme: str) -> None:
+    """（开发用）用 layout.py 和 udfs.py 重新生成 README 中的名称表和函数表。"""
+    path = Path(readme)
+    path.write_text(readme_with_tables(path.read_text(encoding="utf-8")), encoding="utf-8")
+    click.echo(f"已更新 {path}")
+
+
 def _json_value(value: object) -> object:
     if isinstance(value, Decimal):
         return float(value)

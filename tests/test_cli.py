@@ -145,3 +145,24 @@ def test_build_workbooks__shipped_files_are_current(tmp_path):
     shipped = Path(__file__).resolve().parent.parent / "workbook"
     for name in SHIPPED_WORKBOOKS:
         assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), f"{name}: run perfeval build-workbooks"
+
+
+def test_check__damaged_workbooks_exit_2_and_stay_byte_identical(tmp_path):
+    import zipfile
+
+    good = tmp_path / "good.xlsm"
+    run("example", str(good))
+    truncated = tmp_path / "truncated.xlsm"
+    truncated.write_bytes(good.read_bytes()[:20000])
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            for _ in range(80):
+                part.write(b"\0" * (1024 * 1024))
+    for damaged in (truncated, bomb):
+        before = damaged.read_bytes()
+        result = run("check", str(damaged))
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.count("\n") == 1 and damaged.name in result.stderr
+        assert damaged.read_bytes() == before

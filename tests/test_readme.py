@@ -42,3 +42,9 @@ def test_readme__every_finding_code_is_documented():
     assert len(codes) > 40
     missing = sorted(code for code in codes if f"`{code}`" not in README)
     assert not missing, missing
+
+
+def test_readme__generated_tables_are_current():
+    from perfeval_xl.cli import readme_with_tables
+
+    assert readme_with_tables(README) == README, "run: .venv/bin/perfeval readme-tables"
