@@ -250,6 +250,79 @@ def build_workbooks(folder: str) -> None:
         click.echo(f"已生成 {path}")
 
 
+def _setup(startup_dir: str | None, config: str | None):
+    from .addin import Setup, config_file, startup_folder
+
+    return Setup(Path(startup_dir) if startup_dir else startup_folder(), Path(config) if config else config_file())
+
+
+STARTUP_OPTION = click.option(
+    "--startup-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Excel 启动文件夹（默认按系统约定：Windows 为 %APPDATA%\\Microsoft\\Excel\\XLSTART）。",
+)
+CONFIG_OPTION = click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="xlwings 用户配置文件（默认 ~/.myaddin/myaddin.conf）。",
+)
+
+
+@cli.group()
+def addin() -> None:
+    """安装或删除 Excel 的“绩效自评”功能区加载项（Windows、macOS）。"""
+
+
+@addin.command("install")
+@STARTUP_OPTION
+@CONFIG_OPTION
+def addin_install(startup_dir: str | None, config: str | None) -> None:
+    """把 perfeval_xl.xlam 复制到 Excel 启动文件夹，并让它使用当前的 Python。"""
+    from .addin import install
+
+    for line in install(_setup(startup_dir, config)):
+        click.echo(line)
+    click.echo("请重新启动 Excel；第一次使用前还要导入一次函数，见 perfeval doctor 或 README“在 Excel 中使用”。")
+
+
+@addin.command("remove")
+@STARTUP_OPTION
+@CONFIG_OPTION
+def addin_remove(startup_dir: str | None, config: str | None) -> None:
+    """从 Excel 启动文件夹中删除 perfeval_xl.xlam。"""
+    from .addin import remove
+
+    for line in remove(_setup(startup_dir, config)):
+        click.echo(line)
+
+
+@cli.command()
+@STARTUP_OPTION
+@CONFIG_OPTION
+def doctor(startup_dir: str | None, config: str | None) -> None:
+    """检查在 Excel 中使用所需的一切：Python、xlwings 版本、加载项、配置，以及一次性的设置步骤。"""
+    from .addin import MISSING
+    from .addin import doctor as run_doctor
+
+    lines = run_doctor(_setup(startup_dir, config))
+    for mark, text in lines:
+        click.echo(f"{mark} {text}")
+    raise click.exceptions.Exit(1 if any(mark == MISSING for mark, _ in lines) else 0)
+
+
+@cli.command("build-addin", hidden=True)
+@click.argument("out", type=click.Path(dir_okay=False), default="workbook/perfeval_xl.xlam")
+def build_addin_command(out: str) -> None:
+    """（开发用）用 xlwings quickstart 重新生成 workbook/perfeval_xl.xlam。"""
+    from .addin import build_addin
+    from .workbook import write_atomic
+
+    write_atomic(build_addin(), Path(out), overwrite=True)
+    click.echo(f"已生成 {out}")
+
+
 README_SECTIONS = ("names", "functions")
 
 

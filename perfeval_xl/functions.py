@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from functools import lru_cache
 
 from .errors import NumberError, RuleSetError
 from .numbers import D
@@ -144,9 +145,7 @@ def excel_value(function: str, args: list[object]) -> object:
     """What a PE_* cell shows in Excel: a float, "—", blank, 不适用 or a short "#…" message; never raises."""
     try:
         if function == "PE_SCORE":
-            message = _score_message(*args)
-            if message:
-                return message
+            return _score_cell(*args)
         result = FUNCTIONS[function][0](*args)
     except NumberError:
         return "#数值无法识别"
@@ -155,15 +154,27 @@ def excel_value(function: str, args: list[object]) -> object:
     return display_value(function, result, args)
 
 
-def _score_message(
+def _score_cell(
     target: object, actual: object = None, weight: object = None, rule_set: object = None, level2: object = None
-) -> str | None:
-    if pe_score(target, actual, weight, rule_set, level2) == NOT_APPLICABLE:
-        return None
+) -> object:
+    """PE_SCORE as a cell shows it; cached, because a sheet recalculates the same rows again and again."""
+    try:
+        return _cached_score_cell(target, actual, weight, rule_set, level2)
+    except TypeError:  # an unhashable argument (a range passed by mistake, a RuleSet): compute without the cache
+        return _score_cell_uncached(target, actual, weight, rule_set, level2)
+
+
+def _score_cell_uncached(target: object, actual: object, weight: object, rule_set: object, level2: object) -> object:
+    if is_not_applicable(target) or is_not_applicable(actual):
+        return NOT_APPLICABLE
     if _blank(target) and _blank(actual) and _blank(weight):
-        return None
-    notes = assess_indicator(target, actual, weight, _rules(rule_set), level2).notes
-    return next((SCORE_MESSAGES[n.code] for n in notes if n.code in SCORE_MESSAGES), None)
+        return ""
+    result = assess_indicator(target, actual, weight, _rules(rule_set), level2)
+    message = next((SCORE_MESSAGES[n.code] for n in result.notes if n.code in SCORE_MESSAGES), None)
+    return message or display_value("PE_SCORE", result.score, [target, actual])
+
+
+_cached_score_cell = lru_cache(maxsize=16384)(_score_cell_uncached)
 
 
 def display_value(function: str, result: object, args: list[object]) -> object:

@@ -143,3 +143,39 @@ def test_bench__load_and_check_30_projects_300_indicators(benchmark, workbooks):
 
     submission, _findings, _options = benchmark.pedantic(load, (workbooks["big"],), rounds=3)
     assert sum(len(p.indicators) for p in submission.projects) == 300
+
+
+# ---------------------------------------------------------------- as Excel calls the worksheet functions
+
+excel = pytest.mark.benchmark(group="excel")
+
+
+def bare_rate(actual: float, planned: float) -> float:
+    """The same division written as a bare Python function: the floor for a cell's computation."""
+    return actual / planned if planned else 0.0
+
+
+@excel
+def test_bench__excel_baseline_bare_division_floats(benchmark):
+    assert benchmark(bare_rate, 1.13, 1.5) == pytest.approx(0.75333, abs=1e-5)
+
+
+@excel
+def test_bench__excel_pe_controlrate_floats(benchmark):
+    from perfeval_xl.udfs import PE_CONTROLRATE
+
+    assert benchmark(PE_CONTROLRATE, 1.13, 1.5) == pytest.approx(0.75333, abs=1e-5)
+
+
+@excel
+def test_bench__excel_pe_controlrate_strings(benchmark):
+    from perfeval_xl.udfs import PE_CONTROLRATE
+
+    assert benchmark(PE_CONTROLRATE, "　1.13", "1.5") == pytest.approx(0.75333, abs=1e-5)
+
+
+@excel
+def test_bench__excel_pe_score_strings(benchmark):
+    from perfeval_xl.udfs import PE_SCORE
+
+    assert benchmark(PE_SCORE, "达95%以上", "97.5%", 10.0, "national", "数量指标") == 10

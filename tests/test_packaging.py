@@ -14,7 +14,7 @@ PACKAGE = ROOT / "perfeval_xl"
 # design.md: each third-party boundary has one importer
 ALLOWED_IMPORTERS = {
     "openpyxl": {"workbook.py", "fastread.py"},
-    "xlwings": {"udfs.py", "__init__.py"},
+    "xlwings": {"udfs.py", "ribbon.py"},  # worksheet functions; the ribbon button
     "jinja2": {"report.py"},
     "docxtpl": {"report.py"},
 }
@@ -43,6 +43,12 @@ def test_wheel__ships_templates_folder(wheel):
     shipped = {Path(n).name for n in wheel.namelist() if n.startswith("perfeval_xl/templates/")}
     expected = {p.name for p in (ROOT / "templates").iterdir() if p.is_file()}
     assert expected and expected <= shipped
+
+
+def test_wheel__ships_the_workbooks_and_the_addin(wheel):
+    names = set(wheel.namelist())
+    assert "perfeval_xl/workbook/perfeval_xl.xlam" in names
+    assert {f"perfeval_xl/workbook/{p.name}" for p in (ROOT / "workbook").iterdir() if p.is_file()} <= names
 
 
 def test_wheel__console_script(wheel):

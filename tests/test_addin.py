@@ -1,0 +1,169 @@
+"""The 绩效自评 add-in, checked statically (no Excel on Linux), and its installation into given folders."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import defusedxml.ElementTree as ET
+import pytest
+from oletools.olevba import VBA_Parser
+
+from perfeval_xl.addin import (
+    ADDIN_NAME,
+    CONFIG_SHEET,
+    UDF_MODULES,
+    AddinError,
+    Setup,
+    build_addin,
+    config_file,
+    doctor,
+    install,
+    read_config,
+    remove,
+    startup_folder,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "workbook" / ADDIN_NAME
+TEMPLATE = Path(importlib.import_module("xlwings").__file__).parent / "quickstart_addin_ribbon.xlam"
+NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
+
+
+@pytest.fixture(scope="module")
+def vba() -> dict[str, str]:
+    parser = VBA_Parser(str(SHIPPED))
+    try:
+        return {name.rsplit(".", 1)[0]: code for _f, _s, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+def part(name: str, path: Path = SHIPPED) -> bytes:
+    return zipfile.ZipFile(path).read(name)
+
+
+def test_addin__ribbon_xml_parses_with_chinese_labels():
+    ui = ET.fromstring(part("customUI/customUI.xml"))
+    tab = ui.find(f".//{NS}tab")
+    group = ui.find(f".//{NS}group")
+    button = ui.find(f".//{NS}button")
+    assert (tab.get("label"), button.get("label"), button.get("size")) == ("绩效自评", "生成报告", "large")
+    assert "报告" in group.get("label") and "校验" in button.get("supertip")
+
+
+def test_addin__every_on_action_has_a_sub_taking_a_ribbon_control(vba):
+    ui = ET.fromstring(part("customUI/customUI.xml"))
+    actions = [element.get("onAction") for element in ui.iter() if element.get("onAction")]
+    assert actions
+    for action in actions:
+        module, sub = action.split(".")
+        assert re.search(rf"Sub\s+{sub}\s*\(\s*\w+\s+As\s+IRibbonControl\s*\)", vba[module]), action
+
+
+def test_addin__button_runs_main_of_the_module_named_like_the_file(vba):
+    code = vba["RibbonMyAddin"]
+    assert "RunPython" in code and "ThisWorkbook.Name" in code and ".main()" in code
+    module = importlib.import_module(Path(ADDIN_NAME).stem)
+    assert callable(module.main)
+
+
+def test_addin__vba_xlwings_version_is_the_pinned_one(vba):
+    (version,) = set(re.findall(r'XLWINGS_VERSION As String = "([\d.]+)"', vba["xlwings"]))
+    pinned = re.search(r'"xlwings==([\d.]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8")).group(1)
+    assert version == pinned == metadata.version("xlwings")
+
+
+def test_addin__config_sheet_is_active_and_names_the_udf_module(vba):
+    assert f'Const PROJECT_NAME As String = "{CONFIG_SHEET.removesuffix(".conf")}"' in vba["xlwings"]
+    assert f'name="{CONFIG_SHEET}"' in part("xl/workbook.xml").decode()
+    sheet = part("xl/worksheets/sheet1.xml").decode()
+    assert re.search(r"<t>UDF Modules</t>.*<t>" + re.escape(UDF_MODULES) + "</t>", sheet)
+    assert "Interpreter_Win" not in sheet  # left to the user's config file, which the sheet would override
+
+
+def test_addin__everything_else_is_xlwings_byte_for_byte():
+    ours, theirs = zipfile.ZipFile(SHIPPED), zipfile.ZipFile(TEMPLATE)
+    changed = {"customUI/customUI.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"}
+    assert ours.namelist() == theirs.namelist()
+    for name in theirs.namelist():
+        if name not in changed:
+            assert ours.read(name) == theirs.read(name), name
+
+
+def test_addin__rebuilding_gives_the_same_file():
+    rebuilt = build_addin()
+    assert zipfile.ZipFile(io.BytesIO(rebuilt)).read("xl/vbaProject.bin") == part("xl/vbaProject.bin")
+    assert rebuilt == SHIPPED.read_bytes(), "run: .venv/bin/perfeval build-addin"
+
+
+def test_startup_folder__computed_without_excel(tmp_path):
+    assert startup_folder("win32", tmp_path, {"APPDATA": r"C:\Users\张三\AppData\Roaming"}).parts[-3:] == (
+        "Microsoft",
+        "Excel",
+        "XLSTART",
+    )
+    assert startup_folder("darwin", tmp_path).name == "Excel"
+    assert "Startup.localized" in str(startup_folder("darwin", tmp_path))
+    with pytest.raises(AddinError, match="Windows 和 macOS"):
+        startup_folder("linux", tmp_path)
+
+
+def test_config_file__where_the_vba_reads_it(tmp_path):
+    assert config_file("win32", tmp_path, {"USERPROFILE": str(tmp_path)}) == tmp_path / ".myaddin" / "myaddin.conf"
+    assert config_file("darwin", tmp_path).parent.name == "Data"
+
+
+def test_install__copies_the_addin_and_writes_the_config(tmp_path):
+    config = tmp_path / "conf" / "myaddin.conf"
+    config.parent.mkdir()
+    config.write_text('"SHOW CONSOLE","False"\n', encoding="utf-8")
+    setup = Setup(tmp_path / "XLSTART", config, platform="win32", python=r"C:\Python311\python.exe")
+    lines = install(setup)
+    assert (tmp_path / "XLSTART" / ADDIN_NAME).read_bytes() == SHIPPED.read_bytes()
+    assert read_config(config, "utf-8") == {
+        "SHOW CONSOLE": "False",
+        "Interpreter_Win": r"C:\Python311\python.exe",
+        "UDF Modules": UDF_MODULES,
+    }
+    assert any("XLSTART" in line for line in lines)
+    assert remove(setup)[0].startswith("已删除") and not (tmp_path / "XLSTART" / ADDIN_NAME).exists()
+    assert "不存在" in remove(setup)[0]
+
+
+def test_doctor__says_what_is_missing_then_what_is_installed(tmp_path):
+    setup = Setup(tmp_path / "XLSTART", tmp_path / "myaddin.conf", platform="win32", python=sys.executable)
+    before = dict((text.split("：")[0], mark) for mark, text in doctor(setup))
+    assert "✗" in before.values()
+    install(setup)
+    after = doctor(setup)
+    assert all(mark != "✗" for mark, _ in after), after
+    assert any("ImportPythonUDFsToAddin" in text for _, text in after)
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "perfeval_xl.cli", *args], capture_output=True, text=True, encoding="utf-8", timeout=120
+    )
+
+
+def test_cli_addin__install_remove_doctor(tmp_path):
+    folders = ["--startup-dir", str(tmp_path / "XLSTART"), "--config", str(tmp_path / "c.conf")]
+    assert run("doctor", *folders).returncode == 1
+    installed = run("addin", "install", *folders)
+    assert installed.returncode == 0 and "重新启动 Excel" in installed.stdout
+    assert run("doctor", *folders).returncode == 0
+    assert run("addin", "remove", *folders).returncode == 0
+
+
+def test_cli_addin__on_linux_without_a_folder_says_why(tmp_path):
+    if sys.platform != "linux":
+        pytest.skip("the default folders exist on Windows and macOS")
+    result = run("addin", "install", "--config", str(tmp_path / "c.conf"))
+    assert result.returncode == 2 and "Windows 和 macOS" in result.stderr and "Traceback" not in result.stderr
