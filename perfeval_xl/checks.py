@@ -805,6 +805,19 @@ def check_cross_tables(submission: Submission, rules: RuleSet) -> list[Finding]:
                 basic.public_funds.at("final"),
                 code="cross-public-funds",
             )
+    narrative = submission.narrative
+    if narrative and overall:
+        parts = [v for v in narrative.basic_by_class.values() if v is not None]
+        if parts:
+            total = sum(parts, Decimal(0))
+            findings += _agree(
+                total,
+                overall.funding.expense_basic,
+                f"报告文字 基本支出按经济分类合计 {_amount(total)} 与附件2 基本支出 "
+                f"{_amount(overall.funding.expense_basic)} 不一致",
+                narrative.at("wage_welfare"),
+                code="cross-basic-breakdown",
+            )
     if basic and (overall or submission.projects):
         findings += _projects_have_sheets(basic, submission.projects)
     return findings

@@ -23,6 +23,7 @@ from .model import (
     FundLine,
     Header,
     Indicator,
+    Narrative,
     SpendingRow,
     Staff,
     Submission,
@@ -234,6 +235,78 @@ def _second_project() -> Assessment:
     )
 
 
+# The report's own words, from the published 自评报告 (the figures the report repeats come from the tables instead)
+NARRATIVE_TEXTS = {
+    "duties": (
+        "主要负责贯彻执行国家人力资源和社会保障法规和政策，"
+        "对全区人力资源和社会保障工作进行综合管理、监督指导和协调服务；"
+        "负责全区事业单位人事管理；完善公共就业服务体系，抓好就业培训与就业援助，促进就业再就业；建立覆盖城乡的社会保障"
+        "体系，负责全区社会保险基金的发放和管理；负责劳动保障监察和劳动人事争议仲裁，维护劳资双方合法权益；做好社会维稳"
+        "工作；承办区委、区政府交办的工作。"
+    ),
+    "organization": (
+        "岳阳市君山区人力资源和社会保障局内设机构8个，事业单位6个。内设机构包括：办公室（政工人事股、行政审批股）、"
+        "社会保险综合股（信访维稳办公室）、就业创业和失业保险股、基金监督股、事业单位管理股（专技职称股）"
+        "、工资福利和考核"
+        "奖惩股、政策法规股、财务股等8个股室。事业单位包括：人力资源服务中心、人力资源和社会保障网络服务中心、工伤保险"
+        "服务中心、劳动人事争议仲裁院、劳动保障监察大队、人事考试中心。"
+    ),
+    "evaluation_process": (
+        "1、成立了绩效评价工作领导小组，由局长任组长，副局长及纪检组长任副组长，"
+        "办公室主任、基金监督股股长、各二级机构负责人"
+        "及单位财务人员为成员。本单位实际制订了自评方案，完善了评价指标体系。\n"
+        "2、下发通知，布置单位自评。自评工作小组本着客观、公正、科学的原则，对照部门整体支出绩效评价指标表，"
+        "通过基础数据、"
+        "原始资料、会计报表、业务报表审核自查，对组织机构、人员编制、预算管理、预算执行情况等进行了全面绩效自评。\n"
+        "3、收集查阅资料，形成评价结论，整理归档。"
+    ),
+    "duty_performance": (
+        "1、总体稳定就业形势。2023年开发公益性岗位63个，存量结转上年度279个，"
+        "共安置就业困难人员342人。开办职业技能培训和"
+        "创业培训班29个班次，培训1055人。\n"
+        "2、全力维护社保安全平稳。养老、工伤、失业保险法定人员参保分别达到18.67万人、3.82万人、0.45万人；"
+        "发放各项社保待遇"
+        "16.2亿元。\n"
+        "3、多维开展人事人才工作，引进各层次技能人才80人。\n"
+        "4、努力构建和谐劳动关系，为1230名农民工追回拖欠工资850余万元；调解劳动人事仲裁案件33个，调解成功率100%。"
+    ),
+    "budget_management": (
+        "1、预算编制情况：认真贯彻执行《会计法》《预算法》等法律法规，"
+        "依据整体绩效目标所设定的绩效指标清晰、细化、可衡量。\n"
+        "2、执行管理情况：加强财政专项资金管理，严格按预算进度支付费用，加强“三公”经费、公用经费、结转结余的控制，"
+        "各项经费"
+        "支出严格按照政府采购、国库集中支付等有关规定执行。"
+    ),
+    "problems": (
+        "因部门整体支出的资金安排和使用上具有不可预见性，在科学设置预算绩效指标上还需进一步加强。由于行政经费少，"
+        "年初编制"
+        "的预算不够精确，编制范围不太全面，预算执行情况还有待进一步加强。"
+    ),
+    "measures": (
+        "1、提高预算编制科学性和合理性，严格执行预算。\n"
+        "2、兼顾预算调整的灵活性，开展预算执行分析，及时掌握预算执行进度。\n"
+        "3、加强财务人员的学习培训。\n"
+        "4、完善制度管理，严格控制支出，严控“三公”经费等公务支出。"
+    ),
+    "result_use": "将自评结果作为下年预算编制及执行的重要参考，绩效自评报告依规定公开，接受社会监督。",
+    "other_notes": "",
+}
+
+
+def _narrative() -> Narrative:
+    return Narrative(
+        report_date="2024年6月26日",
+        texts=NARRATIVE_TEXTS,
+        basic_by_class={
+            "wage_welfare": _d("441.27"),
+            "goods_services": _d("305.36"),
+            "individual_family": _d("241.67"),
+            "capital": None,
+        },
+        other_budgets={"gov_fund_spending": None, "state_capital_spending": None, "social_insurance_spending": None},
+    )
+
+
 def published_example() -> Submission:
     """The 2023 forms exactly as published, with their mistakes (the checks report them)."""
     return Submission(
@@ -241,6 +314,7 @@ def published_example() -> Submission:
         basic=_basic(corrected=False),
         overall=_overall(corrected=False),
         projects=(_project(corrected=False),),
+        narrative=_narrative(),
     )
 
 
@@ -251,4 +325,5 @@ def corrected_example() -> Submission:
         basic=_basic(corrected=True),
         overall=_overall(corrected=True),
         projects=(_project(corrected=True), _second_project()),
+        narrative=_narrative(),
     )

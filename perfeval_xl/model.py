@@ -400,6 +400,52 @@ class ShareTable(_Located):
     where: Where = field(**_WHERE)
 
 
+NARRATIVE_TEXTS = (
+    ("duties", "职能职责"),
+    ("organization", "机构设置"),
+    ("staff_notes", "人员情况（补充说明）"),
+    ("evaluation_process", "绩效评价工作过程"),
+    ("duty_performance", "部门职责履行情况"),
+    ("budget_management", "预算管理情况"),
+    ("problems", "存在的问题及原因分析"),
+    ("measures", "下一步改进措施"),
+    ("result_use", "绩效自评结果拟应用和公开情况"),
+    ("other_notes", "其他需要说明的情况"),
+)
+ECONOMIC_CLASSES = (
+    ("wage_welfare", "工资福利支出"),
+    ("goods_services", "商品和服务支出"),
+    ("individual_family", "对个人和家庭的补助"),
+    ("capital", "资本性支出"),
+)
+OTHER_BUDGETS = (
+    ("gov_fund_spending", "政府性基金预算支出"),
+    ("state_capital_spending", "国有资本经营预算支出"),
+    ("social_insurance_spending", "社会保险基金预算支出"),
+)
+
+
+@dataclass(frozen=True)
+class Narrative(_Located):
+    """报告文字: what only the narrative report needs, as the unit typed it.
+
+    Attributes:
+      report_date: the date on the cover, as typed ("2024年6月26日").
+      texts: free text by key (NARRATIVE_TEXTS: duties, organization, … other_notes), kept exactly as typed.
+      basic_by_class: 基本支出 决算 by economic class (ECONOMIC_CLASSES), 万元.
+      other_budgets: 政府性基金, 国有资本经营 and 社会保险基金 预算支出 (OTHER_BUDGETS), 万元; None when there is none.
+    """
+
+    report_date: str = ""
+    texts: Mapping[str, str] = field(default_factory=dict)
+    basic_by_class: Mapping[str, Decimal | None] = field(default_factory=dict)
+    other_budgets: Mapping[str, Decimal | None] = field(default_factory=dict)
+    where: Where = field(**_WHERE)
+
+    def text(self, key: str) -> str:
+        return self.texts.get(key, "")
+
+
 @dataclass(frozen=True)
 class Submission:
     """Everything a unit files for one year: what the checks, the workbook and the report work on.
@@ -411,6 +457,7 @@ class Submission:
       projects: one 附件3 per first-level project.
       revenue: the 收支预决算 table, if filed.
       share_tables: breakdowns with 占比 printed in the report.
+      narrative: the 报告文字 sheet, if filed.
     """
 
     header: Header = field(default_factory=Header)
@@ -419,3 +466,4 @@ class Submission:
     projects: tuple[Assessment, ...] = ()
     revenue: RevenueTable | None = None
     share_tables: tuple[ShareTable, ...] = ()
+    narrative: Narrative | None = None

@@ -47,6 +47,7 @@ from .layout import (
     INPUT,
     LABEL,
     LONG_TEXT,
+    NARRATIVE,
     NUMBER_FORMATS,
     NUMERIC_KINDS,
     OVERALL,
@@ -71,14 +72,18 @@ from .layout import (
     WorkbookLayout,
     basic_sheet,
     guide_sheet,
+    narrative_sheet,
     overall_sheet,
     project_sheet,
     revenue_sheet,
     workbook_layout,
 )
 from .model import (
+    ECONOMIC_CLASSES,
     ERROR,
     HINT,
+    NARRATIVE_TEXTS,
+    OTHER_BUDGETS,
     REVENUE_COLUMNS,
     Assessment,
     BasicData,
@@ -89,6 +94,7 @@ from .model import (
     FundLine,
     Header,
     Indicator,
+    Narrative,
     RevenueColumn,
     RevenueTable,
     SpendingRow,
@@ -483,6 +489,8 @@ def fill_submission(
         _fill_assessment(wb, layout.sheet(OVERALL), _typed(submission.overall, rules, typed_scores))
     for sheet, project in zip(layout.project_sheets, submission.projects, strict=False):
         _fill_assessment(wb, sheet, _typed(project, rules, typed_scores))
+    if submission.narrative and layout.kind == "dept":
+        _fill_narrative(wb, submission.narrative)
     if submission.revenue and layout.kind == "dept":
         for column in submission.revenue.columns:
             for suffix, value in (
@@ -492,6 +500,15 @@ def fill_submission(
             ):
                 if value is not None:
                     set_named(wb, f"rev_{column.key}_{suffix}", value)
+
+
+def _fill_narrative(wb: openpyxl.Workbook, narrative: Narrative) -> None:
+    set_named(wb, "report_date", narrative.report_date or None)
+    for key, _label in NARRATIVE_TEXTS:
+        set_named(wb, key, narrative.text(key) or None)
+    for values in (narrative.basic_by_class, narrative.other_budgets):
+        for key, value in values.items():
+            set_named(wb, key, value)
 
 
 def _typed(table: Assessment, rules: RuleSet, typed_scores: bool) -> Assessment:
@@ -742,7 +759,8 @@ def _stamp_sheet(data: bytes, values: Mapping[str, object]) -> bytes:
     text = data.decode("utf-8")
 
     def stamp(match: re.Match[str]) -> str:
-        ref, attributes, formula = match.group(1), match.group(2), match.group(3)
+        ref, formula = match.group(1), match.group(3)
+        attributes = re.sub(r'\s+t="[^"]*"', "", match.group(2))
         if ref not in values:
             return match.group(0)
         value = values[ref]
@@ -752,7 +770,9 @@ def _stamp_sheet(data: bytes, values: Mapping[str, object]) -> bytes:
             return f'<c r="{ref}"{attributes} t="str"><f>{formula}</f><v>{escape(value)}</v></c>'
         return f'<c r="{ref}"{attributes}><f>{formula}</f><v>{value!r}</v></c>'
 
-    return re.sub(r'<c r="([A-Z]+\d+)"((?: s="\d+")?)><f>(.*?)</f><v\s*/></c>', stamp, text).encode("utf-8")
+    # openpyxl writes an empty value as <v /> with the standard library's XML writer and <v></v> with lxml's
+    formula_cell = r'<c r="([A-Z]+\d+)"((?:\s+[a-z]+="[^"]*")*)><f>(.*?)</f><v(?:\s*/>|></v>)</c>'
+    return re.sub(formula_cell, stamp, text).encode("utf-8")
 
 
 def _stamps(wb: openpyxl.Workbook) -> dict[str, dict[str, object]]:
@@ -919,9 +939,11 @@ class _Book:
         overall = self._assessment(sheets[OVERALL], rules) if OVERALL in sheets else None
         projects = tuple(self._assessment(sheet, rules) for sheet in sheets.get(PROJECT, []))
         revenue = self._revenue(sheets[REVENUE]) if REVENUE in sheets else None
+        narrative = self._narrative(sheets[NARRATIVE]) if NARRATIVE in sheets else None
         for sheet in sheets.get("_all", []):
             self._headings(sheet)
-        return Submission(header, basic, overall, projects, revenue), rules.name if rules else "national"
+        submission = Submission(header, basic, overall, projects, revenue, narrative=narrative)
+        return submission, rules.name if rules else "national"
 
     def _identify(self) -> dict[str, Any]:
         """Find each kind of sheet by the names that point into it (sheet titles may have been changed)."""
@@ -932,6 +954,7 @@ class _Book:
             BASIC: ("staff_quota", basic_sheet(())),
             OVERALL: ("fund_budget", overall_sheet(national)),
             REVENUE: ("rev_total_budget", revenue_sheet()),
+            NARRATIVE: ("duties", narrative_sheet()),
         }
         for key, (anchor, layout) in anchors.items():
             place = self.global_names.get(anchor)
@@ -950,7 +973,7 @@ class _Book:
             found[PROJECT] = projects
         if not any(k in found for k in (BASIC, OVERALL, PROJECT)):
             raise WorkbookError("这不是 perfeval-xl 的自评工作簿：找不到附件1、附件2 或附件3 的定义名称")
-        for key in (GUIDE, BASIC, OVERALL, REVENUE):
+        for key in (GUIDE, BASIC, OVERALL, REVENUE, NARRATIVE):
             if key in found:
                 self._missing_names(found[key])
         for sheet in projects:
@@ -1468,6 +1491,22 @@ class _Book:
                 )
             )  # type: ignore[arg-type]
         return tuple(indicators), block_weights
+
+    def _narrative(self, sheet: _Sheet) -> Narrative:
+        def text(name: str) -> str:
+            return str(self.value(sheet, name) or "")
+
+        return Narrative(
+            report_date=text("report_date").strip(),
+            texts={key: text(key) for key, _ in NARRATIVE_TEXTS},
+            basic_by_class={key: self.value(sheet, key) for key, _ in ECONOMIC_CLASSES},  # type: ignore[misc]
+            other_budgets={key: self.value(sheet, key) for key, _ in OTHER_BUDGETS},  # type: ignore[misc]
+            where={
+                key: ref
+                for key in ("report_date", "wage_welfare", "problems", "measures")
+                if (ref := self.cell_of(sheet, key))
+            },
+        )
 
     def _revenue(self, sheet: _Sheet) -> RevenueTable:
         columns = []

@@ -51,6 +51,7 @@ def test_new__sheets_in_official_order(tmp_path):
         "附件3-1 甲项目",
         "附件3-2 乙项目",
         "收支预决算",
+        "报告文字",
     ]
 
 
