@@ -859,6 +859,26 @@ def _projects_have_sheets(basic: BasicData, sheets: tuple[Assessment, ...]) -> l
     return findings
 
 
+NARRATIVE_REQUIRED = ("duties", "organization", "duty_performance", "budget_management", "problems", "measures")
+
+
+def check_narrative(submission: Submission, rules: RuleSet) -> list[Finding]:
+    """The parts of the report only words can fill are filled (the report would otherwise say “未填写”)."""
+    from .model import NARRATIVE_TEXTS
+
+    narrative = submission.narrative
+    if narrative is None:
+        return []
+    labels = dict(NARRATIVE_TEXTS)
+    return [
+        _finding(
+            HINT, "narrative-missing", f"报告文字“{labels[key]}”未填写，报告中该部分将写“未填写”", narrative.at(key)
+        )
+        for key in NARRATIVE_REQUIRED
+        if not narrative.text(key).strip()
+    ]
+
+
 CHECKS: tuple[Check, ...] = (
     check_header,
     check_weights,
@@ -867,6 +887,7 @@ CHECKS: tuple[Check, ...] = (
     check_controls,
     check_printed_rates,
     check_cross_tables,
+    check_narrative,
 )
 
 

@@ -130,30 +130,108 @@ def cli() -> None:
     """预算绩效自评：计算各项比率和得分，按财政审核口径检查自评表。"""
 
 
+DEMO_WORKBOOK = "示例-岳阳市君山区人社局2023.xlsm"
+
+
 @cli.command()
 @click.option(
     "--rules", "rules_name", default=None, help="评分规则：national、grade-85、province-platform 或 .toml 文件路径。"
 )
-@click.option("--as-published", is_flag=True, help="只看按公开文本录入（含原有错误）的版本及其审核结果。")
-def demo(rules_name: str | None, as_published: bool) -> None:
-    """用内置示例（岳阳市君山区人社局 2023 年度）演示计算与审核。
+@click.option("--as-published", is_flag=True, help="只看按公开文本录入（含原有错误）的版本及其审核结果，不生成文件。")
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(file_okay=False),
+    default="perfeval-demo",
+    show_default=True,
+    help="示例工作簿和报告写到这个文件夹。",
+)
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把报告转成 PDF。")
+def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> None:
+    """用内置示例（岳阳市君山区人社局 2023 年度）演示：计算、审核，并生成示例工作簿和它的自评报告。"""
+    from .report import write_reports
+    from .workbook import load, new_workbook, write_atomic
 
-    目前只在终端打印计算结果和审核发现；生成 Excel 工作簿与 Word 报告的功能尚在开发中。
-    """
     rules = load_rules(rules_name)
     published = published_example()
     lines: list[str] = []
-    if not as_published:
-        corrected = corrected_example()
-        lines += ["【一】修正后的示例：各项比率与得分由引擎重新计算", ""]
-        lines += _submission_lines(corrected, rules)
-        lines += [*_finding_lines(run_checks(corrected, rules)), ""]
-        lines += ["【二】按公开文本录入的原表：审核发现的问题", ""]
-    else:
+    if as_published:
         lines += _submission_lines(published, rules)
-    lines += _finding_lines(run_checks(published, rules))
-    lines += ["", "说明：本命令目前只打印内置示例的计算与审核结果；Excel 工作簿模板与 Word 自评报告的生成尚在开发中。"]
+        lines += _finding_lines(run_checks(published, rules))
+        click.echo("\n".join(lines))
+        return
+    corrected = corrected_example()
+    lines += ["【一】修正后的示例：各项比率与得分由引擎重新计算", ""]
+    lines += _submission_lines(corrected, rules)
+    lines += [*_finding_lines(run_checks(corrected, rules)), ""]
+    lines += ["【二】按公开文本录入的原表：审核发现的问题", ""]
+    lines += [*_finding_lines(run_checks(published, rules)), ""]
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    workbook = out / DEMO_WORKBOOK
+    rule_set = rules_name or corrected.header.rule_set
+    data = new_workbook("dept", rule_set, [p.name for p in corrected.projects], "udf", ".xlsm", corrected)
+    write_atomic(data, workbook, overwrite=True)
+    submission, findings, options = load(workbook)
+    reports = write_reports(workbook, submission, findings, options["rule_set"], projects=True, pdf=pdf)
+    lines += ["【三】生成的文件", f"  {workbook}"] + [f"  {path}" for path in [*reports.documents, *reports.pdfs]]
+    lines += [f"  {note}" for note in reports.notes]
     click.echo("\n".join(lines))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="报告文件（.docx）；默认写在工作簿旁边，以“年度+单位+整体支出绩效自评报告”命名。",
+)
+@click.option("--projects", is_flag=True, help="同时为每张附件3 生成项目支出绩效自评报告。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF（需要已安装 LibreOffice）。")
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="用自己的 Word 模板（带 Jinja 标签，见 templates/）代替内置模板。",
+)
+@click.option(
+    "--date", "report_date", default=None, help="报告日期，如 2024-06-26（默认取“报告文字”中的日期，否则为今天）。"
+)
+def report(
+    file: str, out: str | None, projects: bool, pdf: bool, template: str | None, report_date: str | None
+) -> None:
+    """检查工作簿，没有错误时生成 Word 自评报告。
+
+    退出码：0 已生成；1 工作簿有错误（不生成），或要求的 PDF 没能生成；2 文件或模板无法使用。
+    """
+    from .report import write_reports
+    from .workbook import load
+
+    path = Path(file)
+    submission, findings, options = load(path)
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        click.echo("\n".join(_finding_lines(findings)))
+        click.echo(f"有 {len(errors)} 个错误，请先改正，再生成报告。", err=True)
+        raise click.exceptions.Exit(1)
+    reports = write_reports(
+        path,
+        submission,
+        findings,
+        options["rule_set"],
+        Path(out) if out else None,
+        projects,
+        pdf,
+        Path(template) if template else None,
+        report_date,
+    )
+    for written in [*reports.documents, *reports.pdfs]:
+        click.echo(f"已生成 {written}")
+    for note in reports.notes:
+        click.echo(note, err=True)
+    raise click.exceptions.Exit(1 if pdf and reports.notes else 0)
 
 
 FORMULAS = click.Choice(["udf", "native"])
@@ -321,6 +399,18 @@ def build_addin_command(out: str) -> None:
 
     write_atomic(build_addin(), Path(out), overwrite=True)
     click.echo(f"已生成 {out}")
+
+
+@cli.command("build-templates", hidden=True)
+@click.argument("folder", type=click.Path(file_okay=False), default="templates")
+def build_templates(folder: str) -> None:
+    """（开发用）重新生成 templates/ 中的 Word 报告模板。"""
+    from .report_template import TEMPLATES
+    from .workbook import write_atomic
+
+    for name, build in TEMPLATES.items():
+        write_atomic(build(), Path(folder) / name, overwrite=True)
+        click.echo(f"已生成 {Path(folder) / name}")
 
 
 README_SECTIONS = ("names", "functions")

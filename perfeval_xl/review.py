@@ -54,7 +54,7 @@ def review(path: str | Path, render: Renderer | None = None) -> Review:
         message = f"检查发现 {errors} 个错误、{hints} 个提示，{listed}。请先改正错误，再生成报告。"
         return Review(check_rows(findings), errors, hints, None, message)
     if render is None:
-        message = f"检查通过：没有错误，{hints} 个提示，{listed}。（生成 Word 报告的功能尚在开发中。）"
+        message = f"检查通过：没有错误，{hints} 个提示，{listed}。"
         return Review(check_rows(findings), errors, hints, None, message)
     report = render(path, submission, findings, options)
     message = f"检查通过（{hints} 个提示，{listed}）。自评报告已生成：{report}"

@@ -16,7 +16,6 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -102,12 +101,12 @@ from .model import (
     Submission,
 )
 from .numbers import D, NotANumber, format_percent, format_score
+from .packages import FIXED_TIME, reproducible_zip
 from .scoring import RuleSet, level1_name, load_rules
 
 UDF, NATIVE = "udf", "native"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 XLSM_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-FIXED_TIME = datetime(2024, 1, 1)  # reproducible builds: the same layout gives the same bytes
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # a filled self-assessment unpacks to well under 5 MB
 MAX_RATIO = 200
@@ -708,29 +707,21 @@ def package(wb: openpyxl.Workbook, suffix: str) -> bytes:
     stamps = _stamps(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    sheet_files = _sheet_files(source)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in sorted(source.infolist(), key=lambda i: (i.filename != "[Content_Types].xml", i.filename)):
-            data = source.read(item.filename)
-            if item.filename == "[Content_Types].xml" and suffix == ".xlsm":
-                data = data.replace(XLSX_TYPE.encode(), XLSM_TYPE.encode())
-            elif item.filename == "xl/workbook.xml":
-                data = data.replace(b' fullCalcOnLoad="1"', b"")  # Excel recalculates old calcIds anyway
-            elif item.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + FIXED_TIME.isoformat().encode() + rb"Z\g<2>",
-                    data,
-                )
-            elif item.filename in sheet_files:
-                data = _stamp_sheet(data, stamps.get(sheet_files[item.filename], {}))
-            info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, data)
-    return out.getvalue()
+    sheet_files = _sheet_files(zipfile.ZipFile(io.BytesIO(buffer.getvalue())))
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "[Content_Types].xml" and suffix == ".xlsm":
+            return data.replace(XLSX_TYPE.encode(), XLSM_TYPE.encode())
+        if name == "xl/workbook.xml":
+            return data.replace(b' fullCalcOnLoad="1"', b"")  # Excel recalculates old calcIds anyway
+        if name == "docProps/core.xml":  # openpyxl stamps the time of saving
+            fixed = FIXED_TIME.isoformat().encode()
+            return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + fixed + rb"Z\g<2>", data)
+        if name in sheet_files:
+            return _stamp_sheet(data, stamps.get(sheet_files[name], {}))
+        return data
+
+    return reproducible_zip(buffer.getvalue(), change, order=lambda name: (name != "[Content_Types].xml", name))
 
 
 def _sheet_files(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -1503,7 +1494,7 @@ class _Book:
             other_budgets={key: self.value(sheet, key) for key, _ in OTHER_BUDGETS},  # type: ignore[misc]
             where={
                 key: ref
-                for key in ("report_date", "wage_welfare", "problems", "measures")
+                for key in ("report_date", "wage_welfare", *(k for k, _ in NARRATIVE_TEXTS))
                 if (ref := self.cell_of(sheet, key))
             },
         )

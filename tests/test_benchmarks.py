@@ -3,6 +3,7 @@
 In the normal test run (--benchmark-disable) each runs once as a test; ./scripts/bench times them.
 """
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -179,3 +180,55 @@ def test_bench__excel_pe_score_strings(benchmark):
     from perfeval_xl.udfs import PE_SCORE
 
     assert benchmark(PE_SCORE, "达95%以上", "97.5%", 10.0, "national", "数量指标") == 10
+
+
+# ---------------------------------------------------------------- the report
+
+report_group = pytest.mark.benchmark(group="report")
+
+
+@pytest.fixture(scope="module")
+def report_inputs(workbooks, tmp_path_factory):
+    """The example workbook, and the same context docxtpl alone would be given."""
+    from perfeval_xl.report import dept_context
+    from perfeval_xl.scoring import load_rules
+    from perfeval_xl.workbook import load
+
+    submission, _findings, _options = load(workbooks["example"])
+    return workbooks["example"], dept_context(submission, load_rules("national"), "2024年6月26日"), submission
+
+
+@report_group
+def test_bench__report_docxtpl_alone(benchmark, report_inputs):
+    """The floor: docxtpl rendering the shipped template with the finished context (no charts, no checks)."""
+    from docxtpl import DocxTemplate
+
+    from perfeval_xl.report import environment, template_file
+    from perfeval_xl.report_template import DEPT_TEMPLATE
+
+    _path, context, _submission = report_inputs
+
+    def render_alone():
+        template = DocxTemplate(str(template_file(DEPT_TEMPLATE)))
+        template.render(context, environment(), autoescape=True)
+        template.save(io.BytesIO())
+
+    benchmark.pedantic(render_alone, rounds=5)
+
+
+@report_group
+def test_bench__report_whole_path(benchmark, report_inputs, tmp_path):
+    """What `perfeval report` does: read and check the workbook, build the context and charts, render, write."""
+    from perfeval_xl.report import write_reports
+    from perfeval_xl.workbook import load
+
+    path, _context, _submission = report_inputs
+
+    def whole():
+        submission, findings, options = load(path)
+        return write_reports(
+            path, submission, findings, options["rule_set"], out=tmp_path / "r.docx", report_date="2024-06-26"
+        )
+
+    result = benchmark.pedantic(whole, rounds=5)
+    assert result.documents[0].exists()

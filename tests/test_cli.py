@@ -18,8 +18,8 @@ def run(*args):
     )
 
 
-def test_demo__prints_computed_figures_and_findings():
-    result = run("demo")
+def test_demo__prints_computed_figures_and_findings(tmp_path):
+    result = run("demo", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     basic = corrected_example().basic
     assert format_percent(control_rate(basic.sangong.final, basic.sangong.budget)) in result.stdout  # 75.33%
@@ -27,11 +27,11 @@ def test_demo__prints_computed_figures_and_findings():
     assert "总分 100，等级 优" in result.stdout
     assert "审核结果：0 个错误" in result.stdout
     assert "“产出指标”各三级指标分值合计 80 分，应为 50 分" in result.stdout
-    assert "尚在开发中" in result.stdout
+    assert "【三】生成的文件" in result.stdout and str(tmp_path / "示例-岳阳市君山区人社局2023.xlsm") in result.stdout
 
 
-def test_demo__other_rule_set_changes_the_grade_labels():
-    result = run("demo", "--rules", "grade-85")
+def test_demo__other_rule_set_changes_the_grade_labels(tmp_path):
+    result = run("demo", "--rules", "grade-85", "--out", str(tmp_path))
     assert result.returncode == 0 and "等级 优秀" in result.stdout
 
 
@@ -166,3 +166,51 @@ def test_check__damaged_workbooks_exit_2_and_stay_byte_identical(tmp_path):
         assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
         assert result.stderr.count("\n") == 1 and damaged.name in result.stderr
         assert damaged.read_bytes() == before
+
+
+# ---------------------------------------------------------------- reports
+
+
+def test_report__writes_next_to_the_workbook(tmp_path):
+    book = tmp_path / "e.xlsm"
+    run("example", str(book))
+    result = run("report", str(book), "--projects", "--date", "2024-06-26")
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in tmp_path.glob("*.docx"))
+    assert written == [
+        "2023年度事业单位招考工作经费项目支出绩效自评报告.docx",
+        "2023年度岳阳市君山区人力资源和社会保障局整体支出绩效自评报告.docx",
+        "2023年度社保基金督查专项经费项目支出绩效自评报告.docx",
+    ]
+    assert result.stdout.count("已生成") == 3
+
+
+def test_report__with_errors_exit_1_and_no_file(tmp_path):
+    book = tmp_path / "p.xlsm"
+    run("example", str(book), "--as-published")
+    result = run("report", str(book))
+    assert result.returncode == 1 and "13 个错误" in result.stderr and not list(tmp_path.glob("*.docx"))
+
+
+def test_report__pdf_and_own_output_name(tmp_path):
+    book = tmp_path / "e.xlsm"
+    run("example", str(book))
+    result = run("report", str(book), "-o", str(tmp_path / "报告.docx"), "--pdf")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "报告.docx").exists() and (tmp_path / "报告.pdf").exists()
+
+
+def test_report__bad_template_exit_2(tmp_path):
+    book = tmp_path / "e.xlsm"
+    run("example", str(book))
+    bad = tmp_path / "t.docx"
+    bad.write_text("x", encoding="utf-8")
+    result = run("report", str(book), "--template", str(bad))
+    assert result.returncode == 2 and "Word 文档" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_demo__builds_the_example_workbook_and_its_reports(tmp_path):
+    result = run("demo", "--out", str(tmp_path / "demo"))
+    assert result.returncode == 0, result.stderr
+    made = sorted(p.name for p in (tmp_path / "demo").iterdir())
+    assert "示例-岳阳市君山区人社局2023.xlsm" in made and len([m for m in made if m.endswith(".docx")]) == 3

@@ -17,6 +17,8 @@ ALLOWED_IMPORTERS = {
     "xlwings": {"udfs.py", "ribbon.py"},  # worksheet functions; the ribbon button
     "jinja2": {"report.py"},
     "docxtpl": {"report.py"},
+    "docx": {"report.py", "report_template.py"},  # python-docx: InlineImage sizes; building the templates
+    "matplotlib": {"charts.py"},
 }
 
 
@@ -37,6 +39,14 @@ def test_wheel__ships_rule_sets(wheel):
     names = set(wheel.namelist())
     for rules in ("national", "grade-85", "province-platform"):
         assert f"perfeval_xl/rules/{rules}.toml" in names
+
+
+def test_wheel__ships_the_report_templates(wheel):
+    names = set(wheel.namelist())
+    assert {
+        "perfeval_xl/templates/部门整体支出绩效自评报告.docx",
+        "perfeval_xl/templates/项目支出绩效自评报告.docx",
+    } <= names
 
 
 def test_wheel__ships_templates_folder(wheel):

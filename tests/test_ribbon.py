@@ -84,7 +84,7 @@ def test_review__example_passes_and_lists_its_hint(tmp_path):
     result = review(path)
     assert (result.errors, result.hints, result.report) == (0, 1, None)
     assert result.rows[0][1:5] == ("提示", "附件2 整体支出自评表", "E18", "target-far-exceeded")
-    assert "检查通过" in result.message and "尚在开发中" in result.message
+    assert "检查通过" in result.message and "1 个提示" in result.message
     assert digest(path) == before
 
 
@@ -132,17 +132,22 @@ def test_ribbon__writes_the_check_sheet_with_links_and_tells(tmp_path):
 
 def test_ribbon__reuses_an_existing_check_sheet(tmp_path):
     book = FakeBook(str(example(tmp_path)), sheet_names=("说明", CHECK_SHEET, "附件1 基础数据表"))
-    ribbon.main(book)
+    ribbon.main(book, opener=lambda report: None)
     assert [s.name for s in book.sheets].count(CHECK_SHEET) == 1 and book.sheets[CHECK_SHEET].cleared == 1
 
 
-def test_ribbon__opens_the_report_when_there_is_one(tmp_path, monkeypatch):
-    report = tmp_path / "r.docx"
-    monkeypatch.setattr(ribbon, "review", lambda path: review(path, render=lambda *a: report))
+def test_ribbon__writes_and_opens_the_report_next_to_the_workbook(tmp_path):
+    path = example(tmp_path)
+    before = digest(path)
     opened = []
-    book = FakeBook(str(example(tmp_path)))
+    book = FakeBook(str(path))
     ribbon.main(book, opener=opened.append)
-    assert opened == [report] and "自评报告已生成" in book.app.alerts[0][1]
+    (report,) = opened
+    assert (
+        report.parent == tmp_path and report.name == "2023年度岳阳市君山区人力资源和社会保障局整体支出绩效自评报告.docx"
+    )
+    assert report.exists() and "自评报告已生成" in book.app.alerts[0][1] and str(report) in book.app.alerts[0][1]
+    assert digest(path) == before
 
 
 def test_ribbon__unsaved_workbook_gets_a_chinese_message(tmp_path):
@@ -162,7 +167,7 @@ def test_ribbon__broken_file_gets_a_message_not_a_traceback(tmp_path):
 
 
 def test_ribbon__unexpected_failure_is_still_a_message(tmp_path, monkeypatch):
-    def explode(path):
+    def explode(path, render):
         raise KeyError("x")
 
     monkeypatch.setattr(ribbon, "review", explode)

@@ -1,0 +1,580 @@
+"""The only jinja2/docxtpl importer: the narrative self-assessment report (自评报告) as Word.
+
+A plain context is built from the records (never from cell coordinates), the template's undeclared variables
+are compared with it, and docxtpl renders the template in a sandboxed Jinja environment with autoescaping and
+the number filters. Free text goes in exactly as typed, one Word paragraph per line.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import charts
+from .errors import PerfevalError
+from .libreoffice import to_pdf
+from .model import ECONOMIC_CLASSES, NARRATIVE_TEXTS, OTHER_BUDGETS, Assessment, Finding, Submission
+from .numbers import D, format_amount, format_percent, format_score, round_half_up
+from .rates import adjustment_rate, change_amount, change_rate, control_rate, execution_rate, share
+from .report_template import DEPT_TEMPLATE, PROJECT_TEMPLATE
+from .scoring import AssessmentScore, RuleSet, level1_name, level2_name, load_rules, score_assessment
+from .suggestions import suggest
+
+
+class ReportError(PerfevalError, ValueError):
+    """A report cannot be rendered: the workbook has errors, the template is broken, the folder is not writable."""
+
+
+# ---------------------------------------------------------------- filters
+
+
+def _number(value: object) -> Decimal | None:
+    number = D(value)
+    return number if isinstance(number, Decimal) else None
+
+
+def wan(value: object) -> str:
+    """万元 with two decimals: 1,294.52."""
+    return format_amount(_number(value))
+
+
+def pct(value: object) -> str:
+    """A fraction as a percentage with two decimals: 41.27%."""
+    return format_percent(_number(value))
+
+
+def change(value: object) -> str:
+    """A signed change rate in words: 增长 5.30% / 下降 12.40% / 持平."""
+    number = _number(value)
+    if number is None:
+        return "—"
+    shown = round_half_up(abs(number) * 100, 2)
+    if shown.is_zero():
+        return "持平"
+    return f"{'增长' if number > 0 else '下降'} {shown:.2f}%"
+
+
+def more_less(value: object) -> str:
+    """A signed amount in words: 增加 0.33 万元 / 减少 0.84 万元 / 持平."""
+    number = _number(value)
+    if number is None:
+        return "—"
+    if round_half_up(number, 2).is_zero():
+        return "持平"
+    return f"{'增加' if number > 0 else '减少'} {format_amount(abs(number))} 万元"
+
+
+def signed(value: object) -> str:
+    """A signed amount for tables: +0.33 / -0.84."""
+    number = _number(value)
+    return "—" if number is None else f"{round_half_up(number, 2):+,.2f}"
+
+
+def score(value: object) -> str:
+    return format_score(_number(value))
+
+
+def count(value: object) -> str:
+    number = _number(value)
+    return "—" if number is None else f"{number:,.0f}"
+
+
+def chinese_date(value: object) -> str:
+    """2024-06-26, a date, or text already in Chinese: 2024年6月26日."""
+    if isinstance(value, date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    text = str(value or "").strip()
+    match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
+    return f"{match.group(1)}年{int(match.group(2))}月{int(match.group(3))}日" if match else text
+
+
+FILTERS = {
+    "wan": wan,
+    "pct": pct,
+    "change": change,
+    "more_less": more_less,
+    "signed": signed,
+    "score": score,
+    "count": count,
+    "cn_date": chinese_date,
+}
+
+
+def environment() -> SandboxedEnvironment:
+    """A sandboxed Jinja environment (a user's own template cannot reach Python) that escapes every value."""
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env.filters.update(FILTERS)
+    return env
+
+
+# ---------------------------------------------------------------- the context
+
+
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # \a and \f would also split paragraphs
+
+
+def clean(text: object) -> str:
+    """Text as typed, minus the control characters Word's XML cannot hold."""
+    return _XML_UNSAFE.sub("", str(text or ""))
+
+
+def paragraphs(text: object) -> list[str]:
+    """Free text as Word paragraphs: one per line, blank lines dropped, everything else exactly as typed."""
+    return [line for line in re.split(r"\r\n|\r|\n|\u2028|\u2029", clean(text)) if line.strip()]
+
+
+def _plain_label(label: str) -> str:
+    """ "　3、公务接待" -> "公务接待"; "其中：办公经费" -> "办公经费"."""
+    text = re.sub(r"^\s*(其中[:：])?\s*(\d+[、.．])?\s*", "", label or "")
+    return text.strip()
+
+
+def _spending(row, label: str | None = None) -> dict[str, Any]:
+    return {
+        "label": clean(label or row.label.strip()),
+        "prev": row.prev,
+        "budget": row.budget,
+        "final": row.final,
+        "rate": control_rate(row.final, row.budget),
+        "change": change_amount(row.final, row.prev),
+        "change_rate": change_rate(row.final, row.prev),
+    }
+
+
+def _indicator_rows(scores: AssessmentScore) -> list[dict[str, Any]]:
+    rows, previous = [], ("", "")
+    for item in scores.indicators:
+        indicator = item.indicator
+        level1, level2 = level1_name(indicator.level1)[0], level2_name(indicator.level2)
+        shown = (
+            level1 if (level1, level2) != previous and level1 != previous[0] else "",
+            level2 if (level1, level2) != previous else "",
+        )
+        previous = (level1, level2)
+        rows.append(
+            {
+                "level1": shown[0],
+                "level2": shown[1],
+                "level3": clean(indicator.level3),
+                "target": clean(indicator.target),
+                "actual": clean(indicator.actual),
+                "weight": indicator.weight,
+                "score": item.score,
+                "reason": clean(indicator.reason),
+            }
+        )
+    return rows
+
+
+def _summary(scores: AssessmentScore, rules: RuleSet) -> dict[str, Any]:
+    blocks: dict[str, dict[str, Any]] = {}
+    for item in scores.indicators:
+        name = level1_name(item.indicator.level1)[0]
+        block = blocks.setdefault(name, {"name": name, "count": 0, "weight": Decimal(0), "score": Decimal(0)})
+        block["count"] += 1
+        block["weight"] += item.indicator.weight or 0
+        block["score"] += item.score or 0
+    missed = [
+        clean(item.indicator.level3)
+        for item in scores.indicators
+        if item.result.basis == "quantitative"
+        and item.result.score is not None
+        and item.indicator.weight is not None
+        and item.result.score < item.indicator.weight - rules.score_tolerance
+    ]
+    return {"count": len(scores.indicators), "blocks": list(blocks.values()), "missed": missed}
+
+
+def _table(table: Assessment, rules: RuleSet) -> dict[str, Any]:
+    """One 附件2 or 附件3 as the report shows it."""
+    scores = score_assessment(table, rules)
+    funding, total = table.funding, table.funding.total
+    weight = funding.weight if funding.weight is not None else rules.execution_weight
+    rows = [
+        {
+            "label": "年度资金总额",
+            "initial": total.initial,
+            "budget": total.budget,
+            "executed": total.executed,
+            "weight": weight,
+            "rate": scores.execution_rate,
+            "score": scores.execution_line_score,
+        }
+    ]
+    rows += [
+        {
+            "label": f"其中：{line.label}" if i == 0 else line.label,
+            "initial": line.initial,
+            "budget": line.budget,
+            "executed": line.executed,
+            "weight": None,
+            "rate": None,
+            "score": None,
+        }
+        for i, line in enumerate(funding.sources)
+        if (line.initial, line.budget, line.executed) != (None,) * 3
+    ]
+    if table.kind == "dept":
+        rows += [
+            {
+                "label": label,
+                "initial": None,
+                "budget": None,
+                "executed": value,
+                "weight": None,
+                "rate": None,
+                "score": None,
+            }
+            for label, value in (("其中：基本支出", funding.expense_basic), ("项目支出", funding.expense_project))
+            if value is not None
+        ]
+    indicator_weights = sum((i.indicator.weight or Decimal(0) for i in scores.indicators), Decimal(0))
+    return {
+        "name": clean(table.name),
+        "competent_dept": clean(table.competent_dept),
+        "implementing_unit": clean(table.implementing_unit),
+        "funds": {
+            "initial": total.initial,
+            "budget": total.budget,
+            "executed": total.executed,
+            "rate": scores.execution_rate,
+            "score": scores.execution_line_score,
+            "weight": weight,
+            "adjustment": adjustment_rate(total.budget, total.initial) if total.initial else None,
+            "reason": paragraphs(funding.reason),
+        },
+        "funding": rows,
+        "indicators": _indicator_rows(scores),
+        "summary": _summary(scores, rules),
+        "weight_total": weight + indicator_weights,
+        "total": scores.total,
+        "grade": scores.grade or "",
+        "goal_expected": paragraphs(table.goal_expected),
+        "goal_actual": paragraphs(table.goal_actual),
+        "reasons": [
+            {"level3": clean(i.level3), "reason": clean(i.reason)} for i in table.indicators if i.reason.strip()
+        ],
+    }
+
+
+def _suggested(tables: list[Assessment], submission: Submission, rules: RuleSet) -> dict[str, list[str]]:
+    problems: list[str] = []
+    measures: list[str] = []
+    for table in tables:
+        for found in suggest(table, submission, rules):
+            if found.problem not in problems:
+                problems.append(found.problem)
+            if found.measure not in measures:
+                measures.append(found.measure)
+    return {"problems": problems, "measures": measures}
+
+
+def dept_context(submission: Submission, rules: RuleSet, report_date: str) -> dict[str, Any]:
+    """Everything the department report says, as plain values (charts are added by render())."""
+    header, basic, overall = submission.header, submission.basic, submission.overall
+    if overall is None or basic is None:
+        raise ReportError("部门整体支出自评报告需要附件1 和附件2；这份工作簿没有")
+    narrative = submission.narrative
+    texts = {key: paragraphs(narrative.text(key) if narrative else "") for key, _ in NARRATIVE_TEXTS}
+    executed = overall.funding.total.executed
+    basic_total = overall.funding.expense_basic
+    classes = []
+    if narrative:
+        classes = [
+            {"label": label, "amount": amount, "share": share(amount, basic_total)}
+            for key, label in ECONOMIC_CLASSES
+            if (amount := narrative.basic_by_class.get(key)) is not None
+        ]
+    sheets = {clean(p.name).strip(): p for p in submission.projects}
+    project_scores = {name: score_assessment(p, rules) for name, p in sheets.items()}
+    project_rows = []
+    for row in basic.projects:
+        if not row.label.strip():
+            continue
+        name = clean(_plain_label(row.label))
+        sheet = sheets.get(name)
+        # a project with its 附件3 is shown with that sheet's full-year budget and execution, as its score is
+        budget, final = (sheet.funding.total.budget, sheet.funding.total.executed) if sheet else (row.budget, row.final)
+        scored = project_scores.get(name)
+        project_rows.append(
+            {
+                "name": name,
+                "budget": budget,
+                "final": final,
+                "rate": execution_rate(final, budget),
+                "score": scored.total if scored else None,
+                "grade": scored.grade if scored else "—",
+            }
+        )
+    sangong_items = [
+        _spending(row, _plain_label(row.label))
+        for row in basic.sangong_items
+        if row.key in ("sangong_car", "sangong_abroad", "sangong_reception")
+    ]
+    # "parts", not "items": in a template, sangong.items would be the dict's own items() method
+    sangong = _spending(basic.sangong) | {
+        "parts": [i for i in sangong_items if i["final"] is not None] or sangong_items,
+        "rows": [_spending(basic.sangong)] + [_spending(r) for r in basic.sangong_items],
+    }
+    public = _spending(basic.public_funds) | {
+        "parts": [_spending(r, _plain_label(r.label)) for r in basic.public_items if r.final is not None]
+    }
+    project_total = overall.funding.expense_project
+    other = {
+        key.removesuffix("_spending"): (narrative.other_budgets.get(key) if narrative else None)
+        for key, _ in OTHER_BUDGETS
+    }
+    year = header.fiscal_year or ""
+    unit = clean(header.unit_name)
+    overall_table = _table(overall, rules)
+    basic_rows = (
+        [_spending(basic.sangong)]
+        + [_spending(r) for r in basic.sangong_items]
+        + [_spending(basic.project_spending)]
+        + [_spending(r) for r in basic.projects]
+        + [_spending(basic.public_funds)]
+        + [_spending(r) for r in basic.public_items]
+        + [_spending(basic.procurement)]
+    )
+    return {
+        "title": f"{year}年度{unit}整体支出绩效自评报告",
+        "unit_name": unit,
+        "year": year,
+        "report_date": chinese_date(report_date),
+        "rules": {"name": rules.name, "title": rules.title},
+        "texts": texts,
+        "staff": {
+            "quota": basic.staff.quota,
+            "actual": basic.staff.actual,
+            "rate": control_rate(basic.staff.actual, basic.staff.quota),
+        },
+        "basic": {"total": basic_total, "share": share(basic_total, executed), "classes": classes},
+        "sangong": sangong,
+        "public": public,
+        "procurement": {"budget": basic.procurement.budget, "final": basic.procurement.final},
+        "project": {"total": project_total, "share": share(project_total, executed), "rows": project_rows},
+        "other": other,
+        "overall": overall_table,
+        "funds": overall_table["funds"],
+        "projects": [_table(p, rules) for p in submission.projects],
+        "suggested": _suggested([overall, *submission.projects], submission, rules),
+        "annex": {"basic_rows": [r for r in basic_rows if (r["prev"], r["budget"], r["final"]) != (None,) * 3]},
+        "charts": {"sangong": None, "spending": None},
+    }
+
+
+def project_context(submission: Submission, project: Assessment, rules: RuleSet, report_date: str) -> dict[str, Any]:
+    year = submission.header.fiscal_year or ""
+    table = _table(project, rules)
+    table["suggested"] = _suggested([project], submission, rules)
+    return {
+        "title": f"{year}年度{table['name']}项目支出绩效自评报告",
+        "unit_name": clean(submission.header.unit_name),
+        "year": year,
+        "report_date": chinese_date(report_date),
+        "rules": {"name": rules.name, "title": rules.title},
+        "project": table,
+    }
+
+
+def _chart_images(template: DocxTemplate, submission: Submission) -> dict[str, Any]:
+    """The two charts as inline images, or None each where there is nothing to draw or no Chinese font."""
+    basic = submission.basic
+    images: dict[str, Any] = {"sangong": None, "spending": None}
+    if basic is None:
+        return images
+    rows = [
+        basic.sangong,
+        *[r for r in basic.sangong_items if r.key in ("sangong_car", "sangong_abroad", "sangong_reception")],
+    ]
+    drawn = [r for r in rows if r.final is not None or r.prev is not None]
+    if basic.sangong.final is not None and drawn:
+        png = charts.this_year_and_last(
+            [_plain_label(r.label) for r in drawn], [r.prev for r in drawn], [r.final for r in drawn]
+        )
+        images["sangong"] = InlineImage(template, io.BytesIO(png), width=Mm(150)) if png else None
+    kinds = [
+        (label, row)
+        for label, row in (
+            ("项目支出", basic.project_spending),
+            ("公用经费", basic.public_funds),
+            ("“三公”经费", basic.sangong),
+        )
+        if row.budget is not None or row.final is not None
+    ]
+    if kinds:
+        png = charts.budget_and_execution(
+            [k for k, _ in kinds], [r.budget for _, r in kinds], [r.final for _, r in kinds]
+        )
+        images["spending"] = InlineImage(template, io.BytesIO(png), width=Mm(150)) if png else None
+    return images
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def render(template_path: Path, context: Mapping[str, Any], submission: Submission | None = None) -> bytes:
+    """Render a template with a context into .docx bytes; every template problem becomes one ReportError."""
+    try:
+        template = DocxTemplate(str(template_path))
+        template.init_docx()
+    except Exception as error:  # docxtpl raises many kinds for a file that is not a Word document
+        raise ReportError(
+            f"无法打开报告模板“{template_path.name}”：它不是有效的 Word 文档（{type(error).__name__}）"
+        ) from None
+    env = environment()
+    try:
+        undeclared = template.get_undeclared_template_variables(env)
+    except TemplateSyntaxError as error:
+        raise ReportError(f"报告模板“{template_path.name}”有语法错误：{error.message}") from None
+    missing = sorted(undeclared - set(context))
+    if missing:
+        raise ReportError(f"报告模板“{template_path.name}”用到了数据中没有的变量：{'、'.join(missing)}")
+    values = dict(context)
+    if submission is not None and "charts" in values:
+        values["charts"] = _chart_images(template, submission)
+    try:
+        template.render(values, env, autoescape=True)
+    except TemplateError as error:
+        raise ReportError(f"报告模板“{template_path.name}”无法渲染：{error}") from None
+    except (TypeError, ValueError, AttributeError) as error:  # a user's template applying a filter to the wrong thing
+        raise ReportError(f"报告模板“{template_path.name}”无法渲染：{type(error).__name__}：{error}") from None
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()
+
+
+def template_file(name: str) -> Path:
+    """A shipped template: in the installed package, or in the repository's templates/ folder."""
+    from importlib import resources
+
+    packaged = resources.files("perfeval_xl") / "templates" / name
+    if packaged.is_file():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / "templates" / name
+    if checkout.is_file():
+        return checkout
+    raise ReportError(f"找不到报告模板 {name}；请重新安装 perfeval-xl")
+
+
+# ---------------------------------------------------------------- writing next to the workbook
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "", text).strip() or "自评报告"
+
+
+def _locked(path: Path) -> bool:
+    """Word keeps an owner file "~$…" beside a document it has open."""
+    return any((path.parent / f"~${name}").exists() for name in (path.name, path.name[2:]))
+
+
+def _free_path(path: Path) -> Path:
+    """`path`, or `name(2).docx`, `name(3).docx`… when the first is open in Word."""
+    candidate, number = path, 2
+    while _locked(candidate):
+        candidate = path.with_name(f"{path.stem}({number}){path.suffix}")
+        number += 1
+    return candidate
+
+
+def write_document(data: bytes, path: Path) -> Path:
+    """Write through a temporary file in the same folder; if the target is open in Word, take a new name."""
+    path = _free_path(path)
+    folder = path.parent
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".perfeval-", suffix=path.suffix, dir=folder)
+    except OSError as error:
+        raise ReportError(f"无法在“{folder}”中写入报告：{error.strerror}") from None
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    for attempt in range(2, 100):
+        try:
+            os.replace(temporary, path)
+            return path
+        except PermissionError:  # Windows refuses to replace a file Word holds open
+            path = path.with_name(f"{path.stem.split('(')[0]}({attempt}){path.suffix}")
+        except OSError as error:
+            Path(temporary).unlink(missing_ok=True)
+            raise ReportError(f"无法写入“{path}”：{error.strerror}") from None
+    Path(temporary).unlink(missing_ok=True)
+    raise ReportError(f"无法写入“{path}”：同名文件都被占用")
+
+
+@dataclass
+class Reports:
+    """What `write_reports` wrote, and anything the user should know."""
+
+    documents: list[Path] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def write_reports(
+    workbook: Path,
+    submission: Submission,
+    findings: list[Finding],
+    rule_set: str,
+    out: Path | None = None,
+    projects: bool = False,
+    pdf: bool = False,
+    template: Path | None = None,
+    report_date: str | date | None = None,
+) -> Reports:
+    """Render the department report (and, on request, one report per 附件3) next to the workbook."""
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        raise ReportError(f"工作簿有 {len(errors)} 个错误，请先改正，再生成报告（运行 perfeval check 查看）")
+    rules = load_rules(rule_set)
+    narrative_date = submission.narrative.report_date if submission.narrative else ""
+    when = chinese_date(report_date or narrative_date or date.today())
+    header = submission.header
+    target = (
+        Path(out)
+        if out
+        else workbook.parent / _safe_name(f"{header.fiscal_year or ''}年度{header.unit_name}整体支出绩效自评报告.docx")
+    )
+    if target.suffix.lower() != ".docx":
+        raise ReportError(f"报告文件名应以 .docx 结尾，而不是“{target.name}”")
+    if target.resolve() == workbook.resolve():
+        raise ReportError("报告不能写在工作簿本身上")
+    if not target.parent.is_dir():
+        raise ReportError(f"文件夹“{target.parent}”不存在")
+    result = Reports()
+    chosen = Path(template) if template else template_file(DEPT_TEMPLATE)
+    if submission.overall is not None and submission.basic is not None:
+        data = render(chosen, dept_context(submission, rules, when), submission)
+        result.documents.append(write_document(data, target))
+    if projects or submission.overall is None:
+        for project in submission.projects:
+            name = _safe_name(f"{header.fiscal_year or ''}年度{project.name}项目支出绩效自评报告.docx")
+            data = render(template_file(PROJECT_TEMPLATE), project_context(submission, project, rules, when))
+            result.documents.append(write_document(data, target.parent / name))
+    if not result.documents:
+        raise ReportError("这份工作簿中没有可以生成报告的表（附件1、附件2 或附件3）")
+    if pdf:
+        for document in result.documents:
+            try:
+                result.pdfs.append(to_pdf(document, document.with_suffix(".pdf")))
+            except PerfevalError as error:
+                result.notes.append(str(error))
+                break
+    return result
+
+
+def render_for_workbook(path: Path, submission: Submission, findings: list[Finding], options: dict[str, Any]) -> Path:
+    """The ribbon button's renderer: the department report next to the workbook."""
+    return write_reports(path, submission, findings, options["rule_set"]).documents[0]

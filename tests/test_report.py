@@ -1,0 +1,341 @@
+"""The narrative report: its figures are the engine's, its text is the user's, and Word and LibreOffice can open it."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from helpers import digest, example, write
+from office import convert, is_a4, pdf_pages, pdf_text, profile
+
+from perfeval_xl import charts, report
+from perfeval_xl.example import corrected_example
+from perfeval_xl.model import Header
+from perfeval_xl.numbers import format_amount, format_percent, format_score
+from perfeval_xl.rates import change_rate, control_rate, execution_rate, share
+from perfeval_xl.report import ReportError, change, chinese_date, more_less, paragraphs, write_reports
+from perfeval_xl.report_template import TEMPLATES
+from perfeval_xl.scoring import load_rules, score_assessment
+from perfeval_xl.workbook import load, new_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+NATIONAL = load_rules("national")
+
+
+def texts(document_path: Path) -> tuple[list[str], list[list[list[str]]]]:
+    document = docx.Document(str(document_path))
+    tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+    return [p.text for p in document.paragraphs], tables
+
+
+def render_example(tmp_path: Path, submission=None, **options) -> tuple[Path, list[str], list]:
+    submission = submission or corrected_example()
+    path = write(
+        tmp_path / "wb.xlsm",
+        new_workbook("dept", None, [p.name for p in submission.projects], "udf", ".xlsm", submission),
+    )
+    loaded, findings, loaded_options = load(path)
+    result = write_reports(path, loaded, findings, loaded_options["rule_set"], report_date="2024-06-26", **options)
+    paragraphs_, tables = texts(result.documents[0])
+    return result.documents[0], paragraphs_, tables
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    return render_example(tmp_path_factory.mktemp("report"))
+
+
+# ---------------------------------------------------------------- filters
+
+
+def test_change__signed_rate_in_words():
+    assert change(Decimal("0.053")) == "增长 5.30%"
+    assert change(Decimal("-0.124")) == "下降 12.40%"
+    assert change(Decimal("0.00001")) == "持平"
+    assert change(None) == "—"
+
+
+def test_more_less__signed_amount_in_words():
+    assert more_less(Decimal("-0.84")) == "减少 0.84 万元"
+    assert more_less(Decimal("0.333")) == "增加 0.33 万元"
+
+
+def test_chinese_date__forms():
+    assert chinese_date("2024-06-26") == "2024年6月26日"
+    assert chinese_date(date(2024, 6, 6)) == "2024年6月6日"
+    assert chinese_date("2024年6月26日") == "2024年6月26日"
+
+
+def test_paragraphs__lines_as_typed_control_characters_dropped():
+    assert paragraphs("第一段\r\n\n　第二段 <b>&\x07\x0c") == ["第一段", "　第二段 <b>&"]
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_report__every_figure_is_the_engines(rendered):
+    _path, body, _tables = rendered
+    text = "\n".join(body)
+    example_ = corrected_example()
+    basic, overall = example_.basic, example_.overall
+    total = overall.funding.total
+    scores = score_assessment(overall, NATIONAL)
+    expected = [
+        f"全年执行{format_amount(total.executed)}万元，"
+        f"执行率{format_percent(execution_rate(total.executed, total.budget))}",
+        f"基本支出{format_amount(overall.funding.expense_basic)}万元，占全年执行数的"
+        f"{format_percent(share(overall.funding.expense_basic, total.executed))}",
+        f"“三公”经费决算{format_amount(basic.sangong.final)}万元，预算{format_amount(basic.sangong.budget)}万元，"
+        f"控制率{format_percent(control_rate(basic.sangong.final, basic.sangong.budget))}",
+        f"下降 {format_percent(-change_rate(basic.sangong.final, basic.sangong.prev))}",
+        f"项目支出{format_amount(overall.funding.expense_project)}万元，占全年执行数的"
+        f"{format_percent(share(overall.funding.expense_project, total.executed))}",
+        f"自评总分{format_score(scores.total)}分，等级为“{scores.grade}”",
+        "本单位编制数21人，实际在职人数21人，控制率100.00%",
+        "工资福利支出441.27万元，占44.65%",
+        "全年预算较年初预算增长 74.65%",
+    ]
+    for sentence in expected:
+        assert sentence in text, sentence
+
+
+def test_report__tables_have_their_rows(rendered):
+    _path, _body, tables = rendered
+    sangong, projects = tables[0], tables[1]
+    assert sangong[0][0] == "项目" and [row[0] for row in sangong[1:]] == [
+        "三公经费",
+        "1、公务用车购置和维护经费",
+        "其中：公车购置",
+        "公车运行维护",
+        "2、出国经费",
+        "3、公务接待",
+    ]
+    assert sangong[1][1:] == ["1.50", "1.13", "1.97", "75.33%", "-0.84", "-42.64%"]
+    assert [row[0] for row in projects[1:]] == ["社保基金督查专项经费", "事业单位招考工作经费"]
+    assert projects[2][1:4] == ["206.22", "206.22", "100.00%"]
+    indicators = next(t for t in tables if t[0][0] == "一级指标")
+    assert len(indicators) == 1 + 11 + 1 and indicators[-1][0] == "总分" and indicators[-1][6] == "100"
+    assert indicators[1][2:7] == ["城镇登记失业率", "5.4%以内", "5.4%以内", "7", "7"]
+
+
+def test_report__empty_parts_say_so(rendered):
+    _path, body, _tables = rendered
+    assert "本年度无政府性基金预算支出。" in body
+    assert "本年度无社会保险基金预算支出。" in body
+    assert "无其他需要说明的情况。" in body
+
+
+def test_report__suggestions_follow_the_units_text(rendered):
+    _path, body, _tables = rendered
+    problems = body.index("七、存在的问题及原因分析")
+    assert body[problems + 1].startswith("因部门整体支出的资金安排")
+    assert body[problems + 2].startswith("【建议】") and "预算调整幅度较大" in body[problems + 2]
+    assert any(line.startswith("【建议】") and "失业人员再就业人数" in line for line in body)
+
+
+def test_report__cover_and_signature(rendered):
+    _path, body, _tables = rendered
+    assert body[0] == "2023年度岳阳市君山区人力资源和社会保障局整体支出绩效自评报告"
+    assert "部门（单位）名称：岳阳市君山区人力资源和社会保障局（盖章）" in body
+    assert body.count("2024年6月26日") == 2
+
+
+def test_report__annex_has_the_three_tables(rendered):
+    _path, body, tables = rendered
+    assert body.count("附件3") == 2 and "附件1" in body and "附件2" in body
+    annex1 = next(t for t in tables if t[1][0] == "三公经费" and any(r[0] == "政府采购金额" for r in t))
+    assert any(row[0] == "政府采购金额" and row[2] == "391.83" for row in annex1)
+
+
+def test_report__free_text_exactly_as_typed(tmp_path):
+    hostile = "某局<b>&amp;{{ unit_name }}{% if 1 %}x{% endif %}😀"
+    duties = "第一段：<script>alert(1)</script> & 更多\n\n第二段 {{ x }} {% raw %}\n　缩进的第三段 😀"
+    base = corrected_example()
+    narrative = replace(base.narrative, texts={**base.narrative.texts, "duties": duties})
+    submission = replace(base, header=Header(unit_name=hostile, fiscal_year=2023), narrative=narrative)
+    _path, body, _tables = render_example(tmp_path, submission)
+    start = body.index("（一）职能职责")
+    assert body[start + 1 : start + 4] == [
+        "第一段：<script>alert(1)</script> & 更多",
+        "第二段 {{ x }} {% raw %}",
+        "　缩进的第三段 😀",
+    ]
+    assert f"部门（单位）名称：{hostile}（盖章）" in body
+
+
+def test_report__project_reports_on_request(tmp_path):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    result = write_reports(path, submission, findings, options["rule_set"], projects=True, report_date="2024-06-26")
+    names = [p.name for p in result.documents]
+    assert names[1:] == [
+        "2023年度社保基金督查专项经费项目支出绩效自评报告.docx",
+        "2023年度事业单位招考工作经费项目支出绩效自评报告.docx",
+    ]
+    body, tables = texts(result.documents[2])
+    assert "项目名称：事业单位招考工作经费。" in "\n".join(body)
+    assert "全年执行206.22万元，执行率100.00%" in "\n".join(body)
+    assert len(next(t for t in tables if t[0][0] == "一级指标")) == 1 + 5 + 1
+
+
+def test_report__charts_with_a_chinese_font_and_without(tmp_path, monkeypatch):
+    assert charts.cjk_font() is not None  # ./scripts/test installs fonts-noto-cjk
+    (tmp_path / "a").mkdir()
+    with_font, _, _ = render_example(tmp_path / "a")
+    media = [n for n in zipfile.ZipFile(with_font).namelist() if n.startswith("word/media/")]
+    assert len(media) == 2
+    monkeypatch.setattr(charts, "cjk_font", lambda: None)
+    (tmp_path / "b").mkdir()
+    without, body, _ = render_example(tmp_path / "b")
+    assert not [n for n in zipfile.ZipFile(without).namelist() if n.startswith("word/media/")]
+    assert "图1 “三公”经费本年与上年对比（万元）" not in body and "表1 “三公”经费预决算情况（万元）" in body
+
+
+# ---------------------------------------------------------------- broken inputs
+
+
+def test_report__workbook_with_errors_gives_no_file(tmp_path):
+    path = example(tmp_path, published=True)
+    submission, findings, options = load(path)
+    with pytest.raises(ReportError, match="13 个错误"):
+        write_reports(path, submission, findings, options["rule_set"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def _template_with(tmp_path: Path, text: str) -> Path:
+    document = docx.Document()
+    document.add_paragraph(text)
+    target = tmp_path / "mine.docx"
+    document.save(target)
+    return target
+
+
+def test_report__template_syntax_error(tmp_path):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    broken = _template_with(tmp_path, "{{ unit_name ")
+    with pytest.raises(ReportError, match="语法错误"):
+        write_reports(path, submission, findings, options["rule_set"], template=broken)
+    assert not list(tmp_path.glob("*自评报告*"))
+
+
+def test_report__template_naming_a_missing_variable(tmp_path):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    template = _template_with(tmp_path, "{{ unit_name }} {{ budget_director }} {{ seal }}")
+    with pytest.raises(ReportError, match="budget_director、seal"):
+        write_reports(path, submission, findings, options["rule_set"], template=template)
+    assert not list(tmp_path.glob("*自评报告*"))
+
+
+def test_report__user_template_is_sandboxed(tmp_path):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    template = _template_with(tmp_path, "{{ unit_name.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(ReportError, match="无法渲染"):
+        write_reports(path, submission, findings, options["rule_set"], template=template)
+
+
+def test_report__user_template_renders(tmp_path):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    template = _template_with(tmp_path, "{{ unit_name }}：总分{{ overall.total|score }}，{{ funds.rate|pct }}")
+    result = write_reports(
+        path, submission, findings, options["rule_set"], out=tmp_path / "简报.docx", template=template
+    )
+    assert texts(result.documents[0])[0] == ["岳阳市君山区人力资源和社会保障局：总分100，100.00%"]
+
+
+def test_report__not_a_word_template(tmp_path):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    fake = tmp_path / "fake.docx"
+    fake.write_text("not a document", encoding="utf-8")
+    with pytest.raises(ReportError, match="不是有效的 Word 文档"):
+        write_reports(path, submission, findings, options["rule_set"], template=fake)
+
+
+def test_report__unwritable_folder_and_missing_folder(tmp_path, monkeypatch):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    with pytest.raises(ReportError, match="不存在"):
+        write_reports(path, submission, findings, options["rule_set"], out=tmp_path / "none" / "r.docx")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+
+    def refused(*args, **kwargs):  # what a read-only folder answers (the tests run as root, which chmod cannot stop)
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(report.tempfile, "mkstemp", refused)
+    with pytest.raises(ReportError, match=r"无法在.*Permission denied"):
+        write_reports(path, submission, findings, options["rule_set"], out=locked / "r.docx")
+    assert list(locked.iterdir()) == []
+
+
+def test_report__never_over_the_input(tmp_path):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    before = digest(path)
+    with pytest.raises(ReportError, match=r"\.docx"):
+        write_reports(path, submission, findings, options["rule_set"], out=path)
+    assert digest(path) == before
+
+
+def test_report__open_in_word_gets_a_new_name(tmp_path):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    first = write_reports(path, submission, findings, options["rule_set"]).documents[0]
+    (first.parent / ("~$" + first.name[2:])).write_text("owner", encoding="utf-8")  # Word's lock file
+    second = write_reports(path, submission, findings, options["rule_set"]).documents[0]
+    assert second.name == first.stem + "(2).docx" and first.exists()
+
+
+def test_report__replace_refused_by_windows_gets_a_new_name(tmp_path, monkeypatch):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    target = tmp_path / "r.docx"
+    real_replace = report.os.replace
+
+    def refuse_first(source, destination):
+        if Path(destination) == target:
+            raise PermissionError("in use")
+        return real_replace(source, destination)
+
+    monkeypatch.setattr(report.os, "replace", refuse_first)
+    written = write_reports(path, submission, findings, options["rule_set"], out=target).documents[0]
+    assert written.name == "r(2).docx" and not target.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".perfeval-")]
+
+
+# ---------------------------------------------------------------- templates and a real word processor
+
+
+def test_templates__shipped_files_are_current():
+    for name, build in TEMPLATES.items():
+        assert build() == (ROOT / "templates" / name).read_bytes(), f"{name}: run .venv/bin/perfeval build-templates"
+
+
+def test_report__libreoffice_prints_it_on_a4_with_its_headings(tmp_path, rendered):
+    document, _body, _tables = rendered
+    (pdf,) = convert([document], "pdf", tmp_path / "out", profile(tmp_path / "profile", recalculate=False))
+    pages = pdf_pages(pdf)
+    assert len(pages) >= 8 and all(is_a4(size) for size in pages)
+    text = pdf_text(pdf).replace(" ", "")
+    for heading in (
+        "一、部门（单位）基本情况",
+        "二、一般公共预算支出情况",
+        "六、部门整体支出绩效情况",
+        "七、存在的问题及原因分析",
+        "十、其他需要说明的情况",
+        "附件1",
+        "附件2",
+        "附件3",
+    ):
+        assert heading in text, heading
+    for figure in ("1,294.52", "75.33%", "988.30", "自评总分100分"):
+        assert figure in text, figure
