@@ -25,7 +25,7 @@ import openpyxl
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
@@ -102,7 +102,7 @@ from .model import (
 )
 from .numbers import D, NotANumber, format_percent, format_score
 from .packages import FIXED_TIME, reproducible_zip
-from .scoring import RuleSet, level1_name, load_rules
+from .scoring import RuleSet, level1_name, level2_name, load_rules
 
 UDF, NATIVE = "udf", "native"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -658,7 +658,7 @@ def _fill_assessment(wb: openpyxl.Workbook, sheet: SheetLayout, table: Assessmen
         if not table_row.ellipsis:
             free.setdefault((table_row.level1, table_row.level2), []).append(position)
     for indicator in table.indicators:
-        block = (level1_name(indicator.level1)[0], _level2_key(indicator.level2))
+        block = (level1_name(indicator.level1)[0], level2_name(indicator.level2))
         slots = free.get(block)
         if not slots:
             raise WorkbookError(f"{sheet.title} 没有“{block[0]}/{block[1]}”的指标行")
@@ -674,15 +674,8 @@ def _fill_assessment(wb: openpyxl.Workbook, sheet: SheetLayout, table: Assessmen
         set_table_row(wb, "indicators", slots.pop(0), values, columns, scope)
 
 
-def _level2_key(label: str) -> str:
-    from .scoring import level2_name
-
-    return level2_name(label)
-
-
 def indicator_counts(submission: Submission) -> dict[str, dict[tuple[str, str], int]]:
     """How many rows each (一级, 二级) block needs on each sheet, to build a template with room for a submission."""
-    from .scoring import level2_name
 
     def count(table: Assessment) -> dict[tuple[str, str], int]:
         counts: dict[tuple[str, str], int] = {}
@@ -1211,7 +1204,7 @@ class _Book:
         if ws is None:
             return
         column = range_boundaries(sheet.names[table.name].ref)[0] + (
-            _col(TARGET_READING.letter) - _col(table.columns[0].letter)
+            column_index_from_string(TARGET_READING.letter) - column_index_from_string(table.columns[0].letter)
         )
         for values in rows:
             cell = ws.cell(int(values["_row"]), column)
@@ -1543,13 +1536,6 @@ class _Book:
 
 
 _GUIDE_CELLS = guide_sheet(load_rules("national"), "").named()
-
-
-def _col(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index
 
 
 def _as_displayed(number: Decimal | None, number_format: str) -> Decimal | None:

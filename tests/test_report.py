@@ -339,3 +339,17 @@ def test_report__libreoffice_prints_it_on_a4_with_its_headings(tmp_path, rendere
         assert heading in text, heading
     for figure in ("1,294.52", "75.33%", "988.30", "自评总分100分"):
         assert figure in text, figure
+
+
+def test_report__pdf_without_libreoffice_says_so(tmp_path, monkeypatch, capsys):
+    from perfeval_xl import libreoffice
+    from perfeval_xl.cli import main
+
+    path = example(tmp_path)
+    monkeypatch.setattr(libreoffice, "soffice", lambda: None)
+    submission, findings, options = load(path)
+    result = write_reports(path, submission, findings, options["rule_set"], pdf=True)
+    assert result.documents[0].exists() and result.pdfs == []
+    assert result.notes == ["没有安装 LibreOffice，无法转换为 PDF（Word 报告已生成）"]
+    assert main(["report", str(path), "--pdf", "-o", str(tmp_path / "again.docx")]) == 1
+    assert "没有安装 LibreOffice" in capsys.readouterr().err and (tmp_path / "again.docx").exists()
