@@ -19,11 +19,12 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .errors import PerfevalError
+from .shipped import shipped_file
 
 ADDIN_NAME = "perfeval_xl.xlam"
 UDF_MODULES = "perfeval_xl.udfs"
@@ -105,13 +106,10 @@ def build_addin() -> bytes:
 
 def shipped_addin() -> Path:
     """The add-in shipped with the package (in the wheel) or in the repository's workbook/ folder."""
-    packaged = resources.files("perfeval_xl") / "workbook" / ADDIN_NAME
-    if packaged.is_file():
-        return Path(str(packaged))
-    checkout = Path(__file__).resolve().parent.parent / "workbook" / ADDIN_NAME
-    if checkout.is_file():
-        return checkout
-    raise AddinError(f"找不到 {ADDIN_NAME}；请重新安装 perfeval-xl")
+    found = shipped_file("workbook", ADDIN_NAME)
+    if found is None:
+        raise AddinError(f"找不到 {ADDIN_NAME}；请重新安装 perfeval-xl")
+    return found
 
 
 # ---------------------------------------------------------------- where Excel looks

@@ -31,6 +31,7 @@ from .numbers import D, format_amount, format_percent, format_score, round_half_
 from .rates import adjustment_rate, change_amount, change_rate, control_rate, execution_rate, share
 from .report_template import DEPT_TEMPLATE, PROJECT_TEMPLATE
 from .scoring import AssessmentScore, RuleSet, level1_name, level2_name, load_rules, score_assessment
+from .shipped import shipped_file
 from .suggestions import suggest
 
 
@@ -459,15 +460,10 @@ def render(template_path: Path, context: Mapping[str, Any], submission: Submissi
 
 def template_file(name: str) -> Path:
     """A shipped template: in the installed package, or in the repository's templates/ folder."""
-    from importlib import resources
-
-    packaged = resources.files("perfeval_xl") / "templates" / name
-    if packaged.is_file():
-        return Path(str(packaged))
-    checkout = Path(__file__).resolve().parent.parent / "templates" / name
-    if checkout.is_file():
-        return checkout
-    raise ReportError(f"找不到报告模板 {name}；请重新安装 perfeval-xl")
+    found = shipped_file("templates", name)
+    if found is None:
+        raise ReportError(f"找不到报告模板 {name}；请重新安装 perfeval-xl")
+    return found
 
 
 # ---------------------------------------------------------------- writing next to the workbook
