@@ -353,3 +353,19 @@ def test_report__pdf_without_libreoffice_says_so(tmp_path, monkeypatch, capsys):
     assert result.notes == ["没有安装 LibreOffice，无法转换为 PDF（Word 报告已生成）"]
     assert main(["report", str(path), "--pdf", "-o", str(tmp_path / "again.docx")]) == 1
     assert "没有安装 LibreOffice" in capsys.readouterr().err and (tmp_path / "again.docx").exists()
+
+
+def test_report__project_workbook_gets_project_reports(tmp_path):
+    from perfeval_xl.model import Submission
+
+    base = corrected_example()
+    submission = Submission(header=base.header, projects=base.projects)
+    path = write(
+        tmp_path / "p.xlsm", new_workbook("project", None, [p.name for p in base.projects], "udf", ".xlsm", submission)
+    )
+    loaded, findings, options = load(path)
+    result = write_reports(path, loaded, findings, options["rule_set"], report_date="2024-06-26")
+    assert [p.name for p in result.documents] == [
+        "2023年度社保基金督查专项经费项目支出绩效自评报告.docx",
+        "2023年度事业单位招考工作经费项目支出绩效自评报告.docx",
+    ]
