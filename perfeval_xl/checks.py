@@ -879,6 +879,53 @@ def check_narrative(submission: Submission, rules: RuleSet) -> list[Finding]:
     ]
 
 
+# Figures people quote in the report's words, and where the tables keep them: keyword pattern -> figure.
+_QUOTED_AMOUNTS: tuple[tuple[str, str, Callable[[Submission], Decimal | None]], ...] = (
+    ("三公经费", r"三公经费(?:决算|支出|合计)?(?:数|为|共|是)?", lambda s: s.basic.sangong.final if s.basic else None),
+    ("公用经费", r"公用经费(?:决算|支出)?(?:数|为|共|是)?", lambda s: s.basic.public_funds.final if s.basic else None),
+    (
+        "基本支出",
+        r"基本支出(?:决算|合计)?(?:数|为|共|是)?",
+        lambda s: s.overall.funding.expense_basic if s.overall else None,
+    ),
+    (
+        "项目支出",
+        r"项目支出(?:决算|总额|合计)?(?:数|为|共|是)?",
+        lambda s: s.overall.funding.expense_project if s.overall else None,
+    ),
+)
+
+
+def check_narrative_figures(submission: Submission, rules: RuleSet) -> list[Finding]:
+    """Amounts quoted in the report's words (“三公”经费0.80万元) agree with the tables they come from."""
+    from .model import NARRATIVE_TEXTS
+    from .numbers import D
+
+    narrative = submission.narrative
+    if narrative is None:
+        return []
+    labels = dict(NARRATIVE_TEXTS)
+    findings = []
+    for key, _label in NARRATIVE_TEXTS:
+        text = re.sub(r"[“”\"'‘’\s]", "", normalize_text(narrative.text(key)))
+        for name, pattern, figure in _QUOTED_AMOUNTS:
+            stated = figure(submission)
+            if stated is None:
+                continue
+            for match in re.finditer(pattern + r"(\d[\d,]*(?:\.\d+)?)万元", text):
+                quoted = D(match.group(1))
+                if isinstance(quoted, Decimal) and abs(quoted - stated) > AMOUNT_TOLERANCE:
+                    findings.append(
+                        _finding(
+                            ERROR,
+                            "narrative-figure",
+                            f"报告文字“{labels[key]}”中写{name} {_amount(quoted)} 万元，表中为 {_amount(stated)} 万元",
+                            narrative.at(key),
+                        )
+                    )
+    return findings
+
+
 CHECKS: tuple[Check, ...] = (
     check_header,
     check_weights,
@@ -888,6 +935,7 @@ CHECKS: tuple[Check, ...] = (
     check_printed_rates,
     check_cross_tables,
     check_narrative,
+    check_narrative_figures,
 )
 
 

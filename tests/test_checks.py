@@ -472,3 +472,22 @@ def test_example__published_reports_its_mistakes():
         + ["printed-total"] * 2
         + ["sum-mismatch"]
     )
+
+
+def test_check_narrative_figures__quoted_amounts_agree_with_the_tables():
+    from perfeval_xl.checks import check_narrative_figures
+    from perfeval_xl.model import Narrative
+
+    sub = submission(
+        basic=basic(public_funds=row("public_funds", "公用经费", None, "10", "9.5")),
+        overall=table(expense_basic=d("60"), expense_project=d("40")),
+    )
+    good = Narrative(texts={"problems": "公用经费决算9.50万元，基本支出60.00万元；项目支出为40万元。"})
+    assert check_narrative_figures(replace(sub, narrative=good), NATIONAL) == []
+    bad = Narrative(
+        texts={"problems": "全年项目支出总额为 4,000 万元，“三公”经费支出 2.5 万元。"},
+        where={"problems": CellRef("报告文字", "B26")},
+    )
+    found = check_narrative_figures(replace(sub, narrative=bad), NATIONAL)
+    assert [f.code for f in found] == ["narrative-figure"] * 2 and found[0].cell == "B26"
+    assert "项目支出 4,000.00 万元，表中为 40.00 万元" in " ".join(f.message for f in found)

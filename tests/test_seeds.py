@@ -175,3 +175,18 @@ def test_seed_002__full_marks_where_the_form_gave_them():
     assert computed["失业人员再就业人数"] == 10
     assert computed["参保人员满意度"] == 5  # the form typed 4; check_manual_score says it is below the rule
     assert scores.execution_score == Decimal(10)
+
+
+def test_seed_002__the_report_text_quotes_a_sangong_figure_the_table_does_not_have():
+    """The published report says “三公”经费 0.80 万元 while its own 附件1 says 1.13 (its other two figures agree)."""
+    from dataclasses import replace
+
+    published = published_example()
+    quoted = (
+        "2023年度，区人社局“三公”经费0.80万元，其中公务接待费为0.80万元，公务用车购置费为0万元，"
+        "公务用车运行维护费0万元。\n"
+        "2023年基本支出988.30万元 ，具体包括：\n2023年度，区人社局项目支出总额为306.22万元。"
+    )
+    narrative = replace(published.narrative, texts={**published.narrative.texts, "budget_management": quoted})
+    found = [f for f in run_checks(replace(published, narrative=narrative)) if f.code == "narrative-figure"]
+    assert [f.message for f in found] == ["报告文字“预算管理情况”中写三公经费 0.80 万元，表中为 1.13 万元"]
