@@ -956,6 +956,15 @@ def narrative_sheet() -> SheetLayout:
     )
 
 
+# ---------------------------------------------------------------- 校验 (written by the ribbon button)
+
+
+CHECK_SHEET = "校验"
+CHECK_HEADER = ("序号", "严重程度", "工作表", "单元格", "代码", "说明")
+CHECK_ANCHOR = "A1"  # the header row starts here; the findings follow below it
+CHECK_WIDTHS = {"A": 6, "B": 9, "C": 24, "D": 9, "E": 22, "F": 90}
+
+
 # ---------------------------------------------------------------- a whole workbook
 
 

@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .layout import CHECK_SHEET
 from .model import Finding, Submission
 from .workbook import load
-
-CHECK_SHEET = "校验"
-HEADER = ("序号", "严重程度", "工作表", "单元格", "代码", "说明")
 
 Renderer = Callable[[Path, Submission, list[Finding], dict[str, Any]], Path]
 
@@ -24,7 +22,7 @@ class Review:
     """What the button found and did.
 
     Attributes:
-      rows: the 校验 sheet's rows under HEADER, errors first.
+      rows: the 校验 sheet's rows under layout.CHECK_HEADER, errors first.
       errors: how many findings block the report.
       hints: how many do not.
       report: the report written next to the workbook, if one was.

@@ -15,10 +15,10 @@ from pathlib import Path
 import xlwings as xw
 
 from .errors import PerfevalError
-from .review import CHECK_SHEET, HEADER, Review, review
+from .layout import CHECK_ANCHOR, CHECK_HEADER, CHECK_SHEET, CHECK_WIDTHS
+from .review import Review, review
 
 TITLE = "绩效自评"
-WIDTHS = {"A": 6, "B": 9, "C": 24, "D": 9, "E": 22, "F": 90}
 
 
 def main(book: object | None = None, opener: Callable[[Path], None] | None = None) -> None:
@@ -53,11 +53,11 @@ def write_check_sheet(book: object, result: Review) -> None:
     names = [sheet.name for sheet in book.sheets]
     sheet = book.sheets[CHECK_SHEET] if CHECK_SHEET in names else book.sheets.add(CHECK_SHEET, after=book.sheets[-1])
     sheet.clear()
-    rows = [list(HEADER)] + [_linked(row) for row in result.rows]
+    rows = [list(CHECK_HEADER)] + [_linked(row) for row in result.rows]
     if not result.rows:
         rows.append(["", "", "", "", "", "没有发现问题"])
-    sheet["A1"].value = rows
-    for letter, width in WIDTHS.items():
+    sheet[CHECK_ANCHOR].value = rows
+    for letter, width in CHECK_WIDTHS.items():
         sheet.range(f"{letter}:{letter}").column_width = width
 
 

@@ -93,6 +93,8 @@ class RuleSet:
       deviation_penalty: points deducted for a 偏离 indicator.
       deviation_ops: the target directions the 偏离 rule applies to.
       total_caps: caps on the total by execution rate.
+      suggest_adjustment_over: a budget adjustment larger than this is pointed out in the report's problems.
+      suggest_qualitative_over: a share of qualitative indicators larger than this is pointed out too.
       grades: grades from the highest minimum down.
     """
 
@@ -114,6 +116,8 @@ class RuleSet:
     deviation_penalty: Decimal = Decimal(0)
     deviation_ops: tuple[str, ...] = ()
     total_caps: tuple[TotalCap, ...] = ()
+    suggest_adjustment_over: Decimal = Decimal("0.2")
+    suggest_qualitative_over: Decimal = Decimal("0.5")
     grades: tuple[Grade, ...] = ()
 
     @property
@@ -210,6 +214,7 @@ def _build(settings: dict[str, Any], origin: str) -> RuleSet:
     weights = s.get("weights", {})
     quantitative, qualitative = s.get("quantitative", {}), s.get("qualitative", {})
     deviation = s.get("deviation", {})
+    suggestions = s.get("suggestions", {})
     bare_op = reader.op(quantitative.get("bare_op", AT_LEAST), "quantitative.bare_op")
     bare_by_level2 = {
         level2_name(k): reader.op(v, f"quantitative.bare_op_by_level2.{k}")
@@ -247,6 +252,10 @@ def _build(settings: dict[str, Any], origin: str) -> RuleSet:
         total_caps=tuple(
             TotalCap(reader.number(c.get("below"), "total_caps.below"), reader.number(c.get("max"), "total_caps.max"))
             for c in s.get("total_caps", [])
+        ),
+        suggest_adjustment_over=reader.number(suggestions.get("adjustment_over", "0.2"), "suggestions.adjustment_over"),
+        suggest_qualitative_over=reader.number(
+            suggestions.get("qualitative_over", "0.5"), "suggestions.qualitative_over"
         ),
         grades=tuple(
             sorted(

@@ -16,9 +16,6 @@ from .numbers import format_amount, format_percent
 from .rates import adjustment_rate, control_rate
 from .scoring import RuleSet, level1_name, score_assessment
 
-ADJUSTMENT_LIMIT = Decimal("0.2")  # a budget changed by more than a fifth during the year
-QUALITATIVE_MAJORITY = Decimal("0.5")
-
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -60,7 +57,7 @@ def _over_execution(table: Assessment, submission: Submission, rules: RuleSet) -
 def _large_adjustment(table: Assessment, submission: Submission, rules: RuleSet) -> Suggestion | None:
     total = table.funding.total
     rate = adjustment_rate(total.budget, total.initial) if total.initial else None
-    if rate is None or abs(rate) <= ADJUSTMENT_LIMIT:
+    if rate is None or abs(rate) <= rules.suggest_adjustment_over:
         return None
     direction = "调增" if rate > 0 else "调减"
     return Suggestion(
@@ -127,7 +124,7 @@ def _mostly_qualitative(table: Assessment, submission: Submission, rules: RuleSe
     if len(scores.indicators) < 4:
         return None
     qualitative = sum(item.result.target.kind != "quantitative" for item in scores.indicators)
-    if Decimal(qualitative) / len(scores.indicators) <= QUALITATIVE_MAJORITY:
+    if Decimal(qualitative) / len(scores.indicators) <= rules.suggest_qualitative_over:
         return None
     return Suggestion(
         "mostly-qualitative",

@@ -1299,7 +1299,9 @@ class _Book:
                 amounts = {c: values.get(c) for c in ("prev", "budget", "final")}
                 if label in ("", ELLIPSIS) and all(v is None for v in amounts.values()):
                     continue
-                where = {"label": CellRef(str(values["_sheet"]), f"A{values['_row']}")}
+                first_column = range_boundaries(sheet.names[table].ref)[0]
+                letter = get_column_letter(first_column + sheet.layout.table(table).offset("label"))
+                where = {"label": CellRef(str(values["_sheet"]), f"{letter}{values['_row']}")}
                 projects.append(SpendingRow(key, label, **amounts, where=where))  # type: ignore[arg-type]
         building = Building(
             *(

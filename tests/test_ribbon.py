@@ -7,7 +7,9 @@ from pathlib import Path
 from helpers import digest, example
 
 from perfeval_xl import ribbon
-from perfeval_xl.review import CHECK_SHEET, HEADER, review
+from perfeval_xl.layout import CHECK_HEADER as HEADER
+from perfeval_xl.layout import CHECK_SHEET
+from perfeval_xl.review import review
 
 
 class FakeRange:
