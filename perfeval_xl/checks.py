@@ -21,7 +21,15 @@ from .model import (
     SpendingRow,
     Submission,
 )
-from .numbers import agrees, format_amount, format_percent, format_printed_percent, format_score, normalize_text
+from .numbers import (
+    agrees,
+    format_amount,
+    format_percent,
+    format_printed_percent,
+    format_score,
+    normalize_text,
+    round_half_up,
+)
 from .rates import change_rate, control_rate, execution_rate, share, variance_rate
 from .scoring import (
     AssessmentScore,
@@ -33,6 +41,7 @@ from .scoring import (
     load_rules,
     score_assessment,
 )
+from .targets import NOT_MET, PARTLY
 
 AMOUNT_TOLERANCE = Decimal("0.005")  # amounts are printed in 万元 with two decimals
 ROUNDING_GAP = Decimal("0.01")  # a difference of one printed cent between two tables is a rounding matter
@@ -286,7 +295,16 @@ def _indicator_rows(table: Assessment, scores: AssessmentScore, rules: RuleSet) 
                 )
             )
         problems = []
-        if item.manual:
+        if item.manual and result.basis == "not_applicable":
+            findings.append(
+                _finding(
+                    HINT,
+                    "score-not-applicable",
+                    f"{name}：标为不适用，但填写了得分 {format_score(indicator.score)}；不适用的指标不计分",
+                    indicator.at("score"),
+                )
+            )
+        elif item.manual:
             problems = check_manual_score(
                 indicator.score, indicator.target, indicator.actual, indicator.weight, rules, indicator.level2
             )
@@ -310,11 +328,9 @@ def _reason_needed(name: str, item: IndicatorScore, rules: RuleSet) -> list[Find
     indicator, result = item.indicator, item.result
     if indicator.reason.strip() or item.score is None or indicator.weight is None:
         return []
-    missed = (
-        result.basis == "quantitative"
-        and result.score is not None
-        and result.score < indicator.weight - rules.score_tolerance
-    )
+    # a missed target is judged by the figures (or the words), not by the score: a 偏离 penalty lowers the
+    # score of a target far exceeded, and that needs no 偏差原因 for missing it
+    missed = (result.basis == "quantitative" and result.met is False) or result.outcome in (NOT_MET, PARTLY)
     if missed:
         completion = f"（完成率 {format_percent(result.completion)}）" if result.completion is not None else ""
         return [
@@ -341,40 +357,67 @@ def _reason_needed(name: str, item: IndicatorScore, rules: RuleSet) -> list[Find
 def _totals(table: Assessment, scores: AssessmentScore, rules: RuleSet) -> list[Finding]:
     findings = []
     if scores.total is not None and scores.cap is not None and scores.total >= scores.cap:
+        below = min(cap.below for cap in rules.total_caps if scores.execution_rate < cap.below)
         findings.append(
             _finding(
                 HINT,
                 "total-capped",
-                f"{table.title} 执行率 {format_percent(scores.execution_rate)}，"
+                f"{table.title} 执行率 {_precise_percent(scores.execution_rate, below)}，"
                 f"按规则总分最高 {format_score(scores.cap)} 分",
                 table.at("printed_total"),
             )
         )
-    if (
-        table.printed_total is not None
-        and scores.total is not None
-        and abs(table.printed_total - scores.total) > rules.score_tolerance
-    ):
-        findings.append(
-            _finding(
-                ERROR,
-                "printed-total",
-                f"{table.title} 总分印为 {format_score(table.printed_total)}，"
-                f"预算执行率与各指标得分合计为 {format_score(scores.total)}",
-                table.at("printed_total"),
-            )
-        )
+    findings += _printed_total(table, scores, rules)
     if table.printed_grade.strip() and scores.grade is not None and table.printed_grade.strip() != scores.grade:
         findings.append(
             _finding(
                 ERROR,
                 "grade-mismatch",
                 f"{table.title} 等级写“{table.printed_grade.strip()}”，"
-                f"总分 {format_score(scores.total)} 按规则“{rules.title}”应为“{scores.grade}”",
+                f"总分 {_precise_score(scores.total, rules)} 按规则“{rules.title}”应为“{scores.grade}”",
                 table.at("printed_grade"),
             )
         )
     return findings
+
+
+def _printed_total(table: Assessment, scores: AssessmentScore, rules: RuleSet) -> list[Finding]:
+    """A printed total that differs from the scores' sum; by no more than the rows' rounding, it is only a hint."""
+    if table.printed_total is None or scores.total is None:
+        return []
+    gap = abs(table.printed_total - scores.total)
+    if gap <= rules.score_tolerance:
+        return []
+    message = (
+        f"{table.title} 总分印为 {format_score(table.printed_total)}，"
+        f"预算执行率与各指标得分合计为 {format_score(scores.total)}"
+    )
+    rows = 1 + len(scores.indicators)
+    if gap <= rows * rules.score_tolerance:  # each printed row score may carry half a unit of rounding
+        return [
+            _finding(HINT, "printed-total", f"{message}，相差在各项得分四舍五入的尾差之内", table.at("printed_total"))
+        ]
+    return [_finding(ERROR, "printed-total", message, table.at("printed_total"))]
+
+
+def _precise_score(total: Decimal | None, rules: RuleSet) -> str:
+    """A total shown precisely enough that a grade threshold it misses is visible (89.995, not 90)."""
+    if total is None:
+        return "—"
+    places = rules.score_places
+    while places < 6 and any((round_half_up(total, places) >= g.minimum) != (total >= g.minimum) for g in rules.grades):
+        places += 1
+    return format_score(total, places)
+
+
+def _precise_percent(rate: Decimal | None, threshold: Decimal) -> str:
+    """A rate shown precisely enough that it visibly lies below `threshold` (79.996%, not 80.00%)."""
+    if rate is None:
+        return "—"
+    places = 2
+    while places < 6 and round_half_up(rate * 100, places) >= threshold * 100 > rate * 100:
+        places += 1
+    return format_percent(rate, places)
 
 
 # ---------------------------------------------------------------- totals equal their parts
@@ -693,7 +736,7 @@ def _printed(
                 ref,
             )
         ]
-    if agrees(printed, computed):
+    if agrees(printed, computed, min_places=2):  # a rate is never printed coarser than whole percents
         return []
     if severity == ERROR and _truncated(computed, printed) == printed:
         # One unit off because the last digit was cut instead of rounded half up: a rounding slip, not a wrong figure.

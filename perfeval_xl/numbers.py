@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
 from .errors import NumberError
@@ -27,8 +26,13 @@ _NUMBER = re.compile(
 )
 _ACCOUNTING_NEGATIVE = re.compile(r"^\((?P<inner>[^()]+)\)$")
 
-# Characters NFKC leaves alone but that people type as a minus sign or a space.
+# Full-width forms (１２３，．％－（）) and the ideographic space to ASCII. Not NFKC: it would also turn footnote
+# marks (①, ¹) into digits, making "283.46①" read as 283.461.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Other characters people type as a minus sign or a space.
 _TRANSLATE = str.maketrans({"−": "-", "–": "-", "﹣": "-", "\u00a0": " ", "\u200b": ""})
+# Excel keeps 15 significant digits; a figure of a quadrillion 万元 is a typing accident, not an amount.
+TOO_LARGE = Decimal(10) ** 15
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,8 @@ Number = Decimal | None | NotANumber
 
 
 def normalize_text(text: str) -> str:
-    """Full-width digits, signs and spaces to their ASCII forms (NFKC); strip the ends."""
-    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE).strip()
+    """Full-width digits, signs and spaces to their ASCII forms; strip the ends."""
+    return text.translate(_FULL_WIDTH).translate(_TRANSLATE).strip()
 
 
 def D(value: object) -> Number:
@@ -70,14 +74,14 @@ def D(value: object) -> Number:
     if isinstance(value, bool):
         return NotANumber(str(value), "逻辑值（TRUE/FALSE）不是数字")
     if isinstance(value, Decimal):
-        return value if value.is_finite() else NotANumber(str(value), "不是有限的数字")
+        return _bounded(value, str(value)) if value.is_finite() else NotANumber(str(value), "不是有限的数字")
     if isinstance(value, int):
-        return Decimal(value)
+        return _bounded(Decimal(value), str(value))
     if isinstance(value, float):
         if not math.isfinite(value):
             return NotANumber(str(value), "不是有限的数字")
         # Excel keeps 15 significant digits; more would only show binary noise (0.1 + 0.2).
-        return _without_negative_zero(Decimal(format(value, ".15g")))
+        return _bounded(_without_negative_zero(Decimal(format(value, ".15g"))), repr(value))
     if isinstance(value, datetime | date | time):
         return NotANumber(str(value), "是日期或时间，不是数字")
     if isinstance(value, str):
@@ -111,7 +115,13 @@ def _parse_text(text: str) -> Number:
         number = number.scaleb(-3)
     if match.group("sign") == "-":
         number = -number
-    return _without_negative_zero(number)
+    return _bounded(_without_negative_zero(number), text)
+
+
+def _bounded(number: Decimal, text: str) -> Decimal | NotANumber:
+    if abs(number) >= TOO_LARGE:
+        return NotANumber(text, f"“{text.strip()[:20]}”太大，不像表中的数字（超过 15 位）")
+    return number
 
 
 def _why_not_a_number(original: str, cleaned: str) -> str:
@@ -139,8 +149,11 @@ def require_number(value: object) -> Decimal | None:
 
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
-    """Round for display as Chinese accounting does: half up (0.125 -> 0.13), never half to even."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Round for display as Chinese accounting does: half up (0.125 -> 0.13), never half to even; no "-0"."""
+    with localcontext() as context:
+        context.prec = max(28, value.adjusted() + places + 5)  # quantize needs every digit it keeps
+        rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return abs(rounded) if rounded.is_zero() else rounded
 
 
 def printed_tolerance(printed: Decimal) -> Decimal:
@@ -149,9 +162,17 @@ def printed_tolerance(printed: Decimal) -> Decimal:
     return Decimal(5).scaleb(int(exponent) - 1)
 
 
-def agrees(printed: Decimal, computed: Decimal) -> bool:
-    """Does a printed figure equal the computed one to the precision it was printed with?"""
-    return abs(printed - computed) <= printed_tolerance(printed)
+def printed_places(printed: Decimal) -> int:
+    """How many decimals a figure was printed with: 0.6357 (63.57%) -> 4, 0.00 (0%) -> 2, 10 -> 0."""
+    return max(0, -int(printed.as_tuple().exponent))
+
+
+def agrees(printed: Decimal, computed: Decimal, min_places: int = 0) -> bool:
+    """Does a printed figure equal the computed one, rounded half up to the precision it was printed with?
+
+    `min_places` keeps a figure that lost its decimals (a rate typed as 1 for 100%) from hiding a real difference.
+    """
+    return round_half_up(computed, max(printed_places(printed), min_places)) == printed
 
 
 def format_amount(value: Decimal | None, places: int = 2) -> str:

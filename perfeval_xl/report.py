@@ -191,10 +191,7 @@ def _summary(scores: AssessmentScore, rules: RuleSet) -> dict[str, Any]:
     missed = [
         clean(item.indicator.level3)
         for item in scores.indicators
-        if item.result.basis == "quantitative"
-        and item.result.score is not None
-        and item.indicator.weight is not None
-        and item.result.score < item.indicator.weight - rules.score_tolerance
+        if item.result.basis == "quantitative" and item.result.met is False
     ]
     return {"count": len(scores.indicators), "blocks": list(blocks.values()), "missed": missed}
 

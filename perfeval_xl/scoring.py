@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from .errors import NumberError, RuleSetError
 from .model import ERROR, HINT, Assessment, Finding, Indicator
-from .numbers import D, NotANumber, format_percent, format_score, normalize_text, require_number
+from .numbers import D, NotANumber, format_percent, format_score, normalize_text, require_number, round_half_up
 from .rates import completion_rate, execution_rate
 from .targets import (
     AT_LEAST,
@@ -86,6 +86,7 @@ class RuleSet:
       bare_target_op: the direction of a target that is a bare number ("1200").
       bare_op_by_level2: the same, for particular second-level blocks (成本指标: "<=").
       equal_tolerance: relative tolerance for "=" targets.
+      approx_tolerance: relative tolerance for "约"/"左右" targets.
       far_exceed: actual ÷ target above this is a hint that the target was set too low.
       met_fraction: share of the 分值 a qualitative indicator gets when its actual text says it was met.
       bands: the qualitative bands (达成, 部分达成, 未达成).
@@ -109,6 +110,7 @@ class RuleSet:
     bare_target_op: str = AT_LEAST
     bare_op_by_level2: Mapping[str, str] = field(default_factory=dict)
     equal_tolerance: Decimal = Decimal(0)
+    approx_tolerance: Decimal = Decimal("0.05")
     far_exceed: Decimal | None = Decimal("1.5")
     met_fraction: Decimal = Decimal(1)
     bands: tuple[Band, ...] = ()
@@ -236,6 +238,7 @@ def _build(settings: dict[str, Any], origin: str) -> RuleSet:
         bare_target_op=bare_op,
         bare_op_by_level2=bare_by_level2,
         equal_tolerance=reader.number(quantitative.get("equal_tolerance", 0), "quantitative.equal_tolerance"),
+        approx_tolerance=reader.number(quantitative.get("approx_tolerance", "0.05"), "quantitative.approx_tolerance"),
         far_exceed=reader.optional(quantitative.get("far_exceed"), "quantitative.far_exceed"),
         met_fraction=reader.number(qualitative.get("met_fraction", 1), "qualitative.met_fraction"),
         bands=tuple(
@@ -304,6 +307,12 @@ def _validate(rules: RuleSet, origin: str) -> None:
                 f"{format_score(rules.execution_weight)} + 各一级指标），"
                 f"与满分 {format_score(rules.full_marks)} 不符"
             )
+    if not Decimal(0) <= rules.met_fraction <= Decimal(1):
+        raise RuleSetError(f"评分规则“{origin}”的 qualitative.met_fraction 应在 0 到 1 之间")
+    if rules.deviation_penalty < 0:
+        raise RuleSetError(f"评分规则“{origin}”的 deviation.penalty 不能为负数")
+    if any(op not in (AT_LEAST, AT_MOST, EQUAL) for op in rules.deviation_ops):
+        raise RuleSetError(f'评分规则“{origin}”的 deviation.ops 只能是 ">="、"<="、"="')
     for band in rules.bands:
         if not Decimal(0) <= band.low <= band.high <= Decimal(1):
             raise RuleSetError(f"评分规则“{origin}”的档次“{band.name}”的 low/high 应在 0 到 1 之间且 low ≤ high")
@@ -340,7 +349,7 @@ def execution_score(
     """预算执行率得分 = 分值 × 执行率, capped at the 分值 (over-spending is flagged by the checks, not rewarded)."""
     rate = execution_rate(executed, budget)
     points = require_number(weight)
-    if rate is None or points is None:
+    if rate is None or points is None or points < 0:
         return None
     return min(points, points * max(rate, Decimal(0)))
 
@@ -357,6 +366,8 @@ class IndicatorResult:
       completion: 完成率 (actual ÷ target) for quantitative indicators.
       outcome: for qualitative ones, what the actual text says: met, partly, not_met or None.
       notes: findings about the indicator, not yet pointing at a cell.
+      met: for quantitative ones, whether the actual reaches the target in its direction (not whether the
+        score is full: a province's 偏离 penalty lowers the score of a target far exceeded).
     """
 
     score: Decimal | None
@@ -366,6 +377,7 @@ class IndicatorResult:
     completion: Decimal | None = None
     outcome: str | None = None
     notes: tuple[Finding, ...] = ()
+    met: bool | None = None
 
 
 def indicator_score(
@@ -395,6 +407,9 @@ def assess_indicator(
         return IndicatorResult(
             None, "incomplete", wanted, achieved, notes=(Finding(ERROR, "weight-missing", "分值未填写"),)
         )
+    if points < 0:
+        note = Finding(ERROR, "weight-negative", f"分值 {format_score(points)} 不能为负数")
+        return IndicatorResult(None, "incomplete", wanted, achieved, notes=(note,))
     if wanted.kind == UNREADABLE:
         note = Finding(
             HINT, "target-unreadable", f"年度指标值“{wanted.text.strip()}”无法自动评分：{wanted.error}；请人工评分"
@@ -437,7 +452,7 @@ def _assess_quantitative(wanted: Target, achieved: Target, points: Decimal, rule
             wanted.op == achieved.op == AT_LEAST and actual_value >= target_value
         )
         if met:
-            return IndicatorResult(points, "quantitative", wanted, achieved, completion)
+            return IndicatorResult(points, "quantitative", wanted, achieved, completion, met=True)
         note = Finding(
             HINT,
             "actual-is-range",
@@ -446,7 +461,17 @@ def _assess_quantitative(wanted: Target, achieved: Target, points: Decimal, rule
         )
         return IndicatorResult(None, "judgement", wanted, achieved, completion, notes=(note,))
 
-    score = _proportional(wanted.op or AT_LEAST, target_value, actual_value, points, rules)
+    op = wanted.op or AT_LEAST
+    tolerance = rules.approx_tolerance if wanted.approximate else rules.equal_tolerance
+    met = _reaches(op, target_value, actual_value, tolerance)
+    if target_value <= 0 and not met:
+        note = Finding(
+            HINT, "target-not-positive", f"年度指标值为 {wanted.describe()}，为零或负数时无法按比例折算，请人工评分"
+        )
+        return IndicatorResult(None, "judgement", wanted, achieved, completion, notes=(note,), met=False)
+    if target_value <= 0:
+        completion = None  # a ratio to zero or to a negative target says nothing
+    score = points if met else _proportional(op, target_value, actual_value, points)
     notes: list[Finding] = []
     if (
         wanted.op == AT_LEAST
@@ -478,21 +503,24 @@ def _assess_quantitative(wanted: Target, achieved: Target, points: Decimal, rule
                 f"{format_score(rules.deviation_penalty)} 分",
             )
         )
-    return IndicatorResult(score, "quantitative", wanted, achieved, completion, notes=tuple(notes))
+    return IndicatorResult(score, "quantitative", wanted, achieved, completion, notes=tuple(notes), met=met)
 
 
-def _proportional(op: str, target: Decimal, actual: Decimal, points: Decimal, rules: RuleSet) -> Decimal:
+def _reaches(op: str, target: Decimal, actual: Decimal, tolerance: Decimal) -> bool:
+    """Does the actual reach a target of this direction ("=" within a relative tolerance)?"""
     if op == AT_LEAST:
-        if actual >= target:
-            return points
-        return max(Decimal(0), points * actual / target) if target > 0 else Decimal(0)
+        return actual >= target
     if op == AT_MOST:
-        if actual <= target:
-            return points
+        return actual <= target
+    return abs(actual - target) <= tolerance * abs(target)
+
+
+def _proportional(op: str, target: Decimal, actual: Decimal, points: Decimal) -> Decimal:
+    """The score of a missed (positive) target: actual ÷ target, target ÷ actual, or the smaller over the larger."""
+    if op == AT_LEAST:
+        return max(Decimal(0), points * actual / target)
+    if op == AT_MOST:
         return max(Decimal(0), points * target / actual) if actual > 0 else Decimal(0)
-    # EQUAL: full marks within the tolerance, otherwise the smaller over the larger
-    if abs(actual - target) <= rules.equal_tolerance * abs(target):
-        return points
     low, high = sorted((actual, target))
     return points * low / high if low >= 0 and high > 0 else Decimal(0)
 
@@ -519,7 +547,7 @@ def check_manual_score(
     if typed < 0:
         return [Finding(ERROR, "score-negative", f"得分 {shown} 不能为负数")]
     points = D(weight)
-    if isinstance(points, Decimal) and typed > points + rules.score_tolerance:
+    if isinstance(points, Decimal) and round_half_up(typed, rules.score_places) > points:  # as it is printed
         return [Finding(ERROR, "score-over-weight", f"得分 {shown} 超过分值 {format_score(points)}")]
     result = assess_indicator(target, actual, weight, rules, level2)
     tolerance = rules.score_tolerance

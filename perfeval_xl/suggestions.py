@@ -84,11 +84,8 @@ def _far_exceeded(table: Assessment, submission: Submission, rules: RuleSet) -> 
     if rules.far_exceed is None:
         return None
     scores = score_assessment(table, rules)
-    exceeded = [
-        item
-        for item in scores.indicators
-        if item.result.completion is not None and item.result.completion > rules.far_exceed
-    ]
+    # the scoring's own note says when a "不低于" target was exceeded far enough to look set too low
+    exceeded = [item for item in scores.indicators if any(n.code == "target-far-exceeded" for n in item.result.notes)]
     if not exceeded:
         return None
     names = "、".join(f"“{i.indicator.level3}”（完成 {format_percent(i.result.completion)}）" for i in exceeded)
@@ -101,14 +98,7 @@ def _far_exceeded(table: Assessment, submission: Submission, rules: RuleSet) -> 
 
 def _missed(table: Assessment, submission: Submission, rules: RuleSet) -> Suggestion | None:
     scores = score_assessment(table, rules)
-    missed = [
-        item
-        for item in scores.indicators
-        if item.result.basis == "quantitative"
-        and item.result.score is not None
-        and item.indicator.weight is not None
-        and item.result.score < item.indicator.weight - rules.score_tolerance
-    ]
+    missed = [item for item in scores.indicators if item.result.basis == "quantitative" and item.result.met is False]
     if not missed:
         return None
     names = "、".join(f"“{i.indicator.level3}”" for i in missed)

@@ -21,7 +21,9 @@ OP_SYMBOLS = {AT_LEAST: "≥", AT_MOST: "≤", EQUAL: "="}
 # Direction words, longest first so that 不超过 wins over 超过. Negated forms are listed as themselves.
 _PREFIX_OPS = {
     AT_LEAST: (
+        "高于或等于",
         "大于或等于",
+        "不得小于",
         "大于等于",
         "不得低于",
         "不得少于",
@@ -29,18 +31,24 @@ _PREFIX_OPS = {
         "不少于",
         "不小于",
         "至少",
+        "最低",
+        "下限",
         "达到",
         "高于",
         "大于",
         "超过",
         "多于",
         "≥",
+        "≮",
         ">=",
         ">",
         "达",
     ),
     AT_MOST: (
+        "低于或等于",
         "小于或等于",
+        "不得大于",
+        "不得多于",
         "小于等于",
         "不得超过",
         "不能超过",
@@ -49,19 +57,27 @@ _PREFIX_OPS = {
         "不高于",
         "不大于",
         "不多于",
+        "不超",
+        "不足",
+        "不到",
+        "不满",
         "控制在",
         "控制",
         "至多",
         "最多",
+        "最高",
+        "上限",
         "低于",
         "小于",
         "少于",
         "≤",
+        "≯",
         "<=",
         "<",
     ),
-    EQUAL: ("等于", "按照", "按", "=", "约"),
+    EQUAL: ("等于", "按照", "按", "=", "约", "大约"),
 }
+_APPROXIMATE = ("约", "大约", "左右")
 _SUFFIX_OPS = {
     AT_LEAST: ("及以上", "或以上", "以上", "之上"),
     AT_MOST: ("及以下", "或以下", "以内", "之内", "以下", "之下", "内"),
@@ -69,12 +85,16 @@ _SUFFIX_OPS = {
 }
 # "提高到95%" is a level to reach; "提高5%" is a growth target, which is not read (see module docstring).
 _RAISE_WORDS = ("提高", "提升", "增长", "增加", "上升", "扩大")
-_LOWER_WORDS = ("下降", "降低", "减少", "压缩", "缩短", "缩减", "降")
+_LOWER_WORDS = ("下降", "降低", "减少", "压缩", "压减", "控减", "缩短", "缩减", "降")
 _TO_WORDS = ("到", "至")
 
 _NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
-_DEADLINE = re.compile(r"\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|前|份|中旬|上旬|下旬)|\d{1,2}月\d{1,2}[日号]")
+_DEADLINE = re.compile(
+    r"\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|前|份|中旬|上旬|下旬)|\d{1,2}月\d{1,2}[日号]"  # 12月底前, 6月30日
+    r"|第\d+个?(?:季度|季|周|月|批|期|阶段|轮)|\d季度"  # 第2季度完成: an order in time, not an amount to exceed
+)
+_ACTION_IN_UNIT = re.compile(r"完成|实现|开展|达成|前|底|末")
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
 _TRAILING_PUNCTUATION = "。.,，;；、!！"
 
@@ -112,6 +132,9 @@ class Target:
       unit: the normalised unit: "%", "人", "元", "元/人/月", "天"…; "" when none is written.
       explicit_op: whether the text states the direction (以上, ≤, 按…); a bare "1200" does not.
       error: for unreadable text, why, in Chinese.
+      scale: the multiplier written with the number (万, 亿, 千), "" when none: a bare "120" beside "100万元"
+        is not comparable.
+      approximate: "左右" or "约": an "=" target met within the rules' approximate tolerance.
     """
 
     text: str
@@ -121,6 +144,8 @@ class Target:
     unit: str = ""
     explicit_op: bool = False
     error: str | None = None
+    scale: str = ""
+    approximate: bool = False
 
     @property
     def is_quantitative(self) -> bool:
@@ -188,8 +213,11 @@ def _parse(text: str, bare_op: str | None) -> Target:
 def _clean(text: str) -> str:
     cleaned = re.sub(r"\s+", "", normalize_text(text))
     cleaned = cleaned.replace("≧", "≥").replace("≦", "≤").replace("=>", ">=").replace("=<", "<=")
-    cleaned = _PARENTHESES.sub("", cleaned)
-    return cleaned.rstrip(_TRAILING_PUNCTUATION)
+    without_remarks = _PARENTHESES.sub("", cleaned)
+    if re.search(r"\d", cleaned) and not re.search(r"\d", without_remarks):
+        # "满意度（≥95%）": the figure itself is in the brackets, so keep it and drop only the brackets
+        without_remarks = re.sub(r"[()\[\]【】]", "", cleaned)
+    return without_remarks.rstrip(_TRAILING_PUNCTUATION)
 
 
 def _read_around_number(text: str, prefix: str, number: Decimal, suffix: str, bare_op: str | None) -> Target:
@@ -197,6 +225,7 @@ def _read_around_number(text: str, prefix: str, number: Decimal, suffix: str, ba
     if prefix.endswith(("-", "+")):  # a signed value ("-0.5%"); a range "90%-100%" never gets here
         number, prefix = (-number if prefix.endswith("-") else number), prefix[:-1]
 
+    suffix_words = suffix
     suffix, suffix_ops = _strip_suffix_ops(suffix)
     ops |= suffix_ops
 
@@ -211,12 +240,20 @@ def _read_around_number(text: str, prefix: str, number: Decimal, suffix: str, ba
     if len(ops) > 1:
         return _unreadable(text, "方向矛盾（同时写了“以上”和“以内”一类的词）")
 
+    scale = (
+        suffix[:1]
+        if suffix[:1] in ("万", "亿") or (suffix[:1] == "千" and suffix[1:2] in ("元", "人", "户", ""))
+        else ""
+    )
     value, unit, problem = _value_and_unit(number, suffix, percent)
     if problem:
         return _unreadable(text, problem)
+    approximate = any(prefix.endswith(word) for word in _APPROXIMATE) or "左右" in suffix_words
     if ops:
-        return Target(text, QUANTITATIVE, ops.pop(), value, unit, explicit_op=True)
-    return Target(text, QUANTITATIVE, bare_op, value, unit, explicit_op=False)
+        return Target(
+            text, QUANTITATIVE, ops.pop(), value, unit, explicit_op=True, scale=scale, approximate=approximate
+        )
+    return Target(text, QUANTITATIVE, bare_op, value, unit, explicit_op=False, scale=scale)
 
 
 def _strip_suffix_ops(suffix: str) -> tuple[str, set[str]]:
@@ -254,6 +291,9 @@ def _prefix_op(prefix: str) -> tuple[str | None, str | None]:
         if before in ("不", "未", "没") and not word.startswith("不"):
             return None, f"“{before}{word}”的方向无法确定"
         return op, None
+    negation = re.search(r"[不未没无非][^\d]{0,1}$", prefix)
+    if negation:  # "不逾5%", "未及5%": a negated word this module does not know; its direction is not guessed
+        return None, f"“{negation.group()}”的方向无法确定，请写成“≥”“≤”的形式"
     return None, None
 
 
@@ -273,6 +313,8 @@ def _value_and_unit(number: Decimal, suffix: str, percent: bool) -> tuple[Decima
         number, rest = number.scaleb(-3), rest[1:]
         return number, "%", (f"千分数后的“{rest}”无法识别" if rest else None)
     unit = _UNIT_ALIASES.get(rest, rest)
+    if rest and _ACTION_IN_UNIT.search(rest) and rest not in KNOWN_UNITS:
+        return number, unit, f"数字后的“{rest}”不是单位，像是一个时间或进度要求，请人工评分"
     if rest and not _UNIT_SHAPE.match(rest):
         return number, unit, f"数字后的“{rest}”不是可识别的单位"
     if rest and rest not in _UNIT_ALIASES and len(rest) > _MAX_UNKNOWN_UNIT and rest not in KNOWN_UNITS:
@@ -336,6 +378,12 @@ def units_compatible(target: Target, actual: Target) -> str | None:
     万人 and 人 agree (both are read as 人); a bare number agrees with any unit except %, because "100"
     beside a target of "95%" may mean 100% or 100 people, and this module does not guess.
     """
+    if target.scale and not actual.scale and actual.unit == "" and target.unit != "%":
+        shown = actual.text.strip()
+        return (
+            f"单位不一致：目标写的是“{target.scale}{target.unit}”，实际完成值“{shown}”没有写单位"
+            f"（若是{target.scale}{target.unit}请写成 {shown}{target.scale}{target.unit}）"
+        )
     if target.unit == actual.unit:
         return None
     if "%" in (target.unit, actual.unit):
@@ -350,9 +398,22 @@ def units_compatible(target: Target, actual: Target) -> str | None:
 
 # Qualitative outcomes read from the actual text: "met" (达成), "partly" (部分达成), "not_met" (未达成).
 MET, PARTLY, NOT_MET = "met", "partly", "not_met"
-_NOT_MET_WORDS = ("未达成", "未完成", "未达到", "未实现", "未能", "尚未", "没有", "未", "否", "不到位", "滞后", "延期")
-_PARTLY_WORDS = ("部分达成", "部分完成", "基本达成", "基本完成", "基本实现", "基本", "部分")
-_MET_WORDS = ("已", "完成", "达到", "达成", "实现", "全部", "均", "是", "到位", "顺利")
+# Not met: a negation before a verb of doing (未完成, 无法按时完成, 没能实现, 不是全部完成, 难以落实…).
+_NOT_MET = re.compile(
+    r"(?:未|尚未|没有|没能|未能|无法|不能|难以|不是|不够|不到位|不足|不到|仅)"
+    r"(?:按时|全部|全面|及时|足额|如期|完全)*(?:完成|达成|达到|实现|开展|落实|发放|到位|执行|进行|建立|健全|提升)"
+    r"|不到位|滞后|延期|未达标|不达标|不合格|(?:不到|不足|未过|未达)(?:一半|半数|[0-9一二三四五六七八九]成)"
+)
+# A negation of something bad is good news: 未发生安全事故, 无违规问题, 零投诉.
+_NOTHING_BAD = re.compile(
+    r"(?:未|没有|无|零)(?:发生|出现|收到)?[^，。；]{0,6}?"
+    r"(?:事故|问题|投诉|差错|违规|违纪|违法|风险|事件|纠纷|上访|失误|漏洞)"
+)
+# Partly: 部分…, 基本完成/基本健全… (but not 基本养老金, 基本生活: 基本 before a noun belongs to the name)
+_PARTLY = re.compile(r"大?部分|基本(?=完成|达成|达到|实现|落实|到位|健全|建立|满足|覆盖|符合|解决)")
+_MET_WORDS = ("已", "完成", "达到", "达成", "实现", "全部", "均", "到位", "顺利", "落实")
+_YES = re.compile(r"(?:^|[:：])是[。.]?$")
+_NO = re.compile(r"(?:^|[:：])否[。.]?$")
 _NOT_APPLICABLE = frozenset({"不适用", "不涉及", "n/a", "na", "无此项", "本年不涉及"})
 
 
@@ -363,17 +424,38 @@ def _words_only(text: str) -> str:
 def qualitative_outcome(target_text: object, actual_text: object) -> str | None:
     """Read whether a qualitative target was met from the actual text; None when a person must judge.
 
-    The same text as the target, or words such as 已/完成/达到, mean met; 未/尚未/没有 mean not met; 部分/基本
-    mean partly met. Anything else ("保证安全" for "保证社保基金安全") is left to the person scoring.
+    The same text as the target means met. A negated doing (未完成, 无法按时完成, 难以实现) means not met, but a
+    negated bad thing (未发生安全事故) does not. 部分/基本完成 mean partly met, unless the target itself says
+    基本 (基本养老金). 已/完成/达到 mean met. A percentage below 100% or any other figure is left to a person,
+    and so is anything else ("保证安全" for "保证社保基金安全").
     """
     actual = _words_only(_as_text(actual_text))
+    target = _words_only(_as_text(target_text))
     if not actual:
         return None
-    if any(word in actual for word in _NOT_MET_WORDS):
+    if actual == target:
+        return MET
+    answer = re.sub(r"\s+", "", normalize_text(_as_text(actual_text)))  # "是否达标：是" keeps its colon here
+    if _NO.search(answer):
         return NOT_MET
-    if any(word in actual for word in _PARTLY_WORDS):
+    if _YES.search(answer):
+        return MET
+    without_good_news = _NOTHING_BAD.sub("", actual)
+    if _NOT_MET.search(without_good_news):
+        return NOT_MET
+    figures = parse_actual(actual_text)
+    if figures.kind != QUALITATIVE:  # "完成率仅50%", "已完成60%": a figure for a person to weigh
+        return (
+            MET
+            if figures.unit == "%" and figures.op is None and figures.value is not None and figures.value >= 1
+            else None
+        )
+    if any(
+        match.group() not in target or actual.count(match.group()) > target.count(match.group())
+        for match in _PARTLY.finditer(actual)
+    ):
         return PARTLY
-    if actual == _words_only(_as_text(target_text)) or any(word in actual for word in _MET_WORDS):
+    if without_good_news != actual or any(word in actual for word in _MET_WORDS):
         return MET
     return None
 

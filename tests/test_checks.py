@@ -491,3 +491,45 @@ def test_check_narrative_figures__quoted_amounts_agree_with_the_tables():
     found = check_narrative_figures(replace(sub, narrative=bad), NATIONAL)
     assert [f.code for f in found] == ["narrative-figure"] * 2 and found[0].cell == "B26"
     assert "项目支出 4,000.00 万元，表中为 40.00 万元" in " ".join(f.message for f in found)
+
+
+def test_check_scores__missed_qualitative_target_needs_a_reason():
+    item = Indicator("效益指标", "社会效益指标", "发放", "按时足额发放", "未按时足额发放", d("30"), d("10"))
+    found = check_scores(submission(overall=table((good_indicators()[0], item, good_indicators()[2]))), NATIONAL)
+    assert "reason-missing" in codes(found, ERROR)
+
+
+def test_check_scores__province_penalty_is_not_a_missed_target():
+    found = run_checks(corrected_example(), "province-platform")
+    assert "reason-missing" not in codes(found) and "deviation-penalty" in codes(found)
+
+
+def test_check_scores__printed_total_within_row_rounding_is_a_hint():
+    rows = (
+        Indicator("产出指标", "数量指标", "a", "≥3", "2", d("50"), reason="x"),
+        Indicator("效益指标", "社会效益指标", "b", "≥3", "2", d("30"), reason="x"),
+        Indicator("满意度指标", "服务对象满意度指标", "c", "≥3", "2", d("10"), reason="x"),
+    )
+    # scores 33.333…, 20, 6.666…: printed rows 33.33 + 20 + 6.67 + 10 = 70.00, the unrounded sum is 70
+    near = check_scores(submission(overall=replace(table(rows), printed_total=d("69.99"))), NATIONAL)
+    assert [f.severity for f in near if f.code == "printed-total"] == [HINT]
+    far = check_scores(submission(overall=replace(table(rows), printed_total=d("69.5"))), NATIONAL)
+    assert [f.severity for f in far if f.code == "printed-total"] == [ERROR]
+
+
+def test_check_scores__grade_message_shows_the_unrounded_total():
+    rows = (Indicator("产出指标", "数量指标", "a", "≥10000", "7999", d("50"), reason="x"), *good_indicators()[1:])
+    found = check_scores(submission(overall=replace(table(rows), printed_grade="优")), NATIONAL)  # 89.995: 良
+    message = next(f.message for f in found if f.code == "grade-mismatch")
+    assert "总分 89.995 " in message and "应为“良”" in message
+
+
+def test_check_scores__not_applicable_with_a_score_is_pointed_out():
+    item = Indicator("效益指标", "生态效益指标", "x", "不适用", "", d("0"), d("5"))
+    found = check_scores(submission(overall=table((*good_indicators(), item))), NATIONAL)
+    assert "score-not-applicable" in codes(found, HINT)
+
+
+def test_check_printed_rates__a_rate_typed_as_a_whole_number_is_still_checked():
+    sub = submission(overall=table(total=FundLine("x", None, d("100"), d("60")), printed_exec_rate=D(1.0), reason="x"))
+    assert codes(check_printed_rates(sub, NATIONAL)) == ["printed-rate"]

@@ -155,3 +155,24 @@ def test_format_score__drops_trailing_zeros():
     assert format_score(Decimal("4.5")) == "4.5"
     assert format_score(Decimal("9.235")) == "9.24"
     assert format_score(None) == "—"
+
+
+def test_D__footnote_marks_are_not_digits():
+    assert isinstance(D("283.46①"), NotANumber) and isinstance(D("1²"), NotANumber)
+
+
+def test_D__absurdly_large_numbers_are_refused_not_crashed():
+    for value in ("1" + "0" * 40, 1e300, 10**20, Decimal("9" * 27)):
+        assert isinstance(D(value), NotANumber)
+    assert D("999999999999999") == Decimal("999999999999999")
+
+
+def test_round_half_up__no_negative_zero_and_large_values():
+    assert str(round_half_up(Decimal("-0.001"), 2)) == "0.00"
+    assert format_amount(Decimal("99999999999999.99")) == "99,999,999,999,999.99"
+
+
+def test_agrees__exact_half_up_and_minimum_places():
+    assert not agrees(D("41.26%"), Decimal("0.41265"))  # half up gives 41.27%
+    assert agrees(D("41.27%"), Decimal("0.41265"))
+    assert agrees(D(1.0), Decimal("0.6")) and not agrees(D(1.0), Decimal("0.6"), min_places=2)

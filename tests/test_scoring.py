@@ -389,3 +389,46 @@ def test_score_assessment__manual_score_stands():
 def test_score_assessment__waits_for_judgement():
     table = _table(Indicator("产出指标", "质量指标", "x", "保证安全", "安全", Decimal(90)))
     assert score_assessment(table).total is None
+
+
+def test_indicator_score__deviation_penalty_does_not_make_a_target_missed():
+    result = assess_indicator("1200", "2380", 10, PLATFORM)
+    assert result.score == 8 and result.met is True
+
+
+def test_indicator_score__approximate_targets_have_a_tolerance():
+    assert indicator_score("95%左右", "94%", 10) == 10
+    assert indicator_score("约95%", "88%", 10) < 10
+    assert indicator_score("=95%", "94%", 10) < 10
+
+
+def test_indicator_score__negative_weight_is_an_error():
+    assert [n.code for n in assess_indicator("95%以上", "100%", "-5").notes] == ["weight-negative"]
+    assert execution_score(50, 100, -10) is None
+
+
+def test_indicator_score__zero_or_negative_target():
+    met = assess_indicator("≥-5%", "-3%", 10)
+    assert met.score == 10 and met.notes == ()
+    missed = assess_indicator("≥-5%", "-10%", 10)
+    assert missed.score is None and [n.code for n in missed.notes] == ["target-not-positive"]
+
+
+def test_check_manual_score__judged_as_printed_half_up():
+    assert [f.code for f in check_manual_score("10.005", "95%以上", "100%", 10)] == ["score-over-weight"]
+    assert check_manual_score("10.004", "95%以上", "100%", 10) == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "key"),
+    [
+        ("[qualitative]\nmet_fraction = 1.5\n", "met_fraction"),
+        ("[deviation]\npenalty = -2\n", "penalty"),
+        ('[deviation]\nops = ["bogus"]\n', "ops"),
+    ],
+)
+def test_load_rules__values_out_of_range(tmp_path, settings, key):
+    path = tmp_path / "bad.toml"
+    path.write_text('extends = "national"\n' + settings, encoding="utf-8")
+    with pytest.raises(RuleSetError, match=key):
+        load_rules(path)

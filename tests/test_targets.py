@@ -217,3 +217,80 @@ def test_parse_actual__signed_values():
     assert parse_actual("-0.5%").value == Decimal("-0.005")
     assert parse_actual("－12").value == Decimal(-12)
     assert parse_target("≥-5%").value == Decimal("-0.05")
+
+
+@pytest.mark.parametrize(
+    ("text", "op"),
+    [
+        ("不超5%", "<="),
+        ("最高5%", "<="),
+        ("上限5%", "<="),
+        ("不足1%", "<="),
+        ("不到1%", "<="),
+        ("不满5人", "<="),
+        ("压减到5%", "<="),
+        ("≯5%", "<="),
+        ("低于或等于5%", "<="),
+        ("高于或等于95%", ">="),
+        ("最低95%", ">="),
+        ("≮95%", ">="),
+    ],
+)
+def test_parse_target__more_direction_words(text, op):
+    assert parse_target(text).op == op and parse_target(text).explicit_op
+
+
+def test_parse_target__unknown_negation_is_not_guessed():
+    assert parse_target("不逾5%").kind == UNREADABLE
+
+
+def test_parse_target__figure_only_in_brackets_is_read():
+    assert (parse_target("满意度（≥95%）").op, parse_target("满意度（≥95%）").value) == (">=", Decimal("0.95"))
+    assert parse_target("(≥95%)").value == Decimal("0.95")
+
+
+@pytest.mark.parametrize("text", ["第2季度完成", "第3周", "3季度完成"])
+def test_parse_target__order_in_time_is_qualitative(text):
+    assert parse_target(text).kind == QUALITATIVE
+
+
+def test_parse_target__action_words_are_not_units():
+    assert parse_target("2次完成").kind == UNREADABLE
+
+
+def test_parse_target__approximate():
+    assert parse_target("95%左右").approximate and parse_target("约95%").approximate
+    assert not parse_target("=95%").approximate
+
+
+def test_units_compatible__scaled_target_against_bare_number_is_reported():
+    message = units_compatible(parse_target("控制在100万元以内"), parse_actual("120"))
+    assert message and "120万元" in message
+    assert units_compatible(parse_target("控制在100万元以内"), parse_actual("120万元")) is None
+
+
+@pytest.mark.parametrize(
+    ("actual", "outcome"),
+    [
+        ("无法按时完成", NOT_MET),
+        ("不能按时完成", NOT_MET),
+        ("没能完成", NOT_MET),
+        ("不是全部完成", NOT_MET),
+        ("完成不到一半", NOT_MET),
+        ("难以实现", NOT_MET),
+        ("完成率仅50%", None),
+        ("已完成60%", None),
+        ("已完成100%", MET),
+        ("未发生安全事故", MET),
+        ("均未出现问题", MET),
+        ("是否达标：是", MET),
+        ("是否达标：否", NOT_MET),
+    ],
+)
+def test_qualitative_outcome__negations_figures_and_answers(actual, outcome):
+    assert qualitative_outcome("按计划完成", actual) == outcome
+
+
+def test_qualitative_outcome__basic_in_the_target_is_not_partly():
+    assert qualitative_outcome("保障失业人员基本生活", "保障失业人员基本生活") == MET
+    assert qualitative_outcome("确保基本养老金按时足额发放", "基本养老金已按时足额发放") == MET
