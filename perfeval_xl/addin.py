@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .errors import PerfevalError
+from .errors import PerfevalError, os_reason
 from .shipped import shipped_file
 
 ADDIN_NAME = "perfeval_xl.xlam"
@@ -181,20 +181,29 @@ class Setup:
 
 
 def install(setup: Setup) -> list[str]:
-    """Copy the add-in into Excel's start-up folder and point xlwings' user config at this Python."""
+    """Copy the add-in into Excel's start-up folder and point xlwings' user config at this Python.
+
+    Both places are prepared before either is changed, so a refusal leaves nothing half-installed.
+    """
     source = shipped_addin()
-    setup.startup.mkdir(parents=True, exist_ok=True)
     target = setup.startup / ADDIN_NAME
-    try:
-        shutil.copyfile(source, target.with_suffix(".tmp"))
-        os.replace(target.with_suffix(".tmp"), target)
-    except PermissionError:
-        raise AddinError(f"无法写入 {target}：如果 Excel 正在运行，请先退出 Excel 再安装") from None
+    staged = setup.startup / f".{ADDIN_NAME}.tmp"
     encoding = config_encoding(setup.platform)
-    settings = read_config(setup.config, encoding)
-    settings[interpreter_key(setup.platform)] = setup.python
-    settings["UDF Modules"] = UDF_MODULES
-    write_config(setup.config, settings, encoding)
+    try:
+        setup.startup.mkdir(parents=True, exist_ok=True)
+        setup.config.parent.mkdir(parents=True, exist_ok=True)
+        settings = read_config(setup.config, encoding)
+        settings[interpreter_key(setup.platform)] = setup.python
+        settings["UDF Modules"] = UDF_MODULES
+        shutil.copyfile(source, staged)
+        write_config(setup.config, settings, encoding)
+        os.replace(staged, target)
+    except PermissionError as error:
+        raise AddinError(f"无法写入 {error.filename or target}：如果 Excel 正在运行，请先退出 Excel 再安装") from None
+    except OSError as error:
+        raise AddinError(f"无法安装加载项：{error.filename or ''} {os_reason(error)}".strip()) from None
+    finally:
+        staged.unlink(missing_ok=True)
     done = [
         f"已把加载项复制到 {target}",
         f"已在 {setup.config} 中设置 {interpreter_key(setup.platform)} = {setup.python}",

@@ -111,7 +111,16 @@ def _weights_of(table: Assessment, rules: RuleSet) -> list[Finding]:
     findings = []
     funding = table.funding
     execution_weight = funding.weight if funding.weight is not None else rules.execution_weight
-    if funding.weight is not None and funding.weight != rules.execution_weight:
+    if funding.weight is None:
+        findings.append(
+            _finding(
+                HINT,
+                "execution-weight",
+                f"{table.title} 预算执行率分值未填写，按规则取 {format_score(rules.execution_weight)} 分",
+                funding.at("weight"),
+            )
+        )
+    elif funding.weight != rules.execution_weight:
         findings.append(
             _finding(
                 ERROR,
@@ -501,6 +510,16 @@ def _funding_sums(table: Assessment) -> list[Finding]:
                     )
                 )
     basic, project = funding.expense_basic, funding.expense_project
+    if table.kind == "dept" and (basic is None or project is None):
+        missing = "、".join(name for name, value in (("基本支出", basic), ("项目支出", project)) if value is None)
+        findings.append(
+            _finding(
+                ERROR,
+                "funding-missing",
+                f"{table.title} 按支出性质分的{missing}未填写（没有时填 0）",
+                funding.at("expense_basic" if basic is None else "expense_project"),
+            )
+        )
     if (basic is not None or project is not None) and total.executed is not None:
         parts = (basic or Decimal(0)) + (project or Decimal(0))
         if abs(parts - total.executed) > AMOUNT_TOLERANCE:
@@ -794,10 +813,9 @@ def _printed_shares(table: ShareTable) -> list[Finding]:
 
 
 def _project_key(name: str) -> str:
-    """Project names compared without numbering, spaces or punctuation: "1、社保基金督查专项经费　" -> "
-    "社保基金督查专项经费."""
+    """A project name without numbering, spaces, punctuation ("1、社保基金督查专项经费　" → "社保基金督查专项经费")."""
     text = re.sub(r"\s+", "", normalize_text(name))
-    text = re.sub(r"^[(（]?\d+[)）]?[、.．)]?", "", text)
+    text = re.sub(r"^(?:[(（]\d+[)）]|\d+[、.．)])", "", text)  # "1、" or "(1)", not the year of "2023年度…"
     return re.sub(r"[\W_]+", "", text)
 
 
@@ -923,20 +941,14 @@ def check_narrative(submission: Submission, rules: RuleSet) -> list[Finding]:
 
 
 # Figures people quote in the report's words, and where the tables keep them: keyword pattern -> figure.
-_QUOTED_AMOUNTS: tuple[tuple[str, str, Callable[[Submission], Decimal | None]], ...] = (
-    ("三公经费", r"三公经费(?:决算|支出|合计)?(?:数|为|共|是)?", lambda s: s.basic.sangong.final if s.basic else None),
-    ("公用经费", r"公用经费(?:决算|支出)?(?:数|为|共|是)?", lambda s: s.basic.public_funds.final if s.basic else None),
-    (
-        "基本支出",
-        r"基本支出(?:决算|合计)?(?:数|为|共|是)?",
-        lambda s: s.overall.funding.expense_basic if s.overall else None,
-    ),
-    (
-        "项目支出",
-        r"项目支出(?:决算|总额|合计)?(?:数|为|共|是)?",
-        lambda s: s.overall.funding.expense_project if s.overall else None,
-    ),
+_QUOTED_AMOUNTS: tuple[tuple[str, Callable[[Submission], Decimal | None]], ...] = (
+    ("三公经费", lambda s: s.basic.sangong.final if s.basic else None),
+    ("公用经费", lambda s: s.basic.public_funds.final if s.basic else None),
+    ("基本支出", lambda s: s.overall.funding.expense_basic if s.overall else None),
+    ("项目支出", lambda s: s.overall.funding.expense_project if s.overall else None),
 )
+# what may stand between the name and the amount: 决算数为, 支出合计, 总额共计…
+_QUOTE_GLUE = r"(?:决算|预算执行|支出|合计|总额|总计|累计|实际)*(?:数|额)?(?:为|共|是|计|达|共计)?"
 
 
 def check_narrative_figures(submission: Submission, rules: RuleSet) -> list[Finding]:
@@ -951,11 +963,11 @@ def check_narrative_figures(submission: Submission, rules: RuleSet) -> list[Find
     findings = []
     for key, _label in NARRATIVE_TEXTS:
         text = re.sub(r"[“”\"'‘’\s]", "", normalize_text(narrative.text(key)))
-        for name, pattern, figure in _QUOTED_AMOUNTS:
+        for name, figure in _QUOTED_AMOUNTS:
             stated = figure(submission)
             if stated is None:
                 continue
-            for match in re.finditer(pattern + r"(\d[\d,]*(?:\.\d+)?)万元", text):
+            for match in re.finditer(name + _QUOTE_GLUE + r"(\d[\d,]*(?:\.\d+)?)万元", text):
                 quoted = D(match.group(1))
                 if isinstance(quoted, Decimal) and abs(quoted - stated) > AMOUNT_TOLERANCE:
                     findings.append(

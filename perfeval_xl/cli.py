@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +18,7 @@ import click
 
 from . import __version__
 from .checks import run_checks
-from .errors import PerfevalError
+from .errors import PerfevalError, os_reason
 from .example import corrected_example, published_example
 from .model import Assessment, BasicData, Finding, SpendingRow, Submission
 from .numbers import format_amount, format_percent, format_score
@@ -161,22 +165,28 @@ def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> 
         click.echo("\n".join(lines))
         return
     corrected = corrected_example()
+    if rules_name:  # the files carry the rule set the terminal shows
+        corrected = replace(corrected, header=replace(corrected.header, rule_set=rules_name))
     lines += ["【一】修正后的示例：各项比率与得分由引擎重新计算", ""]
     lines += _submission_lines(corrected, rules)
     lines += [*_finding_lines(run_checks(corrected, rules)), ""]
     lines += ["【二】按公开文本录入的原表：审核发现的问题", ""]
     lines += [*_finding_lines(run_checks(published, rules)), ""]
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PerfevalError(f"无法创建文件夹“{out}”：{os_reason(error)}") from None
     workbook = out / DEMO_WORKBOOK
     rule_set = rules_name or corrected.header.rule_set
     data = new_workbook("dept", rule_set, [p.name for p in corrected.projects], "udf", ".xlsm", corrected)
     write_atomic(data, workbook, overwrite=True)
     submission, findings, options = load(workbook)
-    reports = write_reports(workbook, submission, findings, options["rule_set"], projects=True, pdf=pdf)
+    reports = write_reports(workbook, submission, findings, options["rules"], projects=True, pdf=pdf)
     lines += ["【三】生成的文件", f"  {workbook}"] + [f"  {path}" for path in [*reports.documents, *reports.pdfs]]
     lines += [f"  {note}" for note in reports.notes]
     click.echo("\n".join(lines))
+    raise click.exceptions.Exit(1 if pdf and reports.notes else 0)
 
 
 @cli.command()
@@ -209,6 +219,11 @@ def report(
     from .report import write_reports
     from .workbook import load
 
+    if report_date is not None:
+        try:
+            report_date = date.fromisoformat(report_date.strip())  # type: ignore[assignment]
+        except ValueError:
+            raise click.BadParameter(f"“{report_date}”不是日期，请写成 2024-06-26", param_hint="--date") from None
     path = Path(file)
     submission, findings, options = load(path)
     errors = [f for f in findings if f.is_error]
@@ -220,7 +235,7 @@ def report(
         path,
         submission,
         findings,
-        options["rule_set"],
+        options["rules"],
         Path(out) if out else None,
         projects,
         pdf,
@@ -518,15 +533,46 @@ def rules_command(name: str | None) -> None:
     click.echo("\n".join(lines))
 
 
+_USAGE_IN_CHINESE = (
+    (r"No such option: (\S+)", r"没有选项 \1"),
+    (r"No such command '([^']+)'\.?", r"没有命令 \1"),
+    (r"Missing argument '([^']+)'\.?", r"缺少参数 \1"),
+    (r"Missing option '([^']+)'\.?", r"缺少选项 \1"),
+    (r"Option '([^']+)' requires an argument\.?", r"选项 \1 需要一个值"),
+    (r"Invalid value for '([^']+)': ", r"\1 的取值无效："),
+    (r"Got unexpected extra arguments? \(([^)]*)\)", r"多余的参数：\1"),
+    (r"'([^']+)' is not one of (.*)\.", r"“\1”不是可选的值（可选：\2）"),
+    (r"File '([^']+)' does not exist\.", r"文件“\1”不存在"),
+    (r"is not in the range", r"不在允许的范围内"),
+    (r"\s*Did you mean '([^']+)'\?", r"，是不是要用 \1？"),
+)
+
+
+def _usage_message(error: click.UsageError) -> str:
+    message = error.format_message()
+    for pattern, chinese in _USAGE_IN_CHINESE:
+        message = re.sub(pattern, chinese, message)
+    command = error.ctx.command_path if error.ctx else "perfeval"
+    return f"perfeval：{message}（运行 {command} --help 查看用法）"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; a PerfevalError becomes one Chinese line on stderr and exit status 2, never a traceback."""
+    """Run the command. Whatever goes wrong becomes one Chinese line on stderr, never a traceback:
+    exit 2 for unusable input (PerfevalError, a refused file), 3 for a fault of ours (set PERFEVAL_DEBUG=1 to see it).
+    """
+    for stream in (sys.stdout, sys.stderr):  # a GBK console must not turn 😀 in a unit name into a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         status = cli.main(args=list(argv) if argv is not None else None, prog_name="perfeval", standalone_mode=False)
         return status if isinstance(status, int) else 0  # click returns an Exit's code instead of raising it
     except click.exceptions.Exit as done:
         return int(done.exit_code or 0)
+    except click.UsageError as error:
+        click.echo(_usage_message(error), err=True)
+        return 2
     except click.ClickException as error:
-        error.show()
+        click.echo(f"perfeval：{error.format_message()}", err=True)
         return error.exit_code
     except click.Abort:
         click.echo("已取消。", err=True)
@@ -534,6 +580,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PerfevalError as error:
         click.echo(f"perfeval：{error}", err=True)
         return 2
+    except OSError as error:
+        click.echo(f"perfeval：无法访问“{error.filename or ''}”：{os_reason(error)}", err=True)
+        return 2
+    except Exception as error:
+        if os.environ.get("PERFEVAL_DEBUG"):
+            raise
+        click.echo(
+            f"perfeval：内部错误（{type(error).__name__}：{error}）；请把这一行报告给开发者，"
+            "设置 PERFEVAL_DEBUG=1 可看到详细信息",
+            err=True,
+        )
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,3 +11,25 @@ class NumberError(PerfevalError, ValueError):
 
 class RuleSetError(PerfevalError, ValueError):
     """A rule set cannot be found or its TOML does not describe a valid rule set."""
+
+
+_OS_REASONS = {
+    "ENOENT": "文件或文件夹不存在",
+    "EACCES": "没有写入或读取的权限",
+    "EPERM": "没有权限",
+    "ENOSPC": "磁盘空间不足",
+    "ENAMETOOLONG": "文件名太长",
+    "EROFS": "位置是只读的",
+    "EEXIST": "同名的文件或文件夹已存在",
+    "ENOTDIR": "路径中有一段不是文件夹",
+    "EISDIR": "这是一个文件夹",
+    "EBUSY": "文件正被其他程序占用",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the operating system refused, in Chinese (its own words are English, and vary by system)."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0, "")
+    return _OS_REASONS.get(name, f"系统拒绝了操作（{error.strerror or type(error).__name__}）")

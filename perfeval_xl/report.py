@@ -24,7 +24,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import charts
-from .errors import PerfevalError
+from .errors import PerfevalError, os_reason
 from .libreoffice import to_pdf
 from .model import ECONOMIC_CLASSES, NARRATIVE_TEXTS, OTHER_BUDGETS, Assessment, Finding, Submission
 from .numbers import D, format_amount, format_percent, format_score, round_half_up
@@ -448,7 +448,7 @@ def render(template_path: Path, context: Mapping[str, Any], submission: Submissi
         template.render(values, env, autoescape=True)
     except TemplateError as error:
         raise ReportError(f"报告模板“{template_path.name}”无法渲染：{error}") from None
-    except (TypeError, ValueError, AttributeError) as error:  # a user's template applying a filter to the wrong thing
+    except Exception as error:  # a user's template may divide by zero or recurse: its fault, said in one line
         raise ReportError(f"报告模板“{template_path.name}”无法渲染：{type(error).__name__}：{error}") from None
     buffer = io.BytesIO()
     template.save(buffer)
@@ -466,8 +466,18 @@ def template_file(name: str) -> Path:
 # ---------------------------------------------------------------- writing next to the workbook
 
 
+# Linux file systems take 255 bytes of UTF-8 in a name, and a 汉字 takes three; 200 leaves room for Word's "~$"
+# owner file and a "(2)" when the first name is taken.
+MAX_NAME_BYTES = 200
+
+
 def _safe_name(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "", text).strip() or "自评报告"
+    """A file name from a title: no characters Windows forbids, and short enough for any file system."""
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "", text).strip() or "自评报告.docx"
+    stem, dot, suffix = name.rpartition(".")
+    while len((stem + dot + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + dot + suffix
 
 
 def _locked(path: Path) -> bool:
@@ -491,7 +501,7 @@ def write_document(data: bytes, path: Path) -> Path:
     try:
         handle, temporary = tempfile.mkstemp(prefix=".perfeval-", suffix=path.suffix, dir=folder)
     except OSError as error:
-        raise ReportError(f"无法在“{folder}”中写入报告：{error.strerror}") from None
+        raise ReportError(f"无法在“{folder}”中写入报告：{os_reason(error)}") from None
     with os.fdopen(handle, "wb") as stream:
         stream.write(data)
     for attempt in range(2, 100):
@@ -502,7 +512,7 @@ def write_document(data: bytes, path: Path) -> Path:
             path = path.with_name(f"{path.stem.split('(')[0]}({attempt}){path.suffix}")
         except OSError as error:
             Path(temporary).unlink(missing_ok=True)
-            raise ReportError(f"无法写入“{path}”：{error.strerror}") from None
+            raise ReportError(f"无法写入“{path}”：{os_reason(error)}") from None
     Path(temporary).unlink(missing_ok=True)
     raise ReportError(f"无法写入“{path}”：同名文件都被占用")
 
@@ -520,7 +530,7 @@ def write_reports(
     workbook: Path,
     submission: Submission,
     findings: list[Finding],
-    rule_set: str,
+    rule_set: str | RuleSet,
     out: Path | None = None,
     projects: bool = False,
     pdf: bool = False,
@@ -548,16 +558,17 @@ def write_reports(
         raise ReportError(f"文件夹“{target.parent}”不存在")
     result = Reports()
     chosen = Path(template) if template else template_file(DEPT_TEMPLATE)
+    rendered: list[tuple[Path, bytes]] = []  # every document is rendered before any is written: all or none
     if submission.overall is not None and submission.basic is not None:
-        data = render(chosen, dept_context(submission, rules, when), submission)
-        result.documents.append(write_document(data, target))
+        rendered.append((target, render(chosen, dept_context(submission, rules, when), submission)))
     if projects or submission.overall is None:
         for project in submission.projects:
             name = _safe_name(f"{header.fiscal_year or ''}年度{project.name}项目支出绩效自评报告.docx")
             data = render(template_file(PROJECT_TEMPLATE), project_context(submission, project, rules, when))
-            result.documents.append(write_document(data, target.parent / name))
-    if not result.documents:
+            rendered.append((target.parent / name, data))
+    if not rendered:
         raise ReportError("这份工作簿中没有可以生成报告的表（附件1、附件2 或附件3）")
+    result.documents = [write_document(data, path) for path, data in rendered]
     if pdf:
         for document in result.documents:
             try:
@@ -570,4 +581,4 @@ def write_reports(
 
 def render_for_workbook(path: Path, submission: Submission, findings: list[Finding], options: dict[str, Any]) -> Path:
     """The ribbon button's renderer: the department report next to the workbook."""
-    return write_reports(path, submission, findings, options["rule_set"]).documents[0]
+    return write_reports(path, submission, findings, options["rules"]).documents[0]

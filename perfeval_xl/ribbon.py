@@ -65,7 +65,8 @@ def _linked(row: tuple[object, ...]) -> list[object]:
     number, severity, sheet, cell, code, message = row
     if sheet and cell:
         target = "'" + str(sheet).replace("'", "''") + "'!" + str(cell)
-        cell = f'=HYPERLINK("#{target}","{cell}")'
+        quoted = target.replace('"', '""')  # a " in a sheet name is doubled inside a formula's string
+        cell = f'=HYPERLINK("#{quoted}","{cell}")'
     return [number, severity, sheet, cell, code, message]
 
 

@@ -13,7 +13,9 @@ import io
 import os
 import re
 import tempfile
+import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import __version__
 from .checks import run_checks
-from .errors import PerfevalError, RuleSetError
+from .errors import PerfevalError, RuleSetError, os_reason
 from .functions import FUNCTIONS, display_value, excel_value
 from .layout import (
     AMOUNT,
@@ -100,7 +102,7 @@ from .model import (
     Staff,
     Submission,
 )
-from .numbers import D, NotANumber, format_percent, format_score
+from .numbers import D, NotANumber, format_percent, format_score, normalize_text
 from .packages import FIXED_TIME, reproducible_zip
 from .scoring import RuleSet, level1_name, level2_name, load_rules
 
@@ -780,7 +782,7 @@ def write_atomic(data: bytes, path: Path, overwrite: bool = False) -> None:
     try:
         handle, temporary = tempfile.mkstemp(prefix=".perfeval-", suffix=path.suffix, dir=folder)
     except OSError as error:
-        raise WorkbookError(f"无法在“{folder}”中写入文件：{error.strerror}") from None
+        raise WorkbookError(f"无法在“{folder}”中写入文件：{os_reason(error)}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -788,7 +790,7 @@ def write_atomic(data: bytes, path: Path, overwrite: bool = False) -> None:
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise WorkbookError(f"无法写入“{path}”：{error.strerror}") from None
+        raise WorkbookError(f"无法写入“{path}”：{os_reason(error)}") from None
 
 
 def _umask() -> int:
@@ -886,7 +888,13 @@ class _Book:
             )
             return None
         sheet, ref = destinations[0]
-        return _Place(sheet, ref.replace("$", ""))
+        ref = ref.replace("$", "")
+        if not re.fullmatch(r"[A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?", ref):  # '附件2'!#REF! after Excel deleted the row
+            self.findings.append(
+                Finding(ERROR, "name-broken", f"名称“{name}”指向的单元格已不存在（{defined.attr_text}）", sheet)
+            )
+            return None
+        return _Place(sheet, ref)
 
     def sheet_names(self, ws: Worksheet) -> dict[str, _Place]:
         local = {}
@@ -904,16 +912,47 @@ class _Book:
     def cached_value(self, place: _Place) -> object:
         return self.cached.get((place.sheet, place.ref.split(":")[0]))
 
-    def number(self, value: object, where: CellRef, what: str) -> Decimal | None:
-        number = D(value)
+    def number(
+        self, value: object, where: CellRef, what: str, kind: str | None = None, name: str | None = None
+    ) -> Decimal | None:
+        """A numeric cell's value, or None with a located finding when it is not a plausible figure for its column."""
+        problem = _implausible_text(value, kind)
+        number = None if problem else D(value)
         if isinstance(number, NotANumber):
-            self.findings.append(
-                Finding(ERROR, "number-unreadable", f"{what}：{number.reason}", where.sheet, where.cell)
-            )
+            problem = number.reason
+        elif isinstance(number, Decimal):
+            problem = _implausible_number(number, kind, name)
+        if problem:
+            self.findings.append(Finding(ERROR, "number-unreadable", f"{what}：{problem}", where.sheet, where.cell))
             return None
         return number
 
-    def read(self) -> tuple[Submission, str]:
+    def typed(self, raw: object, where: CellRef, kind: str, what: str, name: str | None = None) -> object:
+        """What the user typed into an input cell: a number for numeric columns, text as typed otherwise.
+
+        A formula typed into an input (=0.5+0.63) counts with the value saved with the file; without one, it
+        is an error rather than a blank.
+        """
+        formula = _formula_text(raw)
+        if formula is not None:
+            cached = self.cached.get((where.sheet, where.cell or ""))
+            if cached is None or (isinstance(cached, str) and cached.startswith("#")):
+                self.findings.append(
+                    Finding(
+                        ERROR,
+                        "input-formula",
+                        f"{what}：单元格中是公式“{formula}”，文件里没有它的计算结果；请直接填写数字或文字",
+                        where.sheet,
+                        where.cell,
+                    )
+                )
+                return None if kind in NUMERIC_KINDS else ""
+            raw = cached
+        if kind in NUMERIC_KINDS:
+            return self.number(raw, where, what, kind, name)
+        return "" if raw is None else _excel_text(_show(raw))
+
+    def read(self) -> tuple[Submission, RuleSet]:
         sheets = self._identify()
         header, rule_set = self._header(sheets.get(GUIDE))
         rules = self._rules(rule_set)
@@ -927,30 +966,34 @@ class _Book:
         for sheet in sheets.get("_all", []):
             self._headings(sheet)
         submission = Submission(header, basic, overall, projects, revenue, narrative=narrative)
-        return submission, rules.name if rules else "national"
+        return submission, rules
 
     def _identify(self) -> dict[str, Any]:
         """Find each kind of sheet by the names that point into it (sheet titles may have been changed)."""
         national = load_rules("national")
         found: dict[str, Any] = {"_all": []}
-        anchors = {
-            GUIDE: ("unit_name", guide_sheet(national, "")),
-            BASIC: ("staff_quota", basic_sheet(())),
-            OVERALL: ("fund_budget", overall_sheet(national)),
-            REVENUE: ("rev_total_budget", revenue_sheet()),
-            NARRATIVE: ("duties", narrative_sheet()),
+        layouts = {
+            GUIDE: guide_sheet(national, ""),
+            BASIC: basic_sheet(()),
+            OVERALL: overall_sheet(national),
+            REVENUE: revenue_sheet(),
+            NARRATIVE: narrative_sheet(),
         }
-        for key, (anchor, layout) in anchors.items():
-            place = self.global_names.get(anchor)
-            if place:
-                sheet = _Sheet(self.wb[place.sheet], layout, self.global_names)
+        for key, layout in layouts.items():
+            # the sheet most of its names point into: one deleted name must not hide a whole table
+            sheets = [self.global_names[name].sheet for name in _names_of(layout) if name in self.global_names]
+            if sheets:
+                sheet = _Sheet(self.wb[Counter(sheets).most_common(1)[0][0]], layout, self.global_names)
                 found[key] = sheet
                 found["_all"].append(sheet)
         projects = []
+        project_layout = project_sheet(1, national)
         for ws in self.wb.worksheets:
             local = self.sheet_names(ws)
-            if "project_name" in local:
-                sheet = _Sheet(ws, project_sheet(1, national), {**self.global_names, **local})
+            if set(local) & set(_names_of(project_layout)):
+                # a 附件3 sees its own names and the 说明 sheet's (rule_set…), never 附件2's same-named ones
+                shared = {k: v for k, v in self.global_names.items() if k not in _names_of(project_layout)}
+                sheet = _Sheet(ws, project_layout, {**shared, **local})
                 projects.append(sheet)
                 found["_all"].append(sheet)
         if projects:
@@ -1009,16 +1052,25 @@ class _Book:
         return result
 
     def _input(self, raw: object, cell: Cell | None, where: CellRef) -> object:
-        if _formula_text(raw) is not None:
-            return None  # an input holding a formula: its value is not ours to compute
-        if cell is not None and cell.kind in NUMERIC_KINDS:
-            return self.number(raw, where, cell.description)
-        return "" if raw is None else _show(raw)
+        if cell is None:
+            return "" if raw is None else _excel_text(_show(raw))
+        return self.typed(raw, where, cell.kind, cell.description, cell.name)
 
     def _computed(self, sheet: _Sheet, name: str, cell: Cell, raw: object, place: _Place, where: CellRef) -> object:
         assert cell.formula is not None
         result, args = self.evaluate(sheet, cell.formula)
         formula = _formula_text(raw)
+        if raw is None and result is not None:  # a formula cleared, or (no-macro flavour) a score left untyped
+            shown = format_percent(result) if cell.kind == RATE and isinstance(result, Decimal) else _show(result)
+            self.findings.append(
+                Finding(
+                    HINT,
+                    "computed-blank",
+                    f"{cell.description}是空的（公式被清除，或应填写而未填写），表上看不到它；按数据应为 {shown}",
+                    where.sheet,
+                    where.cell,
+                )
+            )
         self.display[(place.sheet, where.cell or "")] = _shown(cell.formula.function, result, args)
         if formula is not None:
             self._note_flavour(formula)
@@ -1078,7 +1130,7 @@ class _Book:
                 )
             )
         if cell.kind in NUMERIC_KINDS:
-            number = self.number(raw, where, cell.description)
+            number = self.number(raw, where, cell.description, cell.kind, name)
             return _as_displayed(number, number_format) if isinstance(raw, int | float) else number
         return str(raw).strip()
 
@@ -1106,7 +1158,7 @@ class _Book:
         if isinstance(arg, Col):
             return [values.get(arg.column) for values in self.table_rows(sheet, arg.table)]
         if isinstance(arg, Here):
-            return self._row_values(sheet, row)[arg.column] if row is not None else None
+            return self._row_values(sheet, row).get(arg.column) if row is not None else None
         if isinstance(arg, Block):
             return blocks.get(arg.column)
         raise TypeError(arg)
@@ -1158,11 +1210,12 @@ class _Book:
         return rows
 
     def _table_value(self, kind: str, raw: object, where: CellRef, what: str, role: str) -> object:
-        if _formula_text(raw) is not None:
-            return None  # computed below, for the score column
-        if kind in NUMERIC_KINDS:
-            return self.number(raw, where, what) if not (isinstance(raw, str) and raw.strip() == ELLIPSIS) else None
-        return "" if raw is None else str(raw).strip()
+        if role == OVERRIDE and _formula_text(raw) is not None:
+            return None  # the score formula: recomputed below
+        if isinstance(raw, str) and raw.strip() == ELLIPSIS:
+            return None if kind in NUMERIC_KINDS else ELLIPSIS
+        value = self.typed(raw, where, kind, what)
+        return value.strip() if isinstance(value, str) else value
 
     def _row_values(self, sheet: _Sheet, row: int) -> dict[str, object]:
         return self.rows_by_position.get((sheet.ws.title, row), {})
@@ -1463,6 +1516,17 @@ class _Book:
                 key: CellRef(sheet_title, f"{get_column_letter(first_col + table.offset(key))}{row}")
                 for key in ("level1", "level2", "level3", "target", "actual", "weight", "score", "reason")
             }
+            if values.get("_raw_score") is None and values.get("score") is not None:
+                self.findings.append(
+                    Finding(
+                        HINT,
+                        "computed-blank",
+                        f"指标“{level3}”的得分是空的（公式被清除，或应填写而未填写），表上看不到它；"
+                        f"按规则应为 {format_score(values['score'])} 分",  # type: ignore[arg-type]
+                        sheet_title,
+                        where["score"].cell,
+                    )
+                )
             indicators.append(
                 Indicator(
                     level1=str(values.get("level1") or ""),
@@ -1556,6 +1620,43 @@ def _shown(function: str, result: object, args: list[object]) -> object:
     return display_value(function, result, args)
 
 
+_UNITS = {AMOUNT: "万元", AREA: "平方米", COUNT: "人", WEIGHT: "分", SCORE: "分", YEAR: "年"}
+# a negative figure makes sense only for a budget adjustment
+_MAY_BE_NEGATIVE = frozenset({"basic_adjustment_budget", "basic_adjustment_final"})
+
+
+def _implausible_text(value: object, kind: str | None) -> str | None:
+    """Text that D() could read but that does not belong in this column: "1.13万" in 万元, "100%" as a count."""
+    if not isinstance(value, str) or kind is None:
+        return None
+    text = normalize_text(value)
+    shown = value.strip()[:20]
+    if kind != RATE and re.search(r"[%‰]", text):
+        return f"“{shown}”是百分数，本栏应填以{_UNITS.get(kind, '')}为单位的数字"
+    if kind in _UNITS and re.search(r"\d\s*[万亿千]", text):
+        return f"“{shown}”带有“万/亿/千”，本栏的单位已是{_UNITS[kind]}，请只填数字"
+    return None
+
+
+def _implausible_number(number: Decimal, kind: str | None, name: str | None) -> str | None:
+    if kind in (AMOUNT, AREA, COUNT) and number < 0 and name not in _MAY_BE_NEGATIVE:
+        return f"{format_score(number, 6)} 是负数，本栏不能为负"
+    if kind == COUNT and number != number.to_integral_value():
+        return f"{format_score(number, 6)} 不是整数，人数应为整数"
+    if kind == YEAR and (number != number.to_integral_value() or not 2000 <= number <= 2100):
+        return f"{format_score(number, 6)} 不是四位数的年度（如 2023）"
+    return None
+
+
+def _excel_text(text: str) -> str:
+    """Excel writes some characters as _xHHHH_ (a carriage return pasted from Word is _x000D_)."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda match: chr(int(match.group(1), 16)), text)
+
+
+def _names_of(layout: SheetLayout) -> list[str]:
+    return [*layout.named(), *(table.name for table in layout.tables)]
+
+
 def _same(cached: object, computed: object) -> bool:
     if computed is None:
         return cached is None or str(cached).strip() in ("—", "")
@@ -1635,8 +1736,10 @@ def load(path: str | Path) -> tuple[Submission, list[Finding], dict[str, Any]]:
     path = Path(path)
     data = _open_package(path)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
-        cached = _cached_values(data)
+        with warnings.catch_warnings():  # openpyxl's English warnings (unknown extensions…) are not for users
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
+            cached = _cached_values(data)
     except WorkbookError:
         raise
     except Exception as error:  # openpyxl raises many kinds on damaged packages
@@ -1649,7 +1752,7 @@ def read_workbook(
 ) -> tuple[Submission, list[Finding], dict[str, Any]]:
     """The reading pipeline on an open workbook: records, reading findings plus every check, options."""
     book = _Book(wb, cached, folder)
-    submission, rule_set = book.read()
+    submission, rules = book.read()
     findings = book.findings
     if book.functions_missing:
         findings.append(
@@ -1660,9 +1763,10 @@ def read_workbook(
                 "本次检查已按数据重新计算",
             )
         )
-    findings = findings + run_checks(submission, rule_set)
+    findings = findings + run_checks(submission, rules)
     options = {
-        "rule_set": rule_set,
+        "rule_set": submission.header.rule_set,
+        "rules": rules,
         "flavour": book.flavour,
         "values": book.values,
         "kind": "dept" if submission.overall or submission.basic else "project",

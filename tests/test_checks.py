@@ -56,7 +56,9 @@ def good_indicators():
 
 
 def table(indicators=None, **funding_fields) -> Assessment:
-    funding = Funding(FundLine("年度资金总额", d("100"), d("100"), d("100")), d("10"))
+    funding = Funding(
+        FundLine("年度资金总额", d("100"), d("100"), d("100")), d("10"), expense_basic=d("60"), expense_project=d("40")
+    )
     return Assessment(
         kind="dept",
         name="某局",
@@ -438,13 +440,15 @@ def test_check_cross_tables__every_project_has_its_sheet():
 
 def test_check_cross_tables__project_amounts_agree():
     data = basic(projects=(row("project", "某项目", None, "100", "100"),))
-    found = check_cross_tables(submission(basic=data, projects=(project_sheet("某项目", "90"),)), NATIONAL)
+    sub = submission(basic=data, projects=(project_sheet("某项目", "90"),), overall=table(expense_project=d("100")))
+    found = check_cross_tables(sub, NATIONAL)
     assert codes(found) == ["project-amount-mismatch"] and found[0].severity == ERROR
 
 
 def test_check_cross_tables__sheet_for_unlisted_project_is_hint():
     data = basic(projects=())
-    found = check_cross_tables(submission(basic=data, projects=(project_sheet("别的项目", "10"),)), NATIONAL)
+    sub = submission(basic=data, projects=(project_sheet("别的项目", "10"),), overall=table(expense_project=d("100")))
+    found = check_cross_tables(sub, NATIONAL)
     assert codes(found) == ["project-not-listed"] and found[0].severity == HINT
 
 
@@ -533,3 +537,28 @@ def test_check_scores__not_applicable_with_a_score_is_pointed_out():
 def test_check_printed_rates__a_rate_typed_as_a_whole_number_is_still_checked():
     sub = submission(overall=table(total=FundLine("x", None, d("100"), d("60")), printed_exec_rate=D(1.0), reason="x"))
     assert codes(check_printed_rates(sub, NATIONAL)) == ["printed-rate"]
+
+
+def test_check_narrative_figures__words_between_name_and_amount():
+    from perfeval_xl.checks import check_narrative_figures
+    from perfeval_xl.model import Narrative
+
+    sub = submission(basic=basic(sangong=row("sangong", "三公经费", "2", "2", "1.13")))
+    for text in ("三公经费决算数为 0.80 万元", "三公经费支出合计0.80万元", "三公经费总额共计0.80万元"):
+        found = check_narrative_figures(replace(sub, narrative=Narrative(texts={"problems": text})), NATIONAL)
+        assert [f.code for f in found] == ["narrative-figure"], text
+        assert "三公经费 0.80 万元，表中为 1.13 万元" in found[0].message
+    fine = Narrative(texts={"problems": "三公经费决算数为1.13万元，比上年减少0.80万元"})
+    assert check_narrative_figures(replace(sub, narrative=fine), NATIONAL) == []
+
+
+def test_project_key__numbering_goes_the_year_stays():
+    from perfeval_xl.checks import _project_key
+
+    assert (
+        _project_key("1、社保基金督查专项经费　")
+        == _project_key("（1）社保基金 督查专项经费")
+        == "社保基金督查专项经费"
+    )
+    assert _project_key("2022年度就业补助") != _project_key("2023年度就业补助")
+    assert _project_key("2023年度就业补助") == "2023年度就业补助"

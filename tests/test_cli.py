@@ -214,3 +214,51 @@ def test_demo__builds_the_example_workbook_and_its_reports(tmp_path):
     assert result.returncode == 0, result.stderr
     made = sorted(p.name for p in (tmp_path / "demo").iterdir())
     assert "示例-岳阳市君山区人社局2023.xlsm" in made and len([m for m in made if m.endswith(".docx")]) == 3
+
+
+def test_demo__rules_go_into_the_files_it_writes(tmp_path):
+    from perfeval_xl.workbook import load
+
+    result = run("demo", "--rules", "grade-85", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    _, _, options = load(tmp_path / "示例-岳阳市君山区人社局2023.xlsm")
+    assert options["rules"].name == "grade-85"
+
+
+def test_report__date_that_is_not_a_date_exit_2(tmp_path):
+    book = tmp_path / "a.xlsx"
+    run("example", str(book))
+    result = run("report", str(book), "--date", "2024-13-40")
+    assert result.returncode == 2 and "不是日期" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx"]
+
+
+def test_main__chinese_usage_errors(capsys):
+    assert main(["check"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("perfeval：") and "perfeval check --help" in error and "Missing" not in error
+
+
+def test_main__a_refused_file_is_exit_2_and_our_own_fault_exit_3(tmp_path, monkeypatch, capsys):
+    import perfeval_xl.workbook as workbook
+
+    book = tmp_path / "a.xlsx"
+    assert main(["example", str(book)]) == 0
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(book))
+
+    monkeypatch.setattr(workbook, "load", refused)
+    assert main(["check", str(book)]) == 2
+    assert "没有写入或读取的权限" in capsys.readouterr().err
+
+    def broken(*args, **kwargs):
+        raise KeyError("oops")
+
+    monkeypatch.setattr(workbook, "load", broken)
+    assert main(["check", str(book)]) == 3
+    error = capsys.readouterr().err
+    assert "内部错误（KeyError" in error and "PERFEVAL_DEBUG" in error and "Traceback" not in error
+    monkeypatch.setenv("PERFEVAL_DEBUG", "1")
+    with pytest.raises(KeyError):
+        main(["check", str(book)])

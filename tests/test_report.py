@@ -272,7 +272,7 @@ def test_report__unwritable_folder_and_missing_folder(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(report.tempfile, "mkstemp", refused)
-    with pytest.raises(ReportError, match=r"无法在.*Permission denied"):
+    with pytest.raises(ReportError, match=r"无法在.*没有写入或读取的权限"):
         write_reports(path, submission, findings, options["rule_set"], out=locked / "r.docx")
     assert list(locked.iterdir()) == []
 
@@ -369,3 +369,16 @@ def test_report__project_workbook_gets_project_reports(tmp_path):
         "2023年度社保基金督查专项经费项目支出绩效自评报告.docx",
         "2023年度事业单位招考工作经费项目支出绩效自评报告.docx",
     ]
+
+
+def test_report__very_long_unit_name_gets_a_short_file_name(tmp_path):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    long_name = "某某市某某区" * 40 + "局"  # 241 characters: 720 bytes, far past what a file system takes
+    submission = replace(submission, header=replace(submission.header, unit_name=long_name))
+    (document,) = write_reports(path, submission, findings, options["rules"]).documents
+    assert (
+        document.exists() and document.name.endswith(".docx") and len(document.name.encode()) <= report.MAX_NAME_BYTES
+    )
+    assert document.name.startswith("2023年度某某市某某区")
+    assert long_name in " ".join(texts(document)[0])

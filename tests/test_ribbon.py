@@ -176,3 +176,9 @@ def test_ribbon__unexpected_failure_is_still_a_message(tmp_path, monkeypatch):
     book = FakeBook(str(Path(tmp_path) / "a.xlsm"))
     ribbon.main(book)
     assert book.app.alerts[0][1].startswith("出错了（KeyError）")
+
+
+def test_ribbon__link_to_a_sheet_whose_name_has_quotes():
+    row = (1, "错误", "甲\"项目'表", "C5", "sum-mismatch", "合计不符")
+    assert ribbon._linked(row)[3] == '=HYPERLINK("#\'甲""项目\'\'表\'!C5","C5")'
+    assert ribbon._linked((2, "提示", "", "", "x", "无位置"))[3] == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -265,6 +266,8 @@ def fill_by_names(path, out):
         ("fund_executed", 92.3),
         ("fund_initial", 80),
         ("fund_reason", "项目延期"),
+        ("expense_basic", 0),
+        ("expense_project", 92.3),
         ("goal_expected", "目标"),
         ("goal_actual", "完成"),
     ):
@@ -393,7 +396,7 @@ def test_load__unknown_rule_set_is_a_finding_not_a_crash(tmp_path):
     wb = openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
     set_named(wb, "rule_set", "hunan-1999")
     _submission, findings, options = load(save(wb, tmp_path / "g.xlsx"))
-    assert "rule-set-unknown" in codes(findings, ERROR) and options["rule_set"] == "national"
+    assert "rule-set-unknown" in codes(findings, ERROR) and options["rules"].name == "national"
 
 
 def test_load__user_rule_file_next_to_the_workbook(tmp_path):
@@ -587,3 +590,102 @@ def test_set_named__unknown_name(tmp_path):
 def test_package__bytes_open_in_openpyxl():
     wb = openpyxl.load_workbook(io.BytesIO(new_workbook("project", "grade-85", ["x"], "native", ".xlsx")))
     assert wb["说明"]["B20"].value == "grade-85"
+
+
+def test_load__user_rule_file_with_its_own_name(tmp_path):
+    """The README's own example: a rule file whose name is not a shipped rule set."""
+    (tmp_path / "sichuan.toml").write_text(
+        'extends = "national"\nname = "sichuan"\ntitle = "四川"\n[weights]\nexecution = 10\nblocks = {}\n',
+        encoding="utf-8",
+    )
+    wb = openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
+    set_named(wb, "rule_set", "sichuan.toml")
+    _submission, findings, options = load(save(wb, tmp_path / "s.xlsx"))
+    assert options["rules"].name == "sichuan" and "rule-set-unknown" not in codes(findings)
+    assert "block-weight" not in codes(findings)  # 四川 does not fix the blocks' weights
+
+
+def test_load__one_deleted_name_does_not_hide_a_table(tmp_path):
+    wb = openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
+    del wb.defined_names["fund_budget"]
+    submission, findings, _options = load(save(wb, tmp_path / "d.xlsx"))
+    assert submission.overall is not None
+    assert any(f.code == "name-missing" and "fund_budget" in f.message for f in findings)
+
+
+def _filled(tmp_path):
+    return openpyxl.load_workbook(fill_by_names(template(tmp_path), tmp_path / "f.xlsx"))
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "part"),
+    [
+        ("sangong_reception_final", "1.13万", "万/亿/千"),
+        ("staff_quota", "100%", "百分数"),
+        ("public_funds_final", -5, "负数"),
+        ("staff_actual", 20.5, "整数"),
+        ("fiscal_year", 2023.5, "年度"),
+        ("fiscal_year", 23, "年度"),
+    ],
+)
+def test_load__implausible_figures_are_located_errors(tmp_path, name, value, part):
+    wb = _filled(tmp_path)
+    set_named(wb, name, value)
+    _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    (found,) = [f for f in findings if f.code == "number-unreadable"]
+    assert part in found.message and found.severity == ERROR
+
+
+def test_load__a_budget_adjustment_may_be_negative(tmp_path):
+    wb = _filled(tmp_path)
+    set_named(wb, "basic_adjustment_final", -5)
+    _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    assert "number-unreadable" not in codes(findings)
+
+
+def test_load__a_formula_typed_into_an_input(tmp_path):
+    wb = _filled(tmp_path)
+    set_named(wb, "sangong_reception_final", "=0.5+0.63")
+    without_value = save(wb, tmp_path / "x.xlsx")
+    _submission, findings, _options = load(without_value)
+    assert [f.cell for f in findings if f.code == "input-formula"] == ["D13"]
+
+    def saved_by_excel(name, data):  # what Excel or LibreOffice write: the formula and its value
+        if name == "xl/worksheets/sheet2.xml":
+            return re.sub(rb"(<f>0\.5\+0\.63</f>)<v(?:\s*/>|></v>)", rb"\1<v>1.13</v>", data)
+        return data
+
+    submission, findings, _options = load(rezip(without_value, tmp_path / "y.xlsx", saved_by_excel))
+    assert submission.basic.sangong_item("sangong_reception").final == Decimal("1.13")
+    assert "input-formula" not in codes(findings)
+
+
+def test_load__excel_escapes_in_text_are_decoded(tmp_path):
+    wb = _filled(tmp_path)
+    set_named(wb, "duties", "第一段_x000D_\n第二段")
+    submission, _findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    assert submission.narrative.text("duties") == "第一段\r\n第二段"
+
+
+def test_load__name_pointing_at_a_deleted_row_of_a_sheet(tmp_path):
+    wb = _filled(tmp_path)
+    wb.defined_names["total_score"].attr_text = "'附件2 整体支出自评表'!#REF!"
+    _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    assert any(f.code == "name-broken" and "total_score" in f.message for f in findings)
+
+
+def test_load__project_sheet_without_its_indicator_range(tmp_path):
+    wb = _filled(tmp_path)
+    del wb["附件3-1 甲项目"].defined_names["indicators"]
+    submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    assert submission.projects[0].indicators == ()
+    assert any(f.code == "name-missing" and "indicators" in f.message for f in findings)
+
+
+def test_load__a_cleared_formula_is_pointed_out(tmp_path):
+    wb = openpyxl.load_workbook(example(tmp_path))
+    set_named(wb, "total_score", None)
+    set_table_row(wb, "indicators", 0, {"score": None}, INDICATOR_COLUMNS)
+    _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    blanks = [f for f in findings if f.code == "computed-blank"]
+    assert {f.cell for f in blanks} == {"H43", "H15"} and all(f.severity == HINT for f in blanks)
