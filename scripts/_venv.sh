@@ -3,7 +3,17 @@ ensure_venv() {
   local python="${PYTHON:-python3}"
   if [ ! -x .venv/bin/python ]; then
     echo "创建虚拟环境 .venv …" >&2
-    "$python" -m venv .venv
+    if ! "$python" -m venv .venv; then
+      # Debian's own python3 leaves venv (ensurepip) to a separate package
+      rm -rf .venv
+      command -v apt-get >/dev/null 2>&1 || { echo "无法创建虚拟环境：请先安装 python3-venv" >&2; return 1; }
+      local sudo=""
+      [ "$(id -u)" -eq 0 ] || sudo="sudo"
+      echo "安装 python3-venv …" >&2
+      $sudo apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+      "$python" -m venv .venv
+    fi
   fi
   local stamp=.venv/.perfeval-installed
   local want
