@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -14,6 +16,27 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from perfeval_xl.example import corrected_example, published_example
 from perfeval_xl.workbook import new_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    """The perfeval command as a user runs it: a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "perfeval_xl.cli", *args], capture_output=True, text=True, encoding="utf-8", timeout=120
+    )
+
+
+def codes(findings, severity=None) -> list[str]:
+    return sorted(f.code for f in findings if severity is None or f.severity == severity)
+
+
+def named_cell(wb: openpyxl.Workbook, key: str) -> tuple[str, str]:
+    """(sheet title, "B5") of a defined name keyed as in load()'s values: "name" or "sheet!name"."""
+    sheet_name, _, name = key.rpartition("!")
+    scope = wb[sheet_name].defined_names if sheet_name else wb.defined_names
+    (title, ref), *_ = list(scope[name].destinations)
+    return title, ref.replace("$", "")
 
 
 def write(path: Path, data: bytes) -> Path:
@@ -32,8 +55,11 @@ def template(
     return write(tmp_path / name, new_workbook(kind, rules, list(projects), flavour, Path(name).suffix))
 
 
-def example(tmp_path: Path, name: str = "example.xlsm", flavour: str = "udf", published: bool = False) -> Path:
-    submission = published_example() if published else corrected_example()
+def example(
+    tmp_path: Path, name: str = "example.xlsm", flavour: str = "udf", published: bool = False, submission=None
+) -> Path:
+    if submission is None:
+        submission = published_example() if published else corrected_example()
     data = new_workbook("dept", None, [p.name for p in submission.projects], flavour, Path(name).suffix, submission)
     return write(tmp_path / name, data)
 

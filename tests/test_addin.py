@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import io
 import re
-import subprocess
 import sys
 import zipfile
 from importlib import metadata
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import defusedxml.ElementTree as ET
 import pytest
+from helpers import ROOT, run
 from oletools.olevba import VBA_Parser
 
 from perfeval_xl.addin import (
@@ -30,7 +30,6 @@ from perfeval_xl.addin import (
     startup_folder,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "workbook" / ADDIN_NAME
 TEMPLATE = Path(importlib.import_module("xlwings").__file__).parent / "quickstart_addin_ribbon.xlam"
 NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
@@ -145,12 +144,6 @@ def test_doctor__says_what_is_missing_then_what_is_installed(tmp_path):
     after = doctor(setup)
     assert all(mark != "✗" for mark, _ in after), after
     assert any("ImportPythonUDFsToAddin" in text for _, text in after)
-
-
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "perfeval_xl.cli", *args], capture_output=True, text=True, encoding="utf-8", timeout=120
-    )
 
 
 def test_cli_addin__install_remove_doctor(tmp_path):

@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+from helpers import codes
+
 from perfeval_xl.checks import (
     CHECKS,
     check_controls,
@@ -41,10 +43,6 @@ NATIONAL = load_rules("national")
 
 def d(text):
     return None if text is None else D(text)
-
-
-def codes(findings, severity=None):
-    return sorted(f.code for f in findings if severity is None or f.severity == severity)
 
 
 def good_indicators():

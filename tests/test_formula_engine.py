@@ -8,15 +8,13 @@ registered from perfeval_xl.udfs, the module Excel calls, and every computed def
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import formulas
 import numpy as np
 import openpyxl
 import pytest
 import schedula
-from helpers import example
+from helpers import example, named_cell, run
 
 from perfeval_xl import udfs
 
@@ -58,13 +56,7 @@ def registered():
 
 def test_formulas__udf_example_computes_the_engine_values(tmp_path, registered):
     path = example(tmp_path, "example.xlsm")
-    checked = subprocess.run(
-        [sys.executable, "-m", "perfeval_xl.cli", "check", "--json", str(path)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+    checked = run("check", "--json", str(path))
     values = json.loads(checked.stdout)["values"]
     solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
     results = {
@@ -73,10 +65,8 @@ def test_formulas__udf_example_computes_the_engine_values(tmp_path, registered):
     wb = openpyxl.load_workbook(path)
     compared = 0
     for key, expected in values.items():
-        sheet_name, _, name = key.rpartition("!")
-        scope = wb[sheet_name].defined_names if sheet_name else wb.defined_names
-        (title, ref), *_ = list(scope[name].destinations)
-        shown = results[f"'[{path.name}]{title}'!{ref.replace('$', '')}".upper()]
+        title, ref = named_cell(wb, key)
+        shown = results[f"'[{path.name}]{title}'!{ref}".upper()]
         if expected is None:
             assert shown in (None, "—"), (key, shown)
         elif isinstance(expected, float):

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import example
+from helpers import ROOT, example, named_cell
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
 from perfeval_xl.cli import SHIPPED_WORKBOOKS
 from perfeval_xl.workbook import load
 
-ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = [ROOT / "workbook" / name for name in SHIPPED_WORKBOOKS]
 TITLES = {
     "说明": "预算绩效自评工作簿",
@@ -62,10 +61,8 @@ def test_libreoffice__native_flavour_recalculates_to_the_engine_values(tmp_path)
     wb = openpyxl.load_workbook(recalculated, data_only=True)
     compared = 0
     for key, engine in options["values"].items():
-        sheet_name, _, name = key.rpartition("!")
-        scope = wb[sheet_name].defined_names if sheet_name else wb.defined_names
-        (title, ref), *_ = list(scope[name].destinations)
-        shown = wb[title][ref.replace("$", "")].value
+        title, ref = named_cell(wb, key)
+        shown = wb[title][ref].value
         if engine is None:
             assert shown in (None, "", "—"), (key, shown)
         elif isinstance(engine, Decimal):

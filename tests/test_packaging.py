@@ -7,13 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "perfeval_xl"
 
-# design.md: each third-party boundary has one importer
+# each third-party boundary has one importer (README, 架构)
 ALLOWED_IMPORTERS = {
-    "openpyxl": {"workbook.py", "fastread.py"},
+    "openpyxl": {"workbook.py"},
     "xlwings": {"udfs.py", "ribbon.py"},  # worksheet functions; the ribbon button
     "jinja2": {"report.py"},
     "docxtpl": {"report.py"},

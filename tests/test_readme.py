@@ -1,9 +1,9 @@
 """The README stays true: its Python examples give what it says, and every finding code is documented."""
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT
+
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from helpers import digest, example, write
+from helpers import ROOT, digest, example, write
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
 from perfeval_xl import charts, report
@@ -23,7 +23,6 @@ from perfeval_xl.report_template import TEMPLATES
 from perfeval_xl.scoring import load_rules, score_assessment
 from perfeval_xl.workbook import load, new_workbook
 
-ROOT = Path(__file__).resolve().parent.parent
 NATIONAL = load_rules("national")
 
 
@@ -34,11 +33,7 @@ def texts(document_path: Path) -> tuple[list[str], list[list[list[str]]]]:
 
 
 def render_example(tmp_path: Path, submission=None, **options) -> tuple[Path, list[str], list]:
-    submission = submission or corrected_example()
-    path = write(
-        tmp_path / "wb.xlsm",
-        new_workbook("dept", None, [p.name for p in submission.projects], "udf", ".xlsm", submission),
-    )
+    path = example(tmp_path, "wb.xlsm", submission=submission)
     loaded, findings, loaded_options = load(path)
     result = write_reports(path, loaded, findings, loaded_options["rule_set"], report_date="2024-06-26", **options)
     paragraphs_, tables = texts(result.documents[0])

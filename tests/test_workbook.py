@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from helpers import digest, example, insert_row_like_excel, rezip, save, template
+from helpers import codes, digest, example, insert_row_like_excel, rezip, save, template
 
 from perfeval_xl.example import corrected_example
 from perfeval_xl.layout import workbook_layout
@@ -30,10 +30,6 @@ from perfeval_xl.workbook import (
 NATIONAL = load_rules("national")
 INDICATOR_COLUMNS = ["level1", "level2", "level3", "target", "actual", "weight", "score", "reason"]
 PROJECT_COLUMNS = ["label", "prev", "budget", "final"]
-
-
-def codes(findings, severity=None):
-    return sorted(f.code for f in findings if severity is None or f.severity == severity)
 
 
 def layout(projects=("甲项目",)):
