@@ -852,6 +852,21 @@ class _Sheet:
     names: dict[str, _Place] = field(default_factory=dict)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+# Excel's sheet is 1 048 576 rows by XFD columns; a table of the forms never comes near 10 000 rows, and a name
+# stretched over a million rows would make the reader walk them all.
+MAX_ROW, MAX_COLUMN, MAX_TABLE_ROWS = 1_048_576, 16_384, 10_000
+
+
+def _plausible_range(ref: str) -> bool:
+    """A cell or range reference inside Excel's grid and not taller than any table of the forms."""
+    if not re.fullmatch(r"[A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?", ref):
+        return False
+    _min_col, min_row, max_col, max_row = range_boundaries(ref)
+    return 1 <= min_row <= max_row <= MAX_ROW and max_col <= MAX_COLUMN and max_row - min_row < MAX_TABLE_ROWS
+
+
 class _Book:
     """One reading of a workbook: names, input values, recomputed values, findings."""
 
@@ -889,7 +904,7 @@ class _Book:
             return None
         sheet, ref = destinations[0]
         ref = ref.replace("$", "")
-        if not re.fullmatch(r"[A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?", ref):  # '附件2'!#REF! after Excel deleted the row
+        if not _plausible_range(ref):  # '附件2'!#REF! after Excel deleted the row, or a hand-edited $B$0
             self.findings.append(
                 Finding(ERROR, "name-broken", f"名称“{name}”指向的单元格已不存在（{defined.attr_text}）", sheet)
             )
@@ -1134,6 +1149,15 @@ class _Book:
             return _as_displayed(number, number_format) if isinstance(raw, int | float) else number
         return str(raw).strip()
 
+    def figure(self, sheet: _Sheet, name: str) -> object:
+        """A cell's figure as the form shows it: a computed cell typed over counts as typed, so that checks see it."""
+        value = self.value(sheet, name)
+        cell = sheet.layout.named().get(name)
+        if cell is None or cell.role != COMPUTED:
+            return value
+        printed = self.printed(sheet, name)
+        return value if printed is None else printed
+
     def evaluate(
         self, sheet: _Sheet, formula: Formula, row: int | None = None, blocks: Mapping[str, object] | None = None
     ) -> tuple[object, list[object]]:
@@ -1288,6 +1312,8 @@ class _Book:
         if candidate.endswith(".toml") and not Path(candidate).is_absolute() and self.folder:
             candidate = str(Path(self.folder) / candidate)
         try:
+            if _CONTROL.search(candidate):  # an escaped _x0000_ in the file: no file is named so
+                raise RuleSetError(f"评分规则“{_CONTROL.sub('?', rule_set)}”含有控制字符")
             return load_rules(candidate)
         except RuleSetError as error:
             place = self.global_names.get("rule_set")
@@ -1304,17 +1330,11 @@ class _Book:
 
     def _spending(self, sheet: _Sheet, key: str, label: str, rates: bool = True) -> SpendingRow:
         names = {column: f"{key}_{column}" for column in ("prev", "budget", "final")}
-        values = {column: self.value(sheet, name) for column, name in names.items()}
-        printed = {
-            column: (self.printed(sheet, name) if sheet.layout.named()[name].role == COMPUTED else None)
-            for column, name in names.items()
-            if name in sheet.layout.named()
-        }
         where = {column: ref for column, name in names.items() if (ref := self.cell_of(sheet, name))}
         row = SpendingRow(
             key,
             label.strip(),
-            **{c: printed.get(c) if printed.get(c) is not None else v for c, v in values.items()},
+            **{column: self.figure(sheet, name) for column, name in names.items()},
             where=where,
         )
         if rates:
@@ -1404,12 +1424,7 @@ class _Book:
 
         total = FundLine(
             "年度资金总额",
-            *(
-                self.printed(sheet, f"fund_{c}")
-                if project and self.printed(sheet, f"fund_{c}") is not None
-                else v(f"fund_{c}")
-                for c in ("initial", "budget", "executed")
-            ),
+            *(self.figure(sheet, f"fund_{c}") for c in ("initial", "budget", "executed")),
             where={c: ref for c in ("initial", "budget", "executed") if (ref := self.cell_of(sheet, f"fund_{c}"))},
         )
         sources: tuple[FundLine, ...] = ()
@@ -1562,11 +1577,7 @@ class _Book:
         columns = []
         for key, label in REVENUE_COLUMNS:
             names = {c: f"rev_{key}_{c}" for c in ("budget", "final", "diff_rate")}
-            budget = self.printed(sheet, names["budget"]) or self.value(sheet, names["budget"])
-            final = self.printed(sheet, names["final"]) or self.value(sheet, names["final"])
-            if sheet.layout.named()[names["budget"]].role == COMPUTED:
-                self.value(sheet, names["budget"])
-                self.value(sheet, names["final"])
+            budget, final = self.figure(sheet, names["budget"]), self.figure(sheet, names["final"])
             self.value(sheet, names["diff_rate"])
             columns.append(
                 RevenueColumn(
@@ -1672,8 +1683,8 @@ def _show(value: object) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return format_score(Decimal(repr(value)), 6)
-    if isinstance(value, Decimal):
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal) and value.is_finite():  # a cached <v>1e999</v> is inf: shown as it is
         return format_score(value, 6)
     return str(value)
 

@@ -685,3 +685,57 @@ def test_load__a_cleared_formula_is_pointed_out(tmp_path):
     _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
     blanks = [f for f in findings if f.code == "computed-blank"]
     assert {f.cell for f in blanks} == {"H43", "H15"} and all(f.severity == HINT for f in blanks)
+
+
+def test_load__name_outside_the_sheet_grid_is_broken_not_a_crash(tmp_path):
+    wb = _filled(tmp_path)
+    wb.defined_names["unit_name"].attr_text = "'说明'!$B$0"
+    wb.defined_names["indicators"].attr_text = "'附件2 整体支出自评表'!$A$15:$K$1048576"
+    _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    broken = " ".join(f.message for f in findings if f.code == "name-broken")
+    assert "unit_name" in broken and "indicators" in broken
+
+
+def test_load__an_infinite_cached_number_is_shown_not_a_crash(tmp_path):
+    wb = _filled(tmp_path)
+    set_named(wb, "unit_name", 1.5e300)
+    path = save(wb, tmp_path / "x.xlsx")
+
+    def overflow(name, data):
+        return data.replace(b"<v>1.5e+300</v>", b"<v>1e999</v>")
+
+    submission, _findings, _options = load(rezip(path, tmp_path / "y.xlsx", overflow))
+    assert submission.header.unit_name == "Infinity"
+
+
+def test_load__rule_set_with_a_control_character_is_a_finding(tmp_path):
+    wb = _filled(tmp_path)
+    set_named(wb, "rule_set", "_x0000_.toml")
+    _submission, findings, options = load(save(wb, tmp_path / "x.xlsx"))
+    (found,) = [f for f in findings if f.code == "rule-set-unknown"]
+    assert "控制字符" in found.message and options["rules"].name == "national"
+
+
+def test_load__revenue_figures_read_once_and_a_typed_zero_total_is_checked(tmp_path):
+    wb = _filled(tmp_path)
+    set_named(wb, "rev_appropriation_final", "abc")
+    set_named(wb, "rev_other_income_final", 8)
+    set_named(wb, "rev_total_final", 0)
+    submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    assert [f.cell for f in findings if f.code == "number-unreadable"] == [
+        submission.revenue.column("appropriation").where["final"].cell
+    ]
+    assert submission.revenue.column("total").final == 0
+    assert any(f.code == "sum-mismatch" and f.sheet == "收支预决算" for f in findings)
+
+
+def test_load__typed_over_project_funding_is_one_hint(tmp_path):
+    wb = _filled(tmp_path)
+    ws = wb["附件3-1 甲项目"]
+    (title, ref), *_ = list(ws.defined_names["fund_executed"].destinations)
+    ws[ref.replace("$", "")] = 50
+    submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    assert [f.code for f in findings if f.cell == ref.replace("$", "") and f.sheet == title].count(
+        "formula-overwritten"
+    ) == 1
+    assert submission.projects[0].funding.total.executed == 50
