@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .functions import FUNCTIONS
 from .model import REVENUE_COLUMNS
@@ -297,20 +298,32 @@ def _Formula(function: str, *args: Arg) -> Formula:
 # ---------------------------------------------------------------- 说明
 
 
-GUIDE_LINES = (
-    "本工作簿按财政部门的绩效自评表式样制作：附件1 基础数据表、附件2 部门整体支出绩效自评表、附件3 项目支出绩效自评表"
-    "（每个一级项目一张）和收支预决算情况表。",
-    "1. 只在浅黄色单元格中填写；金额以万元为单位，保留两位小数；人数填整数。",
-    "2. 控制率、执行率、差异率、同比增减率、各项得分、总分和等级都由公式自动计算，不要手工填写。",
-    "3. 浅绿色的“得分”单元格会自动计算；定性指标需要人工评定时，直接输入得分（达成 80%–100%、部分达成 60%–80%、"
-    "未达成 0–60% 的分值），系统会按规则检查。",
-    "4. 年度指标值请写明方向，如“95%以上”“≤5.4%”“控制在3.5%以内”；只写数字的按“不低于”评分（成本指标按“不超过”）。",
-    "5. 指标不够时，在“……”行的上方插入行，并复制上一行的“得分”公式；项目不够时同样在“……”行上方插入。",
-    "6. 未完成年度指标值、扣了分或执行率低于 90% 时，必须填写偏差原因分析及改进措施。",
-    "7. 工作表有保护但没有密码，需要时可在“审阅 → 撤销工作表保护”中解除。",
-    "8. 计算公式（PE_ 开头的函数）需要安装“绩效自评”加载项；没有 Python 的电脑请使用无宏版（.xlsx）。",
-    "9. 填好后点击功能区“绩效自评 → 生成报告”，或在命令行运行 perfeval check 文件名 检查。",
-)
+def _percent(fraction: Decimal) -> str:
+    return "0" if fraction == 0 else f"{format_score(fraction * 100)}%"
+
+
+def _bands_text(rules: RuleSet) -> str:
+    """达成 80%–100%、部分达成 60%–80%、未达成 0–60%: the rule set's qualitative bands, in words."""
+    return "、".join(f"{band.name} {_percent(band.low)}–{_percent(band.high)}" for band in rules.bands)
+
+
+def guide_lines(rules: RuleSet) -> tuple[str, ...]:
+    """The 填写说明, with the rule set's own bands and 执行率 threshold."""
+    return (
+        "本工作簿按财政部门的绩效自评表式样制作：附件1 基础数据表、附件2 部门整体支出绩效自评表、"
+        "附件3 项目支出绩效自评表（每个一级项目一张）和收支预决算情况表。",
+        "1. 只在浅黄色单元格中填写；金额以万元为单位，保留两位小数；人数填整数。",
+        "2. 控制率、执行率、差异率、同比增减率、各项得分、总分和等级都由公式自动计算，不要手工填写。",
+        f"3. 浅绿色的“得分”单元格会自动计算；定性指标需要人工评定时，直接输入得分（{_bands_text(rules)} 的分值），"
+        "系统会按规则检查。",
+        "4. 年度指标值请写明方向，如“95%以上”“≤5.4%”“控制在3.5%以内”；只写数字的按“不低于”评分（成本指标按“不超过”）。",
+        "5. 指标不够时，在“……”行的上方插入行，并复制上一行的“得分”公式；项目不够时同样在“……”行上方插入。",
+        f"6. 未完成年度指标值、扣了分或执行率低于 {_percent(rules.reason_below_exec_rate)} 时，"
+        "必须填写偏差原因分析及改进措施。",
+        "7. 工作表有保护但没有密码，需要时可在“审阅 → 撤销工作表保护”中解除。",
+        "8. 计算公式（PE_ 开头的函数）需要安装“绩效自评”加载项；没有 Python 的电脑请使用无宏版（.xlsx）。",
+        "9. 填好后点击功能区“绩效自评 → 生成报告”，或在命令行运行 perfeval check 文件名 检查。",
+    )
 
 
 def guide_sheet(rules: RuleSet, template_info: str) -> SheetLayout:
@@ -318,7 +331,8 @@ def guide_sheet(rules: RuleSet, template_info: str) -> SheetLayout:
     b.label("A1", "预算绩效自评工作簿", style="title", merge_to="D1")
     b.label("A3", "填写说明", style="subtitle")
     row = 4
-    for line in GUIDE_LINES:
+    lines = guide_lines(rules)
+    for line in lines:
         b.label(f"A{row}", line, style="note", merge_to=f"D{row}")
         row += 1
     row += 1
@@ -351,7 +365,7 @@ def guide_sheet(rules: RuleSet, template_info: str) -> SheetLayout:
         SHEET_TITLES[GUIDE],
         tuple(b.cells),
         widths={"A": 24, "B": 40, "C": 30, "D": 30},
-        heights={r: 30 for r in range(4, 4 + len(GUIDE_LINES))},
+        heights={r: 30 for r in range(4, 4 + len(lines))},
     )
 
 
@@ -548,19 +562,6 @@ def basic_sheet(project_names: Sequence[str]) -> SheetLayout:
 # ---------------------------------------------------------------- 附件2 and 附件3
 
 
-@dataclass(frozen=True)
-class IndicatorBlock:
-    """A first-level block and its second-level headings, as the official form lays them out."""
-
-    level1: str
-    level2: tuple[str, ...]
-
-
-INDICATOR_BLOCKS = (
-    IndicatorBlock("产出指标", ("数量指标", "质量指标", "时效指标", "成本指标")),
-    IndicatorBlock("效益指标", ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")),
-    IndicatorBlock("满意度指标", ("服务对象满意度指标",)),
-)
 BLANK_ROWS_PER_BLOCK = 2
 
 INDICATOR_COLUMNS = (
@@ -581,12 +582,15 @@ INDICATOR_COLUMNS = (
     Column("reason", "I", "偏差原因分析及改进措施", LONG_TEXT),
 )
 TARGET_READING = Column("reading", "J", "目标识别", TEXT, COMPUTED, _Formula("PE_TARGETOP", Here("target")))
-INDICATOR_COMMENTS = {
-    "E": "写明方向：95%以上、≤5.4%、控制在3.5%以内、不低于2400人；只写数字的按“不低于”评分（成本指标按“不超过”）。",
-    "H": "按评分规则自动计算。定性指标需人工评定时直接输入得分：达成 80%–100%、部分达成 60%–80%、未达成 0–60% 的分值。",
-    "I": "未完成年度指标值、扣分或执行率偏低时必须填写。",
-    "J": "目标值是怎样被识别的（≥、≤、=、定性、无法识别），不打印。",
-}
+
+
+def _indicator_comments(rules: RuleSet) -> dict[str, str]:
+    return {
+        "E": "写明方向：95%以上、≤5.4%、控制在3.5%以内、不低于2400人；只写数字的按“不低于”评分（成本指标按“不超过”）。",
+        "H": f"按评分规则自动计算。定性指标需人工评定时直接输入得分：{_bands_text(rules)} 的分值。",
+        "I": "未完成年度指标值、扣分或执行率偏低时必须填写。",
+        "J": "目标值是怎样被识别的（≥、≤、=、定性、无法识别），不打印。",
+    }
 
 
 def _heading_with_weight(level1: str, rules: RuleSet) -> str:
@@ -594,25 +598,28 @@ def _heading_with_weight(level1: str, rules: RuleSet) -> str:
     return f"{level1}\n（{format_score(weight)}分）" if weight is not None else level1
 
 
-def _indicator_table(first_row: int, counts: Mapping[tuple[str, str], int]) -> Table:
+def _indicator_table(
+    first_row: int, levels: Mapping[str, Sequence[str]], counts: Mapping[tuple[str, str], int]
+) -> Table:
     rows = []
     row = first_row
-    for block in INDICATOR_BLOCKS:
-        for level2 in block.level2:
-            for _ in range(max(BLANK_ROWS_PER_BLOCK, counts.get((block.level1, level2), 0))):
-                rows.append(TableRow(row, block.level1, level2))
+    for level1, level2s in levels.items():  # the rule set's blocks, as the official form lays them out
+        for level2 in level2s:
+            for _ in range(max(BLANK_ROWS_PER_BLOCK, counts.get((level1, level2), 0))):
+                rows.append(TableRow(row, level1, level2))
                 row += 1
-            rows.append(TableRow(row, block.level1, level2, ellipsis=True))
+            rows.append(TableRow(row, level1, level2, ellipsis=True))
             row += 1
     return Table("indicators", INDICATOR_COLUMNS, tuple(rows), "绩效指标")
 
 
 def _indicator_cells(b: _Builder, table: Table, rules: RuleSet) -> None:
+    comments = _indicator_comments(rules)
     for column in (*table.columns, TARGET_READING):
         b.label(
             f"{column.letter}{table.first_row - 1}",
             column.heading,
-            comment=INDICATOR_COMMENTS.get(column.letter, ""),
+            comment=comments.get(column.letter, ""),
             style="heading" if column is not TARGET_READING else "helper",
         )
     level1_top: dict[str, int] = {}
@@ -740,7 +747,7 @@ def _assessment_sheet(
         LONG_TEXT,
         "执行率偏差原因",
         merge_to=f"I{r}",
-        comment="执行率低于 90% 或超预算执行时须填写。",
+        comment=f"执行率低于 {_percent(rules.reason_below_exec_rate)} 或超预算执行时须填写。",
     )
     b.label(
         f"A{funding_top}",
@@ -757,7 +764,7 @@ def _assessment_sheet(
     b.input(f"F{r + 1}", "goal_actual", LONG_TEXT, "年度总体目标 实际完成情况", merge_to=f"I{r + 1}")
     goal_row = r + 1
     header_row = r + 2
-    table = _indicator_table(header_row + 1, counts)
+    table = _indicator_table(header_row + 1, rules.levels, counts)
     _indicator_cells(b, table, rules)
     b.label(f"A{header_row}", "绩效指标", style="vertical", merge_to=f"A{table.last_row}")
     total_row = table.last_row + 1

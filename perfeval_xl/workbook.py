@@ -534,6 +534,10 @@ def _fill_row(wb: openpyxl.Workbook, row: SpendingRow, prefix: str | None = None
         value = getattr(row, column)
         if value is not None:
             set_named(wb, f"{key}_{column}", value)
+    _fill_printed_rates(wb, row, key)
+
+
+def _fill_printed_rates(wb: openpyxl.Workbook, row: SpendingRow, key: str) -> None:
     if row.printed_control_rate is not None:
         set_named(wb, f"{key}_control_rate", row.printed_control_rate)
     if row.printed_change_rate is not None:
@@ -551,9 +555,12 @@ def _fill_basic(wb: openpyxl.Workbook, sheet: SheetLayout, basic: BasicData) -> 
             set_named(wb, name, value)
     named = sheet.named()
     for row in (basic.sangong, *basic.sangong_items, basic.public_funds, *basic.public_items):
-        # totals the form computes (三公经费, 公务用车) are only written when they disagree with their parts
+        # totals the form computes (三公经费, 公务用车) are only written when they disagree with their parts;
+        # their printed rates always are, so that they are checked
         computed = named.get(f"{row.key}_prev") is not None and named[f"{row.key}_prev"].role == COMPUTED
-        if not computed:
+        if computed:
+            _fill_printed_rates(wb, row, row.key)
+        else:
             _fill_row(wb, row)
     for key in ("procurement", "basic_adjustment"):
         row = getattr(basic, key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 from decimal import Decimal
 
 import openpyxl
@@ -739,3 +740,34 @@ def test_load__typed_over_project_funding_is_one_hint(tmp_path):
         "formula-overwritten"
     ) == 1
     assert submission.projects[0].funding.total.executed == 50
+
+
+def test_new_workbook__printed_rates_of_computed_rows_are_kept(tmp_path):
+    submission = corrected_example()
+    sangong = replace(submission.basic.sangong, printed_control_rate=Decimal("0.5"))
+    submission = replace(submission, basic=replace(submission.basic, sangong=sangong))
+    loaded, findings, _options = load(example(tmp_path, submission=submission))
+    assert loaded.basic.sangong.printed_control_rate == Decimal("0.5")
+    assert any(f.code == "printed-rate" and "75.33%" in f.message for f in findings)
+
+
+def test_new__guide_comments_and_rows_follow_the_rule_set(tmp_path):
+    rules = tmp_path / "mine.toml"
+    rules.write_text(
+        'extends = "national"\n'
+        "[execution]\nreason_below = 0.85\n"
+        '[levels]\n"产出指标" = ["数量指标"]\n"效益指标" = ["社会效益指标"]\n"满意度指标" = ["服务对象满意度指标"]\n'
+        '[[qualitative.bands]]\nname = "好"\noutcome = "met"\nlow = 0.9\nhigh = 1.0\n'
+        '[[qualitative.bands]]\nname = "中"\noutcome = "partly"\nlow = 0.5\nhigh = 0.9\n'
+        '[[qualitative.bands]]\nname = "差"\noutcome = "not_met"\nlow = 0\nhigh = 0.5\n',
+        encoding="utf-8",
+    )
+    wb = openpyxl.load_workbook(template(tmp_path, "t.xlsx", rules=str(rules), flavour="native"))
+    guide = " ".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)
+    assert "好 90%–100%、中 50%–90%、差 0–50%" in guide and "执行率低于 85%" in guide
+    assert "达成 80%–100%" not in guide and "执行率低于 90%" not in guide
+    sheet = wb["附件2 整体支出自评表"]
+    level2 = {c.value for c in sheet["C"] if c.value}
+    assert {"数量指标", "社会效益指标", "服务对象满意度指标"} <= level2 and "质量指标" not in level2
+    comments = " ".join(c.comment.text for row in sheet.iter_rows() for c in row if c.comment)
+    assert "好 90%–100%" in comments and "执行率低于 85%" in comments
