@@ -118,7 +118,7 @@ class Cell:
       formula: for computed and override cells.
       description: what the value is, in Chinese, for findings and the README ("三公经费 本年决算数").
       comment: a note shown on the cell in Excel (rules behind a heading).
-      style: title, subtitle, heading, vertical, note, row_label or "".
+      style: title, subtitle, heading, row_heading, vertical, note, row_label, centered, helper or "".
       merge_to: the bottom-right cell when this cell is merged with its neighbours.
     """
 
@@ -190,7 +190,7 @@ class SheetLayout:
     """One worksheet.
 
     Attributes:
-      key: guide, basic, overall, project or revenue.
+      key: guide, basic, overall, project, revenue or narrative.
       title: the sheet's name.
       cells: every cell with content, role or style.
       tables: repeating regions.
@@ -564,6 +564,16 @@ def basic_sheet(project_names: Sequence[str]) -> SheetLayout:
 
 BLANK_ROWS_PER_BLOCK = 2
 
+# the funding block's lines: 附件2 按收入性质分 / 按支出性质分, and 附件3's 资金来源 (name or key, label)
+FUNDING_INCOMES = (
+    ("income_general", "一般公共预算"),
+    ("income_gov_fund", "政府性基金拨款"),
+    ("income_special_account", "纳入专户管理的非税收入拨款"),
+    ("income_other", "其他资金"),
+)
+FUNDING_EXPENSES = (("expense_basic", "基本支出"), ("expense_project", "项目支出"))
+FUNDING_SOURCES = (("current", "当年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金"))
+
 INDICATOR_COLUMNS = (
     Column("level1", "B", "一级指标", TEXT),
     Column("level2", "C", "二级指标", TEXT),
@@ -714,13 +724,7 @@ def _assessment_sheet(
     if key == OVERALL:
         b.label(f"B{r}", "按收入性质分：", style="row_label", merge_to=f"D{r}")
         b.label(f"E{r}", "按支出性质分：", style="row_label", merge_to=f"I{r}")
-        incomes = (
-            ("income_general", "一般公共预算"),
-            ("income_gov_fund", "政府性基金拨款"),
-            ("income_special_account", "纳入专户管理的非税收入拨款"),
-            ("income_other", "其他资金"),
-        )
-        expenses = (("expense_basic", "基本支出"), ("expense_project", "项目支出"))
+        incomes, expenses = FUNDING_INCOMES, FUNDING_EXPENSES
         for i, (name, label) in enumerate(incomes):
             row = r + 1 + i
             b.label(f"B{row}", label, style="row_label", merge_to=f"C{row}")
@@ -731,8 +735,8 @@ def _assessment_sheet(
                 b.input(f"G{row}", expense_name, AMOUNT, f"按支出性质分 {expense_label}")
         r += 1 + len(incomes)
     else:
-        for source, label in (("current", "其中：当年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金")):
-            b.label(f"B{r}", label, style="row_label")
+        for source, label in FUNDING_SOURCES:
+            b.label(f"B{r}", f"其中：{label}" if source == "current" else label, style="row_label")
             for letter, column, heading in (
                 ("C", "initial", "年初预算数"),
                 ("D", "budget", "全年预算数"),

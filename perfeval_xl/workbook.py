@@ -21,13 +21,14 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 import openpyxl
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.escape import unescape as excel_unescape  # Excel writes a pasted carriage return as _x000D_
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
@@ -44,6 +45,9 @@ from .layout import (
     COMPUTED,
     COUNT,
     ELLIPSIS,
+    FUNDING_EXPENSES,
+    FUNDING_INCOMES,
+    FUNDING_SOURCES,
     GUIDE,
     INPUT,
     LABEL,
@@ -239,11 +243,9 @@ def build(layout: WorkbookLayout, flavour: str = UDF) -> openpyxl.Workbook:
     wb.remove(wb.active)
     wb.properties.creator = "perfeval-xl"
     wb.properties.created = wb.properties.modified = FIXED_TIME
-    validations: dict[str, DataValidation] = {}
     for sheet in layout.sheets:
         ws = wb.create_sheet(sheet.title)
         _build_sheet(wb, ws, sheet, flavour)
-        validations.clear()
     return wb
 
 
@@ -285,11 +287,8 @@ def _build_sheet(wb: openpyxl.Workbook, ws: Worksheet, sheet: SheetLayout, flavo
 
 
 def _initial(cell: Cell) -> object:
-    if cell.kind in NUMERIC_KINDS:
-        number = D(cell.text)
-        if isinstance(number, Decimal):
-            return int(number) if number == number.to_integral_value() else float(number)
-    return cell.text
+    number = D(cell.text) if cell.kind in NUMERIC_KINDS else None
+    return _cell_value(number) if isinstance(number, Decimal) else cell.text
 
 
 def _block_tops(sheet: SheetLayout) -> dict[int, dict[str, int]]:
@@ -299,7 +298,7 @@ def _block_tops(sheet: SheetLayout) -> dict[int, dict[str, int]]:
         first: dict[tuple[str, str], int] = {}
         for table_row in table.rows:
             top = first.setdefault((table_row.level1, table_row.level2), table_row.row)
-            tops[table_row.row] = {"level2": top, "level1": first.get((table_row.level1, ""), top)}
+            tops[table_row.row] = {"level2": top}
     return tops
 
 
@@ -378,8 +377,8 @@ class _Validations:
         self.ws, self.by_kind = ws, {}
 
     def add(self, cell: Cell) -> None:
-        if cell.name == "basic_adjustment_budget" or cell.name == "basic_adjustment_final":
-            return  # 预算调整 may be negative
+        if cell.name in _MAY_BE_NEGATIVE:
+            return
         rule = self.RULES.get(cell.kind)
         if rule is None:
             return
@@ -630,7 +629,7 @@ def _fill_assessment(wb: openpyxl.Workbook, sheet: SheetLayout, table: Assessmen
         put("project_name", table.name)
         put("competent_dept", table.competent_dept)
         put("implementing_unit", table.implementing_unit)
-        sources = {"当年财政拨款": "current", "上年结转资金": "carryover", "其他资金": "other"}
+        sources = {label: key for key, label in FUNDING_SOURCES}
         for line in funding.sources:
             key = sources.get(line.label.removeprefix("其中：").strip())
             for column in ("initial", "budget", "executed"):
@@ -642,14 +641,7 @@ def _fill_assessment(wb: openpyxl.Workbook, sheet: SheetLayout, table: Assessmen
     else:
         for column in ("initial", "budget", "executed"):
             put(f"fund_{column}", getattr(funding.total, column))
-        for name in (
-            "income_general",
-            "income_gov_fund",
-            "income_special_account",
-            "income_other",
-            "expense_basic",
-            "expense_project",
-        ):
+        for name, _label in (*FUNDING_INCOMES, *FUNDING_EXPENSES):
             put(name, getattr(funding, name))
     put("fund_weight", funding.weight)
     put("fund_exec_rate", funding.printed_exec_rate)
@@ -734,18 +726,8 @@ def _sheet_files(archive: zipfile.ZipFile) -> dict[str, str]:
     targets |= {k: v for v, k in re.findall(r'Target="/?(?:xl/)?([^"]+)"[^>]*Id="(rId\d+)"', rels)}
     result = {}
     for name, rid in re.findall(r'<sheet[^>]*name="([^"]+)"[^>]*r:id="(rId\d+)"', workbook):
-        result["xl/" + targets[rid]] = _unescape(name)
+        result["xl/" + targets[rid]] = unescape(name, {"&quot;": '"', "&apos;": "'"})
     return result
-
-
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
 
 
 def _stamp_sheet(data: bytes, values: Mapping[str, object]) -> bytes:
@@ -888,6 +870,8 @@ class _Book:
         self.rows_by_position: dict[tuple[str, int], dict[str, object]] = {}
         self.block_cells: dict[str, CellRef] = {}
         self.global_names = self._global_names()
+        # the 说明 sheet's names (unit_name, rule_set…) are read even when the sheet itself was not recognised
+        self.guide = _Sheet(wb.worksheets[0], _GUIDE_LAYOUT, self.global_names)
 
     # ---------- names
 
@@ -972,7 +956,7 @@ class _Book:
             raw = cached
         if kind in NUMERIC_KINDS:
             return self.number(raw, where, what, kind, name)
-        return "" if raw is None else _excel_text(_show(raw))
+        return "" if raw is None else excel_unescape(_show(raw))
 
     def read(self) -> tuple[Submission, RuleSet]:
         sheets = self._identify()
@@ -995,7 +979,7 @@ class _Book:
         national = load_rules("national")
         found: dict[str, Any] = {"_all": []}
         layouts = {
-            GUIDE: guide_sheet(national, ""),
+            GUIDE: _GUIDE_LAYOUT,
             BASIC: basic_sheet(()),
             OVERALL: overall_sheet(national),
             REVENUE: revenue_sheet(),
@@ -1020,6 +1004,7 @@ class _Book:
                 found["_all"].append(sheet)
         if projects:
             found[PROJECT] = projects
+        self.guide = found.get(GUIDE, self.guide)
         if not any(k in found for k in (BASIC, OVERALL, PROJECT)):
             raise WorkbookError("这不是 perfeval-xl 的自评工作簿：找不到附件1、附件2 或附件3 的定义名称")
         for key in (GUIDE, BASIC, OVERALL, REVENUE, NARRATIVE):
@@ -1075,7 +1060,7 @@ class _Book:
 
     def _input(self, raw: object, cell: Cell | None, where: CellRef) -> object:
         if cell is None:
-            return "" if raw is None else _excel_text(_show(raw))
+            return "" if raw is None else excel_unescape(_show(raw))
         return self.typed(raw, where, cell.kind, cell.description, cell.name)
 
     def _computed(self, sheet: _Sheet, name: str, cell: Cell, raw: object, place: _Place, where: CellRef) -> object:
@@ -1185,7 +1170,7 @@ class _Book:
         if isinstance(arg, Ref):
             if arg.name in sheet.names:
                 return self.value(sheet, arg.name)
-            return self.value(self._guide_sheet(), arg.name)
+            return self.value(self.guide, arg.name)
         if isinstance(arg, Col):
             return [values.get(arg.column) for values in self.table_rows(sheet, arg.table)]
         if isinstance(arg, Here):
@@ -1193,9 +1178,6 @@ class _Book:
         if isinstance(arg, Block):
             return blocks.get(arg.column)
         raise TypeError(arg)
-
-    def _guide_sheet(self) -> _Sheet:
-        return _Sheet(self.wb.worksheets[0], guide_sheet(load_rules("national"), ""), self.global_names)
 
     # ---------- tables
 
@@ -1276,7 +1258,7 @@ class _Book:
     ) -> tuple[object, list[object]]:
         if formula is None:
             return None, []
-        blocks = {"level2": values.get("level2"), "level1": values.get("level1")}
+        blocks = {"level2": values.get("level2")}
         return self.evaluate(sheet, formula, int(values["_row"]), blocks)  # type: ignore[arg-type]
 
     def _target_readings(self, sheet: _Sheet, table: Table, rows: list[dict[str, object]]) -> None:
@@ -1438,7 +1420,7 @@ class _Book:
         if project:
             sources = tuple(
                 FundLine(label, *(v(f"fund_{key}_{c}") for c in ("initial", "budget", "executed")))
-                for key, label in (("current", "当年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金"))
+                for key, label in FUNDING_SOURCES
             )
         funding = Funding(
             total=total,
@@ -1446,21 +1428,7 @@ class _Book:
             printed_exec_rate=self.printed(sheet, "fund_exec_rate"),
             printed_score=self.printed(sheet, "fund_score"),
             sources=sources,
-            **(
-                {}
-                if project
-                else {
-                    n: v(n)
-                    for n in (
-                        "income_general",
-                        "income_gov_fund",
-                        "income_special_account",
-                        "income_other",
-                        "expense_basic",
-                        "expense_project",
-                    )
-                }
-            ),
+            **({} if project else {n: v(n) for n, _label in (*FUNDING_INCOMES, *FUNDING_EXPENSES)}),
             reason=str(v("fund_reason") or ""),
             where={
                 k: ref
@@ -1469,9 +1437,7 @@ class _Book:
                     ("printed_exec_rate", "fund_exec_rate"),
                     ("printed_score", "fund_score"),
                     ("reason", "fund_reason"),
-                    ("expense_basic", "expense_basic"),
-                    ("expense_project", "expense_project"),
-                    ("income_general", "income_general"),
+                    *((n, n) for n, _label in (*FUNDING_INCOMES, *FUNDING_EXPENSES)),
                 )
                 if (ref := self.cell_of(sheet, n))
             },
@@ -1486,9 +1452,7 @@ class _Book:
         printed_grade = self.printed(sheet, "grade")
         return Assessment(
             kind="project" if project else "dept",
-            name=str(v("project_name") or "").strip()
-            if project
-            else str(self.value(self._guide_sheet(), "unit_name") or ""),
+            name=str(v("project_name") or "").strip() if project else str(self.value(self.guide, "unit_name") or ""),
             competent_dept=str(v("competent_dept") or "").strip() if project else "",
             implementing_unit=str(v("implementing_unit") or "").strip() if project else "",
             funding=funding,
@@ -1610,7 +1574,7 @@ class _Book:
             raw = sheet.ws[cell.ref].value
             if _formula_text(raw) is None:
                 continue
-            guide = self._guide_sheet()
+            guide = self.guide
             if cell.formula.function == UNIT:
                 shown = str(self.value(guide, "unit_name") or "")
             else:
@@ -1619,7 +1583,8 @@ class _Book:
             self.display[(sheet.ws.title, cell.ref)] = shown
 
 
-_GUIDE_CELLS = guide_sheet(load_rules("national"), "").named()
+_GUIDE_LAYOUT = guide_sheet(load_rules("national"), "")
+_GUIDE_CELLS = _GUIDE_LAYOUT.named()
 
 
 def _as_displayed(number: Decimal | None, number_format: str) -> Decimal | None:
@@ -1664,11 +1629,6 @@ def _implausible_number(number: Decimal, kind: str | None, name: str | None) -> 
     if kind == YEAR and (number != number.to_integral_value() or not 2000 <= number <= 2100):
         return f"{format_score(number, 6)} 不是四位数的年度（如 2023）"
     return None
-
-
-def _excel_text(text: str) -> str:
-    """Excel writes some characters as _xHHHH_ (a carriage return pasted from Word is _x000D_)."""
-    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda match: chr(int(match.group(1), 16)), text)
 
 
 def _names_of(layout: SheetLayout) -> list[str]:
