@@ -13,6 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 from .model import (
     ERROR,
     HINT,
+    NARRATIVE_TEXTS,
     Assessment,
     BasicData,
     CellRef,
@@ -22,7 +23,9 @@ from .model import (
     Submission,
 )
 from .numbers import (
+    D,
     agrees,
+    compact_text,
     format_amount,
     format_percent,
     format_printed_percent,
@@ -36,6 +39,7 @@ from .scoring import (
     IndicatorScore,
     RuleSet,
     check_manual_score,
+    execution_weight,
     level1_name,
     level2_name,
     load_rules,
@@ -55,10 +59,6 @@ def _finding(severity: str, code: str, message: str, ref: CellRef | None = None)
 
 def _assessments(submission: Submission) -> list[Assessment]:
     return ([submission.overall] if submission.overall else []) + list(submission.projects)
-
-
-def _amount(value: Decimal | None) -> str:
-    return format_amount(value)
 
 
 # ---------------------------------------------------------------- header and goals
@@ -110,7 +110,7 @@ def check_weights(submission: Submission, rules: RuleSet) -> list[Finding]:
 def _weights_of(table: Assessment, rules: RuleSet) -> list[Finding]:
     findings = []
     funding = table.funding
-    execution_weight = funding.weight if funding.weight is not None else rules.execution_weight
+    weight = execution_weight(funding, rules)
     if funding.weight is None:
         findings.append(
             _finding(
@@ -182,14 +182,14 @@ def _weights_of(table: Assessment, rules: RuleSet) -> list[Finding]:
                         table.at(f"block:{name}") or first_cell.get(name),
                     )
                 )
-    total = execution_weight + sum(blocks.values(), Decimal(0))
+    total = weight + sum(blocks.values(), Decimal(0))
     if total != rules.full_marks:
         findings.append(
             _finding(
                 ERROR,
                 "weights-total",
-                f"{table.title} 分值合计 {format_score(total)} 分（预算执行率 {format_score(execution_weight)} + "
-                f"绩效指标 {format_score(total - execution_weight)}），应为 {format_score(rules.full_marks)} 分",
+                f"{table.title} 分值合计 {format_score(total)} 分（预算执行率 {format_score(weight)} + "
+                f"绩效指标 {format_score(total - weight)}），应为 {format_score(rules.full_marks)} 分",
                 table.at("printed_weight_total"),
             )
         )
@@ -238,8 +238,8 @@ def _execution_row(table: Assessment, scores: AssessmentScore, rules: RuleSet) -
             _finding(
                 HINT,
                 "exec-over-budget",
-                f"{table.title} 全年执行数 {_amount(total.executed)} 大于全年预算数 {_amount(total.budget)}（执行率 "
-                f"{format_percent(rate)}），超预算支出须说明原因；得分按分值封顶",
+                f"{table.title} 全年执行数 {format_amount(total.executed)} 大于全年预算数 "
+                f"{format_amount(total.budget)}（执行率 {format_percent(rate)}），超预算支出须说明原因；得分按分值封顶",
                 total.at("executed"),
             )
         )
@@ -253,7 +253,7 @@ def _execution_row(table: Assessment, scores: AssessmentScore, rules: RuleSet) -
                 funding.at("reason") or total.at("executed"),
             )
         )
-    printed, weight = funding.printed_score, funding.weight if funding.weight is not None else rules.execution_weight
+    printed, weight = funding.printed_score, execution_weight(funding, rules)
     if printed is not None and printed > weight:
         findings.append(
             _finding(
@@ -290,6 +290,7 @@ def _indicator_rows(table: Assessment, scores: AssessmentScore, rules: RuleSet) 
             cell = {
                 "weight-missing": "weight",
                 "weight-unreadable": "weight",
+                "weight-negative": "weight",
                 "actual-missing": "actual",
                 "actual-unreadable": "actual",
                 "actual-not-number": "actual",
@@ -464,9 +465,9 @@ def _rows_add_up(total: SpendingRow, parts: list[SpendingRow], what: str, at_mos
             continue
         stated_value = stated or Decimal(0)
         if at_most and parts_sum > stated_value + AMOUNT_TOLERANCE:
-            wrong.append((column, f"{label} 其中各项合计 {_amount(parts_sum)} 大于 {_amount(stated)}"))
+            wrong.append((column, f"{label} 其中各项合计 {format_amount(parts_sum)} 大于 {format_amount(stated)}"))
         elif not at_most and abs(parts_sum - stated_value) > AMOUNT_TOLERANCE:
-            wrong.append((column, f"{label} {_amount(stated)}，{what}合计 {_amount(parts_sum)}"))
+            wrong.append((column, f"{label} {format_amount(stated)}，{what}合计 {format_amount(parts_sum)}"))
     if not wrong:
         return []
     return [
@@ -505,7 +506,8 @@ def _funding_sums(table: Assessment) -> list[Finding]:
                     _finding(
                         ERROR,
                         "sum-mismatch",
-                        f"{table.title} 年度资金总额{label} {_amount(stated)}，不等于{names}之和 {_amount(parts)}",
+                        f"{table.title} 年度资金总额{label} {format_amount(stated)}，"
+                        f"不等于{names}之和 {format_amount(parts)}",
                         total.at(column),
                     )
                 )
@@ -527,8 +529,8 @@ def _funding_sums(table: Assessment) -> list[Finding]:
                 _finding(
                     ERROR,
                     "sum-mismatch",
-                    f"{table.title} 基本支出 {_amount(basic)} + 项目支出 {_amount(project)} = {_amount(parts)}，"
-                    f"不等于全年执行数 {_amount(total.executed)}",
+                    f"{table.title} 基本支出 {format_amount(basic)} + 项目支出 {format_amount(project)} = "
+                    f"{format_amount(parts)}，不等于全年执行数 {format_amount(total.executed)}",
                     funding.at("expense_basic") or total.at("executed"),
                 )
             )
@@ -540,8 +542,9 @@ def _funding_sums(table: Assessment) -> list[Finding]:
                 _finding(
                     ERROR,
                     "sum-mismatch",
-                    f"{table.title} 按收入性质分各项合计 {_amount(income)}，"
-                    f"既不等于全年预算数 {_amount(total.budget)}，也不等于全年执行数 {_amount(total.executed)}",
+                    f"{table.title} 按收入性质分各项合计 {format_amount(income)}，"
+                    f"既不等于全年预算数 {format_amount(total.budget)}，"
+                    f"也不等于全年执行数 {format_amount(total.executed)}",
                     funding.at("income_general"),
                 )
             )
@@ -577,8 +580,8 @@ def _revenue_sums(submission: Submission) -> list[Finding]:
                     _finding(
                         ERROR,
                         "sum-mismatch",
-                        f"收支预决算 {label}行 {total_name} {_amount(stated)}，"
-                        f"不等于 {parts_name} = {_amount(parts_sum)}",
+                        f"收支预决算 {label}行 {total_name} {format_amount(stated)}，"
+                        f"不等于 {parts_name} = {format_amount(parts_sum)}",
                         total_column.at(row),
                     )
                 )
@@ -593,7 +596,7 @@ def _breakdown_sum(table: ShareTable) -> list[Finding]:
         _finding(
             ERROR,
             "sum-mismatch",
-            f"{table.title} 合计 {_amount(table.total)}，各项之和为 {_amount(parts)}",
+            f"{table.title} 合计 {format_amount(table.total)}，各项之和为 {format_amount(parts)}",
             table.at("total"),
         )
     ]
@@ -625,8 +628,8 @@ def check_controls(submission: Submission, rules: RuleSet) -> list[Finding]:
                 _finding(
                     HINT,
                     "over-budget",
-                    f"附件1 {row.label}本年决算数 {_amount(row.final)} 大于本年预算数 {_amount(row.budget)}（控制率 "
-                    f"{format_percent(control_rate(row.final, row.budget))}）",
+                    f"附件1 {row.label}本年决算数 {format_amount(row.final)} 大于本年预算数 "
+                    f"{format_amount(row.budget)}（控制率 {format_percent(control_rate(row.final, row.budget))}）",
                     row.at("final"),
                 )
             )
@@ -678,14 +681,14 @@ def check_printed_rates(submission: Submission, rules: RuleSet) -> list[Finding]
                 f"附件1 {row.label} 控制率",
                 row.printed_control_rate,
                 control_rate(row.final, row.budget),
-                f"决算 {_amount(row.final)} ÷ 预算 {_amount(row.budget)}",
+                f"决算 {format_amount(row.final)} ÷ 预算 {format_amount(row.budget)}",
                 row.at("printed_control_rate"),
             )
             findings += _printed(
                 f"附件1 {row.label} 同比增减率",
                 row.printed_change_rate,
                 change_rate(row.final, row.prev),
-                f"（本年 {_amount(row.final)} − 上年 {_amount(row.prev)}）÷ 上年",
+                f"（本年 {format_amount(row.final)} − 上年 {format_amount(row.prev)}）÷ 上年",
                 row.at("printed_change_rate"),
             )
         b = basic.building
@@ -700,7 +703,7 @@ def check_printed_rates(submission: Submission, rules: RuleSet) -> list[Finding]
             "附件1 楼堂馆所 投资概算控制率",
             b.printed_investment_rate,
             control_rate(b.actual_investment, b.budget_investment),
-            f"实际 {_amount(b.actual_investment)} ÷ 预算 {_amount(b.budget_investment)}",
+            f"实际 {format_amount(b.actual_investment)} ÷ 预算 {format_amount(b.budget_investment)}",
             b.at("printed_investment_rate"),
         )
     for table in _assessments(submission):
@@ -709,7 +712,7 @@ def check_printed_rates(submission: Submission, rules: RuleSet) -> list[Finding]
             f"{table.title} 执行率",
             table.funding.printed_exec_rate,
             execution_rate(total.executed, total.budget),
-            f"全年执行数 {_amount(total.executed)} ÷ 全年预算数 {_amount(total.budget)}",
+            f"全年执行数 {format_amount(total.executed)} ÷ 全年预算数 {format_amount(total.budget)}",
             table.funding.at("printed_exec_rate"),
         )
     if submission.revenue:
@@ -718,7 +721,7 @@ def check_printed_rates(submission: Submission, rules: RuleSet) -> list[Finding]
                 f"收支预决算 {column.label} 差异率",
                 column.printed_diff_rate,
                 variance_rate(column.final, column.budget),
-                f"（决算 {_amount(column.final)} − 预算 {_amount(column.budget)}）÷ 预算",
+                f"（决算 {format_amount(column.final)} − 预算 {format_amount(column.budget)}）÷ 预算",
                 column.at("printed_diff_rate"),
             )
     for breakdown in submission.share_tables:
@@ -794,7 +797,7 @@ def _printed_shares(table: ShareTable) -> list[Finding]:
             f"{table.title} {row.label} 占比",
             row.printed_share,
             computed,
-            f"{_amount(row.amount)} ÷ 合计 {_amount(total)}",
+            f"{format_amount(row.amount)} ÷ 合计 {format_amount(total)}",
             row.at("printed_share"),
             severity,
             note,
@@ -814,7 +817,7 @@ def _printed_shares(table: ShareTable) -> list[Finding]:
 
 def _project_key(name: str) -> str:
     """A project name without numbering, spaces, punctuation ("1、社保基金督查专项经费　" → "社保基金督查专项经费")."""
-    text = re.sub(r"\s+", "", normalize_text(name))
+    text = compact_text(name)
     text = re.sub(r"^(?:[(（]\d+[)）]|\d+[、.．)])", "", text)  # "1、" or "(1)", not the year of "2023年度…"
     return re.sub(r"[\W_]+", "", text)
 
@@ -826,8 +829,8 @@ def _agree(a: Decimal | None, b: Decimal | None, message: str, ref: CellRef | No
     if gap <= AMOUNT_TOLERANCE:
         return []
     if gap <= ROUNDING_GAP + AMOUNT_TOLERANCE:
-        return [_finding(HINT, code, f"{message}，相差 {_amount(gap)}，可能是尾数差异，请核对", ref)]
-    return [_finding(ERROR, code, f"{message}，相差 {_amount(gap)}", ref)]
+        return [_finding(HINT, code, f"{message}，相差 {format_amount(gap)}，可能是尾数差异，请核对", ref)]
+    return [_finding(ERROR, code, f"{message}，相差 {format_amount(gap)}", ref)]
 
 
 def check_cross_tables(submission: Submission, rules: RuleSet) -> list[Finding]:
@@ -838,8 +841,8 @@ def check_cross_tables(submission: Submission, rules: RuleSet) -> list[Finding]:
         findings += _agree(
             basic.project_spending.final,
             overall.funding.expense_project,
-            f"附件1 项目支出本年决算数 {_amount(basic.project_spending.final)} 与附件2 项目支出 "
-            f"{_amount(overall.funding.expense_project)} 不一致",
+            f"附件1 项目支出本年决算数 {format_amount(basic.project_spending.final)} 与附件2 项目支出 "
+            f"{format_amount(overall.funding.expense_project)} 不一致",
             overall.funding.at("expense_project"),
             code="cross-project-spending",
         )
@@ -850,8 +853,8 @@ def check_cross_tables(submission: Submission, rules: RuleSet) -> list[Finding]:
             findings += _agree(
                 basic_final,
                 overall.funding.expense_basic,
-                f"收支预决算 人员经费 + 公用经费 决算 {_amount(basic_final)} 与附件2 基本支出 "
-                f"{_amount(overall.funding.expense_basic)} 不一致",
+                f"收支预决算 人员经费 + 公用经费 决算 {format_amount(basic_final)} 与附件2 基本支出 "
+                f"{format_amount(overall.funding.expense_basic)} 不一致",
                 overall.funding.at("expense_basic"),
                 code="cross-basic-spending",
             )
@@ -861,8 +864,8 @@ def check_cross_tables(submission: Submission, rules: RuleSet) -> list[Finding]:
             findings += _agree(
                 basic.public_funds.final,
                 public.final,
-                f"附件1 公用经费本年决算数 {_amount(basic.public_funds.final)} 与收支预决算 公用经费决算 "
-                f"{_amount(public.final)} 不一致",
+                f"附件1 公用经费本年决算数 {format_amount(basic.public_funds.final)} 与收支预决算 公用经费决算 "
+                f"{format_amount(public.final)} 不一致",
                 basic.public_funds.at("final"),
                 code="cross-public-funds",
             )
@@ -874,8 +877,8 @@ def check_cross_tables(submission: Submission, rules: RuleSet) -> list[Finding]:
             findings += _agree(
                 total,
                 overall.funding.expense_basic,
-                f"报告文字 基本支出按经济分类合计 {_amount(total)} 与附件2 基本支出 "
-                f"{_amount(overall.funding.expense_basic)} 不一致",
+                f"报告文字 基本支出按经济分类合计 {format_amount(total)} 与附件2 基本支出 "
+                f"{format_amount(overall.funding.expense_basic)} 不一致",
                 narrative.at("wage_welfare"),
                 code="cross-basic-breakdown",
             )
@@ -907,8 +910,8 @@ def _projects_have_sheets(basic: BasicData, sheets: tuple[Assessment, ...]) -> l
         findings += _agree(
             row.final,
             sheet.funding.total.executed,
-            f"附件1 项目“{row.label.strip()}”本年决算数 {_amount(row.final)} 与{sheet.title} 全年执行数 "
-            f"{_amount(sheet.funding.total.executed)} 不一致",
+            f"附件1 项目“{row.label.strip()}”本年决算数 {format_amount(row.final)} 与{sheet.title} 全年执行数 "
+            f"{format_amount(sheet.funding.total.executed)} 不一致",
             sheet.funding.total.at("executed"),
             code="project-amount-mismatch",
         )
@@ -925,8 +928,6 @@ NARRATIVE_REQUIRED = ("duties", "organization", "duty_performance", "budget_mana
 
 def check_narrative(submission: Submission, rules: RuleSet) -> list[Finding]:
     """The parts of the report only words can fill are filled (the report would otherwise say “未填写”)."""
-    from .model import NARRATIVE_TEXTS
-
     narrative = submission.narrative
     if narrative is None:
         return []
@@ -953,9 +954,6 @@ _QUOTE_GLUE = r"(?:决算|预算执行|支出|合计|总额|总计|累计|实际
 
 def check_narrative_figures(submission: Submission, rules: RuleSet) -> list[Finding]:
     """Amounts quoted in the report's words (“三公”经费0.80万元) agree with the tables they come from."""
-    from .model import NARRATIVE_TEXTS
-    from .numbers import D
-
     narrative = submission.narrative
     if narrative is None:
         return []
@@ -974,7 +972,8 @@ def check_narrative_figures(submission: Submission, rules: RuleSet) -> list[Find
                         _finding(
                             ERROR,
                             "narrative-figure",
-                            f"报告文字“{labels[key]}”中写{name} {_amount(quoted)} 万元，表中为 {_amount(stated)} 万元",
+                            f"报告文字“{labels[key]}”中写{name} {format_amount(quoted)} 万元，"
+                            f"表中为 {format_amount(stated)} 万元",
                             narrative.at(key),
                         )
                     )

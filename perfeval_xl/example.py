@@ -236,7 +236,7 @@ def _second_project() -> Assessment:
 
 
 # The report's own words, from the published 自评报告 (the figures the report repeats come from the tables instead)
-NARRATIVE_TEXTS = {
+PUBLISHED_NARRATIVE = {
     "duties": (
         "主要负责贯彻执行国家人力资源和社会保障法规和政策，"
         "对全区人力资源和社会保障工作进行综合管理、监督指导和协调服务；"
@@ -296,7 +296,7 @@ NARRATIVE_TEXTS = {
 def _narrative() -> Narrative:
     return Narrative(
         report_date="2024年6月26日",
-        texts=NARRATIVE_TEXTS,
+        texts=PUBLISHED_NARRATIVE,
         basic_by_class={
             "wage_welfare": _d("441.27"),
             "goods_services": _d("305.36"),

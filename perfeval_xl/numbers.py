@@ -62,6 +62,11 @@ def normalize_text(text: str) -> str:
     return text.translate(_FULL_WIDTH).translate(_TRANSLATE).strip()
 
 
+def compact_text(text: str) -> str:
+    """normalize_text() without any whitespace: "　产出\n指标（50分）" -> "产出指标(50分)"."""
+    return re.sub(r"\s+", "", normalize_text(text))
+
+
 def D(value: object) -> Number:
     """Turn a cell's content into a Decimal; None for a blank; a NotANumber (never an exception) otherwise.
 
@@ -91,7 +96,7 @@ def D(value: object) -> Number:
 
 @lru_cache(maxsize=8192)
 def _parse_text(text: str) -> Number:
-    cleaned = re.sub(r"\s+", "", normalize_text(text))
+    cleaned = compact_text(text)
     if cleaned in BLANK_MARKERS:
         return None
     negative = _ACCOUNTING_NEGATIVE.match(cleaned)
@@ -154,12 +159,6 @@ def round_half_up(value: Decimal, places: int) -> Decimal:
         context.prec = max(28, value.adjusted() + places + 5)  # quantize needs every digit it keeps
         rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return abs(rounded) if rounded.is_zero() else rounded
-
-
-def printed_tolerance(printed: Decimal) -> Decimal:
-    """Half a unit of the printed precision: 63.57% (0.6357) -> 0.00005; 0% (0.00) -> 0.005; 10 -> 0.5."""
-    exponent = printed.as_tuple().exponent
-    return Decimal(5).scaleb(int(exponent) - 1)
 
 
 def printed_places(printed: Decimal) -> int:

@@ -1,5 +1,7 @@
 """Rule sets (TOML in perfeval_xl/rules/) and scores: 预算执行率, indicators, totals and grades.
 
+national.toml is the one place every setting has its value: any other rule set, shipped or a user's file, is
+read on top of it (of the rule set its `extends` names, or else of national) and lists only what differs.
 Scores are unrounded Decimals; rules.score_places says how they are printed. A score a person typed is never
 replaced: check_manual_score() says whether the rules allow it.
 """
@@ -9,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -17,8 +19,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import NumberError, RuleSetError
-from .model import ERROR, HINT, Assessment, Finding, Indicator
-from .numbers import D, NotANumber, format_percent, format_score, normalize_text, require_number, round_half_up
+from .model import ERROR, HINT, Assessment, Finding, Funding, Indicator
+from .numbers import D, NotANumber, compact_text, format_percent, format_score, require_number, round_half_up
 from .rates import completion_rate, execution_rate
 from .targets import (
     AT_LEAST,
@@ -43,15 +45,23 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DEFAULT_RULES = "national"
+OUTCOMES = (MET, PARTLY, NOT_MET)
 
 
 @dataclass(frozen=True)
 class Band:
-    """A qualitative band: 达成 is 80–100% of the 分值."""
+    """A qualitative band: 达成 is 80–100% of the 分值.
+
+    Attributes:
+      name: its name as people see it (达成).
+      low, high: the share of the 分值 a score in this band gets.
+      outcome: the qualitative outcome it is the band of: "met", "partly" or "not_met".
+    """
 
     name: str
     low: Decimal
     high: Decimal
+    outcome: str
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,8 @@ class TotalCap:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """How one province or year scores a self-assessment. Every field is a setting of a TOML file.
+    """How one province or year scores a self-assessment. Every field is a setting of a TOML file, and its value
+    for the national rules is in national.toml (the other files list only what differs).
 
     Attributes:
       name: the short name ("national") or the file it came from.
@@ -87,40 +98,44 @@ class RuleSet:
       bare_op_by_level2: the same, for particular second-level blocks (成本指标: "<=").
       equal_tolerance: relative tolerance for "=" targets.
       approx_tolerance: relative tolerance for "约"/"左右" targets.
-      far_exceed: actual ÷ target above this is a hint that the target was set too low.
+      far_exceed: actual ÷ target above this is a hint that the target was set too low (None: no such hint).
       met_fraction: share of the 分值 a qualitative indicator gets when its actual text says it was met.
-      bands: the qualitative bands (达成, 部分达成, 未达成).
+      bands: the qualitative bands (达成, 部分达成, 未达成), each tied to an outcome.
       deviation_over: actual ÷ target at or above this counts as 偏离 (None: no such rule).
       deviation_penalty: points deducted for a 偏离 indicator.
       deviation_ops: the target directions the 偏离 rule applies to.
       total_caps: caps on the total by execution rate.
       suggest_adjustment_over: a budget adjustment larger than this is pointed out in the report's problems.
-      suggest_qualitative_over: a share of qualitative indicators larger than this is pointed out too.
-      grades: grades from the highest minimum down.
+      suggest_qualitative_over: a share of qualitative indicators larger than this is pointed out too…
+      suggest_qualitative_min_count: …when a table has at least this many indicators.
+      suggest_expected_blocks: first-level blocks whose absence is pointed out (效益指标, 满意度指标).
+      grades: grades from the highest minimum down; the lowest starts at 0 or below, so every total has one.
     """
 
     name: str
     title: str
-    full_marks: Decimal = Decimal(100)
-    score_places: int = 2
-    execution_weight: Decimal = Decimal(10)
-    block_weights: Mapping[str, Decimal] = field(default_factory=dict)
-    levels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    reason_below_exec_rate: Decimal = Decimal("0.9")
-    bare_target_op: str = AT_LEAST
-    bare_op_by_level2: Mapping[str, str] = field(default_factory=dict)
-    equal_tolerance: Decimal = Decimal(0)
-    approx_tolerance: Decimal = Decimal("0.05")
-    far_exceed: Decimal | None = Decimal("1.5")
-    met_fraction: Decimal = Decimal(1)
-    bands: tuple[Band, ...] = ()
-    deviation_over: Decimal | None = None
-    deviation_penalty: Decimal = Decimal(0)
-    deviation_ops: tuple[str, ...] = ()
-    total_caps: tuple[TotalCap, ...] = ()
-    suggest_adjustment_over: Decimal = Decimal("0.2")
-    suggest_qualitative_over: Decimal = Decimal("0.5")
-    grades: tuple[Grade, ...] = ()
+    full_marks: Decimal
+    score_places: int
+    execution_weight: Decimal
+    block_weights: Mapping[str, Decimal]
+    levels: Mapping[str, tuple[str, ...]]
+    reason_below_exec_rate: Decimal
+    bare_target_op: str
+    bare_op_by_level2: Mapping[str, str]
+    equal_tolerance: Decimal
+    approx_tolerance: Decimal
+    far_exceed: Decimal | None
+    met_fraction: Decimal
+    bands: tuple[Band, ...]
+    deviation_over: Decimal | None
+    deviation_penalty: Decimal
+    deviation_ops: tuple[str, ...]
+    total_caps: tuple[TotalCap, ...]
+    suggest_adjustment_over: Decimal
+    suggest_qualitative_over: Decimal
+    suggest_qualitative_min_count: int
+    suggest_expected_blocks: tuple[str, ...]
+    grades: tuple[Grade, ...]
 
     @property
     def score_tolerance(self) -> Decimal:
@@ -131,8 +146,9 @@ class RuleSet:
         """The direction of a bare-number target in this second-level block."""
         return self.bare_op_by_level2.get(level2_name(level2), self.bare_target_op) if level2 else self.bare_target_op
 
-    def band(self, name: str) -> Band | None:
-        return next((b for b in self.bands if b.name == name), None)
+    def band_for(self, outcome: str | None) -> Band | None:
+        """The band of a qualitative outcome ("met", "partly", "not_met"); None for no outcome or no such band."""
+        return next((b for b in self.bands if b.outcome == outcome), None)
 
 
 # ---------------------------------------------------------------- loading rule sets
@@ -147,7 +163,7 @@ def available_rules() -> list[str]:
 def load_rules(name_or_path: str | Path | RuleSet | None = None) -> RuleSet:
     """A shipped rule set by name ("national", "grade-85", "province-platform") or a user's TOML file.
 
-    A user's file may start with `extends = "national"` and list only what differs.
+    A user's file lists only what differs from national, or from the shipped rule set its `extends` names.
     """
     if isinstance(name_or_path, RuleSet):
         return name_or_path
@@ -191,13 +207,15 @@ def _parse_toml(text: str, origin: str) -> dict[str, Any]:
 
 
 def _merged(settings: dict[str, Any], origin: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
-    parent_name = settings.get("extends")
-    if not parent_name:
+    """The settings on top of their parent's: the rule set `extends` names, or national; national is the root."""
+    if origin == DEFAULT_RULES and not settings.get("extends"):
         return settings
+    parent_name = str(settings.get("extends") or DEFAULT_RULES)
     if parent_name in seen:
         raise RuleSetError(f"评分规则“{origin}”的 extends 形成了循环")
-    parent = _merged(_shipped_settings(str(parent_name)), str(parent_name), (*seen, str(parent_name)))
-    return _deep_merge(parent, {k: v for k, v in settings.items() if k != "extends"})
+    parent = _merged(_shipped_settings(parent_name), parent_name, (*seen, parent_name))
+    own = {k: v for k, v in settings.items() if k not in ("extends", "name", "title")}
+    return _deep_merge(parent, own)
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -211,61 +229,51 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
 
 
 def _build(settings: dict[str, Any], origin: str) -> RuleSet:
-    s = _merged(settings, origin)
-    reader = _Settings(origin)
-    weights = s.get("weights", {})
-    quantitative, qualitative = s.get("quantitative", {}), s.get("qualitative", {})
-    deviation = s.get("deviation", {})
-    suggestions = s.get("suggestions", {})
-    bare_op = reader.op(quantitative.get("bare_op", AT_LEAST), "quantitative.bare_op")
-    bare_by_level2 = {
-        level2_name(k): reader.op(v, f"quantitative.bare_op_by_level2.{k}")
-        for k, v in quantitative.get("bare_op_by_level2", {}).items()
-    }
+    read = _Settings(_merged(settings, origin), origin)
+    name = str(settings.get("name", origin))  # a rule set's own name and title: a parent's would mislabel it
     rules = RuleSet(
-        name=str(s.get("name", origin)),
-        title=str(s.get("title", s.get("name", origin))),
-        full_marks=reader.number(s.get("full_marks", 100), "full_marks"),
-        score_places=int(reader.number(s.get("score_places", 2), "score_places")),
-        execution_weight=reader.number(weights.get("execution", 10), "weights.execution"),
+        name=name,
+        title=str(settings.get("title", name)),
+        full_marks=read.number("full_marks"),
+        score_places=read.count("score_places"),
+        execution_weight=read.number("weights.execution"),
         block_weights={
-            level1_name(k)[0]: reader.number(v, f"weights.blocks.{k}") for k, v in weights.get("blocks", {}).items()
+            level1_name(k)[0]: read.number(f"weights.blocks.{k}", v) for k, v in read.table("weights.blocks").items()
         },
-        levels={level1_name(k)[0]: tuple(level2_name(x) for x in v) for k, v in s.get("levels", {}).items()},
-        reason_below_exec_rate=reader.number(
-            s.get("execution", {}).get("reason_below", "0.9"), "execution.reason_below"
-        ),
-        bare_target_op=bare_op,
-        bare_op_by_level2=bare_by_level2,
-        equal_tolerance=reader.number(quantitative.get("equal_tolerance", 0), "quantitative.equal_tolerance"),
-        approx_tolerance=reader.number(quantitative.get("approx_tolerance", "0.05"), "quantitative.approx_tolerance"),
-        far_exceed=reader.optional(quantitative.get("far_exceed"), "quantitative.far_exceed"),
-        met_fraction=reader.number(qualitative.get("met_fraction", 1), "qualitative.met_fraction"),
+        levels={level1_name(k)[0]: tuple(level2_name(x) for x in v) for k, v in read.table("levels").items()},
+        reason_below_exec_rate=read.number("execution.reason_below"),
+        bare_target_op=read.op("quantitative.bare_op"),
+        bare_op_by_level2={
+            level2_name(k): read.op(f"quantitative.bare_op_by_level2.{k}", v)
+            for k, v in read.table("quantitative.bare_op_by_level2").items()
+        },
+        equal_tolerance=read.number("quantitative.equal_tolerance"),
+        approx_tolerance=read.number("quantitative.approx_tolerance"),
+        far_exceed=read.optional("quantitative.far_exceed"),
+        met_fraction=read.number("qualitative.met_fraction"),
         bands=tuple(
             Band(
                 str(b.get("name", "")),
-                reader.number(b.get("low"), "qualitative.bands.low"),
-                reader.number(b.get("high"), "qualitative.bands.high"),
+                read.number("qualitative.bands.low", b.get("low")),
+                read.number("qualitative.bands.high", b.get("high")),
+                read.outcome("qualitative.bands.outcome", b),
             )
-            for b in qualitative.get("bands", [])
+            for b in read.array("qualitative.bands")
         ),
-        deviation_over=reader.optional(deviation.get("over"), "deviation.over"),
-        deviation_penalty=reader.number(deviation.get("penalty", 0), "deviation.penalty"),
-        deviation_ops=tuple(deviation.get("ops", [AT_LEAST])),
+        deviation_over=read.optional("deviation.over"),
+        deviation_penalty=read.number("deviation.penalty"),
+        deviation_ops=read.ops("deviation.ops"),
         total_caps=tuple(
-            TotalCap(reader.number(c.get("below"), "total_caps.below"), reader.number(c.get("max"), "total_caps.max"))
-            for c in s.get("total_caps", [])
+            TotalCap(read.number("total_caps.below", c.get("below")), read.number("total_caps.max", c.get("max")))
+            for c in read.array("total_caps")
         ),
-        suggest_adjustment_over=reader.number(suggestions.get("adjustment_over", "0.2"), "suggestions.adjustment_over"),
-        suggest_qualitative_over=reader.number(
-            suggestions.get("qualitative_over", "0.5"), "suggestions.qualitative_over"
-        ),
+        suggest_adjustment_over=read.number("suggestions.adjustment_over"),
+        suggest_qualitative_over=read.number("suggestions.qualitative_over"),
+        suggest_qualitative_min_count=read.count("suggestions.qualitative_min_count"),
+        suggest_expected_blocks=tuple(level1_name(x)[0] for x in read.array("suggestions.expected_blocks", item=str)),
         grades=tuple(
             sorted(
-                (
-                    Grade(reader.number(g.get("min"), "grades.min"), str(g.get("label", "")))
-                    for g in s.get("grades", [])
-                ),
+                (Grade(read.number("grades.min", g.get("min")), str(g.get("label", ""))) for g in read.array("grades")),
                 key=lambda g: g.minimum,
                 reverse=True,
             )
@@ -275,30 +283,89 @@ def _build(settings: dict[str, Any], origin: str) -> RuleSet:
     return rules
 
 
+_REQUIRED = object()
+
+
 class _Settings:
-    """Reads numbers out of a rule set's settings, naming the key when one is wrong."""
+    """Reads a rule set's merged settings by dotted key ("weights.execution"), naming the key when one is wrong.
 
-    def __init__(self, origin: str):
-        self.origin = origin
+    Each reader takes the key, and the value when the caller already holds it (an item of [[grades]]…).
+    """
 
-    def number(self, value: object, key: str) -> Decimal:
+    def __init__(self, settings: dict[str, Any], origin: str):
+        self.settings, self.origin = settings, origin
+
+    def get(self, key: str, default: object = _REQUIRED) -> Any:
+        value: Any = self.settings
+        for part in key.split("."):
+            if not isinstance(value, dict):
+                raise RuleSetError(f"评分规则“{self.origin}”的 {key} 所在的表写法不对")
+            if part not in value:
+                if default is _REQUIRED:
+                    raise RuleSetError(f"评分规则“{self.origin}”缺少 {key}")
+                return default
+            value = value[part]
+        return value
+
+    def number(self, key: str, value: object = _REQUIRED) -> Decimal:
+        value = self.get(key) if value is _REQUIRED else value
         number = D(value)
         if not isinstance(number, Decimal):
             raise RuleSetError(f"评分规则“{self.origin}”的 {key} 应为数字，而不是 {value!r}")
         return number
 
-    def optional(self, value: object, key: str) -> Decimal | None:
-        return None if value is None else self.number(value, key)
+    def count(self, key: str) -> int:
+        number = self.number(key)
+        if number < 0 or number != number.to_integral_value():
+            raise RuleSetError(f"评分规则“{self.origin}”的 {key} 应为不小于 0 的整数，而不是 {number}")
+        return int(number)
 
-    def op(self, value: object, key: str) -> str:
+    def optional(self, key: str) -> Decimal | None:
+        """A number, or None when it is not set or set to false (the rule does not apply)."""
+        value = self.get(key, None)
+        return None if value is None or value is False else self.number(key, value)
+
+    def op(self, key: str, value: object = _REQUIRED) -> str:
+        value = self.get(key) if value is _REQUIRED else value
         if value not in (AT_LEAST, AT_MOST, EQUAL):
             raise RuleSetError(f'评分规则“{self.origin}”的 {key} 应为 ">="、"<=" 或 "="，而不是 {value!r}')
         return str(value)
+
+    def ops(self, key: str) -> tuple[str, ...]:
+        return tuple(self.op(key, value) for value in self.array(key, item=str))
+
+    def outcome(self, key: str, band: dict[str, Any]) -> str:
+        value = band.get("outcome")
+        if value not in OUTCOMES:
+            raise RuleSetError(
+                f"评分规则“{self.origin}”的档次“{band.get('name', '')}”的 {key} 应为 "
+                f'"met"（达成）、"partly"（部分达成）或 "not_met"（未达成），而不是 {value!r}'
+            )
+        return str(value)
+
+    def table(self, key: str) -> dict[str, Any]:
+        value = self.get(key, {})
+        if not isinstance(value, dict):
+            raise RuleSetError(f"评分规则“{self.origin}”的 {key} 应为一个表")
+        return value
+
+    def array(self, key: str, item: type = dict) -> list[Any]:
+        value = self.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(x, item) for x in value):
+            shape = f"若干个 [[{key}]]" if item is dict else "一个列表（[...]）"
+            raise RuleSetError(f"评分规则“{self.origin}”的 {key} 应写成{shape}")
+        return value
 
 
 def _validate(rules: RuleSet, origin: str) -> None:
     if not rules.grades:
         raise RuleSetError(f"评分规则“{origin}”没有等级（[[grades]]）")
+    lowest = rules.grades[-1]
+    if lowest.minimum > 0:
+        raise RuleSetError(
+            f"评分规则“{origin}”的最低等级“{lowest.label}”从 {format_score(lowest.minimum)} 分起，"
+            f"低于 {format_score(lowest.minimum)} 分的总分将没有等级；请把最低等级的 min 设为 0"
+        )
     if rules.block_weights:
         total = rules.execution_weight + sum(rules.block_weights.values())
         if total != rules.full_marks:
@@ -311,11 +378,12 @@ def _validate(rules: RuleSet, origin: str) -> None:
         raise RuleSetError(f"评分规则“{origin}”的 qualitative.met_fraction 应在 0 到 1 之间")
     if rules.deviation_penalty < 0:
         raise RuleSetError(f"评分规则“{origin}”的 deviation.penalty 不能为负数")
-    if any(op not in (AT_LEAST, AT_MOST, EQUAL) for op in rules.deviation_ops):
-        raise RuleSetError(f'评分规则“{origin}”的 deviation.ops 只能是 ">="、"<="、"="')
     for band in rules.bands:
         if not Decimal(0) <= band.low <= band.high <= Decimal(1):
             raise RuleSetError(f"评分规则“{origin}”的档次“{band.name}”的 low/high 应在 0 到 1 之间且 low ≤ high")
+    outcomes = [band.outcome for band in rules.bands]
+    if len(set(outcomes)) != len(outcomes):
+        raise RuleSetError(f"评分规则“{origin}”的档次中有两个 outcome 相同")
 
 
 # ---------------------------------------------------------------- headings
@@ -323,7 +391,7 @@ def _validate(rules: RuleSet, origin: str) -> None:
 
 def level1_name(label: object) -> tuple[str, Decimal | None]:
     """A first-level heading as printed ("产出指标\\n\\n(50分)") -> ("产出指标", 50)."""
-    text = re.sub(r"\s+", "", normalize_text(str(label or "")))
+    text = compact_text(str(label or ""))
     weight = None
     match = re.search(r"\((\d+(?:\.\d+)?)分\)", text)
     if match:
@@ -336,11 +404,16 @@ def level1_name(label: object) -> tuple[str, Decimal | None]:
 
 def level2_name(label: object) -> str:
     """A second-level heading as printed ("经济效\\n益指标") -> "经济效益指标"."""
-    text = re.sub(r"\s+", "", normalize_text(str(label or "")))
+    text = compact_text(str(label or ""))
     return text + "指标" if text and not text.endswith("指标") else text
 
 
 # ---------------------------------------------------------------- scores
+
+
+def execution_weight(funding: Funding, rules: RuleSet) -> Decimal:
+    """分值 of the 预算执行率 row: as the table gives it, or else the rules' (the checks point out a blank 分值)."""
+    return funding.weight if funding.weight is not None else rules.execution_weight
 
 
 def execution_score(
@@ -525,9 +598,6 @@ def _proportional(op: str, target: Decimal, actual: Decimal, points: Decimal) ->
     return points * low / high if low >= 0 and high > 0 else Decimal(0)
 
 
-_BAND_OF_OUTCOME = {MET: "达成", PARTLY: "部分达成", NOT_MET: "未达成"}
-
-
 def check_manual_score(
     score: object,
     target: object,
@@ -568,7 +638,7 @@ def check_manual_score(
                 )
             ]
         return []
-    band = rules.band(_BAND_OF_OUTCOME.get(result.outcome or "", ""))
+    band = rules.band_for(result.outcome)
     if band is not None and isinstance(points, Decimal):
         low, high = points * band.low, points * band.high
         where = f"实际完成情况显示为“{band.name}”，得分应在 {format_score(low)}–{format_score(high)} 分之间"
@@ -625,7 +695,11 @@ def execution_cap(rate: object, rules: RuleSet | str | None = None) -> Decimal |
 
 
 def grade(total: object, rules: RuleSet | str | None = None) -> str | None:
-    """The grade of an (unrounded) total: national 优/良/中/差; None when there is no total."""
+    """The grade of an (unrounded) total: national 优/良/中/差; None when there is no total.
+
+    The lowest grade starts at 0 or below (the rules are checked for it), so every total from scores has one; a
+    negative total, which scores cannot add up to, gets the lowest too.
+    """
     rules = load_rules(rules)
     value = require_number(total)
     if value is None:
@@ -677,7 +751,7 @@ def score_assessment(assessment: Assessment, rules: RuleSet | str | None = None)
     """Recompute every rate and score of a 附件2 or 附件3 the way the rules say."""
     rules = load_rules(rules)
     funding = assessment.funding
-    weight = funding.weight if funding.weight is not None else rules.execution_weight
+    weight = execution_weight(funding, rules)
     rate = execution_rate(funding.total.executed, funding.total.budget)
     computed = execution_score(funding.total.executed, funding.total.budget, weight, rules)
     line_score = funding.printed_score if funding.printed_score is not None else computed

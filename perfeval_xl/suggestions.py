@@ -14,7 +14,7 @@ from decimal import Decimal
 from .model import Assessment, Submission
 from .numbers import format_amount, format_percent
 from .rates import adjustment_rate, control_rate
-from .scoring import RuleSet, level1_name, score_assessment
+from .scoring import AssessmentScore, RuleSet, level1_name, score_assessment
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,13 @@ class Suggestion:
     measure: str
 
 
-Rule = Callable[[Assessment, Submission, RuleSet], Suggestion | None]
+# A rule sees the table, its scores (computed once for all the rules), the whole submission and the rule set.
+Rule = Callable[[Assessment, AssessmentScore, Submission, RuleSet], Suggestion | None]
 
 
-def _low_execution(table: Assessment, submission: Submission, rules: RuleSet) -> Suggestion | None:
-    scores = score_assessment(table, rules)
+def _low_execution(
+    table: Assessment, scores: AssessmentScore, submission: Submission, rules: RuleSet
+) -> Suggestion | None:
     rate = scores.execution_rate
     if rate is None or rate >= rules.reason_below_exec_rate:
         return None
@@ -42,7 +44,9 @@ def _low_execution(table: Assessment, submission: Submission, rules: RuleSet) ->
     )
 
 
-def _over_execution(table: Assessment, submission: Submission, rules: RuleSet) -> Suggestion | None:
+def _over_execution(
+    table: Assessment, scores: AssessmentScore, submission: Submission, rules: RuleSet
+) -> Suggestion | None:
     total = table.funding.total
     if total.executed is None or total.budget is None or total.executed <= total.budget:
         return None
@@ -54,7 +58,9 @@ def _over_execution(table: Assessment, submission: Submission, rules: RuleSet) -
     )
 
 
-def _large_adjustment(table: Assessment, submission: Submission, rules: RuleSet) -> Suggestion | None:
+def _large_adjustment(
+    table: Assessment, scores: AssessmentScore, submission: Submission, rules: RuleSet
+) -> Suggestion | None:
     total = table.funding.total
     rate = adjustment_rate(total.budget, total.initial) if total.initial else None
     if rate is None or abs(rate) <= rules.suggest_adjustment_over:
@@ -68,9 +74,11 @@ def _large_adjustment(table: Assessment, submission: Submission, rules: RuleSet)
     )
 
 
-def _missing_blocks(table: Assessment, submission: Submission, rules: RuleSet) -> Suggestion | None:
+def _missing_blocks(
+    table: Assessment, scores: AssessmentScore, submission: Submission, rules: RuleSet
+) -> Suggestion | None:
     present = {level1_name(i.level1)[0] for i in table.indicators if (i.weight or 0) > 0}
-    missing = [name for name in ("效益指标", "满意度指标") if name not in present]
+    missing = [name for name in rules.suggest_expected_blocks if name not in present]
     if not missing or not table.indicators:
         return None
     return Suggestion(
@@ -80,10 +88,11 @@ def _missing_blocks(table: Assessment, submission: Submission, rules: RuleSet) -
     )
 
 
-def _far_exceeded(table: Assessment, submission: Submission, rules: RuleSet) -> Suggestion | None:
+def _far_exceeded(
+    table: Assessment, scores: AssessmentScore, submission: Submission, rules: RuleSet
+) -> Suggestion | None:
     if rules.far_exceed is None:
         return None
-    scores = score_assessment(table, rules)
     # the scoring's own note says when a "不低于" target was exceeded far enough to look set too low
     exceeded = [item for item in scores.indicators if any(n.code == "target-far-exceeded" for n in item.result.notes)]
     if not exceeded:
@@ -96,8 +105,7 @@ def _far_exceeded(table: Assessment, submission: Submission, rules: RuleSet) -> 
     )
 
 
-def _missed(table: Assessment, submission: Submission, rules: RuleSet) -> Suggestion | None:
-    scores = score_assessment(table, rules)
+def _missed(table: Assessment, scores: AssessmentScore, submission: Submission, rules: RuleSet) -> Suggestion | None:
     missed = [item for item in scores.indicators if item.result.basis == "quantitative" and item.result.met is False]
     if not missed:
         return None
@@ -109,11 +117,12 @@ def _missed(table: Assessment, submission: Submission, rules: RuleSet) -> Sugges
     )
 
 
-def _mostly_qualitative(table: Assessment, submission: Submission, rules: RuleSet) -> Suggestion | None:
-    scores = score_assessment(table, rules)
-    if len(scores.indicators) < 4:
+def _mostly_qualitative(
+    table: Assessment, scores: AssessmentScore, submission: Submission, rules: RuleSet
+) -> Suggestion | None:
+    if len(scores.indicators) < rules.suggest_qualitative_min_count:
         return None
-    qualitative = sum(item.result.target.kind != "quantitative" for item in scores.indicators)
+    qualitative = sum(not item.result.target.is_quantitative for item in scores.indicators)
     if Decimal(qualitative) / len(scores.indicators) <= rules.suggest_qualitative_over:
         return None
     return Suggestion(
@@ -123,7 +132,9 @@ def _mostly_qualitative(table: Assessment, submission: Submission, rules: RuleSe
     )
 
 
-def _spending_controls(table: Assessment, submission: Submission, rules: RuleSet) -> Suggestion | None:
+def _spending_controls(
+    table: Assessment, scores: AssessmentScore, submission: Submission, rules: RuleSet
+) -> Suggestion | None:
     basic = submission.basic
     if table.kind != "dept" or basic is None:
         return None
@@ -154,6 +165,12 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def suggest(table: Assessment, submission: Submission, rules: RuleSet) -> list[Suggestion]:
-    """The suggestions the figures of one 附件2 or 附件3 give, in the order of RULES."""
-    return [found for rule in RULES if (found := rule(table, submission, rules)) is not None]
+def suggest(
+    table: Assessment, submission: Submission, rules: RuleSet, scores: AssessmentScore | None = None
+) -> list[Suggestion]:
+    """The suggestions the figures of one 附件2 or 附件3 give, in the order of RULES.
+
+    `scores` are the table's scores under `rules` when the caller has them already; else they are computed here.
+    """
+    scores = score_assessment(table, rules) if scores is None else scores
+    return [found for rule in RULES if (found := rule(table, scores, submission, rules)) is not None]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from .numbers import SCALES, normalize_text
+from .numbers import SCALES, D, compact_text, normalize_text
 
 QUANTITATIVE, QUALITATIVE, UNREADABLE = "quantitative", "qualitative", "unreadable"
 AT_LEAST, AT_MOST, EQUAL = ">=", "<=", "="
@@ -126,11 +126,10 @@ class Target:
     Attributes:
       text: the text as the user typed it.
       kind: "quantitative", "qualitative" or "unreadable".
-      op: ">=", "<=" or "=" for a quantitative target; None for qualitative or unreadable text, and for an
-        actual value written as a plain number ("2380").
+      op: ">=", "<=" or "=" for a quantitative target (a bare "1200" gets the rules' direction); None for
+        qualitative or unreadable text, and for an actual value written as a plain number ("2380").
       value: the number with percentages as fractions (95% -> 0.95) and 万/亿 multiplied out (2.33万人 -> 23300).
       unit: the normalised unit: "%", "人", "元", "元/人/月", "天"…; "" when none is written.
-      explicit_op: whether the text states the direction (以上, ≤, 按…); a bare "1200" does not.
       error: for unreadable text, why, in Chinese.
       scale: the multiplier written with the number (万, 亿, 千), "" when none: a bare "120" beside "100万元"
         is not comparable.
@@ -142,7 +141,6 @@ class Target:
     op: str | None = None
     value: Decimal | None = None
     unit: str = ""
-    explicit_op: bool = False
     error: str | None = None
     scale: str = ""
     approximate: bool = False
@@ -179,10 +177,14 @@ def parse_actual(text: object) -> Target:
 
 
 def _as_text(value: object) -> str:
+    """A cell's content as text; a number as a plain decimal, to Excel's 15 digits (0.1 + 0.2 -> "0.3", not
+    "0.30000000000000004"; 1.5e-07 -> "0.00000015")."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number = D(value)
+        if isinstance(number, Decimal):
+            return _plain(number)
     return str(value)
 
 
@@ -211,7 +213,7 @@ def _parse(text: str, bare_op: str | None) -> Target:
 
 
 def _clean(text: str) -> str:
-    cleaned = re.sub(r"\s+", "", normalize_text(text))
+    cleaned = compact_text(text)
     cleaned = cleaned.replace("≧", "≥").replace("≦", "≤").replace("=>", ">=").replace("=<", "<=")
     without_remarks = _PARENTHESES.sub("", cleaned)
     if re.search(r"\d", cleaned) and not re.search(r"\d", without_remarks):
@@ -240,20 +242,23 @@ def _read_around_number(text: str, prefix: str, number: Decimal, suffix: str, ba
     if len(ops) > 1:
         return _unreadable(text, "方向矛盾（同时写了“以上”和“以内”一类的词）")
 
-    scale = (
-        suffix[:1]
-        if suffix[:1] in ("万", "亿") or (suffix[:1] == "千" and suffix[1:2] in ("元", "人", "户", ""))
-        else ""
-    )
+    scale, suffix = _scale(suffix)
+    if scale:
+        number *= SCALES[scale]
     value, unit, problem = _value_and_unit(number, suffix, percent)
     if problem:
         return _unreadable(text, problem)
-    approximate = any(prefix.endswith(word) for word in _APPROXIMATE) or "左右" in suffix_words
     if ops:
-        return Target(
-            text, QUANTITATIVE, ops.pop(), value, unit, explicit_op=True, scale=scale, approximate=approximate
-        )
-    return Target(text, QUANTITATIVE, bare_op, value, unit, explicit_op=False, scale=scale)
+        approximate = any(prefix.endswith(word) for word in _APPROXIMATE) or "左右" in suffix_words
+        return Target(text, QUANTITATIVE, ops.pop(), value, unit, scale=scale, approximate=approximate)
+    return Target(text, QUANTITATIVE, bare_op, value, unit, scale=scale)
+
+
+def _scale(suffix: str) -> tuple[str, str]:
+    """The multiplier written right after the number (万, 亿; 千 only before 元/人/户 or alone) and the rest."""
+    if suffix[:1] in ("万", "亿") or (suffix[:1] == "千" and suffix[1:2] in ("元", "人", "户", "")):
+        return suffix[0], suffix[1:]
+    return "", suffix
 
 
 def _strip_suffix_ops(suffix: str) -> tuple[str, set[str]]:
@@ -300,10 +305,8 @@ def _prefix_op(prefix: str) -> tuple[str | None, str | None]:
 _PREFIX_CANDIDATES = sorted(((w, op) for op, ws in _PREFIX_OPS.items() for w in ws), key=lambda p: -len(p[0]))
 
 
-def _value_and_unit(number: Decimal, suffix: str, percent: bool) -> tuple[Decimal, str, str | None]:
-    rest = suffix
-    if rest[:1] in ("万", "亿") or (rest[:1] == "千" and rest[1:2] in ("元", "人", "户", "")):
-        number, rest = number * SCALES[rest[0]], rest[1:]
+def _value_and_unit(number: Decimal, rest: str, percent: bool) -> tuple[Decimal, str, str | None]:
+    """The value and unit from what follows the number (its scale already taken off), or why it is unreadable."""
     if rest.startswith("%") or percent:
         number, rest = number.scaleb(-2), rest.removeprefix("%")
         if rest:
@@ -376,7 +379,9 @@ def units_compatible(target: Target, actual: Target) -> str | None:
     """None when the actual can be compared with the target; otherwise why not, in Chinese.
 
     万人 and 人 agree (both are read as 人); a bare number agrees with any unit except %, because "100"
-    beside a target of "95%" may mean 100% or 100 people, and this module does not guess.
+    beside a target of "95%" may mean 100% or 100 people, and this module does not guess. Nor does it guess
+    the scale: a bare "120" beside a target written with 万 or 亿 ("100万元以内") is not comparable, because
+    it may mean 120 or 120万元.
     """
     if target.scale and not actual.scale and actual.unit == "" and target.unit != "%":
         shown = actual.text.strip()
@@ -398,16 +403,20 @@ def units_compatible(target: Target, actual: Target) -> str | None:
 
 # Qualitative outcomes read from the actual text: "met" (达成), "partly" (部分达成), "not_met" (未达成).
 MET, PARTLY, NOT_MET = "met", "partly", "not_met"
-# Not met: a negation before a verb of doing (未完成, 无法按时完成, 没能实现, 不是全部完成, 难以落实…).
+# Not met: a negation before a verb of doing (未完成, 无法按时完成, 没能实现, 未及时处理, 尚未整改, 难以落实…).
 _NOT_MET = re.compile(
     r"(?:未|尚未|没有|没能|未能|无法|不能|难以|不是|不够|不到位|不足|不到|仅)"
-    r"(?:按时|全部|全面|及时|足额|如期|完全)*(?:完成|达成|达到|实现|开展|落实|发放|到位|执行|进行|建立|健全|提升)"
+    r"(?:按时|全部|全面|及时|足额|如期|完全|有效|彻底|妥善)*"
+    r"(?:完成|达成|达到|实现|开展|落实|发放|到位|执行|进行|建立|健全|提升|处理|处置|整改|解决|办结|兑现)"
     r"|不到位|滞后|延期|未达标|不达标|不合格|(?:不到|不足|未过|未达)(?:一半|半数|[0-9一二三四五六七八九]成)"
 )
-# A negation of something bad is good news: 未发生安全事故, 无违规问题, 零投诉.
+# A negation of something bad is good news: 未发生安全事故, 无违规问题, 零投诉, 未发生一起重大事故. Between the
+# negation and the bad thing stand only words that say how bad or how many, never a verb: in 未及时处理群众投诉
+# the 未 belongs to 处理, and the complaint is the trouble.
 _NOTHING_BAD = re.compile(
-    r"(?:未|没有|无|零)(?:发生|出现|收到)?[^，。；]{0,6}?"
-    r"(?:事故|问题|投诉|差错|违规|违纪|违法|风险|事件|纠纷|上访|失误|漏洞)"
+    r"(?:未|没有|无|零)(?:发生|出现|收到|发现)?"
+    r"(?:重大|较大|严重|安全|生产|责任|质量|任何|一起|一例|一件|一次|有效|群众|信访|违规)*"
+    r"(?:事故|问题|投诉|差错|违规|违纪|违法|风险|事件|纠纷|上访|失误|漏洞|隐患)"
 )
 # Partly: 部分…, 基本完成/基本健全… (but not 基本养老金, 基本生活: 基本 before a noun belongs to the name)
 _PARTLY = re.compile(r"大?部分|基本(?=完成|达成|达到|实现|落实|到位|健全|建立|满足|覆盖|符合|解决)")
@@ -424,10 +433,11 @@ def _words_only(text: str) -> str:
 def qualitative_outcome(target_text: object, actual_text: object) -> str | None:
     """Read whether a qualitative target was met from the actual text; None when a person must judge.
 
-    The same text as the target means met. A negated doing (未完成, 无法按时完成, 难以实现) means not met, but a
-    negated bad thing (未发生安全事故) does not. 部分/基本完成 mean partly met, unless the target itself says
-    基本 (基本养老金). 已/完成/达到 mean met. A percentage below 100% or any other figure is left to a person,
-    and so is anything else ("保证安全" for "保证社保基金安全").
+    The same text as the target means met. A negated doing (未完成, 无法按时完成, 难以实现, 未及时处理投诉,
+    尚未整改) means not met, wherever it stands; a negated bad thing (未发生安全事故, 无投诉, 零投诉) is good
+    news. 部分/基本完成 mean partly met, unless the target itself says 基本 (基本养老金). 已/完成/达到 mean
+    met. A percentage below 100% or any other figure is left to a person, and so is anything else ("保证安全" for
+    "保证社保基金安全").
     """
     actual = _words_only(_as_text(actual_text))
     target = _words_only(_as_text(target_text))
@@ -435,14 +445,14 @@ def qualitative_outcome(target_text: object, actual_text: object) -> str | None:
         return None
     if actual == target:
         return MET
-    answer = re.sub(r"\s+", "", normalize_text(_as_text(actual_text)))  # "是否达标：是" keeps its colon here
+    answer = compact_text(_as_text(actual_text))  # "是否达标：是" keeps its colon here
     if _NO.search(answer):
         return NOT_MET
     if _YES.search(answer):
         return MET
-    without_good_news = _NOTHING_BAD.sub("", actual)
-    if _NOT_MET.search(without_good_news):
+    if _NOT_MET.search(actual):
         return NOT_MET
+    without_good_news = _NOTHING_BAD.sub("", actual)
     figures = parse_actual(actual_text)
     if figures.kind != QUALITATIVE:  # "完成率仅50%", "已完成60%": a figure for a person to weigh
         return (

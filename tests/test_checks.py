@@ -560,3 +560,18 @@ def test_project_key__numbering_goes_the_year_stays():
     )
     assert _project_key("2022年度就业补助") != _project_key("2023年度就业补助")
     assert _project_key("2023年度就业补助") == "2023年度就业补助"
+
+
+def test_check_scores__negative_weight_points_at_the_weight_cell():
+    item = Indicator(
+        "产出指标",
+        "数量指标",
+        "培训人数",
+        "≥100人",
+        "120人",
+        d("-50"),
+        where={"weight": CellRef("附件2", "F14"), "target": CellRef("附件2", "D14")},
+    )
+    found = check_scores(submission(overall=table((item, *good_indicators()[1:]))), NATIONAL)
+    negative = next(f for f in found if f.code == "weight-negative")
+    assert (negative.sheet, negative.cell, negative.severity) == ("附件2", "F14", ERROR)

@@ -10,11 +10,11 @@ from perfeval_xl.numbers import (
     D,
     NotANumber,
     agrees,
+    compact_text,
     format_amount,
     format_percent,
     format_printed_percent,
     format_score,
-    printed_tolerance,
     require_number,
     round_half_up,
 )
@@ -116,12 +116,6 @@ def test_round_half_up__rounds_half_away_from_zero(value, places, expected):
     assert str(round_half_up(Decimal(value), places)) == expected
 
 
-def test_printed_tolerance__half_a_unit_of_printed_precision():
-    assert printed_tolerance(D("63.57%")) == Decimal("0.00005")
-    assert printed_tolerance(D("0%")) == Decimal("0.005")
-    assert printed_tolerance(Decimal("10")) == Decimal("0.5")
-
-
 def test_agrees__printed_precision_decides():
     assert agrees(D("63.60%"), Decimal("0.636016"))
     assert not agrees(D("63.57%"), Decimal("0.636016"))
@@ -176,3 +170,8 @@ def test_agrees__exact_half_up_and_minimum_places():
     assert not agrees(D("41.26%"), Decimal("0.41265"))  # half up gives 41.27%
     assert agrees(D("41.27%"), Decimal("0.41265"))
     assert agrees(D(1.0), Decimal("0.6")) and not agrees(D(1.0), Decimal("0.6"), min_places=2)
+
+
+def test_compact_text__normalised_without_any_whitespace():
+    assert compact_text("　产出\n指标 （５０分）\u00a0") == "产出指标(50分)"
+    assert compact_text("") == ""

@@ -13,6 +13,7 @@ from perfeval_xl.scoring import (
     check_manual_score,
     execution_cap,
     execution_score,
+    execution_weight,
     grade,
     indicator_score,
     level1_name,
@@ -432,3 +433,78 @@ def test_load_rules__values_out_of_range(tmp_path, settings, key):
     path.write_text('extends = "national"\n' + settings, encoding="utf-8")
     with pytest.raises(RuleSetError, match=key):
         load_rules(path)
+
+
+def test_assess_indicator__not_met_wording_is_not_full_marks():
+    result = assess_indicator("及时处理群众投诉", "未及时处理群众投诉", 10)
+    assert (result.score, result.basis, result.outcome) == (None, "judgement", "not_met")
+    assert codes(check_manual_score(10, "及时处理群众投诉", "未及时处理群众投诉", 10)) == ["score-above-band"]
+    assert assess_indicator("无群众投诉", "未发生群众投诉", 10).score == 10
+
+
+def test_indicator_score__number_from_a_formula_cell_keeps_excel_precision():
+    assert indicator_score("=0.3", 0.1 + 0.2, 10) == 10
+    assert assess_indicator("≥0.0000001", 1.5e-07, 10).score == 10
+
+
+def test_load_rules__lowest_grade_must_start_at_zero(tmp_path):
+    path = tmp_path / "two-grades.toml"
+    path.write_text('[[grades]]\nmin = 90\nlabel = "好"\n\n[[grades]]\nmin = 60\nlabel = "合格"\n', encoding="utf-8")
+    with pytest.raises(RuleSetError, match=r"two-grades\.toml.*最低等级“合格”从 60 分起.*min 设为 0"):
+        load_rules(path)
+
+
+def test_load_rules__file_without_extends_is_read_on_top_of_national(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        'title = "我的规则"\n[weights]\nexecution = 20\n[weights.blocks]\n"产出指标" = 40\n', encoding="utf-8"
+    )
+    rules = load_rules(path)
+    assert (rules.name, rules.title) == (str(path), "我的规则")
+    assert rules.execution_weight == 20
+    assert dict(rules.block_weights) == {"产出指标": 40, "效益指标": 30, "满意度指标": 10}
+    assert (rules.grades, rules.bands, rules.far_exceed) == (NATIONAL.grades, NATIONAL.bands, NATIONAL.far_exceed)
+    assert rules.suggest_expected_blocks == ("效益指标", "满意度指标") and rules.deviation_ops == (">=",)
+
+
+def test_load_rules__name_and_title_are_not_inherited(tmp_path):
+    path = tmp_path / "plain.toml"
+    path.write_text('extends = "grade-85"\n[execution]\nreason_below = 0.8\n', encoding="utf-8")
+    rules = load_rules(path)
+    assert rules.name == rules.title == str(path)
+    assert rules.grades == load_rules("grade-85").grades and rules.reason_below_exec_rate == Decimal("0.8")
+
+
+def test_load_rules__far_exceed_false_turns_the_hint_off(tmp_path):
+    path = tmp_path / "quiet.toml"
+    path.write_text("[quantitative]\nfar_exceed = false\n", encoding="utf-8")
+    rules = load_rules(path)
+    assert rules.far_exceed is None
+    assert assess_indicator("≥100人", "300人", 10, rules).notes == ()
+
+
+def test_load_rules__band_needs_an_outcome(tmp_path):
+    path = tmp_path / "bands.toml"
+    path.write_text('[[qualitative.bands]]\nname = "达成"\nlow = 0.8\nhigh = 1.0\n', encoding="utf-8")
+    with pytest.raises(RuleSetError, match=r"bands\.toml.*达成.*outcome"):
+        load_rules(path)
+
+
+def test_check_manual_score__band_found_by_outcome_not_by_name(tmp_path):
+    path = tmp_path / "renamed.toml"
+    path.write_text(
+        '[[qualitative.bands]]\nname = "完成"\noutcome = "met"\nlow = 0.9\nhigh = 1.0\n'
+        '[[qualitative.bands]]\nname = "未完成"\noutcome = "not_met"\nlow = 0\nhigh = 0.5\n',
+        encoding="utf-8",
+    )
+    rules = load_rules(path)
+    assert rules.band_for("met").name == "完成" and rules.band_for("partly") is None
+    below = check_manual_score(8, "健全", "已健全", 10, rules)
+    assert codes(below) == ["score-below-band"] and "“完成”" in below[0].message
+    assert codes(check_manual_score(6, "按时足额发放", "未按时发放", 10, rules)) == ["score-above-band"]
+    assert check_manual_score(9, "健全", "基本健全", 10, rules) == []  # no 部分达成 band in these rules
+
+
+def test_execution_weight__as_typed_or_else_the_rules():
+    assert execution_weight(Funding(weight=Decimal(15)), NATIONAL) == 15
+    assert execution_weight(Funding(), NATIONAL) == NATIONAL.execution_weight == 10

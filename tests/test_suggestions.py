@@ -3,9 +3,10 @@
 from dataclasses import replace
 from decimal import Decimal
 
+from perfeval_xl import suggestions
 from perfeval_xl.example import corrected_example
 from perfeval_xl.model import FundLine, Indicator
-from perfeval_xl.scoring import load_rules
+from perfeval_xl.scoring import load_rules, score_assessment
 from perfeval_xl.suggestions import suggest
 
 NATIONAL = load_rules("national")
@@ -47,3 +48,29 @@ def test_suggest__missing_blocks_and_mostly_qualitative():
     only_output = replace(project, indicators=tuple(i for i in project.indicators if i.level1 == "产出指标"))
     assert "missing-indicators" in codes(only_output)
     assert "mostly-qualitative" in codes(project)
+
+
+def test_suggest__scores_each_table_once(monkeypatch):
+    calls = []
+    real = suggestions.score_assessment
+    monkeypatch.setattr(suggestions, "score_assessment", lambda *args: calls.append(args) or real(*args))
+    table = corrected_example().overall
+    assert [s.code for s in suggest(table, corrected_example(), NATIONAL)] == ["large-adjustment", "targets-too-low"]
+    assert len(calls) == 1
+    scores = score_assessment(table, NATIONAL)
+    assert [s.code for s in suggest(table, corrected_example(), NATIONAL, scores)] == [
+        "large-adjustment",
+        "targets-too-low",
+    ]
+    assert len(calls) == 1  # given scores are used as they are
+
+
+def test_suggest__expected_blocks_and_minimum_count_come_from_the_rules(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('[suggestions]\nexpected_blocks = ["满意度指标"]\nqualitative_min_count = 10\n', encoding="utf-8")
+    rules = load_rules(path)
+    project = corrected_example().projects[0]
+    only_output = replace(project, indicators=tuple(i for i in project.indicators if i.level1 == "产出指标"))
+    missing = next(s for s in suggest(only_output, corrected_example(), rules) if s.code == "missing-indicators")
+    assert "未设置满意度指标" in missing.problem and "效益指标" not in missing.problem
+    assert "mostly-qualitative" not in codes(project, rules)

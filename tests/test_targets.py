@@ -73,8 +73,8 @@ def test_parse_target__quantitative_forms(text, op, value, unit):
 
 
 def test_parse_target__bare_number_direction_is_implicit_and_configurable():
-    assert parse_target("1200").explicit_op is False
-    assert parse_target("≥1200").explicit_op is True
+    assert parse_target("1200").op == ">=" and parse_target("1200", bare_op="=").op == "="  # the rules' direction
+    assert parse_target("≥1200", bare_op="=").op == ">="  # the text's own direction
     assert parse_target("1740元/人/月", bare_op="<=").op == "<="
     assert parse_target("≥95%", bare_op="<=").op == ">="
 
@@ -237,7 +237,8 @@ def test_parse_actual__signed_values():
     ],
 )
 def test_parse_target__more_direction_words(text, op):
-    assert parse_target(text).op == op and parse_target(text).explicit_op
+    # the direction is the text's own: the rules' direction for bare numbers ("=" here) does not replace it
+    assert parse_target(text).op == op and parse_target(text, bare_op="=").op == op
 
 
 def test_parse_target__unknown_negation_is_not_guessed():
@@ -294,3 +295,48 @@ def test_qualitative_outcome__negations_figures_and_answers(actual, outcome):
 def test_qualitative_outcome__basic_in_the_target_is_not_partly():
     assert qualitative_outcome("保障失业人员基本生活", "保障失业人员基本生活") == MET
     assert qualitative_outcome("确保基本养老金按时足额发放", "基本养老金已按时足额发放") == MET
+
+
+@pytest.mark.parametrize(
+    "actual",
+    [
+        "未及时处理群众投诉",
+        "尚未整改存在问题",
+        "未解决",
+        "问题未解决",
+        "未有效处置",
+        "未发生安全事故，但未完成整改",
+    ],
+)
+def test_qualitative_outcome__a_negated_doing_before_a_bad_thing_is_not_good_news(actual):
+    assert qualitative_outcome("及时处理群众投诉", actual) == NOT_MET
+
+
+@pytest.mark.parametrize(
+    "actual",
+    ["未发生安全事故", "无投诉", "零投诉", "未发生一起重大安全事故", "无任何投诉", "未收到有效投诉", "未发现安全隐患"],
+)
+def test_qualitative_outcome__a_negated_bad_thing_is_good_news(actual):
+    assert qualitative_outcome("及时处理群众投诉", actual) == MET
+
+
+def test_parse_actual__numbers_from_formula_cells_read_as_excel_shows_them():
+    assert (parse_actual(0.1 + 0.2).text, parse_actual(0.1 + 0.2).value) == ("0.3", Decimal("0.3"))
+    tiny = parse_actual(1.5e-07)
+    assert (tiny.kind, tiny.value) == (QUANTITATIVE, Decimal("0.00000015"))
+    assert parse_target(Decimal("1E+3")).value == Decimal(1000)
+    assert parse_target(True).kind == QUALITATIVE  # a logical value is not a number
+
+
+def test_parse_target__thousand_is_a_scale_only_before_yuan_ren_hu():
+    assert (parse_target("5千元").value, parse_target("5千元").unit, parse_target("5千元").scale) == (
+        Decimal(5000),
+        "元",
+        "千",
+    )
+    assert (parse_target("3千米").value, parse_target("3千米").unit, parse_target("3千米").scale) == (
+        Decimal(3),
+        "公里",
+        "",
+    )
+    assert (parse_target("2亿元以内").op, parse_target("2亿元以内").scale) == ("<=", "亿")
