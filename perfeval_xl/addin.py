@@ -9,21 +9,22 @@ xlwings' user config file are computed from the operating system's conventions.
 
 from __future__ import annotations
 
+import errno
 import importlib.util
-import io
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .errors import PerfevalError, os_reason
+from .files import FileWriteError, stage, write_atomic
+from .packages import reproducible_zip
 from .shipped import shipped_file
 
 ADDIN_NAME = "perfeval_xl.xlam"
@@ -69,21 +70,17 @@ def quickstart_addin(folder: Path) -> Path:
 
 def customize(template: bytes) -> bytes:
     """xlwings' add-in with the Chinese ribbon and the filled config sheet; every other part unchanged."""
-    source = zipfile.ZipFile(io.BytesIO(template))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "customUI/customUI.xml":
-                data = CUSTOM_UI.encode("utf-8")
-            elif item.filename == "xl/workbook.xml":
-                data = data.replace(f'name="_{CONFIG_SHEET}"'.encode(), f'name="{CONFIG_SHEET}"'.encode())
-            elif item.filename == "xl/worksheets/sheet1.xml":
-                data = _config_sheet(data)
-            info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
-            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, item.external_attr
-            target.writestr(info, data)
-    return out.getvalue()
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "customUI/customUI.xml":
+            return CUSTOM_UI.encode("utf-8")
+        if name == "xl/workbook.xml":
+            return data.replace(f'name="_{CONFIG_SHEET}"'.encode(), f'name="{CONFIG_SHEET}"'.encode())
+        if name == "xl/worksheets/sheet1.xml":
+            return _config_sheet(data)
+        return data
+
+    return reproducible_zip(template, change)
 
 
 def _config_sheet(data: bytes) -> bytes:
@@ -156,11 +153,14 @@ def read_config(path: Path, encoding: str) -> dict[str, str]:
 
 
 def write_config(path: Path, settings: dict[str, str], encoding: str) -> None:
+    """xlwings' config file, written whole or not at all (it holds the user's other settings too)."""
+    text = "".join(f'"{key}","{value}"\n' for key, value in settings.items())
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        raise AddinError(f"无法写入 {path}：其中的路径含有系统编码（{encoding}）写不出的字符") from None
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f'"{key}","{value}"' for key, value in settings.items()]
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text("\n".join(lines) + "\n", encoding=encoding)
-    os.replace(temporary, path)
+    write_atomic(data, path, overwrite=True)
 
 
 def interpreter_key(platform: str = sys.platform) -> str:
@@ -187,23 +187,25 @@ def install(setup: Setup) -> list[str]:
     """
     source = shipped_addin()
     target = setup.startup / ADDIN_NAME
-    staged = setup.startup / f".{ADDIN_NAME}.tmp"
     encoding = config_encoding(setup.platform)
+    staged: Path | None = None
     try:
         setup.startup.mkdir(parents=True, exist_ok=True)
-        setup.config.parent.mkdir(parents=True, exist_ok=True)
         settings = read_config(setup.config, encoding)
         settings[interpreter_key(setup.platform)] = setup.python
         settings["UDF Modules"] = UDF_MODULES
-        shutil.copyfile(source, staged)
+        staged = stage(source.read_bytes(), target)
         write_config(setup.config, settings, encoding)
         os.replace(staged, target)
-    except PermissionError as error:
-        raise AddinError(f"无法写入 {error.filename or target}：如果 Excel 正在运行，请先退出 Excel 再安装") from None
-    except OSError as error:
-        raise AddinError(f"无法安装加载项：{error.filename or ''} {os_reason(error)}".strip()) from None
+    except OSError as error:  # a FileWriteError too: it names its file and keeps the system's errno
+        where = error.filename or target
+        if error.errno in (errno.EACCES, errno.EPERM):
+            raise AddinError(f"无法写入 {where}：如果 Excel 正在运行，请先退出 Excel 再安装") from None
+        reason = str(error) if isinstance(error, FileWriteError) else f"{where} {os_reason(error)}"
+        raise AddinError(f"无法安装加载项：{reason}") from None
     finally:
-        staged.unlink(missing_ok=True)
+        if staged is not None:
+            staged.unlink(missing_ok=True)
     done = [
         f"已把加载项复制到 {target}",
         f"已在 {setup.config} 中设置 {interpreter_key(setup.platform)} = {setup.python}",

@@ -1,5 +1,4 @@
-"""The `perfeval` command: thin wrappers over the engine that print in Chinese and exit 0, 1 (错误) or 2 (unusable "
-"input)."""
+"""The `perfeval` command: thin wrappers over the engine that print in Chinese; exit 0, 1 (错误), 2 or 3 (see main)."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -20,6 +19,7 @@ from . import __version__
 from .checks import run_checks
 from .errors import PerfevalError, os_reason
 from .example import corrected_example, published_example
+from .files import write_atomic
 from .model import Assessment, BasicData, Finding, SpendingRow, Submission
 from .numbers import format_amount, format_percent, format_score
 from .rates import change_rate, control_rate
@@ -135,6 +135,23 @@ def cli() -> None:
 
 
 DEMO_WORKBOOK = "示例-岳阳市君山区人社局2023.xlsm"
+# The files shipped in workbook/, rebuilt by `perfeval build-workbooks workbook` (a test checks they are current):
+# name -> (kind, formulas, example: None, "corrected" or "published")
+SHIPPED_WORKBOOKS = {
+    "部门整体支出绩效自评.xlsm": ("dept", "udf", None),
+    "部门整体支出绩效自评（无宏版）.xlsx": ("dept", "native", None),
+    "项目支出绩效自评.xlsm": ("project", "udf", None),
+    DEMO_WORKBOOK: ("dept", "udf", "corrected"),
+    "示例-岳阳市君山区人社局2023（按公开文本）.xlsm": ("dept", "udf", "published"),
+}
+
+
+def _filled_workbook(submission: Submission, formulas: str, suffix: str) -> bytes:
+    """A department workbook holding `submission`, one 附件3 per project, scored by the rule set its header names."""
+    from .workbook import new_workbook
+
+    projects = [p.name for p in submission.projects]
+    return new_workbook("dept", submission.header.rule_set, projects, formulas, suffix, submission)
 
 
 @cli.command()
@@ -154,7 +171,7 @@ DEMO_WORKBOOK = "示例-岳阳市君山区人社局2023.xlsm"
 def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> None:
     """用内置示例（岳阳市君山区人社局 2023 年度）演示：计算、审核，并生成示例工作簿和它的自评报告。"""
     from .report import write_reports
-    from .workbook import load, new_workbook, write_atomic
+    from .workbook import load
 
     rules = load_rules(rules_name)
     published = published_example()
@@ -177,10 +194,7 @@ def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> 
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise PerfevalError(f"无法创建文件夹“{out}”：{os_reason(error)}") from None
-    workbook = out / DEMO_WORKBOOK
-    rule_set = rules_name or corrected.header.rule_set
-    data = new_workbook("dept", rule_set, [p.name for p in corrected.projects], "udf", ".xlsm", corrected)
-    write_atomic(data, workbook, overwrite=True)
+    workbook = write_atomic(_filled_workbook(corrected, "udf", ".xlsm"), out / DEMO_WORKBOOK, overwrite=True)
     submission, findings, options = load(workbook)
     reports = write_reports(workbook, submission, findings, options["rules"], projects=True, pdf=pdf)
     lines += ["【三】生成的文件", f"  {workbook}"] + [f"  {path}" for path in [*reports.documents, *reports.pdfs]]
@@ -196,7 +210,8 @@ def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> 
     "--out",
     type=click.Path(dir_okay=False),
     default=None,
-    help="报告文件（.docx）；默认写在工作簿旁边，以“年度+单位+整体支出绩效自评报告”命名。",
+    help="报告文件（.docx）；默认写在工作簿旁边，以“年度+单位+整体支出绩效自评报告”命名。"
+    "只有附件3 的工作簿：项目报告的文件名（只能有一张附件3）。",
 )
 @click.option("--projects", is_flag=True, help="同时为每张附件3 生成项目支出绩效自评报告。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF（需要已安装 LibreOffice）。")
@@ -204,7 +219,8 @@ def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> 
     "--template",
     type=click.Path(dir_okay=False, exists=True),
     default=None,
-    help="用自己的 Word 模板（带 Jinja 标签，见 templates/）代替内置模板。",
+    help="用自己的 Word 模板（带 Jinja 标签，见 templates/）代替内置的整体支出报告模板；"
+    "只有附件3 的工作簿则代替项目支出报告模板。",
 )
 @click.option(
     "--date", "report_date", default=None, help="报告日期，如 2024-06-26（默认取“报告文字”中的日期，否则为今天）。"
@@ -285,7 +301,7 @@ def new(
     out: str, kind: str, rules_name: str | None, count: int | None, names: tuple[str, ...], formulas: str, force: bool
 ) -> None:
     """生成空白的自评工作簿模板（.xlsm 或 .xlsx）。"""
-    from .workbook import new_workbook, write_atomic
+    from .workbook import new_workbook
 
     path = Path(out)
     projects = _projects(count, names)
@@ -302,43 +318,25 @@ def new(
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
 def example(out: str, as_published: bool, formulas: str, force: bool) -> None:
     """生成填好的示例工作簿：岳阳市君山区人社局 2023 年度（默认为修正后的版本）。"""
-    from .workbook import new_workbook, write_atomic
-
     path = Path(out)
     submission = published_example() if as_published else corrected_example()
-    projects = [p.name for p in submission.projects]
-    data = new_workbook("dept", submission.header.rule_set, projects, formulas, path.suffix.lower(), submission)
-    write_atomic(data, path, overwrite=force)
+    write_atomic(_filled_workbook(submission, formulas, path.suffix.lower()), path, overwrite=force)
     click.echo(f"已生成 {path}（{'按公开文本，含原有错误' if as_published else '修正后的示例'}）")
-
-
-# The files shipped in workbook/, rebuilt by `perfeval build-workbooks workbook` (a test checks they are current):
-# name -> (kind, formulas, example: None, "corrected" or "published")
-SHIPPED_WORKBOOKS = {
-    "部门整体支出绩效自评.xlsm": ("dept", "udf", None),
-    "部门整体支出绩效自评（无宏版）.xlsx": ("dept", "native", None),
-    "项目支出绩效自评.xlsm": ("project", "udf", None),
-    "示例-岳阳市君山区人社局2023.xlsm": ("dept", "udf", "corrected"),
-    "示例-岳阳市君山区人社局2023（按公开文本）.xlsm": ("dept", "udf", "published"),
-}
 
 
 @cli.command("build-workbooks", hidden=True)
 @click.argument("folder", type=click.Path(file_okay=False), default="workbook")
 def build_workbooks(folder: str) -> None:
     """（开发用）重新生成 workbook/ 中随项目发布的模板和示例。"""
-    from .workbook import new_workbook, write_atomic
+    from .workbook import new_workbook
 
     for name, (kind, formulas, which) in SHIPPED_WORKBOOKS.items():
         path = Path(folder) / name
         submission = {"corrected": corrected_example, "published": published_example}.get(which or "")
         if submission is None:
             data = new_workbook(kind, None, [""], formulas, path.suffix)
-        else:
-            filled = submission()
-            data = new_workbook(
-                kind, filled.header.rule_set, [p.name for p in filled.projects], formulas, path.suffix, filled
-            )
+        else:  # the examples are department workbooks
+            data = _filled_workbook(submission(), formulas, path.suffix)
         write_atomic(data, path, overwrite=True)
         click.echo(f"已生成 {path}")
 
@@ -410,7 +408,6 @@ def doctor(startup_dir: str | None, config: str | None) -> None:
 def build_addin_command(out: str) -> None:
     """（开发用）用 xlwings quickstart 重新生成 workbook/perfeval_xl.xlam。"""
     from .addin import build_addin
-    from .workbook import write_atomic
 
     write_atomic(build_addin(), Path(out), overwrite=True)
     click.echo(f"已生成 {out}")
@@ -421,7 +418,6 @@ def build_addin_command(out: str) -> None:
 def build_templates(folder: str) -> None:
     """（开发用）重新生成 templates/ 中的 Word 报告模板。"""
     from .report_template import TEMPLATES
-    from .workbook import write_atomic
 
     for name, build in TEMPLATES.items():
         write_atomic(build(), Path(folder) / name, overwrite=True)
@@ -469,7 +465,7 @@ def readme_with_tables(text: str) -> str:
 def readme_tables(readme: str) -> None:
     """（开发用）用 layout.py 和 udfs.py 重新生成 README 中的名称表和函数表。"""
     path = Path(readme)
-    path.write_text(readme_with_tables(path.read_text(encoding="utf-8")), encoding="utf-8")
+    write_atomic(readme_with_tables(path.read_text(encoding="utf-8")).encode("utf-8"), path, overwrite=True)
     click.echo(f"已更新 {path}")
 
 
@@ -533,27 +529,83 @@ def rules_command(name: str | None) -> None:
     click.echo("\n".join(lines))
 
 
-_USAGE_IN_CHINESE = (
-    (r"No such option: (\S+)", r"没有选项 \1"),
-    (r"No such command '([^']+)'\.?", r"没有命令 \1"),
-    (r"Missing argument '([^']+)'\.?", r"缺少参数 \1"),
-    (r"Missing option '([^']+)'\.?", r"缺少选项 \1"),
-    (r"Option '([^']+)' requires an argument\.?", r"选项 \1 需要一个值"),
-    (r"Invalid value for '([^']+)': ", r"\1 的取值无效："),
-    (r"Got unexpected extra arguments? \(([^)]*)\)", r"多余的参数：\1"),
-    (r"'([^']+)' is not one of (.*)\.", r"“\1”不是可选的值（可选：\2）"),
-    (r"File '([^']+)' does not exist\.", r"文件“\1”不存在"),
-    (r"is not in the range", r"不在允许的范围内"),
-    (r"\s*Did you mean '([^']+)'\?", r"，是不是要用 \1？"),
+# click's messages are English and their wording changes between versions (8.1 "No such option: -x", 8.2 "No such
+# option '-x'."), so the Chinese is built from the exception's fields where click gives them; these patterns
+# translate the rest: the messages of click's parameter types, and usage errors that carry only text.
+_TYPE_NAMES = {"integer": "整数", "integer range": "整数", "float": "数字", "float range": "数字", "boolean": "是或否"}
+_USAGE_IN_CHINESE: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
+    (r"(?:File|Directory|Path) '(.+)' does not exist\.", r"“\1”不存在"),
+    (r"(?:File|Directory|Path) '(.+)' is a directory\.", r"“\1”是文件夹，这里要的是文件"),
+    (r"(?:File|Directory|Path) '(.+)' is a file\.", r"“\1”是文件，这里要的是文件夹"),
+    (r"(?:File|Directory|Path) '(.+)' is not readable\.", r"没有读取“\1”的权限"),
+    (r"(?:File|Directory|Path) '(.+)' is not writable\.", r"没有写入“\1”的权限"),
+    (r"(?:File|Directory|Path) '(.+)' is not executable\.", r"“\1”不能执行"),
+    (
+        r"'(.*)' is not one of (.*?)\.?$",
+        lambda m: f"“{m[1]}”不是可选的值（可选：{'、'.join(_quoted(m[2]))}）",
+    ),
+    (r"'(.*)' is not a valid ([\w ]+)\.", lambda m: f"“{m[1]}”不是有效的{_TYPE_NAMES.get(m[2], '值')}"),
+    (r"(.+) is not in the range (.+?)\.?$", r"\1 不在允许的范围内（\2）"),
+    (r"Option '(.+)' does not take a value\.", r"选项 \1 不需要值"),
+    (r"Option '(.+)' requires an argument\.", r"选项 \1 需要一个值"),
+    (r"Option '(.+)' requires (\d+) arguments\.", r"选项 \1 需要 \2 个值"),
+    (r"Argument '(.+)' takes (\d+) values\.", r"参数 \1 需要 \2 个值"),
+    (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
+    (r"No such command:? '?([^'\s]+?)'?\.?(?=\s|$)", r"没有命令 \1"),
+    (r"No such option:? '?([^'\s]+?)'?\.?(?=\s|$)", r"没有选项 \1"),
+    (r"Missing command\.", "缺少命令"),
+    (r"\s*\(?Did you mean (?:one of: )?(.+?)\?\)?", lambda m: _did_you_mean(_quoted(m[1]))),
 )
 
 
-def _usage_message(error: click.UsageError) -> str:
-    message = error.format_message()
+def _quoted(text: str) -> list[str]:
+    """The items of click's lists, quoted or not: "'dept', 'project'" -> ["dept", "project"]."""
+    return re.findall(r"'([^']*)'", text) or [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _did_you_mean(possibilities: Sequence[str] | None) -> str:
+    if not possibilities:
+        return ""
+    return f"，是不是要用 {'、'.join(possibilities)}{' 之一' if len(possibilities) > 1 else ''}？"
+
+
+def _translated(message: str) -> str:
     for pattern, chinese in _USAGE_IN_CHINESE:
         message = re.sub(pattern, chinese, message)
+    return message
+
+
+def _hint(error: click.BadParameter) -> str:
+    """Which option or argument the error is about, as typed: "-o / --out", "--date", "FILE"."""
+    if error.param_hint is not None:
+        hints = [error.param_hint] if isinstance(error.param_hint, str) else list(error.param_hint)
+    elif isinstance(error.param, click.Option):
+        hints = list(error.param.opts)
+    elif error.param is not None:
+        hints = [error.param.human_readable_name]
+    else:
+        return ""
+    return " / ".join(hint.strip("'\"") for hint in hints)
+
+
+def _usage_in_chinese(error: click.UsageError) -> str:
+    no_such_command = getattr(click.exceptions, "NoSuchCommand", ())  # click 8.4 and later
+    if isinstance(error, click.NoSuchOption):
+        return f"没有选项 {error.option_name}{_did_you_mean(error.possibilities)}"
+    if isinstance(error, no_such_command):
+        return f"没有命令 {error.command_name}{_did_you_mean(error.possibilities)}"
+    if isinstance(error, click.MissingParameter):
+        kind = error.param_type or (error.param.param_type_name if error.param else "parameter")
+        return f"缺少{'参数' if kind == 'argument' else '选项'} {_hint(error)}".rstrip()
+    if isinstance(error, click.BadParameter):
+        hint = _hint(error)
+        return f"{hint + ' ' if hint else ''}的取值无效：{_translated(error.message)}"
+    return _translated(error.format_message())
+
+
+def _usage_message(error: click.UsageError) -> str:
     command = error.ctx.command_path if error.ctx else "perfeval"
-    return f"perfeval：{message}（运行 {command} --help 查看用法）"
+    return f"perfeval：{_usage_in_chinese(error)}（运行 {command} --help 查看用法）"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -569,6 +621,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as done:
         return int(done.exit_code or 0)
     except click.UsageError as error:
+        if isinstance(error, getattr(click.exceptions, "NoArgsIsHelpError", ())):  # `perfeval` alone: its help
+            click.echo(error.format_message())
+            return 0
         click.echo(_usage_message(error), err=True)
         return 2
     except click.ClickException as error:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,16 +20,17 @@ from typing import Any
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from . import charts
-from .errors import PerfevalError, os_reason
+from .errors import PerfevalError
+from .files import stage, write_failed
 from .libreoffice import to_pdf
 from .model import ECONOMIC_CLASSES, NARRATIVE_TEXTS, OTHER_BUDGETS, Assessment, Finding, Submission
 from .numbers import D, format_amount, format_percent, format_score, round_half_up
 from .rates import adjustment_rate, change_amount, change_rate, control_rate, execution_rate, share
 from .report_template import DEPT_TEMPLATE, PROJECT_TEMPLATE
-from .scoring import AssessmentScore, RuleSet, level1_name, level2_name, load_rules, score_assessment
+from .scoring import AssessmentScore, RuleSet, execution_weight, level1_name, level2_name, load_rules, score_assessment
 from .shipped import shipped_file
 from .suggestions import suggest
 
@@ -180,7 +180,7 @@ def _indicator_rows(scores: AssessmentScore) -> list[dict[str, Any]]:
     return rows
 
 
-def _summary(scores: AssessmentScore, rules: RuleSet) -> dict[str, Any]:
+def _summary(scores: AssessmentScore) -> dict[str, Any]:
     blocks: dict[str, dict[str, Any]] = {}
     for item in scores.indicators:
         name = level1_name(item.indicator.level1)[0]
@@ -200,7 +200,7 @@ def _table(table: Assessment, rules: RuleSet) -> dict[str, Any]:
     """One 附件2 or 附件3 as the report shows it."""
     scores = score_assessment(table, rules)
     funding, total = table.funding, table.funding.total
-    weight = funding.weight if funding.weight is not None else rules.execution_weight
+    weight = execution_weight(funding, rules)
     rows = [
         {
             "label": "年度资金总额",
@@ -256,7 +256,7 @@ def _table(table: Assessment, rules: RuleSet) -> dict[str, Any]:
         },
         "funding": rows,
         "indicators": _indicator_rows(scores),
-        "summary": _summary(scores, rules),
+        "summary": _summary(scores),
         "weight_total": weight + indicator_weights,
         "total": scores.total,
         "grade": scores.grade or "",
@@ -446,6 +446,12 @@ def render(template_path: Path, context: Mapping[str, Any], submission: Submissi
         values["charts"] = _chart_images(template, submission)
     try:
         template.render(values, env, autoescape=True)
+    except SecurityError as error:  # the sandbox's own words are English: "access to attribute '…' … is unsafe"
+        reached = re.search(r"attribute '([^']+)'", str(error))
+        what = f"属性“{reached.group(1)}”" if reached else "属性或函数"
+        raise ReportError(
+            f"报告模板“{template_path.name}”无法渲染：模板访问了不允许的{what}（模板只能使用报告提供的数据和过滤器）"
+        ) from None
     except TemplateError as error:
         raise ReportError(f"报告模板“{template_path.name}”无法渲染：{error}") from None
     except Exception as error:  # a user's template may divide by zero or recurse: its fault, said in one line
@@ -485,36 +491,48 @@ def _locked(path: Path) -> bool:
     return any((path.parent / f"~${name}").exists() for name in (path.name, path.name[2:]))
 
 
-def _free_path(path: Path) -> Path:
-    """`path`, or `name(2).docx`, `name(3).docx`… when the first is open in Word."""
-    candidate, number = path, 2
-    while _locked(candidate):
-        candidate = path.with_name(f"{path.stem}({number}){path.suffix}")
-        number += 1
-    return candidate
+def _names(path: Path) -> Iterator[Path]:
+    """`path`, then `name(2).docx`, `name(3).docx`… built from the original name, whatever brackets it holds."""
+    yield path
+    for number in range(2, 100):
+        yield path.with_name(f"{path.stem}({number}){path.suffix}")
 
 
-def write_document(data: bytes, path: Path) -> Path:
-    """Write through a temporary file in the same folder; if the target is open in Word, take a new name."""
-    path = _free_path(path)
-    folder = path.parent
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".perfeval-", suffix=path.suffix, dir=folder)
-    except OSError as error:
-        raise ReportError(f"无法在“{folder}”中写入报告：{os_reason(error)}") from None
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    for attempt in range(2, 100):
+def _move_into_place(temporary: Path, path: Path, taken: Collection[Path]) -> Path:
+    """Rename a staged document to `path`, or to the next free name when Word holds that one (or it is taken)."""
+    for candidate in _names(path):
+        if _locked(candidate) or candidate in taken:
+            continue
         try:
-            os.replace(temporary, path)
-            return path
+            os.replace(temporary, candidate)
+            return candidate
         except PermissionError:  # Windows refuses to replace a file Word holds open
-            path = path.with_name(f"{path.stem.split('(')[0]}({attempt}){path.suffix}")
+            continue
         except OSError as error:
-            Path(temporary).unlink(missing_ok=True)
-            raise ReportError(f"无法写入“{path}”：{os_reason(error)}") from None
-    Path(temporary).unlink(missing_ok=True)
+            raise write_failed(candidate, error) from None
     raise ReportError(f"无法写入“{path}”：同名文件都被占用")
+
+
+def write_documents(documents: Sequence[tuple[Path, bytes]]) -> list[Path]:
+    """Write every document or none: each is staged as a temporary file in its folder first, then all are renamed.
+
+    A failure while staging (a full disk, a refused folder) leaves no file at all. Renames hardly fail once
+    everything is on disk; if one does, the message names the documents already written.
+    """
+    staged: list[tuple[Path, Path]] = []
+    written: list[Path] = []
+    try:
+        for path, data in documents:
+            staged.append((stage(data, path), path))
+        for temporary, path in staged:
+            written.append(_move_into_place(temporary, path, written))
+    except PerfevalError as error:
+        kept = f"；已写入的报告：{'、'.join(str(p) for p in written)}，其余没有写入" if written else ""
+        raise ReportError(f"{error}{kept}") from None
+    finally:
+        for temporary, _path in staged:
+            temporary.unlink(missing_ok=True)
+    return written
 
 
 @dataclass
@@ -537,7 +555,11 @@ def write_reports(
     template: Path | None = None,
     report_date: str | date | None = None,
 ) -> Reports:
-    """Render the department report (and, on request, one report per 附件3) next to the workbook."""
+    """Render the department report (and, on request, one report per 附件3) next to the workbook.
+
+    A workbook with only 附件3 gets one project report per sheet, and `out` (one sheet only) and `template` apply
+    to those. Every document is rendered before any is written, and they are written all or none.
+    """
     errors = [f for f in findings if f.is_error]
     if errors:
         raise ReportError(f"工作簿有 {len(errors)} 个错误，请先改正，再生成报告（运行 perfeval check 查看）")
@@ -556,19 +578,27 @@ def write_reports(
         raise ReportError("报告不能写在工作簿本身上")
     if not target.parent.is_dir():
         raise ReportError(f"文件夹“{target.parent}”不存在")
-    result = Reports()
-    chosen = Path(template) if template else template_file(DEPT_TEMPLATE)
-    rendered: list[tuple[Path, bytes]] = []  # every document is rendered before any is written: all or none
-    if submission.overall is not None and submission.basic is not None:
+    dept = submission.overall is not None and submission.basic is not None
+    if not dept and out is not None and len(submission.projects) > 1:
+        raise ReportError(
+            f"这份工作簿有 {len(submission.projects)} 张附件3，每张生成一份项目报告，不能都写到 -o 指定的一个文件；"
+            "请去掉 -o（报告写在工作簿旁边）"
+        )
+    own_template = Path(template) if template else None
+    rendered: list[tuple[Path, bytes]] = []  # every document is rendered before any is written
+    if dept:
+        chosen = own_template or template_file(DEPT_TEMPLATE)
         rendered.append((target, render(chosen, dept_context(submission, rules, when), submission)))
-    if projects or submission.overall is None:
+    if projects or not dept:
+        # without 附件1 and 附件2 the project reports are the reports: -o and --template apply to them
+        chosen = (None if dept else own_template) or template_file(PROJECT_TEMPLATE)
         for project in submission.projects:
             name = _safe_name(f"{header.fiscal_year or ''}年度{project.name}项目支出绩效自评报告.docx")
-            data = render(template_file(PROJECT_TEMPLATE), project_context(submission, project, rules, when))
-            rendered.append((target.parent / name, data))
+            path = target if out is not None and not dept else target.parent / name
+            rendered.append((path, render(chosen, project_context(submission, project, rules, when))))
     if not rendered:
         raise ReportError("这份工作簿中没有可以生成报告的表（附件1、附件2 或附件3）")
-    result.documents = [write_document(data, path) for path, data in rendered]
+    result = Reports(documents=write_documents(rendered))
     if pdf:
         for document in result.documents:
             try:

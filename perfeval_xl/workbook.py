@@ -10,9 +10,7 @@ name, recomputes every computed cell with the engine, and runs the checks.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import warnings
 import zipfile
 from collections import Counter
@@ -36,7 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import __version__
 from .checks import run_checks
-from .errors import PerfevalError, RuleSetError, os_reason
+from .errors import PerfevalError, RuleSetError
 from .functions import FUNCTIONS, display_value, excel_value
 from .layout import (
     AMOUNT,
@@ -758,34 +756,6 @@ def _stamps(wb: openpyxl.Workbook) -> dict[str, dict[str, object]]:
     for (sheet, ref), value in book.display.items():
         stamps.setdefault(sheet, {})[ref] = value
     return stamps
-
-
-def write_atomic(data: bytes, path: Path, overwrite: bool = False) -> None:
-    """Write bytes to `path` through a temporary file in the same folder, so there is never a partial file."""
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise WorkbookError(f"“{path}”已存在；若要覆盖请加 --force")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise WorkbookError(f"文件夹“{folder}”不存在")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".perfeval-", suffix=path.suffix, dir=folder)
-    except OSError as error:
-        raise WorkbookError(f"无法在“{folder}”中写入文件：{os_reason(error)}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes the file private; a workbook is an ordinary file
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise WorkbookError(f"无法写入“{path}”：{os_reason(error)}") from None
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def template_info(flavour: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import io
+import os
 import re
 import sys
 import zipfile
@@ -15,6 +17,7 @@ import pytest
 from helpers import ROOT, run
 from oletools.olevba import VBA_Parser
 
+from perfeval_xl import addin, files
 from perfeval_xl.addin import (
     ADDIN_NAME,
     CONFIG_SHEET,
@@ -29,6 +32,7 @@ from perfeval_xl.addin import (
     remove,
     startup_folder,
 )
+from perfeval_xl.packages import FIXED_TIME
 
 SHIPPED = ROOT / "workbook" / ADDIN_NAME
 TEMPLATE = Path(importlib.import_module("xlwings").__file__).parent / "quickstart_addin_ribbon.xlam"
@@ -134,6 +138,56 @@ def test_install__copies_the_addin_and_writes_the_config(tmp_path):
     assert any("XLSTART" in line for line in lines)
     assert remove(setup)[0].startswith("已删除") and not (tmp_path / "XLSTART" / ADDIN_NAME).exists()
     assert "不存在" in remove(setup)[0]
+
+
+def test_addin__every_entry_has_the_fixed_date():
+    assert {item.date_time for item in zipfile.ZipFile(SHIPPED).infolist()} == {FIXED_TIME.timetuple()[:6]}
+
+
+def test_install__a_full_disk_while_writing_the_config_installs_nothing(tmp_path, monkeypatch):
+    config = tmp_path / "conf" / "myaddin.conf"
+    config.parent.mkdir()
+    config.write_text('"SHOW CONSOLE","False"\n', encoding="utf-8")
+    setup = Setup(tmp_path / "XLSTART", config, platform="win32", python=r"C:\Python311\python.exe")
+    real_write = os.write
+
+    def full(fd, data):  # the add-in's copy goes through; the config file finds the disk full
+        if b"UDF Modules" in bytes(data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(files.os, "write", full)
+    with pytest.raises(AddinError) as raised:
+        install(setup)
+    monkeypatch.undo()
+    assert str(raised.value) == f"无法安装加载项：无法写入“{config}”：磁盘空间不足"
+    assert list((tmp_path / "XLSTART").iterdir()) == [] and [p.name for p in config.parent.iterdir()] == [config.name]
+    assert config.read_text(encoding="utf-8") == '"SHOW CONSOLE","False"\n'
+
+
+def test_install__refused_by_a_running_excel_says_so(tmp_path, monkeypatch):
+    setup = Setup(tmp_path / "XLSTART", tmp_path / "c.conf", platform="win32", python=r"C:\Python311\python.exe")
+    real_replace = os.replace
+
+    def refused(source, destination):
+        if Path(destination).name == ADDIN_NAME:
+            raise PermissionError(errno.EACCES, "Access is denied", str(destination))
+        return real_replace(source, destination)
+
+    monkeypatch.setattr(addin.os, "replace", refused)
+    with pytest.raises(AddinError, match=r"无法写入 .*perfeval_xl\.xlam：如果 Excel 正在运行，请先退出 Excel 再安装"):
+        install(setup)
+    assert list((tmp_path / "XLSTART").iterdir()) == []
+
+
+def test_install__files_get_ordinary_permissions(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        install(Setup(tmp_path / "XLSTART", tmp_path / "c.conf", platform="win32", python=sys.executable))
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "XLSTART" / ADDIN_NAME).stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "c.conf").stat().st_mode & 0o777 == 0o644
 
 
 def test_doctor__says_what_is_missing_then_what_is_installed(tmp_path):

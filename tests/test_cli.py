@@ -1,7 +1,9 @@
 """The perfeval command, run as users run it (a subprocess) and in-process."""
 
+import re
+
 import pytest
-from helpers import ROOT, run
+from helpers import ROOT, run, write
 
 from perfeval_xl.cli import main
 
@@ -224,6 +226,67 @@ def test_main__chinese_usage_errors(capsys):
     assert main(["check"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("perfeval：") and "perfeval check --help" in error and "Missing" not in error
+
+
+ENGLISH = re.compile(r"[A-Za-z]{2,}[ .:]+[A-Za-z]{2,}")  # two English words in a row: a sentence left untranslated
+
+
+def test_main__usage_errors_leave_no_english(tmp_path, capsys):
+    a_file, a_folder = tmp_path / "afile", tmp_path / "folder"
+    a_file.write_text("x", encoding="utf-8")
+    a_folder.mkdir()
+    expected = {
+        ("--bogus",): "没有选项 --bogus",
+        ("report", "--bogus", "x"): "没有选项 --bogus，是不是要用 --out？",
+        ("report", "x", "-o", str(a_folder)): f"-o / --out 的取值无效：“{a_folder}”是文件夹，这里要的是文件",
+        ("report", str(a_folder)): f"FILE 的取值无效：“{a_folder}”是文件夹，这里要的是文件",
+        ("demo", "--out", str(a_file)): f"--out 的取值无效：“{a_file}”是文件，这里要的是文件夹",
+        ("report", "x", "--date", "2024-13-45"): "--date 的取值无效：“2024-13-45”不是日期，请写成 2024-06-26",
+        ("report", "x", "--template", str(tmp_path / "none.docx")): "--template 的取值无效：",
+        ("report",): "缺少参数 FILE",
+        ("report", "x", "-o"): "选项 -o 需要一个值",
+        ("report", "x", "--projects=1"): "选项 --projects 不需要值",
+        ("repor", "x"): "没有命令 repor，是不是要用 report？",
+        ("new", "x", "--kind", "zzz"): "“zzz”不是可选的值（可选：dept、project）",
+        ("new", "x", "--projects", "999"): "999 不在允许的范围内（0<=x<=200）",
+        ("new", "x", "--projects", "abc"): "“abc”不是有效的整数",
+        ("rules", "a", "b"): "多余的参数：b",
+    }
+    for argv, chinese in expected.items():
+        assert main(list(argv)) == 2, argv
+        error = capsys.readouterr().err
+        assert error.startswith("perfeval：") and error.count("\n") == 1 and chinese in error, (argv, error)
+        message = re.sub(r"“[^”]*”|（运行 .* --help 查看用法）$", "", error.strip())  # paths may be English
+        for english in ("Invalid", "No such", "is a directory", "is a file", "Missing", "Did you mean", "Option"):
+            assert english not in message, (argv, error)
+        assert not ENGLISH.search(message), (argv, error)
+    assert sorted(tmp_path.iterdir()) == [a_file, a_folder]
+
+
+def test_main__perfeval_alone_shows_its_help(capsys):
+    assert main([]) == 0
+    assert "预算绩效自评" in capsys.readouterr().out
+
+
+def test_cli__module_docstring_is_one_line_with_every_exit_code():
+    import perfeval_xl.cli as cli
+
+    assert "\n" not in cli.__doc__.strip() and all(code in cli.__doc__ for code in "0123")
+    assert "exit 2 for unusable input" in cli.main.__doc__ and "3 for a fault of ours" in cli.main.__doc__
+
+
+def test_report__project_workbook_with_several_sheets_and_out_exit_2(tmp_path):
+    from perfeval_xl.example import corrected_example
+    from perfeval_xl.model import Submission
+    from perfeval_xl.workbook import new_workbook
+
+    base = corrected_example()
+    filled = Submission(header=base.header, projects=base.projects)
+    names = [p.name for p in filled.projects]
+    book = write(tmp_path / "p.xlsm", new_workbook("project", None, names, "udf", ".xlsm", filled))
+    result = run("report", str(book), "-o", str(tmp_path / "r.docx"))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "-o 指定的一个文件" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsm"]
 
 
 def test_main__a_refused_file_is_exit_2_and_our_own_fault_exit_3(tmp_path, monkeypatch, capsys):

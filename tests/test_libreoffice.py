@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +13,9 @@ import pytest
 from helpers import ROOT, example, named_cell
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
+from perfeval_xl import files, libreoffice
 from perfeval_xl.cli import SHIPPED_WORKBOOKS
+from perfeval_xl.errors import PerfevalError
 from perfeval_xl.workbook import load
 
 SHIPPED = [ROOT / "workbook" / name for name in SHIPPED_WORKBOOKS]
@@ -84,3 +89,72 @@ def test_libreoffice__native_formulas_were_really_recalculated(tmp_path):
     sheet = openpyxl.load_workbook(recalculated, data_only=True)["附件1 基础数据表"]
     assert sheet["E13"].value == pytest.approx(1.2 / 1.5)
     assert sheet["D8"].value == pytest.approx(1.2)
+
+
+# ---------------------------------------------------------------- to_pdf's failures, with a stand-in for soffice
+
+
+def fake_soffice(monkeypatch, then=None):
+    """soffice replaced by a stand-in that writes a small PDF where LibreOffice would; `then` runs after it."""
+
+    def run(command, **kwargs):
+        out, document = Path(command[command.index("--outdir") + 1]), Path(command[-1])
+        out.mkdir(parents=True)
+        (out / f"{document.stem}.pdf").write_bytes(b"%PDF-1.4 " + b"x" * 5000)
+        if then is not None:
+            then()
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(libreoffice, "soffice", lambda: "/opt/soffice")
+    monkeypatch.setattr(libreoffice.subprocess, "run", run)
+
+
+def test_to_pdf__writes_the_pdf_with_the_stand_in(tmp_path, monkeypatch):
+    fake_soffice(monkeypatch)
+    document = tmp_path / "报告.docx"
+    document.write_bytes(b"docx")
+    assert libreoffice.to_pdf(document, tmp_path / "报告.pdf") == tmp_path / "报告.pdf"
+    assert (tmp_path / "报告.pdf").read_bytes().startswith(b"%PDF") and len(list(tmp_path.iterdir())) == 2
+
+
+def test_to_pdf__full_disk_keeps_the_docx_leaves_no_partial_pdf_and_exits_1(tmp_path, monkeypatch, capsys):
+    from perfeval_xl.cli import main
+
+    real_write = os.write
+
+    def full(fd, data):
+        if len(data) < 1000:
+            return real_write(fd, data)
+        real_write(fd, bytes(data[:1000]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    fake_soffice(monkeypatch, then=lambda: monkeypatch.setattr(files.os, "write", full))  # the .docx is on disk
+    book = example(tmp_path, "e.xlsm")
+    assert main(["report", str(book), "--pdf", "-o", str(tmp_path / "r.docx")]) == 1
+    captured = capsys.readouterr()
+    monkeypatch.undo()
+    assert captured.err == f"PDF 没能生成：无法写入“{tmp_path / 'r.pdf'}”：磁盘空间不足（Word 报告已生成）\n"
+    assert f"已生成 {tmp_path / 'r.docx'}" in captured.out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.xlsm", "r.docx"]
+
+
+def test_to_pdf__timeout_and_missing_program_in_chinese(tmp_path, monkeypatch):
+    document = tmp_path / "r.docx"
+    document.write_bytes(b"docx")
+    monkeypatch.setattr(libreoffice, "soffice", lambda: "/opt/soffice")
+
+    def slow(command, **kwargs):
+        raise subprocess.TimeoutExpired(command, kwargs["timeout"])
+
+    monkeypatch.setattr(libreoffice.subprocess, "run", slow)
+    with pytest.raises(PerfevalError) as raised:
+        libreoffice.to_pdf(document, tmp_path / "r.pdf")
+    assert str(raised.value) == "PDF 没能生成：LibreOffice 在 300 秒内没有转换完“r.docx”（Word 报告已生成）"
+
+    def missing(command, **kwargs):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", command[0])
+
+    monkeypatch.setattr(libreoffice.subprocess, "run", missing)
+    with pytest.raises(PerfevalError, match=r"^PDF 没能生成：无法运行 LibreOffice（/opt/soffice）：文件或文件夹不存在"):
+        libreoffice.to_pdf(document, tmp_path / "r.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.docx"]

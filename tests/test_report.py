@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import zipfile
 from dataclasses import replace
 from datetime import date
@@ -13,7 +15,7 @@ import pytest
 from helpers import ROOT, digest, example, write
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
-from perfeval_xl import charts, report
+from perfeval_xl import charts, files, report
 from perfeval_xl.example import corrected_example
 from perfeval_xl.model import Header
 from perfeval_xl.numbers import format_amount, format_percent, format_score
@@ -232,8 +234,12 @@ def test_report__user_template_is_sandboxed(tmp_path):
     path = example(tmp_path)
     submission, findings, options = load(path)
     template = _template_with(tmp_path, "{{ unit_name.__class__.__mro__[1].__subclasses__() }}")
-    with pytest.raises(ReportError, match="无法渲染"):
+    with pytest.raises(ReportError, match="无法渲染") as raised:
         write_reports(path, submission, findings, options["rule_set"], template=template)
+    assert str(raised.value) == (
+        "报告模板“mine.docx”无法渲染：模板访问了不允许的属性“__class__”（模板只能使用报告提供的数据和过滤器）"
+    )
+    assert not list(tmp_path.glob("*自评报告*"))
 
 
 def test_report__user_template_renders(tmp_path):
@@ -266,8 +272,8 @@ def test_report__unwritable_folder_and_missing_folder(tmp_path, monkeypatch):
     def refused(*args, **kwargs):  # what a read-only folder answers (the tests run as root, which chmod cannot stop)
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(report.tempfile, "mkstemp", refused)
-    with pytest.raises(ReportError, match=r"无法在.*没有写入或读取的权限"):
+    monkeypatch.setattr(files.tempfile, "mkstemp", refused)
+    with pytest.raises(ReportError, match=r"无法在.*locked”中写入“r\.docx”：没有写入或读取的权限"):
         write_reports(path, submission, findings, options["rule_set"], out=locked / "r.docx")
     assert list(locked.iterdir()) == []
 
@@ -305,6 +311,114 @@ def test_report__replace_refused_by_windows_gets_a_new_name(tmp_path, monkeypatc
     written = write_reports(path, submission, findings, options["rule_set"], out=target).documents[0]
     assert written.name == "r(2).docx" and not target.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".perfeval-")]
+
+
+def test_report__retry_name_keeps_the_brackets_of_the_original_name(tmp_path, monkeypatch):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    target = tmp_path / "2023年度机关(本级)整体支出绩效自评报告.docx"
+    real_replace = report.os.replace
+
+    def refuse_first(source, destination):
+        if Path(destination) == target:
+            raise PermissionError("in use")
+        return real_replace(source, destination)
+
+    monkeypatch.setattr(report.os, "replace", refuse_first)
+    written = write_reports(path, submission, findings, options["rule_set"], out=target).documents[0]
+    assert written.name == "2023年度机关(本级)整体支出绩效自评报告(2).docx"
+
+
+def full_disk(fd, data, real_write=os.write):
+    """os.write on a disk that fills up half-way through a document (pytest's own small writes go through)."""
+    if len(data) < 1000:
+        return real_write(fd, data)
+    real_write(fd, bytes(data[:1000]))
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_report__full_disk_leaves_no_file_and_names_it(tmp_path, monkeypatch):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    monkeypatch.setattr(files.os, "write", full_disk)
+    with pytest.raises(ReportError) as raised:
+        write_reports(path, submission, findings, options["rule_set"])
+    monkeypatch.undo()
+    name = "2023年度岳阳市君山区人力资源和社会保障局整体支出绩效自评报告.docx"
+    assert str(raised.value) == f"无法写入“{tmp_path / name}”：磁盘空间不足"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_report__full_disk_is_one_chinese_line_from_the_command(tmp_path, monkeypatch, capsys):
+    from perfeval_xl.cli import main
+
+    path = example(tmp_path)
+    monkeypatch.setattr(files.os, "write", full_disk)
+    assert main(["report", str(path), "--projects", "-o", str(tmp_path / "r.docx")]) == 2
+    monkeypatch.undo()
+    assert capsys.readouterr().err == f"perfeval：无法写入“{tmp_path / 'r.docx'}”：磁盘空间不足\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o077])
+def test_report__written_with_the_permissions_of_an_ordinary_file(tmp_path, mask):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    previous = os.umask(mask)
+    try:
+        documents = write_reports(path, submission, findings, options["rule_set"], projects=True).documents
+    finally:
+        os.umask(previous)
+    assert len(documents) == 3
+    assert {d.stat().st_mode & 0o777 for d in documents} == {0o666 & ~mask}  # not mkstemp's private 0600
+
+
+def test_report__projects_written_all_or_none_when_staging_fails(tmp_path, monkeypatch):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    real_stage, staged = files.stage, []
+
+    def full_on_the_third(data, target):
+        if len(staged) == 2:
+            raise files.write_failed(target, OSError(errno.ENOSPC, "No space left on device"))
+        staged.append(real_stage(data, target))
+        return staged[-1]
+
+    monkeypatch.setattr(report, "stage", full_on_the_third)
+    with pytest.raises(ReportError, match=r"事业单位招考工作经费项目支出绩效自评报告\.docx”：磁盘空间不足$"):
+        write_reports(path, submission, findings, options["rule_set"], projects=True)
+    assert len(staged) == 2 and sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_report__a_failed_rename_says_which_reports_were_written(tmp_path, monkeypatch):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    real_replace = report.os.replace
+
+    def refuse_projects(source, destination):
+        if "项目支出" in Path(destination).name:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_replace(source, destination)
+
+    monkeypatch.setattr(report.os, "replace", refuse_projects)
+    with pytest.raises(ReportError) as raised:
+        write_reports(path, submission, findings, options["rule_set"], projects=True)
+    dept = tmp_path / "2023年度岳阳市君山区人力资源和社会保障局整体支出绩效自评报告.docx"
+    project = tmp_path / "2023年度社保基金督查专项经费项目支出绩效自评报告.docx"
+    assert str(raised.value) == f"无法写入“{project}”：位置是只读的；已写入的报告：{dept}，其余没有写入"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, dept.name])  # no temporary file left
+
+
+def test_report__projects_with_the_same_name_do_not_overwrite_each_other(tmp_path):
+    path = example(tmp_path)
+    submission, findings, options = load(path)
+    first, second = submission.projects[:2]
+    submission = replace(submission, projects=(first, replace(second, name=first.name)))
+    documents = write_reports(path, submission, findings, options["rule_set"], projects=True).documents
+    assert [d.name for d in documents[1:]] == [
+        "2023年度社保基金督查专项经费项目支出绩效自评报告.docx",
+        "2023年度社保基金督查专项经费项目支出绩效自评报告(2).docx",
+    ]
 
 
 # ---------------------------------------------------------------- templates and a real word processor
@@ -364,6 +478,43 @@ def test_report__project_workbook_gets_project_reports(tmp_path):
         "2023年度社保基金督查专项经费项目支出绩效自评报告.docx",
         "2023年度事业单位招考工作经费项目支出绩效自评报告.docx",
     ]
+
+
+def _project_workbook(tmp_path: Path, count: int) -> Path:
+    from perfeval_xl.model import Submission
+
+    base = corrected_example()
+    submission = Submission(header=base.header, projects=base.projects[:count])
+    names = [p.name for p in submission.projects]
+    return write(tmp_path / "p.xlsm", new_workbook("project", None, names, "udf", ".xlsm", submission))
+
+
+def test_report__project_workbook_takes_out_and_template(tmp_path):
+    """With only 附件3 the project report is the report: -o names it and --template renders it."""
+    path = _project_workbook(tmp_path, 1)
+    loaded, findings, options = load(path)
+    template = _template_with(tmp_path, "{{ project.name }}：总分{{ project.total|score }}")
+    out = tmp_path / "项目报告.docx"
+    result = write_reports(path, loaded, findings, options["rule_set"], out=out, template=template)
+    assert result.documents == [out]
+    assert texts(out)[0] == ["社保基金督查专项经费：总分100"]
+    assert sorted(p.name for p in tmp_path.glob("*.docx")) == ["mine.docx", "项目报告.docx"]
+
+
+def test_report__project_workbook_with_several_sheets_refuses_one_out_file(tmp_path):
+    path = _project_workbook(tmp_path, 2)
+    loaded, findings, options = load(path)
+    with pytest.raises(ReportError, match="有 2 张附件3，每张生成一份项目报告，不能都写到 -o 指定的一个文件"):
+        write_reports(path, loaded, findings, options["rule_set"], out=tmp_path / "r.docx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsm"]
+
+
+def test_report__dept_template_on_a_project_workbook_says_what_is_missing(tmp_path):
+    path = _project_workbook(tmp_path, 1)
+    loaded, findings, options = load(path)
+    with pytest.raises(ReportError, match=r"用到了数据中没有的变量：.*overall"):
+        write_reports(path, loaded, findings, options["rule_set"], template=ROOT / "templates" / report.DEPT_TEMPLATE)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsm"]
 
 
 def test_report__very_long_unit_name_gets_a_short_file_name(tmp_path):

@@ -25,7 +25,6 @@ from perfeval_xl.workbook import (
     set_named,
     set_table_row,
     template_info,
-    write_atomic,
 )
 
 NATIONAL = load_rules("national")
@@ -230,17 +229,6 @@ def test_new__a4_print_setup(tmp_path):
 def test_new__text_inputs_stay_text(tmp_path):
     ws = openpyxl.load_workbook(template(tmp_path))["附件2 整体支出自评表"]
     assert ws["F15"].number_format == "@"  # 实际完成值 "90%" must not become 0.9
-
-
-def test_write_atomic__refuses_to_overwrite_and_leaves_no_partial_file(tmp_path):
-    path = tmp_path / "a.xlsm"
-    write_atomic(b"one", path)
-    with pytest.raises(WorkbookError, match="已存在"):
-        write_atomic(b"two", path)
-    assert path.read_bytes() == b"one"
-    with pytest.raises(WorkbookError, match="不存在"):
-        write_atomic(b"x", tmp_path / "no" / "a.xlsm")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsm"]
 
 
 # ---------------------------------------------------------------- round trip
