@@ -52,10 +52,9 @@ def pe_score(
     target: object, actual: object, weight: object, rule_set: object = None, level2: object = None
 ) -> Decimal | str | None:
     """An indicator's score by the rules; None (blank) when a person must judge; 不适用 when it does not apply."""
-    if is_not_applicable(target) or is_not_applicable(actual):
-        return NOT_APPLICABLE
-    if _blank(target) and _blank(actual) and _blank(weight):
-        return None
+    unscored = _unscored(target, actual, weight)
+    if unscored is not None:
+        return unscored or None
     return indicator_score(target, actual, weight, _rules(rule_set), level2)
 
 
@@ -87,6 +86,15 @@ def pe_grade(total: object, rule_set: object = None) -> str | None:
 def pe_targetop(target: object) -> str | None:
     """How a target was read: "≥ 95%", "≤ 5.4%", "定性", "无法识别"."""
     return None if _blank(target) else parse_target(target).describe()
+
+
+def _unscored(target: object, actual: object, weight: object) -> str | None:
+    """不适用 for an indicator that does not apply, "" for a blank row of the form, None for a row to score."""
+    if is_not_applicable(target) or is_not_applicable(actual):
+        return NOT_APPLICABLE
+    if _blank(target) and _blank(actual) and _blank(weight):
+        return ""
+    return None
 
 
 def _blank(value: object) -> bool:
@@ -165,10 +173,9 @@ def _score_cell(
 
 
 def _score_cell_uncached(target: object, actual: object, weight: object, rule_set: object, level2: object) -> object:
-    if is_not_applicable(target) or is_not_applicable(actual):
-        return NOT_APPLICABLE
-    if _blank(target) and _blank(actual) and _blank(weight):
-        return ""
+    unscored = _unscored(target, actual, weight)
+    if unscored is not None:
+        return unscored
     result = assess_indicator(target, actual, weight, _rules(rule_set), level2)
     message = next((SCORE_MESSAGES[n.code] for n in result.notes if n.code in SCORE_MESSAGES), None)
     return message or display_value("PE_SCORE", result.score, [target, actual])

@@ -267,6 +267,11 @@ def _indicator_section(w: _Writer, scope: str) -> None:
         f"{{% if {scope}.summary.missed %}}未完成年度指标值的有{{{{ {scope}.summary.missed|join('、') }}}}。"
         f"{{% else %}}各项定量指标均达到年度指标值。{{% endif %}}"
     )
+    _indicator_table(w, scope)
+
+
+def _indicator_table(w: _Writer, scope: str) -> None:
+    """The indicator table of one 附件2 or 附件3, with its 总分 row."""
     w.table(
         INDICATOR_HEADINGS,
         INDICATOR_CELLS,
@@ -274,6 +279,12 @@ def _indicator_section(w: _Writer, scope: str) -> None:
         INDICATOR_WIDTHS,
         total=("总分", "", "", "", "", f"{{{{ {scope}.weight_total|score }}}}", f"{{{{ {scope}.total|score }}}}", ""),
     )
+
+
+def _assessment_tables(w: _Writer, scope: str) -> None:
+    """One 附件2 or 附件3 as an annex: the funding table, then the indicator table."""
+    w.table(FUNDING_HEADINGS, FUNDING_CELLS, f"for f in {scope}.funding", FUNDING_WIDTHS)
+    _indicator_table(w, scope)
 
 
 def dept_template() -> bytes:
@@ -428,26 +439,12 @@ def dept_template() -> bytes:
     w.table(SPENDING_HEADINGS, SPENDING_CELLS, "for row in annex.basic_rows", SPENDING_WIDTHS)
     w.p("附件2", style="附件标题")
     w.p("{{ year }}年度部门整体支出绩效自评表", style="表题")
-    w.table(FUNDING_HEADINGS, FUNDING_CELLS, "for f in overall.funding", FUNDING_WIDTHS)
-    w.table(
-        INDICATOR_HEADINGS,
-        INDICATOR_CELLS,
-        "for i in overall.indicators",
-        INDICATOR_WIDTHS,
-        total=("总分", "", "", "", "", "{{ overall.weight_total|score }}", "{{ overall.total|score }}", ""),
-    )
+    _assessment_tables(w, "overall")
     w.tag("for a in projects")
     w.p("附件3", style="附件标题")
     w.p("{{ year }}年度项目支出绩效自评表（{{ a.name }}）", style="表题")
     w.p("主管部门：{{ a.competent_dept }}　实施单位：{{ a.implementing_unit }}", style="表格文字")
-    w.table(FUNDING_HEADINGS, FUNDING_CELLS, "for f in a.funding", FUNDING_WIDTHS)
-    w.table(
-        INDICATOR_HEADINGS,
-        INDICATOR_CELLS,
-        "for i in a.indicators",
-        INDICATOR_WIDTHS,
-        total=("总分", "", "", "", "", "{{ a.weight_total|score }}", "{{ a.total|score }}", ""),
-    )
+    _assessment_tables(w, "a")
     w.tag("endfor")
     return w.save()
 
@@ -499,14 +496,7 @@ def project_template() -> bytes:
     w.page_break()
     w.p("附件3", style="附件标题")
     w.p("{{ year }}年度项目支出绩效自评表（{{ project.name }}）", style="表题")
-    w.table(FUNDING_HEADINGS, FUNDING_CELLS, "for f in project.funding", FUNDING_WIDTHS)
-    w.table(
-        INDICATOR_HEADINGS,
-        INDICATOR_CELLS,
-        "for i in project.indicators",
-        INDICATOR_WIDTHS,
-        total=("总分", "", "", "", "", "{{ project.weight_total|score }}", "{{ project.total|score }}", ""),
-    )
+    _assessment_tables(w, "project")
     return w.save()
 
 

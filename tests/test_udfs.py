@@ -74,6 +74,23 @@ def test_pe_execscore__capped_at_weight():
     assert PE_EXECSCORE(50, 100, 10, "no-such-rules") == "#评分规则无效"
 
 
+@pytest.mark.parametrize(
+    ("args", "engine", "shown"),
+    [
+        ((None, None, None), None, ""),
+        (("", " ", ""), None, ""),
+        (("不适用", "", 10), "不适用", "不适用"),
+        (("≥95%", "不适用", 10), "不适用", "不适用"),
+    ],
+)
+def test_pe_score__unscored_rows_alike_in_the_engine_and_in_cells(args, engine, shown):
+    from perfeval_xl.functions import _score_cell_uncached, excel_value, pe_score
+
+    assert pe_score(*args) == engine
+    assert excel_value("PE_SCORE", list(args)) == shown
+    assert _score_cell_uncached(*args, None, None) == shown  # the path for arguments the cache cannot hold
+
+
 def test_pe_score__quantitative_qualitative_and_messages():
     assert PE_SCORE("95%以上", "100%", 10) == 10
     assert PE_SCORE("≤5%", "8%", 10) == pytest.approx(6.25)
