@@ -228,6 +228,7 @@ class WorkbookLayout:
 
     kind: str  # dept or project
     sheets: tuple[SheetLayout, ...]
+    full_marks: Decimal  # the rule set's 满分: no 分值 or 得分 can be above it
 
     def sheet(self, key: str) -> SheetLayout:
         return next(s for s in self.sheets if s.key == key)
@@ -999,7 +1000,7 @@ def workbook_layout(
     sheets += [project_sheet(i, rules, name, counts.get(str(i))) for i, name in enumerate(projects, start=1)]
     if kind == "dept":
         sheets += [revenue_sheet(), narrative_sheet()]
-    return WorkbookLayout(kind, tuple(sheets))
+    return WorkbookLayout(kind, tuple(sheets), rules.full_marks)
 
 
 def defined_names(layout: WorkbookLayout) -> list[tuple[str, str, str, str]]:

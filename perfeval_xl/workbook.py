@@ -243,14 +243,14 @@ def build(layout: WorkbookLayout, flavour: str = UDF) -> openpyxl.Workbook:
     wb.properties.created = wb.properties.modified = FIXED_TIME
     for sheet in layout.sheets:
         ws = wb.create_sheet(sheet.title)
-        _build_sheet(wb, ws, sheet, flavour)
+        _build_sheet(wb, ws, sheet, flavour, layout.full_marks)
     return wb
 
 
-def _build_sheet(wb: openpyxl.Workbook, ws: Worksheet, sheet: SheetLayout, flavour: str) -> None:
+def _build_sheet(wb: openpyxl.Workbook, ws: Worksheet, sheet: SheetLayout, flavour: str, full_marks: Decimal) -> None:
     renderer = _Renderer(sheet, flavour)
     block_tops = _block_tops(sheet)
-    validations = _Validations(ws)
+    validations = _Validations(ws, format_score(full_marks))
     for cell in sheet.cells:
         target = ws[cell.ref]
         row = target.row
@@ -359,20 +359,20 @@ class _Validations:
             "type": "decimal",
             "operator": "between",
             "formula1": "0",
-            "formula2": "100",
-            "error": "分值应在 0 到 100 之间。",
+            "formula2": "{full}",
+            "error": "分值应在 0 到 {full} 之间。",
         },
         SCORE: {
             "type": "decimal",
             "operator": "between",
             "formula1": "0",
-            "formula2": "100",
-            "error": "得分应为 0 到 100 之间的数字；不得超过该指标的分值。",
+            "formula2": "{full}",
+            "error": "得分应为 0 到 {full} 之间的数字；不得超过该指标的分值。",
         },
     }
 
-    def __init__(self, ws: Worksheet):
-        self.ws, self.by_kind = ws, {}
+    def __init__(self, ws: Worksheet, full_marks: str):
+        self.ws, self.full_marks, self.by_kind = ws, full_marks, {}
 
     def add(self, cell: Cell) -> None:
         if cell.name in _MAY_BE_NEGATIVE:
@@ -380,6 +380,7 @@ class _Validations:
         rule = self.RULES.get(cell.kind)
         if rule is None:
             return
+        rule = {key: text.replace("{full}", self.full_marks) for key, text in rule.items()}  # the rule set's 满分
         if cell.kind not in self.by_kind:
             validation = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle="输入有误", **rule)
             self.ws.add_data_validation(validation)

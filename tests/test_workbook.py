@@ -759,3 +759,15 @@ def test_new__guide_comments_and_rows_follow_the_rule_set(tmp_path):
     assert {"数量指标", "社会效益指标", "服务对象满意度指标"} <= level2 and "质量指标" not in level2
     comments = " ".join(c.comment.text for row in sheet.iter_rows() for c in row if c.comment)
     assert "好 90%–100%" in comments and "执行率低于 85%" in comments
+
+
+def test_new__weight_and_score_validation_use_the_rule_sets_full_marks(tmp_path):
+    rules = tmp_path / "150.toml"
+    rules.write_text("full_marks = 150\n[weights]\nblocks = {}\n", encoding="utf-8")
+    wb = openpyxl.load_workbook(template(tmp_path, rules=str(rules)))
+    validations = wb["附件2 整体支出自评表"].data_validations.dataValidation
+    bounds = {(v.formula2, v.error) for v in validations if v.operator == "between" and v.formula1 == "0"}
+    assert bounds == {
+        ("150", "分值应在 0 到 150 之间。"),
+        ("150", "得分应为 0 到 150 之间的数字；不得超过该指标的分值。"),
+    }
