@@ -36,9 +36,33 @@ BUDGET_COLOR, FINAL_COLOR, PREVIOUS_COLOR = "#9DB4D3", "#2F5597", "#BFBFBF"
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The first Chinese-capable font family installed, or None."""
+    """The first Chinese-capable font family installed, or None.
+
+    matplotlib keeps the font list it made on first use in a cache; a Chinese font installed later (say
+    fonts-noto-cjk after the first report) is not in it. So when the list has none, the system's font files
+    are listed again (through fontconfig) and those the list lacks are added before giving up.
+    """
+    return _first_cjk_font() or (_first_cjk_font() if _add_fonts_installed_since_cached() else None)
+
+
+def _first_cjk_font() -> str | None:
     installed = {font.name for font in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def _add_fonts_installed_since_cached() -> bool:
+    """Add to matplotlib's font list the system fonts it does not know yet; True when there were any."""
+    known = {font.fname for font in font_manager.fontManager.ttflist}
+    added = False
+    for path in font_manager.findSystemFonts():
+        if path in known:
+            continue
+        try:
+            font_manager.fontManager.addfont(path)
+            added = True
+        except Exception:  # a damaged font file is skipped, as matplotlib's own scan does
+            continue
+    return added
 
 
 def _bars(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
+import sys
 import zipfile
 from dataclasses import replace
 from datetime import date
@@ -191,6 +193,25 @@ def test_report__charts_with_a_chinese_font_and_without(tmp_path, monkeypatch):
     without, body, _ = render_example(tmp_path / "b")
     assert not [n for n in zipfile.ZipFile(without).namelist() if n.startswith("word/media/")]
     assert "图1 “三公”经费本年与上年对比（万元）" not in body and "表1 “三公”经费预决算情况（万元）" in body
+
+
+def test_cjk_font__found_when_installed_after_matplotlib_cached_its_font_list(tmp_path):
+    # the README's order on a fresh machine: `perfeval demo` (no Chinese font yet) makes matplotlib's cache,
+    # then the fonts are installed; simulated by a cache written without any CJK font
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp_path)}
+    stale_cache = (
+        "from matplotlib import font_manager as fm, get_cachedir; from pathlib import Path;"
+        "fm.fontManager.ttflist = [f for f in fm.fontManager.ttflist if 'CJK' not in f.name];"
+        "fm.json_dump(fm.fontManager, Path(get_cachedir()) / f'fontlist-v{fm.FontManager.__version__}.json')"
+    )
+    subprocess.run([sys.executable, "-c", stale_cache], env=env, check=True)
+    ask = "from perfeval_xl import charts; from matplotlib import font_manager as fm;" + (
+        "print(any('CJK' in f.name for f in fm.fontManager.ttflist), charts.cjk_font())"
+    )
+    answer = subprocess.run([sys.executable, "-c", ask], env=env, check=True, capture_output=True, text=True)
+    cached_has_cjk, font = answer.stdout.split(maxsplit=1)
+    assert cached_has_cjk == "False"  # the cache really was stale when the report asked
+    assert font.strip() in charts.CJK_FONTS
 
 
 # ---------------------------------------------------------------- broken inputs
