@@ -464,10 +464,13 @@ def _rows_add_up(total: SpendingRow, parts: list[SpendingRow], what: str, at_mos
         if parts_sum is None:
             continue
         stated_value = stated or Decimal(0)
+        cells = _cells_of(total, parts, column)
         if at_most and parts_sum > stated_value + AMOUNT_TOLERANCE:
-            wrong.append((column, f"{label} 其中各项合计 {format_amount(parts_sum)} 大于 {format_amount(stated)}"))
+            wrong.append(
+                (column, f"{label} 其中各项合计 {format_amount(parts_sum)} 大于 {format_amount(stated)}{cells}")
+            )
         elif not at_most and abs(parts_sum - stated_value) > AMOUNT_TOLERANCE:
-            wrong.append((column, f"{label} {format_amount(stated)}，{what}合计 {format_amount(parts_sum)}"))
+            wrong.append((column, f"{label} {format_amount(stated)}，{what}合计 {format_amount(parts_sum)}{cells}"))
     if not wrong:
         return []
     return [
@@ -478,6 +481,15 @@ def _rows_add_up(total: SpendingRow, parts: list[SpendingRow], what: str, at_mos
             total.at(wrong[0][0]),
         )
     ]
+
+
+def _cells_of(total: SpendingRow, parts: list[SpendingRow], column: str) -> str:
+    """“（C8 与 C9、C13 之和）”: the total's cell and the filled parts' cells, so both sides can be found."""
+    total_ref = total.at(column)
+    part_refs = [ref for part in parts if getattr(part, column) is not None and (ref := part.at(column))]
+    if total_ref is None or not part_refs:
+        return ""
+    return f"（{total_ref.cell} 与 {'、'.join(str(ref.cell) for ref in part_refs)} 之和）"
 
 
 def _basic_sums(basic: BasicData) -> list[Finding]:

@@ -833,7 +833,8 @@ class _Book:
     def __init__(self, wb: openpyxl.Workbook, cached: Mapping[tuple[str, str], object] | None, folder: str):
         self.wb, self.cached, self.folder = wb, cached or {}, folder
         self.findings: list[Finding] = []
-        self.values: dict[str, object] = {}  # computed defined names -> engine value (for --json)
+        self.values: dict[str, object] = {}  # computed defined names -> what the cell shows (for --json)
+        self.recomputed: dict[str, object] = {}  # the same, for cells typed over or cleared: what the formula gives
         self.display: dict[tuple[str, str], object] = {}  # (sheet, A1) -> what the cell shows
         self.memo: dict[tuple[str, str], object] = {}
         self.flavour = "unknown"
@@ -1035,29 +1036,52 @@ class _Book:
         return self.typed(raw, where, cell.kind, cell.description, cell.name)
 
     def _computed(self, sheet: _Sheet, name: str, cell: Cell, raw: object, place: _Place, where: CellRef) -> object:
+        """What a computed cell shows after a full recalculation, as Excel's formulas downstream of it see it:
+        its formula's value over what its arguments show; the figure typed over it; or nothing when it was cleared.
+
+        The formula's own value over the data is kept in `recomputed` for the cells that do not show it.
+        """
         assert cell.formula is not None
-        result, args = self.evaluate(sheet, cell.formula)
+        recomputed, args = self.evaluate(sheet, cell.formula)
+        key = f"{place.sheet}!{name}" if sheet.layout.scoped else name
         formula = _formula_text(raw)
-        if raw is None and result is not None:  # a formula cleared, or (no-macro flavour) a score left untyped
-            shown = format_percent(result) if cell.kind == RATE and isinstance(result, Decimal) else _show(result)
-            self.findings.append(
-                Finding(
-                    HINT,
-                    "computed-blank",
-                    f"{cell.description}是空的（公式被清除，或应填写而未填写），表上看不到它；按数据应为 {shown}",
-                    where.sheet,
-                    where.cell,
-                )
-            )
-        self.display[(place.sheet, where.cell or "")] = _shown(cell.formula.function, result, args)
         if formula is not None:
             self._note_flavour(formula)
-            self._compare_cached(place, where, cell, result)
-        if not sheet.layout.scoped:
-            self.values[name] = result
+            self._compare_cached(place, where, cell, recomputed)
+            self.display[(place.sheet, where.cell or "")] = _shown(cell.formula.function, recomputed, args)
+            shown = recomputed
+        elif _blank(raw):
+            self.recomputed[key] = recomputed
+            if recomputed is not None:  # a formula cleared, or (no-macro flavour) a score left untyped
+                self.findings.append(
+                    Finding(
+                        HINT,
+                        "computed-blank",
+                        f"{cell.description}是空的（公式被清除，或应填写而未填写），表上看不到它；"
+                        f"按数据应为 {_show_as(cell, recomputed)}",
+                        where.sheet,
+                        where.cell,
+                    )
+                )
+            shown = None
         else:
-            self.values[f"{place.sheet}!{name}"] = result
-        return result
+            self.recomputed[key] = recomputed
+            if cell.formula.function not in TYPED_IN_NATIVE:
+                self.findings.append(
+                    Finding(
+                        HINT,
+                        "formula-overwritten",
+                        f"{cell.description}应由公式计算，现在是手工填写的“{_show(raw)}”；按填写值计算和核对",
+                        where.sheet,
+                        where.cell,
+                    )
+                )
+            if cell.kind in NUMERIC_KINDS:
+                shown = self.number(raw, where, cell.description, cell.kind, name)
+            else:
+                shown = excel_unescape(_show(raw)).strip()
+        self.values[key] = shown
+        return shown
 
     def _note_flavour(self, formula: str) -> None:
         if "PE_" in formula.upper():
@@ -1074,12 +1098,11 @@ class _Book:
             return
         if _same(cached, result):
             return
-        shown = format_percent(result) if cell.kind == RATE and isinstance(result, Decimal) else _show(result)
         self.findings.append(
             Finding(
                 HINT,
                 "cached-stale",
-                f"{cell.description}：文件中保存的结果为 {_show(cached)}，按当前数据重新计算为 {shown}"
+                f"{cell.description}：文件中保存的结果为 {_show(cached)}，按当前数据重新计算为 {_show_as(cell, result)}"
                 "（文件可能在没有重新计算的情况下保存过）",
                 where.sheet,
                 where.cell,
@@ -1087,39 +1110,17 @@ class _Book:
         )
 
     def printed(self, sheet: _Sheet, name: str) -> object:
-        """A computed cell that was typed over: the typed value (a printed figure to check), else None."""
+        """A computed cell that was typed over: the typed value as the form prints it (a figure to check), else None."""
         place = sheet.names.get(name)
         if place is None:
             return None
         raw = self.raw(place)
-        if raw is None or _formula_text(raw) is not None:
+        if _blank(raw) or _formula_text(raw) is not None:
             return None
-        cell = sheet.layout.named()[name]
-        where = CellRef(place.sheet, place.ref.split(":")[0])
-        number_format = self.wb[place.sheet][where.cell].number_format
-        if cell.role == COMPUTED and cell.formula and cell.formula.function not in TYPED_IN_NATIVE:
-            self.findings.append(
-                Finding(
-                    HINT,
-                    "formula-overwritten",
-                    f"{cell.description}应由公式计算，现在是手工填写的“{_show(raw)}”；将按填写值核对",
-                    where.sheet,
-                    where.cell,
-                )
-            )
-        if cell.kind in NUMERIC_KINDS:
-            number = self.number(raw, where, cell.description, cell.kind, name)
-            return _as_displayed(number, number_format) if isinstance(raw, int | float) else number
-        return str(raw).strip()
-
-    def figure(self, sheet: _Sheet, name: str) -> object:
-        """A cell's figure as the form shows it: a computed cell typed over counts as typed, so that checks see it."""
-        value = self.value(sheet, name)
-        cell = sheet.layout.named().get(name)
-        if cell is None or cell.role != COMPUTED:
-            return value
-        printed = self.printed(sheet, name)
-        return value if printed is None else printed
+        shown = self.value(sheet, name)
+        if isinstance(shown, Decimal) and isinstance(raw, int | float):
+            return _as_displayed(shown, self.wb[place.sheet][place.ref.split(":")[0]].number_format)
+        return shown
 
     def evaluate(
         self, sheet: _Sheet, formula: Formula, row: int | None = None, blocks: Mapping[str, object] | None = None
@@ -1214,8 +1215,9 @@ class _Book:
             formula = _formula_text(raw)
             computed, args = self._row_formula(sheet, score_column.formula, values)
             values["_manual"] = formula is None and raw is not None
-            if not values["_manual"]:
-                values[score_column.key] = computed
+            values["_rule_" + score_column.key] = computed
+            if formula is not None:
+                values[score_column.key] = computed  # what the cell shows; typed scores stand, cleared ones are blank
             if formula is not None:
                 self._note_flavour(formula)
                 letter = get_column_letter(
@@ -1294,7 +1296,7 @@ class _Book:
         row = SpendingRow(
             key,
             label.strip(),
-            **{column: self.figure(sheet, name) for column, name in names.items()},
+            **{column: self.value(sheet, name) for column, name in names.items()},
             where=where,
         )
         if rates:
@@ -1333,8 +1335,13 @@ class _Book:
                 if label in ("", ELLIPSIS) and all(v is None for v in amounts.values()):
                     continue
                 first_column = range_boundaries(sheet.names[table].ref)[0]
-                letter = get_column_letter(first_column + sheet.layout.table(table).offset("label"))
-                where = {"label": CellRef(str(values["_sheet"]), f"{letter}{values['_row']}")}
+                where = {
+                    column: CellRef(
+                        str(values["_sheet"]),
+                        f"{get_column_letter(first_column + sheet.layout.table(table).offset(column))}{values['_row']}",
+                    )
+                    for column in ("label", "prev", "budget", "final")
+                }
                 projects.append(SpendingRow(key, label, **amounts, where=where))  # type: ignore[arg-type]
         building = Building(
             *(
@@ -1384,7 +1391,7 @@ class _Book:
 
         total = FundLine(
             "年度资金总额",
-            *(self.figure(sheet, f"fund_{c}") for c in ("initial", "budget", "executed")),
+            *(self.value(sheet, f"fund_{c}") for c in ("initial", "budget", "executed")),
             where={c: ref for c in ("initial", "budget", "executed") if (ref := self.cell_of(sheet, f"fund_{c}"))},
         )
         sources: tuple[FundLine, ...] = ()
@@ -1473,13 +1480,13 @@ class _Book:
                 key: CellRef(sheet_title, f"{get_column_letter(first_col + table.offset(key))}{row}")
                 for key in ("level1", "level2", "level3", "target", "actual", "weight", "score", "reason")
             }
-            if values.get("_raw_score") is None and values.get("score") is not None:
+            if values.get("_raw_score") is None and values.get("_rule_score") is not None:
                 self.findings.append(
                     Finding(
                         HINT,
                         "computed-blank",
                         f"指标“{level3}”的得分是空的（公式被清除，或应填写而未填写），表上看不到它；"
-                        f"按规则应为 {format_score(values['score'])} 分",  # type: ignore[arg-type]
+                        f"按规则应为 {format_score(values['_rule_score'])} 分",  # type: ignore[arg-type]
                         sheet_title,
                         where["score"].cell,
                     )
@@ -1519,7 +1526,7 @@ class _Book:
         columns = []
         for key, label in REVENUE_COLUMNS:
             names = {c: f"rev_{key}_{c}" for c in ("budget", "final", "diff_rate")}
-            budget, final = self.figure(sheet, names["budget"]), self.figure(sheet, names["final"])
+            budget, final = self.value(sheet, names["budget"]), self.value(sheet, names["final"])
             self.value(sheet, names["diff_rate"])
             columns.append(
                 RevenueColumn(
@@ -1615,6 +1622,11 @@ def _same(cached: object, computed: object) -> bool:
             Decimal(1), abs(computed)
         )
     return str(cached).strip() == str(computed).strip()
+
+
+def _show_as(cell: Cell, value: object) -> str:
+    """A value in a finding, as the cell's format would show it (rates as percentages)."""
+    return format_percent(value) if cell.kind == RATE and isinstance(value, Decimal) else _show(value)
 
 
 def _show(value: object) -> str:
@@ -1718,6 +1730,7 @@ def read_workbook(
         "rules": rules,
         "flavour": book.flavour,
         "values": book.values,
+        "recomputed": book.recomputed,
         "kind": "dept" if submission.overall or submission.basic else "project",
     }
     return submission, findings, options

@@ -263,7 +263,7 @@ def fill_by_names(path, out):
         ("制度健全", "健全", "已健全", 30, None),
         ("满意度", "≥90%", "95%", 10, None),
     ]
-    positions = {"产出指标": 0, "效益指标": 13, "满意度指标": 26}
+    positions = {"产出指标": 0, "效益指标": 13, "满意度指标": 24}
     for (name, target, actual, weight, score), level1 in zip(rows, positions, strict=True):
         set_table_row(
             wb,
@@ -274,7 +274,7 @@ def fill_by_names(path, out):
                 "target": target,
                 "actual": actual,
                 "weight": weight,
-                "score": score,
+                **({} if score is None else {"score": score}),  # a None would clear the PE_SCORE formula
                 "reason": "就业形势" if level1 == "产出指标" else None,
             },
             INDICATOR_COLUMNS,
@@ -670,10 +670,21 @@ def test_load__project_sheet_without_its_indicator_range(tmp_path):
 def test_load__a_cleared_formula_is_pointed_out(tmp_path):
     wb = openpyxl.load_workbook(example(tmp_path))
     set_named(wb, "total_score", None)
+    _submission, findings, options = load(save(wb, tmp_path / "x.xlsx"))
+    (blank,) = [f for f in findings if f.code == "computed-blank"]
+    assert (blank.cell, blank.severity) == ("H43", HINT) and "按数据应为 100" in blank.message
+    assert options["values"]["total_score"] is None and options["recomputed"]["total_score"] == 100
+    assert options["values"]["grade"] is None  # PE_GRADE of a blank total, as Excel shows it
+
+
+def test_load__a_cleared_score_leaves_the_total_blank_as_excel_does(tmp_path):
+    wb = openpyxl.load_workbook(example(tmp_path))
     set_table_row(wb, "indicators", 0, {"score": None}, INDICATOR_COLUMNS)
-    _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
-    blanks = [f for f in findings if f.code == "computed-blank"]
-    assert {f.cell for f in blanks} == {"H43", "H15"} and all(f.severity == HINT for f in blanks)
+    submission, findings, options = load(save(wb, tmp_path / "x.xlsx"))
+    (blank,) = [f for f in findings if f.code == "computed-blank"]
+    assert (blank.cell, blank.severity) == ("H15", HINT)
+    assert submission.overall.indicators[0].score is None  # not a manual score: the rules score it for the report
+    assert options["values"]["total_score"] is None  # PE_TOTAL sees a blank score in its range
 
 
 def test_load__name_outside_the_sheet_grid_is_broken_not_a_crash(tmp_path):
@@ -771,3 +782,40 @@ def test_new__weight_and_score_validation_use_the_rule_sets_full_marks(tmp_path)
         ("150", "分值应在 0 到 150 之间。"),
         ("150", "得分应为 0 到 150 之间的数字；不得超过该指标的分值。"),
     }
+
+
+def _typed_over_sangong(tmp_path, sangong_budget):
+    """The 三公经费 total and the 公务用车 subtotal typed over their SUMs, 公车购置/运行维护 left empty."""
+    wb = _filled(tmp_path)
+    for name, value in (
+        ("sangong_budget", sangong_budget),
+        ("sangong_final", 24.97),
+        ("sangong_car_budget", 64.3),
+        ("sangong_car_final", 23.84),
+    ):
+        set_named(wb, name, value)
+    return load(save(wb, tmp_path / "typed.xlsx"))
+
+
+def test_load__a_typed_over_total_is_the_figure_every_rate_uses(tmp_path):
+    submission, findings, options = _typed_over_sangong(tmp_path, 65.8)
+    values = options["values"]
+    assert (values["sangong_budget"], values["sangong_final"]) == (Decimal("65.8"), Decimal("24.97"))
+    assert values["sangong_control_rate"] == Decimal("24.97") / Decimal("65.8")  # 37.95%, as Excel shows
+    assert values["sangong_car_control_rate"] == Decimal("23.84") / Decimal("64.3")
+    # what the SUMs give over what their parts show: the car's parts are empty, the total adds the typed car
+    assert options["recomputed"]["sangong_car_budget"] is None
+    assert options["recomputed"]["sangong_budget"] == Decimal("64.3") + Decimal("1.5")
+    assert (submission.basic.sangong.budget, submission.basic.sangong_item("sangong_car").final) == (
+        Decimal("65.8"),
+        Decimal("23.84"),
+    )
+    assert codes(findings).count("formula-overwritten") == 4
+    assert "sum-mismatch" not in codes(findings)  # 64.3 + 1.5 = 65.8; the car's own parts are all empty
+
+
+def test_load__a_typed_over_total_that_its_parts_do_not_add_up_to(tmp_path):
+    _submission, findings, _options = _typed_over_sangong(tmp_path, 70)
+    (mismatch,) = [f for f in findings if f.code == "sum-mismatch"]
+    assert (mismatch.severity, mismatch.sheet, mismatch.cell) == (ERROR, "附件1 基础数据表", "C8")
+    assert "C8" in mismatch.message and "C9" in mismatch.message and "C13" in mismatch.message
