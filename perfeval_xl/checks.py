@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, localcontext
 
 from .model import (
     ERROR,
@@ -788,7 +788,10 @@ def _printed(
 
 
 def _truncated(value: Decimal, like: Decimal) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(int(like.as_tuple().exponent)), rounding=ROUND_DOWN)
+    exponent = int(like.as_tuple().exponent)
+    with localcontext() as context:
+        context.prec = max(28, value.adjusted() - exponent + 5)  # quantize needs every digit it keeps
+        return value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_DOWN)
 
 
 def _printed_shares(table: ShareTable) -> list[Finding]:

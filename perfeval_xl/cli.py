@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import sys
@@ -470,14 +471,16 @@ def readme_tables(readme: str) -> None:
 
 
 def _json_value(value: object) -> object:
-    if isinstance(value, Decimal):
-        return float(value)
+    """A value for strict JSON: numbers as floats; no value, or a number no float can hold, as null."""
+    if isinstance(value, Decimal | float):
+        number = float(value)
+        return number if math.isfinite(number) else None
     return value if value != "" else None
 
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出发现与所有计算单元格的重算值。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出发现、计算单元格的值（及被改写时按公式应得的值）。")
 def check(file: str, as_json: bool) -> None:
     """检查一份自评工作簿：重新计算每个比率和得分，按财政审核口径列出问题。
 
@@ -494,8 +497,9 @@ def check(file: str, as_json: bool) -> None:
                 for f in findings
             ],
             "values": {name: _json_value(value) for name, value in options["values"].items()},
+            "recomputed": {name: _json_value(value) for name, value in options["recomputed"].items()},
         }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         click.echo("\n".join(_finding_lines(findings)))
     raise click.exceptions.Exit(1 if errors else 0)

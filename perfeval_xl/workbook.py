@@ -16,7 +16,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, unescape
@@ -423,12 +423,20 @@ def _page(ws: Worksheet, sheet: SheetLayout) -> None:
 # ---------------------------------------------------------------- filling through the defined names
 
 
+def destinations(defined: DefinedName) -> list[tuple[str, str]]:
+    """(sheet title, "$B$5") pairs a name points to, with the title as the sheet is called.
+
+    openpyxl leaves a quoted title's apostrophes doubled ('It''s 说明'!$B$3 gives "It''s 说明").
+    """
+    return [(title.replace("''", "'"), ref) for title, ref in defined.destinations]
+
+
 def _destination(wb: openpyxl.Workbook, name: str, sheet: str | None = None) -> tuple[Worksheet, str]:
     scope = wb[sheet].defined_names if sheet else wb.defined_names
     defined = scope.get(name) or wb.defined_names.get(name)
     if defined is None:
         raise WorkbookError(f"工作簿中没有名称“{name}”")
-    (title, ref), *_ = list(defined.destinations)
+    (title, ref), *_ = destinations(defined)
     return wb[title], ref.replace("$", "")
 
 
@@ -831,6 +839,8 @@ class _Book:
     """One reading of a workbook: names, input values, recomputed values, findings."""
 
     def __init__(self, wb: openpyxl.Workbook, cached: Mapping[tuple[str, str], object] | None, folder: str):
+        if not wb.worksheets:  # a damaged package can list no sheet and still define names
+            raise WorkbookError("这个工作簿里没有任何工作表（文件已损坏），无法读取")
         self.wb, self.cached, self.folder = wb, cached or {}, folder
         self.findings: list[Finding] = []
         self.values: dict[str, object] = {}  # computed defined names -> what the cell shows (for --json)
@@ -857,15 +867,15 @@ class _Book:
 
     def _place(self, name: str, defined: DefinedName) -> _Place | None:
         try:
-            destinations = list(defined.destinations)
+            pointed = destinations(defined)
         except Exception:  # openpyxl raises on #REF! and other unparsable definitions
-            destinations = []
-        if not destinations or destinations[0][0] not in self.wb.sheetnames:
+            pointed = []
+        if not pointed or pointed[0][0] not in self.wb.sheetnames:
             self.findings.append(
                 Finding(ERROR, "name-broken", f"名称“{name}”指向的单元格已不存在（{defined.attr_text}）")
             )
             return None
-        sheet, ref = destinations[0]
+        sheet, ref = pointed[0]
         ref = ref.replace("$", "")
         if not _plausible_range(ref):  # '附件2'!#REF! after Excel deleted the row, or a hand-edited $B$0
             self.findings.append(
@@ -1570,8 +1580,15 @@ def _as_displayed(number: Decimal | None, number_format: str) -> Decimal | None:
     match = re.fullmatch(r"[#,]*0(?:\.(0+))?(%?)", number_format or "")
     if number is None or match is None:
         return number
-    places = len(match.group(1) or "") + (2 if match.group(2) else 0)
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # Excel allows 30 decimals in a format but shows a number's first 15 significant digits only (a double)
+    places = min(len(match.group(1) or "") + (2 if match.group(2) else 0), 15)
+    try:
+        return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_DISPLAY_CONTEXT)
+    except InvalidOperation:  # more digits than a figure this large can show: it is shown as it is
+        return number
+
+
+_DISPLAY_CONTEXT = Context(prec=64)
 
 
 def _shown(function: str, result: object, args: list[object]) -> object:

@@ -108,13 +108,36 @@ def test_check_json__findings_and_every_computed_value(tmp_path):
     out = tmp_path / "e.xlsm"
     run("example", str(out))
     payload = json.loads(run("check", "--json", str(out)).stdout)
-    assert set(payload) == {"findings", "values"}
+    assert set(payload) == {"findings", "values", "recomputed"} and payload["recomputed"] == {}
     assert payload["values"]["sangong_control_rate"] == pytest.approx(1.13 / 1.5)
     assert payload["values"]["grade"] == "优" and payload["values"]["total_score"] == 100
     assert payload["values"]["sangong_car_control_rate"] is None
     assert "附件3-1 社保基金督查专项经费!fund_exec_rate" in payload["values"]
     (finding,) = payload["findings"]
     assert set(finding) == {"severity", "code", "sheet", "cell", "message"} and finding["cell"] == "E18"
+
+
+def _strict(constant: str) -> None:
+    raise AssertionError(f"not JSON: {constant}")
+
+
+def test_check_json__strict_json_for_extreme_figures(tmp_path):
+    import json
+
+    import openpyxl
+    from helpers import example, save
+
+    from perfeval_xl.workbook import set_named
+
+    wb = openpyxl.load_workbook(example(tmp_path))
+    set_named(wb, "sangong_reception_final", 99999999999999)
+    set_named(wb, "sangong_reception_budget", 4.9e-324)
+    set_named(wb, "sangong_final", 1e308)  # typed over the SUM
+    set_named(wb, "staff_control_rate", 1.7e308)  # typed over the rate
+    result = run("check", "--json", str(save(wb, tmp_path / "x.xlsx")))
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    payload = json.loads(result.stdout, parse_constant=_strict)
+    assert payload["values"]["sangong_reception_control_rate"] is None
 
 
 def test_check__unreadable_files_exit_2_with_one_line(tmp_path):

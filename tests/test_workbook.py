@@ -819,3 +819,39 @@ def test_load__a_typed_over_total_that_its_parts_do_not_add_up_to(tmp_path):
     (mismatch,) = [f for f in findings if f.code == "sum-mismatch"]
     assert (mismatch.severity, mismatch.sheet, mismatch.cell) == (ERROR, "附件1 基础数据表", "C8")
     assert "C8" in mismatch.message and "C9" in mismatch.message and "C13" in mismatch.message
+
+
+def test_load__a_package_that_lists_no_sheet(tmp_path):
+    def no_sheets(name, data):
+        return re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", data) if name == "xl/workbook.xml" else data
+
+    broken = rezip(example(tmp_path), tmp_path / "none.xlsm", no_sheets)
+    with pytest.raises(WorkbookError, match="没有任何工作表"):
+        load(broken)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["It's 说明 (1)", "''quoted''", "1 说明", "A1", "R1C1", "说明 😀", "x" * 31, "a!b 说明", "Sheet 1 - 'x'"],
+)
+def test_load__any_title_excel_accepts(tmp_path, title):
+    wb = openpyxl.load_workbook(example(tmp_path))
+    old = "说明"
+    wb[old].title = title
+    quoted = "'" + title.replace("'", "''") + "'"
+    for defined in [*wb.defined_names.values(), *(d for ws in wb.worksheets for d in ws.defined_names.values())]:
+        defined.attr_text = defined.attr_text.replace(f"'{old}'!", f"{quoted}!").replace(f"{old}!", f"{quoted}!")
+    submission, findings, options = load(save(wb, tmp_path / "renamed.xlsx"))
+    assert not [f for f in findings if f.code in ("name-broken", "name-missing")], title
+    assert submission.header.unit_name == "岳阳市君山区人力资源和社会保障局" and options["rules"].name == "national"
+    assert codes(findings, ERROR) == []
+
+
+def test_load__a_typed_over_rate_with_thirty_decimals(tmp_path):
+    wb = openpyxl.load_workbook(example(tmp_path))
+    title, ref = next(iter(wb.defined_names["staff_control_rate"].destinations))
+    wb[title][ref.replace("$", "")] = 0.5  # 21 of 21 is 100%
+    wb[title][ref.replace("$", "")].number_format = "0." + "0" * 30 + "%"
+    _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    printed = next(f for f in findings if f.code == "printed-rate")
+    assert printed.cell == ref.replace("$", "")
