@@ -7,6 +7,7 @@ cannot compute different things. Values here are engine values: Decimal, None fo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
@@ -38,9 +39,8 @@ NOT_APPLICABLE = "不适用"  # what PE_SCORE shows for an indicator that does n
 
 
 def _rules(rule_set: object) -> RuleSet:
-    if isinstance(rule_set, RuleSet):
-        return rule_set
-    return load_rules(str(rule_set).strip() if rule_set not in (None, "") else None)
+    """The rule set a cell names; load_rules() refuses, with a RuleSetError, anything but a name or a .toml path."""
+    return load_rules(None if _blank(rule_set) else rule_set)
 
 
 def pe_execscore(executed: object, budget: object, weight: object, rule_set: object = None) -> Decimal | None:
@@ -67,15 +67,23 @@ def pe_total(
     rule_set: object = None,
 ) -> Decimal | None:
     """总分 of an indicator table plus the 预算执行率 row, not-applicable rows rescaled, capped by the rules."""
-    lines = [] if _blank(fund_weight) else [ScoreLine(D(fund_weight), D(fund_score))]
+    lines = [] if _blank(fund_weight) else [ScoreLine(D(fund_weight), _score(fund_score))]
     for score, weight in zip(_flat(scores), _flat(weights), strict=False):
         if _blank(weight) and _blank(score):
             continue  # a blank row of the form
         applicable = not is_not_applicable(score)
-        lines.append(ScoreLine(D(weight), D(score) if applicable else None, applicable))
+        lines.append(ScoreLine(D(weight), _score(score) if applicable else None, applicable))
     if not lines:
         return None
     return total_score(lines, _rules(rule_set), exec_rate)
+
+
+def _score(value: object) -> object:
+    """A score cell as PE_TOTAL counts it: a "#…" shown by PE_SCORE or PE_EXECSCORE (say #目标值无法识别) is no
+    score yet, as the engine's own None is, so the total stays blank until a person scores the row."""
+    if isinstance(value, str) and value.strip().startswith("#"):
+        return None
+    return D(value)
 
 
 def pe_grade(total: object, rule_set: object = None) -> str | None:
@@ -102,10 +110,18 @@ def _blank(value: object) -> bool:
 
 
 def _flat(values: Iterable[object] | object) -> list[object]:
-    """A range as a flat list: Excel passes one-row or one-column ranges as (nested) lists."""
-    if isinstance(values, list | tuple):
-        return [item for value in values for item in _flat(value)]
-    return [values]
+    """A range as a flat list: Excel passes one-row or one-column ranges as (nested) lists.
+
+    Walked with a stack, not recursion, so that a list nested thousands deep is no RecursionError.
+    """
+    flat, stack = [], [values]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list | tuple):
+            stack.extend(reversed(value))
+        else:
+            flat.append(value)
+    return flat
 
 
 # name -> (engine function, argument names); the order here is the order in every formula
@@ -149,17 +165,23 @@ SCORE_MESSAGES = {  # what PE_SCORE shows when it cannot score, by the code of t
 }
 
 
+# What a cell shows when the engine fails in a way nothing foresaw. It is a bug (tests/test_fuzz.py asserts it
+# never appears), but a cell must show something short: xlwings would put the whole traceback in it.
+UNEXPECTED = "#计算出错"
+
+
 def excel_value(function: str, args: list[object]) -> object:
     """What a PE_* cell shows in Excel: a float, "—", blank, 不适用 or a short "#…" message; never raises."""
     try:
         if function == "PE_SCORE":
             return _score_cell(*args)
-        result = FUNCTIONS[function][0](*args)
+        return display_value(function, FUNCTIONS[function][0](*args), args)
     except NumberError:
         return "#数值无法识别"
     except RuleSetError:
         return "#评分规则无效"
-    return display_value(function, result, args)
+    except Exception:
+        return UNEXPECTED
 
 
 def _score_cell(
@@ -181,7 +203,8 @@ def _score_cell_uncached(target: object, actual: object, weight: object, rule_se
     return message or display_value("PE_SCORE", result.score, [target, actual])
 
 
-_cached_score_cell = lru_cache(maxsize=16384)(_score_cell_uncached)
+# typed: True, 1, 1.0 and Decimal(1) are equal keys to a plain cache, but a 分值 of TRUE is no number
+_cached_score_cell = lru_cache(maxsize=16384, typed=True)(_score_cell_uncached)
 
 
 def display_value(function: str, result: object, args: list[object]) -> object:
@@ -190,5 +213,6 @@ def display_value(function: str, result: object, args: list[object]) -> object:
         filled = not any(_blank(arg) for arg in args[:2])
         return "—" if function in DASH_WHEN_FILLED and filled else ""
     if isinstance(result, Decimal):
-        return float(result)
+        number = float(result)
+        return number if math.isfinite(number) else "#数值超出范围"  # Excel has no infinity to show
     return result

@@ -81,7 +81,8 @@ def D(value: object) -> Number:
     if isinstance(value, Decimal):
         return _bounded(value, str(value)) if value.is_finite() else NotANumber(str(value), "不是有限的数字")
     if isinstance(value, int):
-        return _bounded(Decimal(value), str(value))
+        number = Decimal(value)  # str(value) would raise for more than 4300 digits; a Decimal prints any
+        return _bounded(number, str(number))
     if isinstance(value, float):
         if not math.isfinite(value):
             return NotANumber(str(value), "不是有限的数字")
@@ -91,7 +92,15 @@ def D(value: object) -> Number:
         return NotANumber(str(value), "是日期或时间，不是数字")
     if isinstance(value, str):
         return _parse_text(value)
-    return NotANumber(repr(value)[:50], f"类型 {type(value).__name__} 不是数字")
+    return NotANumber(_short_repr(value), f"类型 {type(value).__name__} 不是数字")
+
+
+def _short_repr(value: object) -> str:
+    """A value's repr for a message, cut short; its type name when it has none (a list holding a 5000-digit int)."""
+    try:
+        return repr(value)[:50]
+    except (ValueError, RecursionError):
+        return type(value).__name__
 
 
 @lru_cache(maxsize=8192)
@@ -143,6 +152,16 @@ def _why_not_a_number(original: str, cleaned: str) -> str:
 
 def _without_negative_zero(number: Decimal) -> Decimal:
     return abs(number) if number.is_zero() else number
+
+
+def plausible(value: Decimal | None) -> Decimal | None:
+    """A computed figure, or None (no value) when it is not finite or too large to be one.
+
+    A ratio to 4.9E-324 is not a rate but an accident of its inputs, and it would show as infinity in a cell.
+    """
+    if value is None or not value.is_finite() or abs(value) >= TOO_LARGE:
+        return None
+    return value
 
 
 def require_number(value: object) -> Decimal | None:

@@ -1,22 +1,26 @@
 """The official ratios (控制率, 执行率, 差异率, 同比增减率, 占比…) as unrounded Decimal fractions.
 
 Every function takes whatever D() takes. A missing value or a zero denominator gives None (shown "—"), never
-an error or infinity; unreadable text raises NumberError. Rounding is the caller's explicit, separate step.
+an error or infinity, and so does a result too large to be a figure (99999999999999 ÷ 4.9E-324); unreadable text
+raises NumberError. Rounding is the caller's explicit, separate step.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from .numbers import require_number
+from .numbers import plausible, require_number
 
 
 def ratio(numerator: object, denominator: object) -> Decimal | None:
-    """numerator ÷ denominator, or None when either is missing or the denominator is zero."""
+    """numerator ÷ denominator; None when either is missing, the denominator is zero, or the result is absurd."""
     top, bottom = require_number(numerator), require_number(denominator)
     if top is None or bottom is None or bottom.is_zero():
         return None
-    return top / bottom
+    try:
+        return plausible(top / bottom)
+    except ArithmeticError:  # beyond even Decimal's exponents: 10 ÷ Decimal("1E-999999")
+        return None
 
 
 def change_amount(current: object, previous: object) -> Decimal | None:
@@ -24,7 +28,7 @@ def change_amount(current: object, previous: object) -> Decimal | None:
     now, before = require_number(current), require_number(previous)
     if now is None or before is None:
         return None
-    return now - before
+    return now - before  # both are below D()'s limit, so their difference is a finite figure
 
 
 def relative_change(new: object, base: object) -> Decimal | None:

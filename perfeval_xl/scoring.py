@@ -8,19 +8,30 @@ replaced: check_manual_score() says whether the rules allow it.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, NamedTuple
 
-from .errors import NumberError, RuleSetError
+from .errors import NumberError, RuleSetError, os_reason
 from .model import ERROR, HINT, Assessment, Finding, Funding, Indicator
-from .numbers import D, NotANumber, compact_text, format_percent, format_score, require_number, round_half_up
+from .numbers import (
+    D,
+    NotANumber,
+    compact_text,
+    format_percent,
+    format_score,
+    plausible,
+    require_number,
+    round_half_up,
+)
 from .rates import completion_rate, execution_rate
 from .targets import (
     AT_LEAST,
@@ -32,6 +43,7 @@ from .targets import (
     QUALITATIVE,
     UNREADABLE,
     Target,
+    cell_text,
     is_not_applicable,
     parse_actual,
     parse_target,
@@ -153,26 +165,151 @@ class RuleSet:
 
 # ---------------------------------------------------------------- loading rule sets
 
+# A rule file is a few kilobytes of settings; one near a megabyte, or nested deeper than a table of tables of
+# arrays, is not a rule file, and reading it whole (or walking it recursively) is how a hostile one does harm.
+MAX_RULE_FILE_BYTES = 1_000_000
+MAX_RULE_NAME_LENGTH = 1000
+MAX_NESTING = 8
+MAX_LABEL_LENGTH = 200
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # control characters and lone surrogates
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[/\\]{2}")
+_UNC = re.compile(r"^[/\\]{2}")  # \\server\share, //server/share, and \\?\ or \\.\ device paths
+# Windows opens these devices whatever the folder or extension ("CON.toml", "c:\x\nul.toml", "COM1 .toml")
+_DEVICE = re.compile(r"^(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³]|CONIN\$|CONOUT\$)$", re.IGNORECASE)
+_SYSTEM_FOLDERS = ("dev", "proc", "sys")
+
 
 def available_rules() -> list[str]:
     """The names of the rule sets shipped with the package."""
+    return list(_shipped_names())
+
+
+@lru_cache(maxsize=1)
+def _shipped_names() -> tuple[str, ...]:
+    """Listed once: load_rules() asks for every PE_* cell that names its rule set, and the package does not change."""
     folder = resources.files("perfeval_xl") / "rules"
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")))
 
 
-def load_rules(name_or_path: str | Path | RuleSet | None = None) -> RuleSet:
-    """A shipped rule set by name ("national", "grade-85", "province-platform") or a user's TOML file.
+def load_rules(name_or_path: str | Path | RuleSet | None = None, *, folder: str | Path | None = None) -> RuleSet:
+    """A shipped rule set by name ("national", "grade-85", "province-platform") or a user's local .toml file.
 
-    A user's file lists only what differs from national, or from the shipped rule set its `extends` names.
+    A user's file lists only what differs from national, or from the shipped rule set its `extends` names. A
+    relative path is read from `folder` (the workbook's) when given, else from the current directory. Anything
+    else is refused with a RuleSetError saying why: web addresses, network shares, Windows device names, system
+    folders, anything but a regular file of at most MAX_RULE_FILE_BYTES, and settings out of their sane range.
     """
     if isinstance(name_or_path, RuleSet):
         return name_or_path
-    if name_or_path is None or str(name_or_path).strip() == "":
+    text = _rule_text(name_or_path)
+    if not text:
         return _load_shipped(DEFAULT_RULES)
+    if text in _shipped_names():
+        return _load_shipped(text)
+    _refuse_odd_place(text)
+    path = Path(text) if folder is None or Path(text).is_absolute() else Path(folder) / text
+    return _build_user(_parse_toml(_read_rule_file(path), _shown(str(path))), text)
+
+
+def _rule_text(name_or_path: object) -> str:
+    """The name or path as text, refused when no rule set or local file can be called so."""
+    if name_or_path is None:
+        return ""
+    if not isinstance(name_or_path, str | PurePath):
+        raise RuleSetError("评分规则应写成内置规则的名称（如 national）或 .toml 文件的路径")
     text = str(name_or_path).strip()
-    if text.endswith(".toml") or "/" in text or "\\" in text:
-        return _build(_read_file(Path(text)), str(text))
-    return _load_shipped(text)
+    if len(text) > MAX_RULE_NAME_LENGTH:
+        raise RuleSetError(f"评分规则的名称或路径太长（{len(text)} 个字符，最多 {MAX_RULE_NAME_LENGTH} 个）")
+    if _UNPRINTABLE.search(text):
+        raise RuleSetError(f"评分规则“{_shown(text)}”含有控制字符或无法识别的字符")
+    return text
+
+
+def _refuse_odd_place(text: str) -> None:
+    """Refuse, before touching the file system, what is not a plain local .toml file."""
+    if _URL.search(text):
+        raise RuleSetError(f"评分规则“{_shown(text)}”是一个网址；只能用内置规则的名称或本机上的 .toml 文件")
+    if _UNC.match(text):
+        raise RuleSetError(f"评分规则文件“{_shown(text)}”在网络共享上；请把它复制到本机后再用")
+    device = next(
+        (part for part in re.split(r"[/\\]", text) if _DEVICE.match(re.split(r"[.:]", part)[0].rstrip())), None
+    )
+    if device is not None:
+        raise RuleSetError(f"“{_shown(device)}”是 Windows 的设备名，不能用作评分规则文件")
+    system = _system_folder(text)
+    if system:
+        raise RuleSetError(f"评分规则文件“{_shown(text)}”在系统文件夹 /{system} 中，不能用作评分规则")
+    if not text.lower().endswith(".toml"):
+        if "/" in text or "\\" in text:
+            raise RuleSetError(f"评分规则文件“{_shown(text)}”不是 .toml 文件")
+        raise RuleSetError(
+            f"没有名为“{_shown(text)}”的评分规则；可用的有：{'、'.join(available_rules())}，或一个 .toml 文件的路径"
+        )
+
+
+def _system_folder(path: str) -> str | None:
+    """The system folder an absolute path lies in ("dev", "proc" or "sys": devices, not files), else None."""
+    parts = PurePosixPath(os.path.normpath(path)).parts if path.startswith("/") else ()
+    return parts[1] if len(parts) > 1 and parts[1] in _SYSTEM_FOLDERS else None
+
+
+def _read_rule_file(path: Path) -> str:
+    """The text of a regular file of at most MAX_RULE_FILE_BYTES; never blocks on a FIFO, never reads a device."""
+    shown = _shown(str(path))
+    try:
+        system = _system_folder(os.path.realpath(path))  # a link may lead there
+        if system:
+            raise RuleSetError(f"评分规则文件“{shown}”指向系统文件夹 /{system}，不能用作评分规则")
+        data = _read_regular(path, shown)
+    except FileNotFoundError:
+        raise RuleSetError(f"找不到评分规则文件“{shown}”") from None
+    except OSError as error:
+        raise RuleSetError(f"无法读取评分规则文件“{shown}”：{os_reason(error)}") from None
+    except RuleSetError:
+        raise
+    except (UnicodeError, ValueError):  # a name the file system's encoding cannot hold
+        raise RuleSetError(f"评分规则文件“{shown}”的名称含有本机无法使用的字符") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RuleSetError(f"评分规则文件“{shown}”不是 UTF-8 编码的文本") from None
+
+
+def _read_regular(path: Path, shown: str) -> bytes:
+    status = os.stat(path)
+    _refuse_irregular(status.st_mode, status.st_size, shown)  # before opening it: opening a FIFO waits for a writer
+    # O_NONBLOCK all the same, for a file swapped for a FIFO between the stat and the open
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        status = os.fstat(handle)
+        _refuse_irregular(status.st_mode, status.st_size, shown)
+        chunks, size = [], 0
+        while size <= MAX_RULE_FILE_BYTES:  # one byte over the limit at most, however much the file has grown
+            chunk = os.read(handle, MAX_RULE_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(handle)
+    _refuse_irregular(status.st_mode, size, shown)
+    return b"".join(chunks)
+
+
+def _refuse_irregular(mode: int, size: int, shown: str) -> None:
+    if stat.S_ISDIR(mode):
+        raise RuleSetError(f"评分规则“{shown}”是一个文件夹，不是 .toml 文件")
+    if not stat.S_ISREG(mode):
+        raise RuleSetError(f"评分规则“{shown}”不是普通文件（是设备、管道或套接字），不能读取")
+    if size > MAX_RULE_FILE_BYTES:
+        raise RuleSetError(f"评分规则文件“{shown}”太大（超过 1 MB），不像评分规则")
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """A name or path as a message may show it: no control characters or lone surrogates, not too long."""
+    text = _UNPRINTABLE.sub("?", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @lru_cache(maxsize=32)
@@ -181,44 +318,65 @@ def _load_shipped(name: str) -> RuleSet:
 
 
 def _shipped_settings(name: str) -> dict[str, Any]:
-    if name not in available_rules():
+    if name not in _shipped_names():
         raise RuleSetError(
-            f"没有名为“{name}”的评分规则；可用的有：{'、'.join(available_rules())}，或一个 .toml 文件的路径"
+            f"没有名为“{_shown(name)}”的评分规则；可用的有：{'、'.join(available_rules())}，或一个 .toml 文件的路径"
         )
     text = (resources.files("perfeval_xl") / "rules" / f"{name}.toml").read_text(encoding="utf-8")
     return _parse_toml(text, f"{name}.toml")
 
 
-def _read_file(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise RuleSetError(f"找不到评分规则文件“{path}”") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise RuleSetError(f"无法读取评分规则文件“{path}”：{error}") from None
-    return _parse_toml(text, str(path))
-
-
 def _parse_toml(text: str, origin: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text, parse_float=Decimal)
+        settings = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise RuleSetError(f"评分规则文件“{origin}”不是有效的 TOML：{error}") from None
+    except (RecursionError, MemoryError):  # the parser recurses once per level of [[[…]]] or {a={…}}
+        raise RuleSetError(f"评分规则文件“{origin}”嵌套太深，不像评分规则") from None
+    except ValueError:  # an integer of more than 4300 digits
+        raise RuleSetError(f"评分规则文件“{origin}”中有无法读取的数字（位数太多）") from None
+    if _nesting(settings) > MAX_NESTING:  # [a.b.c.…] parses without recursion; merging and printing it would not
+        raise RuleSetError(f"评分规则文件“{origin}”嵌套太深（超过 {MAX_NESTING} 层），不像评分规则")
+    return settings
+
+
+def _nesting(value: object) -> int:
+    """How deeply tables and arrays nest (0 for a flat table), walked without recursion; stops past MAX_NESTING."""
+    deepest, stack = 0, [(value, 0)]
+    while stack and deepest <= MAX_NESTING:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def _build_user(settings: dict[str, Any], origin: str) -> RuleSet:
+    """_build() for a user's file: whatever else is wrong in it is a RuleSetError too, never a traceback."""
+    try:
+        return _build(settings, origin)
+    except RuleSetError:
+        raise
+    except (TypeError, ValueError, AttributeError, ArithmeticError, RecursionError, MemoryError):
+        raise RuleSetError(f"评分规则“{_shown(origin)}”的内容有误，请对照 national.toml 检查各项的写法") from None
 
 
 def _merged(settings: dict[str, Any], origin: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
     """The settings on top of their parent's: the rule set `extends` names, or national; national is the root."""
     if origin == DEFAULT_RULES and not settings.get("extends"):
         return settings
-    parent_name = str(settings.get("extends") or DEFAULT_RULES)
+    parent_name = settings.get("extends") or DEFAULT_RULES
+    if not isinstance(parent_name, str):
+        raise RuleSetError(f'评分规则“{_shown(origin)}”的 extends 应为内置规则的名称，如 "national"')
     if parent_name in seen:
-        raise RuleSetError(f"评分规则“{origin}”的 extends 形成了循环")
+        raise RuleSetError(f"评分规则“{_shown(origin)}”的 extends 形成了循环")
     parent = _merged(_shipped_settings(parent_name), parent_name, (*seen, parent_name))
     own = {k: v for k, v in settings.items() if k not in ("extends", "name", "title")}
     return _deep_merge(parent, own)
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`override` on top of `base`; it recurses only where both have a table, so no deeper than a shipped file."""
     merged = dict(base)
     for key, value in override.items():
         if isinstance(value, dict) and value and isinstance(merged.get(key), dict):
@@ -228,52 +386,78 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return merged
 
 
+# The sane range of a setting that is a fraction (of the 分值, of a rate), and of one that is a multiple of a target.
+FRACTION = (Decimal(0), Decimal(1))
+MULTIPLE = (Decimal(1), Decimal(100))
+
+
 def _build(settings: dict[str, Any], origin: str) -> RuleSet:
-    read = _Settings(_merged(settings, origin), origin)
-    name = str(settings.get("name", origin))  # a rule set's own name and title: a parent's would mislabel it
+    read = _Settings(_merged(settings, origin), _shown(origin))
+    # a rule set's own name and title: a parent's would mislabel it
+    name = read.text("name", settings.get("name", origin), MAX_RULE_NAME_LENGTH)
+    full_marks = read.number("full_marks", within=(Decimal(1), Decimal(1000)))
+    points = (Decimal(0), full_marks)
     rules = RuleSet(
         name=name,
-        title=str(settings.get("title", name)),
-        full_marks=read.number("full_marks"),
-        score_places=read.count("score_places"),
-        execution_weight=read.number("weights.execution"),
+        title=read.text("title", settings.get("title", name), MAX_RULE_NAME_LENGTH),
+        full_marks=full_marks,
+        score_places=read.count("score_places", high=6),
+        execution_weight=read.number("weights.execution", within=points),
         block_weights={
-            level1_name(k)[0]: read.number(f"weights.blocks.{k}", v) for k, v in read.table("weights.blocks").items()
+            level1_name(read.text("weights.blocks", k))[0]: read.number(f"weights.blocks.{k}", v, within=points)
+            for k, v in read.table("weights.blocks").items()
         },
-        levels={level1_name(k)[0]: tuple(level2_name(x) for x in v) for k, v in read.table("levels").items()},
-        reason_below_exec_rate=read.number("execution.reason_below"),
+        levels={
+            level1_name(read.text("levels", k))[0]: tuple(level2_name(x) for x in read.texts(f"levels.{k}", v))
+            for k, v in read.table("levels").items()
+        },
+        reason_below_exec_rate=read.number("execution.reason_below", within=FRACTION),
         bare_target_op=read.op("quantitative.bare_op"),
         bare_op_by_level2={
-            level2_name(k): read.op(f"quantitative.bare_op_by_level2.{k}", v)
+            level2_name(read.text("quantitative.bare_op_by_level2", k)): read.op(
+                f"quantitative.bare_op_by_level2.{k}", v
+            )
             for k, v in read.table("quantitative.bare_op_by_level2").items()
         },
-        equal_tolerance=read.number("quantitative.equal_tolerance"),
-        approx_tolerance=read.number("quantitative.approx_tolerance"),
-        far_exceed=read.optional("quantitative.far_exceed"),
-        met_fraction=read.number("qualitative.met_fraction"),
+        equal_tolerance=read.number("quantitative.equal_tolerance", within=FRACTION),
+        approx_tolerance=read.number("quantitative.approx_tolerance", within=FRACTION),
+        far_exceed=read.optional("quantitative.far_exceed", MULTIPLE),
+        met_fraction=read.number("qualitative.met_fraction", within=FRACTION),
         bands=tuple(
             Band(
-                str(b.get("name", "")),
-                read.number("qualitative.bands.low", b.get("low")),
-                read.number("qualitative.bands.high", b.get("high")),
+                read.text("qualitative.bands.name", b.get("name", "")),
+                read.number("qualitative.bands.low", b.get("low"), within=FRACTION),
+                read.number("qualitative.bands.high", b.get("high"), within=FRACTION),
                 read.outcome("qualitative.bands.outcome", b),
             )
             for b in read.array("qualitative.bands")
         ),
-        deviation_over=read.optional("deviation.over"),
-        deviation_penalty=read.number("deviation.penalty"),
+        deviation_over=read.optional("deviation.over", MULTIPLE),
+        deviation_penalty=read.number("deviation.penalty", within=points),
         deviation_ops=read.ops("deviation.ops"),
         total_caps=tuple(
-            TotalCap(read.number("total_caps.below", c.get("below")), read.number("total_caps.max", c.get("max")))
+            TotalCap(
+                read.number("total_caps.below", c.get("below"), within=FRACTION),
+                read.number("total_caps.max", c.get("max"), within=points),
+            )
             for c in read.array("total_caps")
         ),
-        suggest_adjustment_over=read.number("suggestions.adjustment_over"),
-        suggest_qualitative_over=read.number("suggestions.qualitative_over"),
-        suggest_qualitative_min_count=read.count("suggestions.qualitative_min_count"),
-        suggest_expected_blocks=tuple(level1_name(x)[0] for x in read.array("suggestions.expected_blocks", item=str)),
+        suggest_adjustment_over=read.number("suggestions.adjustment_over", within=(Decimal(0), Decimal(100))),
+        suggest_qualitative_over=read.number("suggestions.qualitative_over", within=FRACTION),
+        suggest_qualitative_min_count=read.count("suggestions.qualitative_min_count", high=1000),
+        suggest_expected_blocks=tuple(
+            level1_name(x)[0]
+            for x in read.texts("suggestions.expected_blocks", read.get("suggestions.expected_blocks", []))
+        ),
         grades=tuple(
             sorted(
-                (Grade(read.number("grades.min", g.get("min")), str(g.get("label", ""))) for g in read.array("grades")),
+                (
+                    Grade(
+                        read.number("grades.min", g.get("min"), within=(-full_marks, full_marks)),
+                        read.text("grades.label", g.get("label", "")),
+                    )
+                    for g in read.array("grades")
+                ),
                 key=lambda g: g.minimum,
                 reverse=True,
             )
@@ -289,59 +473,85 @@ _REQUIRED = object()
 class _Settings:
     """Reads a rule set's merged settings by dotted key ("weights.execution"), naming the key when one is wrong.
 
-    Each reader takes the key, and the value when the caller already holds it (an item of [[grades]]…).
+    Each reader takes the key, and the value when the caller already holds it (an item of [[grades]]…). Every
+    number is checked against its sane range: score_places = 999999999999 would make each printed score a
+    billion digits long, and inf or nan would make every comparison fail.
     """
 
     def __init__(self, settings: dict[str, Any], origin: str):
         self.settings, self.origin = settings, origin
 
+    def fail(self, key: str, problem: str) -> RuleSetError:
+        return RuleSetError(f"评分规则“{self.origin}”的 {_shown(key)} {problem}")
+
     def get(self, key: str, default: object = _REQUIRED) -> Any:
         value: Any = self.settings
         for part in key.split("."):
             if not isinstance(value, dict):
-                raise RuleSetError(f"评分规则“{self.origin}”的 {key} 所在的表写法不对")
+                raise RuleSetError(f"评分规则“{self.origin}”的 {_shown(key)} 所在的表写法不对")
             if part not in value:
                 if default is _REQUIRED:
-                    raise RuleSetError(f"评分规则“{self.origin}”缺少 {key}")
+                    raise RuleSetError(f"评分规则“{self.origin}”缺少 {_shown(key)}")
                 return default
             value = value[part]
         return value
 
-    def number(self, key: str, value: object = _REQUIRED) -> Decimal:
+    def number(self, key: str, value: object = _REQUIRED, *, within: tuple[Decimal, Decimal]) -> Decimal:
         value = self.get(key) if value is _REQUIRED else value
-        number = D(value)
+        if isinstance(value, Decimal) and not value.is_finite():  # TOML's inf and nan
+            raise self.fail(key, f"应为有限的数字，而不是 {value}")
+        # a TOML number as it is, however large, so that the message gives the range; text as D() reads a cell
+        number = Decimal(value) if isinstance(value, int | Decimal) and not isinstance(value, bool) else D(value)
         if not isinstance(number, Decimal):
-            raise RuleSetError(f"评分规则“{self.origin}”的 {key} 应为数字，而不是 {value!r}")
+            raise self.fail(key, f"应为数字，而不是 {_shown_value(value)}")
+        low, high = within
+        if not low <= number <= high:
+            raise self.fail(key, f"应在 {_plain(low)} 到 {_plain(high)} 之间，而不是 {_shown_value(number)}")
         return number
 
-    def count(self, key: str) -> int:
-        number = self.number(key)
-        if number < 0 or number != number.to_integral_value():
-            raise RuleSetError(f"评分规则“{self.origin}”的 {key} 应为不小于 0 的整数，而不是 {number}")
+    def count(self, key: str, high: int) -> int:
+        number = self.number(key, within=(Decimal(0), Decimal(high)))
+        if number != number.to_integral_value():
+            raise self.fail(key, f"应为 0 到 {high} 之间的整数，而不是 {_shown_value(number)}")
         return int(number)
 
-    def optional(self, key: str) -> Decimal | None:
+    def optional(self, key: str, within: tuple[Decimal, Decimal]) -> Decimal | None:
         """A number, or None when it is not set or set to false (the rule does not apply)."""
         value = self.get(key, None)
-        return None if value is None or value is False else self.number(key, value)
+        return None if value is None or value is False else self.number(key, value, within=within)
 
     def op(self, key: str, value: object = _REQUIRED) -> str:
         value = self.get(key) if value is _REQUIRED else value
-        if value not in (AT_LEAST, AT_MOST, EQUAL):
-            raise RuleSetError(f'评分规则“{self.origin}”的 {key} 应为 ">="、"<=" 或 "="，而不是 {value!r}')
-        return str(value)
+        if not isinstance(value, str) or value not in (AT_LEAST, AT_MOST, EQUAL):
+            raise self.fail(key, f'应为 ">="、"<=" 或 "="，而不是 {_shown_value(value)}')
+        return value
 
     def ops(self, key: str) -> tuple[str, ...]:
         return tuple(self.op(key, value) for value in self.array(key, item=str))
 
     def outcome(self, key: str, band: dict[str, Any]) -> str:
         value = band.get("outcome")
-        if value not in OUTCOMES:
+        if not isinstance(value, str) or value not in OUTCOMES:
             raise RuleSetError(
-                f"评分规则“{self.origin}”的档次“{band.get('name', '')}”的 {key} 应为 "
-                f'"met"（达成）、"partly"（部分达成）或 "not_met"（未达成），而不是 {value!r}'
+                f"评分规则“{self.origin}”的档次“{_shown(str(band.get('name', '')))}”的 {key} 应为 "
+                f'"met"（达成）、"partly"（部分达成）或 "not_met"（未达成），而不是 {_shown_value(value)}'
             )
-        return str(value)
+        return value
+
+    def text(self, key: str, value: object, limit: int = MAX_LABEL_LENGTH) -> str:
+        """A name or label: text people read in cells and messages, so no control characters and not a page long."""
+        if not isinstance(value, str):
+            raise self.fail(key, f"应为文字（用引号括起来），而不是 {_shown_value(value)}")
+        if _UNPRINTABLE.search(value):
+            raise self.fail(key, f"“{_shown(value, 30)}”含有控制字符")
+        if len(value) > limit:
+            raise self.fail(key, f"“{_shown(value, 30)}”太长（超过 {limit} 个字）")
+        return value
+
+    def texts(self, key: str, value: object) -> list[str]:
+        if not isinstance(value, list):
+            raise self.fail(key, "应写成一个列表（[...]）")
+        return [self.text(key, item) for item in value]
 
     def table(self, key: str) -> dict[str, Any]:
         value = self.get(key, {})
@@ -355,6 +565,26 @@ class _Settings:
             shape = f"若干个 [[{key}]]" if item is dict else "一个列表（[...]）"
             raise RuleSetError(f"评分规则“{self.origin}”的 {key} 应写成{shape}")
         return value
+
+
+def _shown_value(value: object) -> str:
+    """A setting's value as a message shows it: short, and never failing (a 5000-digit int has no str())."""
+    if isinstance(value, str):
+        return f"“{_shown(value, 30)}”"
+    if isinstance(value, Decimal):
+        return _shown(_plain(value), 30)
+    try:
+        return _shown(repr(value), 30)
+    except (ValueError, RecursionError):
+        return type(value).__name__
+
+
+def _plain(value: Decimal) -> str:
+    """A setting's number without trailing zeros or an exponent, unless it is absurdly large or small."""
+    if not -20 < value.adjusted() < 20:
+        return str(value)
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _validate(rules: RuleSet, origin: str) -> None:
@@ -391,7 +621,7 @@ def _validate(rules: RuleSet, origin: str) -> None:
 
 def level1_name(label: object) -> tuple[str, Decimal | None]:
     """A first-level heading as printed ("产出指标\\n\\n(50分)") -> ("产出指标", 50)."""
-    text = compact_text(str(label or ""))
+    text = compact_text(cell_text(label))
     weight = None
     match = re.search(r"\((\d+(?:\.\d+)?)分\)", text)
     if match:
@@ -404,7 +634,7 @@ def level1_name(label: object) -> tuple[str, Decimal | None]:
 
 def level2_name(label: object) -> str:
     """A second-level heading as printed ("经济效\\n益指标") -> "经济效益指标"."""
-    text = compact_text(str(label or ""))
+    text = compact_text(cell_text(label))
     return text + "指标" if text and not text.endswith("指标") else text
 
 
@@ -679,9 +909,19 @@ def total_score(
     if applicable_weight.is_zero():
         return None
     if applicable_weight != all_weight:
-        total = total * all_weight / applicable_weight  # 不适用的指标不计分，其余按比例折算回满分
+        total = _rescaled(total, all_weight, applicable_weight)  # 不适用的指标不计分，其余按比例折算回满分
+        if total is None:
+            return None
     cap = execution_cap(execution_rate, rules)
     return min(total, cap) if cap is not None else total
+
+
+def _rescaled(total: Decimal, all_weight: Decimal, applicable_weight: Decimal) -> Decimal | None:
+    """total × all ÷ applicable; None when that is absurd (the applicable 分值 is 4.9E-324): never infinity."""
+    try:
+        return plausible(total * all_weight / applicable_weight)
+    except ArithmeticError:  # beyond Decimal's exponents
+        return None
 
 
 def execution_cap(rate: object, rules: RuleSet | str | None = None) -> Decimal | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from .numbers import SCALES, D, compact_text, normalize_text
+from .numbers import SCALES, TOO_LARGE, D, compact_text, normalize_text
 
 QUANTITATIVE, QUALITATIVE, UNREADABLE = "quantitative", "qualitative", "unreadable"
 AT_LEAST, AT_MOST, EQUAL = ">=", "<=", "="
@@ -115,6 +115,8 @@ _UNIT_ALIASES = {
     "元/月/人": "元/人/月",
     "元/人.月": "元/人/月",
 }
+# "1,294,520,000.00" has 16 characters; a figure much longer is not one a person typed as a target.
+MAX_NUMBER_LENGTH = 30
 _UNIT_SHAPE = re.compile(r"^[\u4e00-\u9fffA-Za-z㎡²/·.]{1,8}$")
 _MAX_UNKNOWN_UNIT = 4
 
@@ -168,15 +170,15 @@ def _plain(value: Decimal) -> str:
 
 def parse_target(text: object, bare_op: str = AT_LEAST) -> Target:
     """Read a 年度指标值. A bare number ("1200", "2400人") gets `bare_op` (a rule set setting), marked implicit."""
-    return _parse(_as_text(text), bare_op)
+    return _parse(cell_text(text), bare_op)
 
 
 def parse_actual(text: object) -> Target:
     """Read a 实际完成值 with the same grammar; a plain number has op None, "5.4%以内" keeps its direction."""
-    return _parse(_as_text(text), None)
+    return _parse(cell_text(text), None)
 
 
-def _as_text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell's content as text; a number as a plain decimal, to Excel's 15 digits (0.1 + 0.2 -> "0.3", not
     "0.30000000000000004"; 1.5e-07 -> "0.00000015")."""
     if value is None:
@@ -185,7 +187,12 @@ def _as_text(value: object) -> str:
         number = D(value)
         if isinstance(number, Decimal):
             return _plain(number)
-    return str(value)
+        if isinstance(value, int):
+            return str(Decimal(value))  # str() of an int of more than 4300 digits raises; a Decimal's does not
+    try:
+        return str(value)
+    except (ValueError, RecursionError):  # such an int inside a list, or a list nested thousands deep
+        return type(value).__name__
 
 
 @lru_cache(maxsize=8192)
@@ -202,6 +209,8 @@ def _parse(text: str, bare_op: str | None) -> Target:
     if len(numbers) > 1:
         return _unreadable(text, "含有多个数字（区间或多个目标），无法确定按哪个数字评分")
     token = numbers[0]
+    if len(token.group()) > MAX_NUMBER_LENGTH:
+        return _unreadable(text, f"数字“{token.group()[:20]}…”位数太多，不像指标值")
     prefix, suffix = cleaned[: token.start()], cleaned[token.end() :]
     try:
         number = Decimal(token.group().replace(",", ""))
@@ -245,6 +254,8 @@ def _read_around_number(text: str, prefix: str, number: Decimal, suffix: str, ba
     scale, suffix = _scale(suffix)
     if scale:
         number *= SCALES[scale]
+    if abs(number) >= TOO_LARGE:  # as D() refuses such a cell: a typing accident, whose ratios would be absurd
+        return _unreadable(text, "数字太大（超过 15 位），不像指标值")
     value, unit, problem = _value_and_unit(number, suffix, percent)
     if problem:
         return _unreadable(text, problem)
@@ -262,17 +273,18 @@ def _scale(suffix: str) -> tuple[str, str]:
 
 
 def _strip_suffix_ops(suffix: str) -> tuple[str, set[str]]:
+    """The suffix without the direction words at its end ("以上", "以内"…, repeated or not) and their directions."""
     ops: set[str] = set()
-    words = sorted(((w, op) for op, ws in _SUFFIX_OPS.items() for w in ws), key=lambda p: -len(p[0]))
-    changed = True
-    while changed:
-        changed = False
-        for word, op in words:
-            if suffix.endswith(word):
-                suffix, changed = suffix[: -len(word)], True
-                ops.add(op)
-                break
-    return suffix, ops
+    end = len(suffix)
+    while True:  # moves `end` and slices once: slicing per word would copy "以上以上…" once per word
+        word, op = next(((w, op) for w, op in _SUFFIX_WORDS if suffix.endswith(w, 0, end)), ("", None))
+        if not word:
+            return suffix[:end], ops
+        end -= len(word)
+        ops.add(op)
+
+
+_SUFFIX_WORDS = sorted(((w, op) for op, ws in _SUFFIX_OPS.items() for w in ws), key=lambda p: -len(p[0]))
 
 
 def _prefix_op(prefix: str) -> tuple[str | None, str | None]:
@@ -439,13 +451,13 @@ def qualitative_outcome(target_text: object, actual_text: object) -> str | None:
     met. A percentage below 100% or any other figure is left to a person, and so is anything else ("保证安全" for
     "保证社保基金安全").
     """
-    actual = _words_only(_as_text(actual_text))
-    target = _words_only(_as_text(target_text))
+    actual = _words_only(cell_text(actual_text))
+    target = _words_only(cell_text(target_text))
     if not actual:
         return None
     if actual == target:
         return MET
-    answer = compact_text(_as_text(actual_text))  # "是否达标：是" keeps its colon here
+    answer = compact_text(cell_text(actual_text))  # "是否达标：是" keeps its colon here
     if _NO.search(answer):
         return NOT_MET
     if _YES.search(answer):
@@ -460,9 +472,10 @@ def qualitative_outcome(target_text: object, actual_text: object) -> str | None:
             if figures.unit == "%" and figures.op is None and figures.value is not None and figures.value >= 1
             else None
         )
+    # each word once (部分, 大部分, 基本), not each match: counting per match is quadratic in a long cell
     if any(
-        match.group() not in target or actual.count(match.group()) > target.count(match.group())
-        for match in _PARTLY.finditer(actual)
+        word not in target or actual.count(word) > target.count(word)
+        for word in {match.group() for match in _PARTLY.finditer(actual)}
     ):
         return PARTLY
     if without_good_news != actual or any(word in actual for word in _MET_WORDS):
@@ -472,7 +485,7 @@ def qualitative_outcome(target_text: object, actual_text: object) -> str | None:
 
 def is_not_applicable(text: object) -> bool:
     """Does a cell say the indicator does not apply this year (不适用, 不涉及…)?"""
-    return _not_applicable_text(_as_text(text))
+    return _not_applicable_text(cell_text(text))
 
 
 @lru_cache(maxsize=8192)

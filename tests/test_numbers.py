@@ -15,6 +15,7 @@ from perfeval_xl.numbers import (
     format_percent,
     format_printed_percent,
     format_score,
+    plausible,
     require_number,
     round_half_up,
 )
@@ -175,3 +176,29 @@ def test_agrees__exact_half_up_and_minimum_places():
 def test_compact_text__normalised_without_any_whitespace():
     assert compact_text("　产出\n指标 （５０分）\u00a0") == "产出指标(50分)"
     assert compact_text("") == ""
+
+
+def test_D__ints_too_long_to_print_are_not_numbers():
+    huge = D(10**5000)  # str() of it raises in Python 3.11
+    assert isinstance(huge, NotANumber) and "太大" in huge.reason
+    listed = D([10**5000])
+    assert isinstance(listed, NotANumber) and "list" in listed.reason
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), Decimal("sNaN"), Decimal("-Infinity")])
+def test_D__non_finite_floats_and_decimals_are_not_numbers(value):
+    result = D(value)
+    assert isinstance(result, NotANumber) and "有限" in result.reason
+
+
+def test_D__the_smallest_floats_are_finite_numbers():
+    assert D(5e-324) == Decimal("4.94065645841247E-324")
+    assert D(-5e-324) == Decimal("-4.94065645841247E-324")
+
+
+def test_plausible__only_finite_figures_below_the_limit():
+    assert plausible(Decimal("-12.5")) == Decimal("-12.5")
+    assert plausible(Decimal("4.9E-324")) == Decimal("4.9E-324")
+    assert plausible(None) is None
+    for absurd in (Decimal("Infinity"), Decimal("-Infinity"), Decimal("NaN"), Decimal(10) ** 15, Decimal("-2E+337")):
+        assert plausible(absurd) is None

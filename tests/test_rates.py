@@ -109,3 +109,26 @@ def test_rates__unreadable_input_raises_number_error(function):
 def test_rates__unrounded_fraction():
     rate = control_rate(1, 3)
     assert rate is not None and rate.as_tuple().exponent < -20
+
+
+@pytest.mark.parametrize("function", RATE_FUNCTIONS)
+@pytest.mark.parametrize(
+    ("numerator", "denominator"),
+    [
+        (99999999999999, 4.9e-324),
+        ("99999999999999", "0." + "0" * 40 + "1"),
+        (10, Decimal("1E-999999")),  # beyond Decimal's own exponents: Overflow, were it not caught
+        (-99999999999999, Decimal("-1E-999999")),
+    ],
+)
+def test_rates__an_absurd_result_is_none_not_infinity(function, numerator, denominator):
+    assert function(numerator, denominator) is None
+
+
+def test_rates__tiny_but_plausible_results_stay():
+    assert control_rate(5e-324, 1) == Decimal("4.94065645841247E-324")
+    assert control_rate(1, "0.0001") == 10_000
+
+
+def test_change_amount__the_largest_figures_stay_finite():
+    assert change_amount(999999999999999, -999999999999999) == Decimal(1999999999999998)

@@ -1,9 +1,14 @@
 """Rule sets and scores."""
 
+import datetime
+import os
+import re
+import threading
 from decimal import Decimal
 
 import pytest
 
+from perfeval_xl import scoring
 from perfeval_xl.errors import RuleSetError
 from perfeval_xl.model import ERROR, HINT, Assessment, Funding, FundLine, Indicator
 from perfeval_xl.scoring import (
@@ -113,6 +118,213 @@ def test_load_rules__bad_direction(tmp_path):
         load_rules(path)
 
 
+def test_load_rules__relative_path_read_from_the_given_folder(tmp_path, monkeypatch):
+    (tmp_path / "mine.toml").write_text('name = "mine"\nscore_places = 3\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path.parent)
+    assert load_rules("mine.toml", folder=tmp_path).score_places == 3
+    assert load_rules(tmp_path / "mine.toml", folder="/elsewhere").name == "mine"  # an absolute path stays
+    with pytest.raises(RuleSetError, match="找不到"):
+        load_rules("mine.toml")  # without a folder: the current directory, as for --rules
+    monkeypatch.chdir(tmp_path)
+    assert load_rules("mine.toml").name == "mine"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("\\\\host\\share\\x.toml", "网络共享"),
+        ("//host/share/x.toml", "网络共享"),
+        ("\\\\?\\C:\\x.toml", "网络共享"),
+        ("http://example.com/x.toml", "网址"),
+        ("file:///etc/x.toml", "网址"),
+        ("smb://host/share/x.toml", "网址"),
+        ("CON", "Windows 的设备名"),
+        ("nul.toml", "Windows 的设备名"),
+        ("COM1.toml", "Windows 的设备名"),
+        ("LPT1", "Windows 的设备名"),
+        ("C:\\rules\\aux .toml", "Windows 的设备名"),
+        ("/dev/zero", "系统文件夹 /dev"),
+        ("/dev/../dev/stdin", "系统文件夹 /dev"),
+        ("/proc/self/environ", "系统文件夹 /proc"),
+        ("/sys/kernel/x.toml", "系统文件夹 /sys"),
+        ("a\x00b.toml", "控制字符"),
+        ("rules\n.toml", "控制字符"),
+        ("\ud800.toml", "控制字符"),
+        ("x" * 100_000, "太长"),
+        ("/etc/passwd", "不是 .toml 文件"),
+        ("hunan-2019", "没有名为“hunan-2019”的评分规则"),
+    ],
+)
+def test_load_rules__refuses_what_is_not_a_local_rule_file(text, message):
+    with pytest.raises(RuleSetError, match=message) as refused:
+        load_rules(text)
+    shown = str(refused.value)
+    assert len(shown) < 200 and not any(ch < " " or "\ud800" <= ch <= "\udfff" for ch in shown)
+
+
+@pytest.mark.parametrize("value", [1.5, 0, True, ["national"], {"name": "x"}])
+def test_load_rules__refuses_what_is_not_text(value):
+    with pytest.raises(RuleSetError, match="名称"):
+        load_rules(value)
+
+
+def test_load_rules__refuses_folders_devices_and_large_files(tmp_path):
+    (tmp_path / "folder.toml").mkdir()
+    (tmp_path / "zero.toml").symlink_to("/dev/zero")
+    (tmp_path / "null.toml").symlink_to("/dev/null")
+    (tmp_path / "big.toml").write_bytes(b"#" * 1_000_001)
+    with pytest.raises(RuleSetError, match="是一个文件夹"):
+        load_rules(tmp_path / "folder.toml")
+    for device in ("zero.toml", "null.toml"):
+        with pytest.raises(RuleSetError, match="系统文件夹 /dev"):
+            load_rules(tmp_path / device)
+    with pytest.raises(RuleSetError, match="太大（超过 1 MB）"):
+        load_rules(tmp_path / "big.toml")
+
+
+def test_load_rules__a_fifo_is_refused_without_waiting(tmp_path):
+    os.mkfifo(tmp_path / "fifo.toml")
+    outcome = []
+    reader = threading.Thread(target=lambda: outcome.append(_refusal(tmp_path / "fifo.toml")), daemon=True)
+    reader.start()
+    reader.join(timeout=30)  # opening a FIFO for reading waits for a writer: the loader must never open it
+    assert not reader.is_alive() and "不是普通文件" in outcome[0]
+
+
+def _refusal(rule_set) -> str:
+    try:
+        load_rules(rule_set)
+    except RuleSetError as error:
+        return str(error)
+    return ""
+
+
+def test_load_rules__reads_at_most_one_byte_over_the_limit_of_a_growing_file(tmp_path, monkeypatch):
+    path = tmp_path / "growing.toml"
+    path.write_bytes(b"#" * 3_000_000)
+    small = os.stat(tmp_path / "growing.toml")
+    real_read, asked = os.read, []
+    # the file was small when it was looked at, and has grown by the time it is read
+    monkeypatch.setattr(os, "stat", lambda *args, **kwargs: small.__class__((*small[:6], 10, *small[7:])))
+    monkeypatch.setattr(os, "fstat", lambda handle: small.__class__((*small[:6], 10, *small[7:])))
+    monkeypatch.setattr(os, "read", lambda handle, size: asked.append(size) or real_read(handle, size))
+    with pytest.raises(RuleSetError, match="太大"):
+        load_rules(path)
+    assert sum(asked) == 1_000_001
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 10_000 + "]" * 10_000,
+        "a = " + "{b = " * 10_000 + "1" + "}" * 10_000,
+        "[" + ".".join(["title"] * 10_000) + "]\nx = 1",
+        "[weights." + ".".join(["blocks"] * 5_000) + "]\nx = 1",
+    ],
+)
+def test_load_rules__deep_nesting_is_refused(tmp_path, text):
+    path = tmp_path / "deep.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleSetError, match="嵌套太深"):
+        load_rules(path)
+
+
+@pytest.mark.parametrize(
+    ("setting", "key"),
+    [
+        ("full_marks = 0", "full_marks"),
+        ("full_marks = 1001", "full_marks"),
+        ("score_places = 999999999999", "score_places"),
+        ("score_places = 7", "score_places"),
+        ("score_places = -1", "score_places"),
+        ("score_places = 2.5", "score_places"),
+        ("[weights]\nexecution = -10", "weights.execution"),
+        ("[weights]\nexecution = 1000", "weights.execution"),
+        ('[weights.blocks]\n"产出指标" = 5000', "weights.blocks.产出指标"),
+        ("[execution]\nreason_below = 90", "execution.reason_below"),
+        ("[quantitative]\nequal_tolerance = -0.1", "quantitative.equal_tolerance"),
+        ("[quantitative]\napprox_tolerance = 1e30", "quantitative.approx_tolerance"),
+        ("[quantitative]\nfar_exceed = 0.5", "quantitative.far_exceed"),
+        ("[quantitative]\nfar_exceed = 1e9", "quantitative.far_exceed"),
+        ("[qualitative]\nmet_fraction = 2", "qualitative.met_fraction"),
+        ('[[qualitative.bands]]\nname = "达成"\noutcome = "met"\nlow = -1\nhigh = 1', "qualitative.bands.low"),
+        ('[[qualitative.bands]]\nname = "达成"\noutcome = "met"\nlow = 0\nhigh = 5', "qualitative.bands.high"),
+        ("[deviation]\nover = 0.3", "deviation.over"),
+        ("[deviation]\npenalty = -2", "deviation.penalty"),
+        ("[deviation]\npenalty = 1e12", "deviation.penalty"),
+        ("[[total_caps]]\nbelow = 80\nmax = 89", "total_caps.below"),
+        ("[[total_caps]]\nbelow = 0.8\nmax = 890", "total_caps.max"),
+        ("[suggestions]\nadjustment_over = -1", "suggestions.adjustment_over"),
+        ("[suggestions]\nqualitative_over = 50", "suggestions.qualitative_over"),
+        ("[suggestions]\nqualitative_min_count = 1e9", "suggestions.qualitative_min_count"),
+        ('[[grades]]\nmin = -1e20\nlabel = "差"', "grades.min"),
+        ('[[grades]]\nmin = 1000\nlabel = "优"\n[[grades]]\nmin = 0\nlabel = "差"', "grades.min"),
+    ],
+)
+def test_load_rules__numbers_out_of_their_range_name_the_key(tmp_path, setting, key):
+    path = tmp_path / "bad.toml"
+    path.write_text(setting + "\n", encoding="utf-8")
+    with pytest.raises(RuleSetError, match=rf"的 {re.escape(key)} 应"):
+        load_rules(path)
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "+nan"])
+@pytest.mark.parametrize("key", ["full_marks", "score_places", "quantitative.far_exceed", "grades.min"])
+def test_load_rules__infinity_and_nan_name_the_key(tmp_path, key, value):
+    table, _, name = key.rpartition(".")
+    text = f'[[grades]]\nmin = {value}\nlabel = "差"' if table == "grades" else f"{name} = {value}"
+    path = tmp_path / "bad.toml"
+    path.write_text(f"[{table}]\n{text}\n" if table and table != "grades" else text + "\n", encoding="utf-8")
+    with pytest.raises(RuleSetError, match=rf"的 {re.escape(key)} 应为有限的数字"):
+        load_rules(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("title = 'é'".encode("latin-1"), "不是 UTF-8"),
+        (b"score_places = 2\n\xff\xfe", "不是 UTF-8"),
+        (b'score_places = "x"', "score_places 应为数字"),
+        (b"score_places = true", "score_places 应为数字"),
+        (b"full_marks = 1979-05-27", "full_marks 应为数字"),
+        (b"full_marks = " + b"9" * 5000, "位数太多"),
+        (b"grades = 5", "grades 应写成若干个"),
+        (b"weights = 5", "weights.execution 所在的表写法不对"),
+        ('[levels]\n"产出指标" = 5'.encode(), "levels.产出指标 应写成一个列表"),
+        ('[levels]\n"产出指标" = [1, 2]'.encode(), "levels.产出指标 应为文字"),
+        (b"[quantitative]\nbare_op = 5", "bare_op 应为"),
+        (b'[deviation]\nops = "x"', "deviation.ops 应写成"),
+        (b"[suggestions]\nexpected_blocks = [1]", "expected_blocks 应为文字"),
+        (b'extends = ["national"]', "extends 应为内置规则的名称"),
+        (b'extends = "../../etc/passwd"', "没有名为"),
+        (b"name = [1, 2]", "name 应为文字"),
+        (b"[title]\nx = 1", "title 应为文字"),
+        (b'[[grades]]\nmin = 0\nlabel = "\\u0000"', "grades.label “\\?”含有控制字符"),
+        (b"[[grades]]\nmin = 0\nlabel = 5", "grades.label 应为文字"),
+        (b'[[qualitative.bands]]\nname = "x"\noutcome = 1\nlow = 0\nhigh = 1', "outcome 应为"),
+        (b"[[total_caps]]\nbelow = [0.8]\nmax = 89", "total_caps.below 应为数字"),
+        (b"name = = 1", "不是有效的 TOML"),
+    ],
+)
+def test_load_rules__broken_files_are_rule_set_errors(tmp_path, content, message):
+    path = tmp_path / "bad.toml"
+    path.write_bytes(content)
+    with pytest.raises(RuleSetError, match=message):
+        load_rules(path)
+
+
+def test_load_rules__whatever_else_goes_wrong_is_a_rule_set_error(tmp_path, monkeypatch):
+    path = tmp_path / "odd.toml"
+    path.write_text("score_places = 3\n", encoding="utf-8")
+
+    def broken(*args):
+        raise TypeError("a reader this module does not yet guard")
+
+    monkeypatch.setattr(scoring, "_validate", broken)
+    with pytest.raises(RuleSetError, match="内容有误"):
+        load_rules(path)
+
+
 def test_level1_name__reads_printed_headings():
     assert level1_name("产出指标\n\n(50分)") == ("产出指标", Decimal(50))
     assert level1_name("效益指标\n\n（30分）\n　") == ("效益指标", Decimal(30))
@@ -123,6 +335,12 @@ def test_level1_name__reads_printed_headings():
 def test_level2_name__joins_broken_lines():
     assert level2_name("经济效\n益指标") == "经济效益指标"
     assert level2_name("数量") == "数量指标"
+
+
+def test_level2_name__any_cell_value():
+    assert level2_name(None) == "" and level1_name(None) == ("", None)
+    assert level2_name([10**5000]) == "list指标"  # str() of such an int raises
+    assert level2_name(datetime.datetime(2024, 1, 1)).startswith("2024-01-01")
 
 
 # ---------------------------------------------------------------- 预算执行率
@@ -301,6 +519,13 @@ def test_total_score__sum():
 def test_total_score__not_applicable_rescaled():
     lines = [(10, 10), (50, 40), (30, None, False), (10, 10)]
     assert total_score(lines) == Decimal(60) * 100 / 70
+
+
+def test_total_score__absurd_rescaling_is_no_value():
+    lines = [(Decimal("1E-999999"), 5), (10, None, False)]  # 1E+1000000 overflows Decimal itself
+    assert total_score(lines) is None
+    assert total_score([(5e-324, 5), (10, None, False)]) is None
+    assert total_score([(Decimal("0.5"), Decimal("0.5")), (Decimal("0.5"), None, False)]) == 1
 
 
 def test_total_score__waits_for_judgement():

@@ -1,5 +1,6 @@
 """Reading targets and actual values."""
 
+import timeit
 from decimal import Decimal
 
 import pytest
@@ -340,3 +341,53 @@ def test_parse_target__thousand_is_a_scale_only_before_yuan_ren_hu():
         "",
     )
     assert (parse_target("2亿元以内").op, parse_target("2亿元以内").scale) == ("<=", "亿")
+
+
+def _best_time(function, *args) -> float:
+    return min(timeit.repeat(lambda: function(*args), number=1, repeat=5))
+
+
+def test_qualitative_outcome__a_full_cell_takes_time_in_proportion_to_its_length():
+    """32,767 characters is Excel's limit for a cell; a quadratic reading took most of a second on it."""
+    short, full = "部分完成" * 1999 + "已完成", "部分完成" * 8191 + "已完成"
+    assert len(full) == 32_767
+    assert qualitative_outcome(full[:-3], full) == MET  # as many 部分 as the target has: not a partial outcome
+    assert qualitative_outcome("按时完成", full) == PARTLY
+    # four times the text may take four times as long; quadratic work would take sixteen
+    ratio = _best_time(qualitative_outcome, full[:-3], full) / _best_time(qualitative_outcome, short[:-3], short)
+    assert ratio < 8
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "reason"),
+    [
+        ("1" * 32_767, UNREADABLE, "位数太多"),
+        ("５" * 32_767, UNREADABLE, "位数太多"),
+        ("1" + "0" * 30 + "%", UNREADABLE, "位数太多"),
+        ("99999999亿", UNREADABLE, "太大"),
+        ("%" * 32_767, QUALITATIVE, None),
+        ("％" * 32_767, QUALITATIVE, None),
+        ("以上" * 16_383, QUALITATIVE, None),
+        ("1%" * 16_383, UNREADABLE, "多个数字"),
+        ("≥" * 32_766 + "5", QUANTITATIVE, None),
+        ("(" * 32_766 + "5", QUANTITATIVE, None),
+        ("第" + "1" * 32_766, UNREADABLE, "位数太多"),
+    ],
+)
+def test_parse_target__a_full_cell_of_one_pattern(text, kind, reason):
+    target = parse_target(text)
+    assert target.kind == kind
+    assert reason is None or reason in target.error
+
+
+def test_parse_target__direction_words_repeated_to_the_cell_limit():
+    target = parse_target("5" + "以上" * 16_383)
+    assert (target.op, target.value) == (">=", Decimal(5))
+    assert parse_target("5" + "以上以内" * 8_191).kind == UNREADABLE  # 方向矛盾, however long
+
+
+def test_parse_target__any_cell_value():
+    assert parse_target(10**5000).kind == UNREADABLE  # str() of such an int raises
+    assert parse_target([10**5000]).kind == QUALITATIVE  # read as the word "list"
+    assert not is_not_applicable([10**5000])
+    assert qualitative_outcome([10**5000], 10**5000) is None

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from perfeval_xl.functions import excel_value
 from perfeval_xl.udfs import (
     PE_ADJRATE,
     PE_CHANGE,
@@ -144,3 +145,72 @@ def test_pe_functions__never_raise(name, arguments):
     arguments = (arguments + [None] * count)[: max(required, min(len(arguments), count))]
     result = function(*arguments)
     assert result is not None
+
+
+HOSTILE_RULE_SETS = [
+    "a\x00b.toml",
+    "\ud800",
+    "\ud800.toml",
+    "/dev/zero",
+    "\\\\host\\share\\x.toml",
+    "//host/share/x.toml",
+    "x" * 100_000,
+    "CON",
+    "http://example.com/x.toml",
+    1.5,
+    float("nan"),
+    10**400,
+    datetime.datetime(2024, 1, 1),
+    ["national"],
+]
+
+
+@pytest.mark.parametrize("rule_set", HOSTILE_RULE_SETS, ids=lambda value: repr(value)[:20])
+def test_pe_functions__a_rule_set_that_cannot_be_loaded_is_a_message(rule_set):
+    assert PE_SCORE("≥95%", "96%", 10, rule_set) == "#评分规则无效"
+    assert PE_EXECSCORE(9, 10, 10, rule_set) == "#评分规则无效"
+    assert PE_TOTAL([40.0], [50], 10.0, 10, None, rule_set) == "#评分规则无效"
+    assert PE_GRADE(95, rule_set) == "#评分规则无效"
+
+
+@pytest.mark.parametrize("function", [PE_CONTROLRATE, PE_EXECRATE, PE_DIFFRATE, PE_CHANGERATE, PE_SHARE, PE_ADJRATE])
+def test_pe_rates__a_ratio_to_a_tiny_denominator_is_a_dash_not_infinity(function):
+    assert function(99999999999999, 4.9e-324) == "—"
+    assert function("99999999999999", "0." + "0" * 40 + "1") == "—"
+    assert function([99999999999999, 1.0], [5e-324, 2.0]) == [["—"], [function(1.0, 2.0)]]
+
+
+def test_pe_score__true_is_not_the_number_one():
+    assert PE_SCORE("≥95%", "96%", 1) == 1
+    assert PE_SCORE("≥95%", "96%", True) == "#分值无法识别"  # not the cached result for 1, an equal key
+
+
+def test_pe_total__ranges_nested_deeper_than_python_recurses():
+    scores, weights = [40.0], [50]
+    for _ in range(5000):
+        scores, weights = [scores], [weights]
+    assert PE_TOTAL(scores, weights, 10.0, 10) == PE_TOTAL([40.0], [50], 10.0, 10) == 50
+
+
+def test_excel_value__what_nothing_foresaw_is_a_short_message():
+    from perfeval_xl.functions import UNEXPECTED, excel_value
+
+    assert excel_value("PE_GRADE", [90, None, "extra", "arguments"]) == UNEXPECTED
+    assert excel_value("PE_NOSUCH", [1]) == UNEXPECTED
+    assert UNEXPECTED.startswith("#")
+
+
+def test_display_value__a_figure_beyond_floats_is_a_message():
+    from decimal import Decimal
+
+    from perfeval_xl.functions import display_value
+
+    assert display_value("PE_CHANGE", Decimal("1E+400"), [1, 1]) == "#数值超出范围"
+    assert display_value("PE_CHANGE", Decimal("-1.5"), [1, 1]) == -1.5
+
+
+def test_PE_TOTAL__a_row_showing_a_message_is_not_scored_yet():
+    # what Excel hands PE_TOTAL when a row's PE_SCORE shows "#目标值无法识别": the same blank total as the engine's
+    assert excel_value("PE_TOTAL", [[7.0, "#目标值无法识别"], [10, 20], 10.0, 10, 1.0, "national"]) == ""
+    assert excel_value("PE_TOTAL", [[7.0, 20.0], [10, 20], "#数值无法识别", 10, 1.0, "national"]) == ""
+    assert excel_value("PE_TOTAL", [[7.0, "abc"], [10, 20], 10.0, 10, 1.0, "national"]) == "#数值无法识别"
