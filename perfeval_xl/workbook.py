@@ -820,8 +820,6 @@ class _Sheet:
     names: dict[str, _Place] = field(default_factory=dict)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f]")
-
 # Excel's sheet is 1 048 576 rows by XFD columns; a table of the forms never comes near 10 000 rows, and a name
 # stretched over a million rows would make the reader walk them all.
 MAX_ROW, MAX_COLUMN, MAX_TABLE_ROWS = 1_048_576, 16_384, 10_000
@@ -938,7 +936,7 @@ class _Book:
             raw = cached
         if kind in NUMERIC_KINDS:
             return self.number(raw, where, what, kind, name)
-        return "" if raw is None else excel_unescape(_show(raw))
+        return "" if raw is None else _cell_text(raw)
 
     def read(self) -> tuple[Submission, RuleSet]:
         sheets = self._identify()
@@ -1042,7 +1040,7 @@ class _Book:
 
     def _input(self, raw: object, cell: Cell | None, where: CellRef) -> object:
         if cell is None:
-            return "" if raw is None else excel_unescape(_show(raw))
+            return "" if raw is None else _cell_text(raw)
         return self.typed(raw, where, cell.kind, cell.description, cell.name)
 
     def _computed(self, sheet: _Sheet, name: str, cell: Cell, raw: object, place: _Place, where: CellRef) -> object:
@@ -1089,7 +1087,7 @@ class _Book:
             if cell.kind in NUMERIC_KINDS:
                 shown = self.number(raw, where, cell.description, cell.kind, name)
             else:
-                shown = excel_unescape(_show(raw)).strip()
+                shown = _cell_text(raw).strip()
         self.values[key] = shown
         return shown
 
@@ -1280,13 +1278,9 @@ class _Book:
         return header, rule_set
 
     def _rules(self, rule_set: str) -> RuleSet:
-        candidate = rule_set
-        if candidate.endswith(".toml") and not Path(candidate).is_absolute() and self.folder:
-            candidate = str(Path(self.folder) / candidate)
+        """The rule set the 说明 sheet names: a built-in one, or a local .toml file (relative to the workbook)."""
         try:
-            if _CONTROL.search(candidate):  # an escaped _x0000_ in the file: no file is named so
-                raise RuleSetError(f"评分规则“{_CONTROL.sub('?', rule_set)}”含有控制字符")
-            return load_rules(candidate)
+            return load_rules(rule_set, folder=self.folder or None)
         except RuleSetError as error:
             place = self.global_names.get("rule_set")
             self.findings.append(
@@ -1490,7 +1484,7 @@ class _Book:
                 key: CellRef(sheet_title, f"{get_column_letter(first_col + table.offset(key))}{row}")
                 for key in ("level1", "level2", "level3", "target", "actual", "weight", "score", "reason")
             }
-            if values.get("_raw_score") is None and values.get("_rule_score") is not None:
+            if values.get("_raw_score") is None and isinstance(values.get("_rule_score"), Decimal):
                 self.findings.append(
                     Finding(
                         HINT,
@@ -1603,12 +1597,17 @@ _UNITS = {AMOUNT: "万元", AREA: "平方米", COUNT: "人", WEIGHT: "分", SCOR
 _MAY_BE_NEGATIVE = frozenset({"basic_adjustment_budget", "basic_adjustment_final"})
 
 
+_EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"})
+
+
 def _implausible_text(value: object, kind: str | None) -> str | None:
     """Text that D() could read but that does not belong in this column: "1.13万" in 万元, "100%" as a count."""
     if not isinstance(value, str) or kind is None:
         return None
     text = normalize_text(value)
     shown = value.strip()[:20]
+    if value.strip().upper() in _EXCEL_ERRORS:
+        return f"单元格显示的是错误值“{shown}”（多半是从别处复制来的公式出错），请填写数字"
     if kind != RATE and re.search(r"[%‰]", text):
         return f"“{shown}”是百分数，本栏应填以{_UNITS.get(kind, '')}为单位的数字"
     if kind in _UNITS and re.search(r"\d\s*[万亿千]", text):
@@ -1639,6 +1638,13 @@ def _same(cached: object, computed: object) -> bool:
             Decimal(1), abs(computed)
         )
     return str(cached).strip() == str(computed).strip()
+
+
+def _cell_text(raw: object) -> str:
+    """A text cell as Excel shows it: its _xHHHH_ escapes decoded, escaped surrogate pairs joined into one
+    character (😀), and a lone surrogate (which no file, console or document can hold) shown as �."""
+    text = excel_unescape(_show(raw))
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _show_as(cell: Cell, value: object) -> str:

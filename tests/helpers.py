@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 import re
 import subprocess
 import sys
@@ -111,4 +112,70 @@ def rezip(path: Path, out: Path, change) -> Path:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             target.writestr(item, change(item.filename, source.read(item.filename)))
+    return out
+
+
+# ---------------------------------------------------------------- random fills, for comparing with a real recalculation
+
+PROJECTS = ["甲项目", "乙项目"]
+TARGETS = ["≥90%", "95%以上", "≤5.4%", "控制在3%以内", "2400人", "健全", "按时足额发放", "90%-100%", "=100%", ""]
+ACTUALS = ["95%", "88%", "6%", "2000人", "已健全", "未完成", "部分完成", "不适用", "约90%", ""]
+
+
+def _random_amount(rng: random.Random, kind: str) -> object:
+    """What an accountant leaves in a numeric cell: blank, zero, or a figure (whole people, 万元 to the fen)."""
+    draw = rng.random()
+    if draw < 0.15:
+        return None
+    if draw < 0.25:
+        return 0
+    if kind == "count":
+        return rng.randint(1, 200)
+    if kind == "weight":
+        return rng.choice([5, 10, 12.5, 20, 30])
+    return round(rng.uniform(0.01, 900), rng.choice([0, 1, 2]))
+
+
+def _typed_over(rng: random.Random, kind: str) -> object:
+    """A figure typed over a formula: an amount over a SUM, a percentage over a rate, a score or a grade."""
+    if kind == "rate":
+        return round(rng.uniform(0, 1.5), 4)
+    if kind == "text":
+        return rng.choice(["优", "良", "中", "差"])
+    if kind in ("score", "weight"):
+        return rng.choice([0, 7.5, 9.23, 60, 88, 100])
+    return round(rng.uniform(0, 2000), 2)
+
+
+def random_fill(source: Path, out: Path, seed: int) -> Path:
+    """Every input of a dept workbook (PROJECTS) filled at random; about a quarter of the computed cells typed
+    over, a few cleared; indicator rows with targets, actual values and weights, some scores typed over."""
+    from perfeval_xl.layout import workbook_layout
+    from perfeval_xl.scoring import load_rules
+    from perfeval_xl.workbook import set_named, set_table_row
+
+    rng = random.Random(seed)
+    wb = openpyxl.load_workbook(source)
+    for sheet in workbook_layout("dept", load_rules("national"), PROJECTS, "").sheets:
+        scope = sheet.title if sheet.scoped else None
+        for name, cell in sheet.named().items():
+            if cell.role == "input" and cell.kind in ("amount", "count", "area", "weight"):
+                set_named(wb, name, _random_amount(rng, cell.kind), scope)
+            elif cell.formula is not None and cell.formula.function not in ("TITLE", "UNIT"):
+                draw = rng.random()
+                if draw < 0.25:
+                    set_named(wb, name, _typed_over(rng, cell.kind), scope)
+                elif draw < 0.3:
+                    set_named(wb, name, None, scope)
+        for table in sheet.tables:
+            columns = [column.key for column in table.columns]
+            amounts = [c for c in ("prev", "budget", "final", "weight") if c in columns]
+            for index in range(len(table.rows) - 1):
+                row: dict[str, object] = {c: _random_amount(rng, c if c == "weight" else "amount") for c in amounts}
+                if "target" in columns:
+                    row |= {"target": rng.choice(TARGETS), "actual": rng.choice(ACTUALS)}
+                    if rng.random() < 0.3:
+                        row["score"] = rng.choice([0, 4.5, 10, 30])
+                set_table_row(wb, table.name, index, row, columns, scope)
+    wb.save(out)
     return out

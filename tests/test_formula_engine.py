@@ -8,13 +8,14 @@ registered from perfeval_xl.udfs, the module Excel calls, and every computed def
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import formulas
 import numpy as np
 import openpyxl
 import pytest
 import schedula
-from helpers import example, named_cell, run
+from helpers import PROJECTS, example, named_cell, random_fill, run
 
 from perfeval_xl import udfs
 
@@ -93,3 +94,35 @@ def test_formulas__indicator_scores_match_the_engine(tmp_path, registered):
         cell = results[f"'[{path.name}]{ref.sheet}'!{ref.cell}".upper()]
         assert _plain(np.atleast_2d(cell.value)[0][0]) == pytest.approx(float(item.score))
     assert len(scores.indicators) == 11
+
+
+RANDOM_WORKBOOKS = 6
+
+
+def test_formulas__random_fills_with_typed_over_cells_read_as_computed(tmp_path, registered):
+    """The UDF flavour filled at random, totals, rates and scores typed over: what the file's own formulas give,
+    evaluated by a formula engine with the PE_* functions, is what `load` reports for every computed name."""
+    from perfeval_xl.workbook import load, new_workbook
+
+    template = tmp_path / "udf.xlsm"
+    template.write_bytes(new_workbook("dept", None, PROJECTS, "udf", ".xlsm"))
+    compared = 0
+    for seed in range(RANDOM_WORKBOOKS):
+        path = random_fill(template, tmp_path / f"fill{seed}.xlsx", seed)
+        _submission, _findings, options = load(path)
+        solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+        results = {k.upper(): c for k, c in solution.items() if hasattr(c, "value")}
+        wb = openpyxl.load_workbook(path)
+        for key, value in options["values"].items():
+            title, ref = named_cell(wb, key)
+            cell = results.get(f"'[{path.name}]{title}'!{ref}".upper())
+            shown = _plain(np.atleast_2d(cell.value)[0][0]) if cell is not None else wb[title][ref].value
+            where = (seed, key, shown, value)
+            if value is None:
+                assert shown in (None, "", "—"), where
+            elif isinstance(value, Decimal):
+                assert shown == pytest.approx(float(value), rel=1e-9, abs=1e-12), where
+            else:
+                assert str(shown).strip() == value, where
+            compared += 1
+    assert compared == RANDOM_WORKBOOKS * len(options["values"])

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import errno
 import os
-import random
 import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import ROOT, example, named_cell
+from helpers import PROJECTS, ROOT, example, named_cell, random_fill
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
 from perfeval_xl import files, libreoffice
 from perfeval_xl.cli import SHIPPED_WORKBOOKS
 from perfeval_xl.errors import PerfevalError
-from perfeval_xl.layout import workbook_layout
-from perfeval_xl.scoring import load_rules
-from perfeval_xl.workbook import load, new_workbook, set_named, set_table_row
+from perfeval_xl.workbook import load, new_workbook
 
-NATIONAL = load_rules("national")
-PROJECTS = ["甲项目", "乙项目"]
 SHIPPED = [ROOT / "workbook" / name for name in SHIPPED_WORKBOOKS]
 TITLES = {
     "说明": "预算绩效自评工作簿",
@@ -170,64 +165,11 @@ def test_to_pdf__timeout_and_missing_program_in_chinese(tmp_path, monkeypatch):
 RANDOM_WORKBOOKS = 12
 
 
-def _random_amount(rng: random.Random, kind: str) -> object:
-    """What an accountant leaves in a numeric cell: blank, zero, or a figure (whole people, 万元 to the fen)."""
-    draw = rng.random()
-    if draw < 0.15:
-        return None
-    if draw < 0.25:
-        return 0
-    if kind == "count":
-        return rng.randint(1, 200)
-    if kind == "weight":
-        return rng.choice([5, 10, 12.5, 20, 30])
-    return round(rng.uniform(0.01, 900), rng.choice([0, 1, 2]))
-
-
-def _typed_over(rng: random.Random, cell) -> object:
-    """A figure typed over a formula: an amount over a SUM, a percentage over a rate, a score or a grade."""
-    if cell.kind == "rate":
-        return round(rng.uniform(0, 1.5), 4)
-    if cell.kind == "text":
-        return rng.choice(["优", "良", "中", "差"])
-    if cell.kind in ("score", "weight"):
-        return rng.choice([0, 7.5, 9.23, 60, 88, 100])
-    return round(rng.uniform(0, 2000), 2)
-
-
-def _random_fill(source: Path, out: Path, seed: int) -> Path:
-    """Every input filled at random; about a quarter of the computed cells typed over, a few cleared."""
-    rng = random.Random(seed)
-    wb = openpyxl.load_workbook(source)
-    layout = workbook_layout("dept", NATIONAL, PROJECTS, "")
-    for sheet in layout.sheets:
-        scope = sheet.title if sheet.scoped else None
-        for name, cell in sheet.named().items():
-            if cell.role == "input" and cell.kind in ("amount", "count", "area", "weight"):
-                set_named(wb, name, _random_amount(rng, cell.kind), scope)
-            elif cell.formula is not None and cell.formula.function not in ("TITLE", "UNIT"):
-                draw = rng.random()
-                if draw < 0.25:
-                    set_named(wb, name, _typed_over(rng, cell), scope)
-                elif draw < 0.3:
-                    set_named(wb, name, None, scope)
-        for table in sheet.tables:
-            columns = [column.key for column in table.columns]
-            amounts = [c for c in ("prev", "budget", "final", "weight") if c in columns]
-            for index in range(len(table.rows) - 1):
-                row = {c: _random_amount(rng, "weight" if c == "weight" else "amount") for c in amounts}
-                if "score" in columns and rng.random() < 0.5:
-                    row["score"] = rng.choice([0, 4.5, 10, 30])
-                set_table_row(wb, table.name, index, row, columns, scope)
-    wb.save(out)
-    return out
-
-
 def test_libreoffice__random_fills_with_typed_over_totals_read_as_recalculated(tmp_path):
     """For every computed name, check's value is what LibreOffice shows after recalculating the same file."""
     template = tmp_path / "native.xlsx"
     template.write_bytes(new_workbook("dept", None, PROJECTS, "native", ".xlsx"))
-    sources = [_random_fill(template, tmp_path / f"fill{seed}.xlsx", seed) for seed in range(RANDOM_WORKBOOKS)]
+    sources = [random_fill(template, tmp_path / f"fill{seed}.xlsx", seed) for seed in range(RANDOM_WORKBOOKS)]
     outputs = convert(sources, "xlsx", tmp_path / "out", profile(tmp_path / "profile", recalculate=True))
     compared = typed_over = 0
     for source, recalculated in zip(sources, outputs, strict=True):

@@ -855,3 +855,18 @@ def test_load__a_typed_over_rate_with_thirty_decimals(tmp_path):
     _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
     printed = next(f for f in findings if f.code == "printed-rate")
     assert printed.cell == ref.replace("$", "")
+
+
+def test_load__escaped_surrogates_in_text(tmp_path):
+    wb = _filled(tmp_path)
+    set_named(wb, "unit_name", "_xD800_局_xD83D__xDE00_")
+    submission, _findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    assert submission.header.unit_name == "\ufffd局😀"
+
+
+def test_load__an_error_value_in_a_number_cell(tmp_path):
+    wb = _filled(tmp_path)
+    set_named(wb, "staff_quota", "#DIV/0!")
+    _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    (finding,) = [f for f in findings if f.code == "number-unreadable"]
+    assert finding.cell == "B5" and "错误值“#DIV/0!”" in finding.message

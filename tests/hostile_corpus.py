@@ -1,0 +1,268 @@
+"""The hostile-input corpus: broken, malicious and odd workbooks and rule files, made from the example.
+
+`python tests/hostile_corpus.py` writes them to tests/files/hostile/ (committed, so that a change in openpyxl or in
+the example cannot quietly change what is tested); tests/test_hostile.py runs every command over each one.
+Entries that git cannot hold (a FIFO, a huge sparse file, a folder named like a file) are made by the test itself.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from helpers import example  # noqa: E402
+
+from perfeval_xl.workbook import set_named, set_table_row  # noqa: E402
+
+CORPUS = HERE / "files" / "hostile"
+INDICATORS = ["level1", "level2", "level3", "target", "actual", "weight", "score", "reason"]
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode() for i in range(1, 10)
+    )
+    + b"]>"
+)
+
+
+def _with_doctype(doctype: bytes, data: bytes, anchor: bytes, reference: bytes) -> bytes:
+    """An XML part with a DOCTYPE in front and an entity referenced just after `anchor`."""
+    body = re.sub(rb"^<\?xml[^>]*\?>", b"", data)
+    return doctype + body.replace(anchor, anchor + reference, 1)
+
+
+def _example_bytes(tmp: Path) -> bytes:
+    return example(tmp, "base.xlsm").read_bytes()
+
+
+def _rezip(data: bytes, change: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None) -> bytes:
+    """A copy of a package with each part passed through change(name, data); None drops the part."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            changed = change(item.filename, source.read(item.filename))
+            if changed is not None:
+                target.writestr(item.filename, changed)
+        for name, content in (extra or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def _part(name: str, fn: Callable[[bytes], bytes | None]) -> Callable[[str, bytes], bytes | None]:
+    return lambda part, data: fn(data) if part == name else data
+
+
+def _with_cells(data: bytes, values: dict[str, object], rows: dict[int, dict[str, object]] | None = None) -> bytes:
+    """The example with cells set through their defined names (and indicator rows of 附件2)."""
+    wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=True)
+    for name, value in values.items():
+        set_named(wb, name, value)
+    for index, row in (rows or {}).items():
+        set_table_row(wb, "indicators", index, row, INDICATORS)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _retitled(data: bytes, old: str, new: str) -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=True)
+    wb[old].title = new
+    quoted = "'" + new.replace("'", "''") + "'"
+    for defined in [*wb.defined_names.values(), *(d for ws in wb.worksheets for d in ws.defined_names.values())]:
+        defined.attr_text = defined.attr_text.replace(f"'{old}'!", f"{quoted}!").replace(f"{old}!", f"{quoted}!")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _names(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    return _rezip(data, _part("xl/workbook.xml", change))
+
+
+def _bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("[Content_Types].xml", b"<Types/>")
+        target.writestr("xl/workbook.xml", b"<workbook/>")
+        target.writestr("xl/worksheets/sheet1.xml", b"\0" * (80 * 1024 * 1024))
+    return out.getvalue()
+
+
+def _lying_sizes(data: bytes) -> bytes:
+    """A part whose header says 10 bytes while it inflates to megabytes."""
+    out = bytearray(_rezip(data, lambda name, part: part + b" " * 4_000_000 if name == "xl/styles.xml" else part))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(out)))
+    info = archive.getinfo("xl/styles.xml")
+    size = info.file_size.to_bytes(4, "little")
+    return bytes(out).replace(size, (10).to_bytes(4, "little"))
+
+
+def workbooks(tmp: Path) -> dict[str, bytes]:
+    """name -> file content. Names say what each one is."""
+    base = _example_bytes(tmp)
+    sheet2 = "xl/worksheets/sheet2.xml"
+    long_partly = "部分完成" * (32767 // 4)
+    entries: dict[str, bytes] = {
+        # not workbooks at all
+        "empty.xlsx": b"",
+        "text-renamed.xlsx": "这不是工作簿\n".encode() * 10,
+        "pdf-renamed.xlsx": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n",
+        "ole-encrypted.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4088,
+        "truncated-half.xlsm": base[: len(base) // 2],
+        "truncated-100-bytes.xlsm": base[:100],
+        "zip-without-workbook.xlsx": _rezip(base, lambda name, d: None if name == "xl/workbook.xml" else d),
+        "zip-bomb.xlsx": _bomb(),
+        "lying-sizes.xlsm": _lying_sizes(base),
+        "garbage-after-zip.xlsm": base + b"\0garbage" * 1000,
+        # damaged parts
+        "no-sheets.xlsm": _names(base, lambda d: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", d)),
+        "sheet-part-missing.xlsm": _rezip(base, lambda name, d: None if name == sheet2 else d),
+        "sheet-not-well-formed.xlsm": _rezip(base, _part(sheet2, lambda d: d[: len(d) // 3])),
+        "styles-not-well-formed.xlsm": _rezip(base, _part("xl/styles.xml", lambda d: b"<styleSheet><")),
+        "rels-missing.xlsm": _rezip(base, lambda name, d: None if name == "xl/_rels/workbook.xml.rels" else d),
+        "content-types-missing.xlsm": _rezip(base, lambda name, d: None if name == "[Content_Types].xml" else d),
+        "shared-strings-missing.xlsx": _rezip(
+            example(tmp, "plain.xlsx").read_bytes(), lambda name, d: None if name == "xl/sharedStrings.xml" else d
+        ),
+        "vba-project-garbage.xlsm": _rezip(base, lambda n, d: d, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0garbage"}),
+        "billion-laughs-workbook.xlsm": _names(
+            base, lambda d: _with_doctype(BILLION_LAUGHS, d, b"<sheets>", b"&lol9;")
+        ),
+        "billion-laughs-sheet.xlsm": _rezip(
+            base, _part(sheet2, lambda d: _with_doctype(BILLION_LAUGHS, d, b"<sheetData>", b"&lol9;"))
+        ),
+        "external-entity.xlsm": _names(
+            base,
+            lambda d: _with_doctype(
+                b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', d, b"<sheets>", b"&e;"
+            ),
+        ),
+        "row-beyond-the-grid.xlsm": _rezip(
+            base, _part(sheet2, lambda d: d.replace(b'<row r="5"', b'<row r="2000000"', 1))
+        ),
+        "cell-ref-nonsense.xlsm": _rezip(base, _part(sheet2, lambda d: d.replace(b'r="B5"', b'r="ZZZZ0"', 1))),
+        # names
+        "no-defined-names.xlsm": _names(
+            base, lambda d: re.sub(rb"<definedNames>.*</definedNames>", b"", d, flags=re.S)
+        ),
+        "names-ref-error.xlsm": _names(base, lambda d: re.sub(rb"(<definedName [^>]*>)[^<]*", rb"\1#REF!", d)),
+        "names-whole-sheet.xlsm": _names(
+            base, lambda d: re.sub(rb"!\$[A-Z]+\$\d+(:\$[A-Z]+\$\d+)?<", b"!$A$1:$XFD$1048576<", d)
+        ),
+        "names-to-missing-sheet.xlsm": _names(base, lambda d: d.replace("附件1 基础数据表".encode(), b"gone")),
+        "names-duplicated.xlsm": _names(
+            base, lambda d: re.sub(rb"(<definedName [^>]*>[^<]*</definedName>)", rb"\1\1", d, count=5)
+        ),
+        # odd titles Excel accepts
+        "title-apostrophe.xlsm": _retitled(base, "说明", "It's 说明 (1)"),
+        "title-emoji-31.xlsm": _retitled(base, "附件1 基础数据表", "😀" + "表" * 30),
+        "title-like-a-cell.xlsm": _retitled(base, "附件2 整体支出自评表", "A1"),
+        "title-leading-digit.xlsm": _retitled(base, "收支预决算", "2023 收支"),
+        # hostile rule-set cells
+        "rules-dev-zero.xlsm": _with_cells(base, {"rule_set": "/dev/zero"}),
+        "rules-dev-urandom.xlsm": _with_cells(base, {"rule_set": "/dev/urandom.toml"}),
+        "rules-proc.xlsm": _with_cells(base, {"rule_set": "/proc/self/environ"}),
+        "rules-unc.xlsm": _with_cells(base, {"rule_set": "\\\\attacker.example\\share\\rules.toml"}),
+        "rules-unc-forward.xlsm": _with_cells(base, {"rule_set": "//attacker.example/share/rules.toml"}),
+        "rules-url.xlsm": _with_cells(base, {"rule_set": "http://attacker.example/rules.toml"}),
+        "rules-file-url.xlsm": _with_cells(base, {"rule_set": "file:///etc/passwd.toml"}),
+        "rules-windows-device.xlsm": _with_cells(base, {"rule_set": "CON.toml"}),
+        "rules-control-character.xlsm": _with_cells(base, {"rule_set": "_x0000_.toml"}),
+        "rules-32767-characters.xlsm": _with_cells(base, {"rule_set": "a" * 32762 + ".toml"}),
+        "rules-deep-nesting.xlsm": _with_cells(base, {"rule_set": "deep.toml"}),
+        "rules-absurd-places.xlsm": _with_cells(base, {"rule_set": "places.toml"}),
+        "rules-infinite.xlsm": _with_cells(base, {"rule_set": "infinite.toml"}),
+        "rules-not-utf8.xlsm": _with_cells(base, {"rule_set": "latin1.toml"}),
+        "rules-huge-file.xlsm": _with_cells(base, {"rule_set": "huge.toml"}),
+        "rules-fifo.xlsm": _with_cells(base, {"rule_set": "fifo.toml"}),
+        "rules-folder.xlsm": _with_cells(base, {"rule_set": "folder.toml"}),
+        "rules-traversal.xlsm": _with_cells(base, {"rule_set": "../../../../../../etc/passwd.toml"}),
+        # extreme and odd cell contents
+        "numbers-extreme.xlsm": _with_cells(
+            base,
+            {
+                "sangong_reception_final": 99999999999999,
+                "sangong_reception_budget": 4.9e-324,
+                "public_funds_final": 1.7976931348623157e308,
+                "staff_quota": 1e-300,
+                "fund_executed": 1e15,
+            },
+        ),
+        "numbers-as-text.xlsm": _with_cells(
+            base,
+            {"staff_quota": "约21人", "sangong_abroad_budget": "１２元", "fund_budget": "NaN", "fund_executed": "inf"},
+        ),
+        "typed-over-everything.xlsm": _with_cells(
+            base,
+            {
+                "sangong_budget": 65.8,
+                "sangong_final": 24.97,
+                "sangong_control_rate": "abc",
+                "total_score": "九十",
+                "grade": "=cmd|' /C calc'!A0",
+                "fund_score": -5,
+                "weight_total": 1e300,
+            },
+        ),
+        "long-texts.xlsm": _with_cells(
+            base,
+            {"unit_name": "局" * 32767, "goal_actual": long_partly},
+            {0: {"actual": long_partly, "target": "9" * 32767}, 1: {"target": "%" * 32767, "actual": "以上" * 16000}},
+        ),
+        "escaped-surrogates-and-paths.xlsm": _with_cells(
+            base, {"unit_name": "_xD800_../../..\\evil_x0001_:*?", "contact": "{{ 7*7 }}{% raw %}"}
+        ),
+        "template-tags-in-text.xlsm": _with_cells(
+            base, {"unit_name": "{{ lipsum.__globals__ }}", "goal_expected": "{% for x in range(10**9) %}x{% endfor %}"}
+        ),
+        "formula-in-input.xlsm": _with_cells(base, {"fund_budget": "=1/0", "staff_quota": '=HYPERLINK("x")'}),
+        "dates-and-booleans.xlsm": _with_cells(base, {"fund_budget": True, "staff_actual": "2023-01-01"}),
+    }
+    entries["cached-nan.xlsm"] = _rezip(
+        base, _part(sheet2, lambda d: re.sub(rb"<v>[0-9.]+</v>", b"<v>NaN</v>", d, count=3))
+    )
+    entries["cached-infinity.xlsm"] = _rezip(
+        base, _part(sheet2, lambda d: re.sub(rb"(</f>)<v>[0-9.E+-]+</v>", rb"\1<v>1e999</v>", d))
+    )
+    entries["error-cells.xlsm"] = _rezip(
+        base, _part(sheet2, lambda d: re.sub(rb'<c r="B5"([^>]*)>.*?</c>', rb'<c r="B5" t="e"><v>#DIV/0!</v></c>', d))
+    )
+    return entries
+
+
+RULE_FILES = {
+    "deep.toml": b"x = " + b"[" * 100_000 + b"]" * 100_000 + b"\n",
+    "places.toml": b'extends = "national"\nname = "p"\ntitle = "p"\nscore_places = 999999999999\n',
+    "infinite.toml": b'extends = "national"\nname = "i"\ntitle = "i"\nfull_marks = inf\n',
+    "latin1.toml": 'name = "r\u00e9gle"\n'.encode("latin-1"),
+}
+
+
+def write_corpus(folder: Path = CORPUS) -> list[Path]:
+    import tempfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {**workbooks(Path(tmp)), **RULE_FILES}
+    for old in folder.iterdir():
+        old.unlink()
+    paths = []
+    for name, data in sorted(files.items()):
+        (folder / name).write_bytes(data)
+        paths.append(folder / name)
+    return paths
+
+
+if __name__ == "__main__":
+    written = write_corpus()
+    print(f"{len(written)} files in {CORPUS}")

@@ -1,0 +1,90 @@
+"""Every command over the hostile-input corpus (tests/files/hostile, made by tests/hostile_corpus.py).
+
+For each file: `check`, `check --json` and `report --projects` end with exit 0, 1 or 2 (never 3, a fault of ours),
+print no traceback, write strict JSON, leave the input byte for byte as it was, and write whole reports or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import zipfile
+from pathlib import Path
+
+import pytest
+from hostile_corpus import CORPUS, RULE_FILES
+
+from perfeval_xl.cli import main
+
+WORKBOOKS = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".xlsx", ".xlsm"))
+HUGE_RULE_FILE = 2 * 1024**3  # sparse: takes no disk, but a reader that trusts it would try to hold 2 GB
+
+
+def test_corpus__is_at_least_forty_workbooks_and_its_rule_files():
+    assert len(WORKBOOKS) >= 40
+    assert {p.name for p in CORPUS.iterdir()} == set(WORKBOOKS) | set(RULE_FILES)
+
+
+def _lay_out(folder: Path, name: str) -> Path:
+    """The workbook in a folder of its own, with the rule files it names beside it (some that git cannot hold)."""
+    shutil.copy(CORPUS / name, folder / name)
+    for rule_file in RULE_FILES:
+        shutil.copy(CORPUS / rule_file, folder / rule_file)
+    os.mkfifo(folder / "fifo.toml")  # opening it for reading would wait for a writer forever
+    with open(folder / "huge.toml", "wb") as huge:
+        huge.truncate(HUGE_RULE_FILE)
+    (folder / "folder.toml").mkdir()
+    return folder / name
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and p.stat().st_size < HUGE_RULE_FILE}
+
+
+def _run(argv: list[str], capsys) -> tuple[int, str, str]:
+    def stuck(_signum, _frame):
+        raise AssertionError(f"perfeval {' '.join(argv)[:80]} hung")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(120)
+    try:
+        code = main(argv)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _strict(constant: str) -> None:
+    raise AssertionError(f"not JSON: {constant}")
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_hostile__every_command_fails_cleanly_or_works(tmp_path, capsys, name):
+    path = _lay_out(tmp_path, name)
+    before = _snapshot(tmp_path)
+
+    code, out, err = _run(["check", str(path)], capsys)
+    assert code in (0, 1, 2) and "Traceback" not in out + err, (code, err[-2000:])
+    if code == 2:
+        assert err.count("\n") == 1 and err.startswith("perfeval："), err  # one Chinese line
+
+    code, out, err = _run(["check", "--json", str(path)], capsys)
+    assert code in (0, 1, 2) and "Traceback" not in err, (code, err[-2000:])
+    if code in (0, 1):
+        payload = json.loads(out, parse_constant=_strict)
+        assert set(payload) == {"findings", "values", "recomputed"}
+
+    code, out, err = _run(["report", str(path), "--projects"], capsys)
+    assert code in (0, 1, 2) and "Traceback" not in out + err, (code, err[-2000:])
+    after = _snapshot(tmp_path)
+    assert {name: after.get(name) for name in before} == before  # nothing that was there has changed
+    written = set(after) - set(before)
+    if code != 0:
+        assert written == set(), (code, written)
+    for report in written:
+        assert report.endswith(".docx") and "/" not in report
+        assert "word/document.xml" in zipfile.ZipFile(tmp_path / report).namelist()
