@@ -935,7 +935,19 @@ class _Book:
                 return None if kind in NUMERIC_KINDS else ""
             raw = cached
         if kind in NUMERIC_KINDS:
-            return self.number(raw, where, what, kind, name)
+            number = self.number(raw, where, what, kind, name)
+            if number is not None and _text_number(raw) and formula is None:
+                self.findings.append(
+                    Finding(
+                        HINT,
+                        "number-as-text",
+                        f"{what}：“{str(raw).strip()[:20]}”是以文本形式存储的数字（单元格角上的绿色三角），Excel 的"
+                        "求和（SUM）不计入它，无宏版的公式也不把它当数字；请选中它，点旁边的感叹号，选“转换为数字”",
+                        where.sheet,
+                        where.cell,
+                    )
+                )
+            return number
         return "" if raw is None else _cell_text(raw)
 
     def read(self) -> tuple[Submission, RuleSet]:
@@ -1136,7 +1148,7 @@ class _Book:
         """A layout formula's engine value, and the argument values it was computed from."""
         args = [self._arg(sheet, arg, row, blocks or {}) for arg in formula.args]
         if formula.function == SUM:
-            present = [v for arg in args for v in (arg if isinstance(arg, list) else [arg]) if isinstance(v, Decimal)]
+            present = [term for arg in formula.args for term in self._sum_terms(sheet, arg)]
             return (sum(present, Decimal(0)) if present else None), args
         if formula.function in (TITLE, UNIT):
             return None, args
@@ -1145,6 +1157,18 @@ class _Book:
             return function(*args), args
         except (PerfevalError, ArithmeticError):
             return None, args  # an unreadable input is already a finding where it was read
+
+    def _sum_terms(self, sheet: _Sheet, arg: object) -> list[Decimal]:
+        """What Excel's SUM adds up from one argument: the numbers in it. A number stored as text is not one."""
+        if isinstance(arg, Ref):
+            owner = sheet if arg.name in sheet.names else self.guide
+            place = owner.names.get(arg.name)
+            pairs = [(self.raw(place) if place else None, self.value(owner, arg.name))]
+        elif isinstance(arg, Col):
+            pairs = [(row.get("_raw_" + arg.column), row.get(arg.column)) for row in self.table_rows(sheet, arg.table)]
+        else:
+            raise TypeError(arg)
+        return [value for raw, value in pairs if isinstance(value, Decimal) and not _text_number(raw)]
 
     def _arg(self, sheet: _Sheet, arg: object, row: int | None, blocks: Mapping[str, object]) -> object:
         if isinstance(arg, Ref):
@@ -1638,6 +1662,11 @@ def _same(cached: object, computed: object) -> bool:
             Decimal(1), abs(computed)
         )
     return str(cached).strip() == str(computed).strip()
+
+
+def _text_number(raw: object) -> bool:
+    """A cell that holds text (not a formula): what Excel's SUM skips even when the text reads as a number."""
+    return isinstance(raw, str) and _formula_text(raw) is None
 
 
 def _cell_text(raw: object) -> str:

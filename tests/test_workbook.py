@@ -243,8 +243,8 @@ def fill_by_names(path, out):
         ("staff_quota", "　21"),
         ("staff_actual", 20),
         ("sangong_reception_prev", 1.97),
-        ("sangong_reception_budget", "1.5"),
-        ("sangong_reception_final", "1.13　"),
+        ("sangong_reception_budget", 1.5),
+        ("sangong_reception_final", 1.13),
         ("public_funds_budget", "1,294.52"),
         ("public_funds_final", 1000),
         ("fund_budget", 100),
@@ -870,3 +870,17 @@ def test_load__an_error_value_in_a_number_cell(tmp_path):
     _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
     (finding,) = [f for f in findings if f.code == "number-unreadable"]
     assert finding.cell == "B5" and "错误值“#DIV/0!”" in finding.message
+
+
+def test_load__a_number_stored_as_text_is_not_in_excels_sum(tmp_path):
+    wb = _filled(tmp_path)
+    set_named(wb, "sangong_reception_final", "1.13　")  # pasted from a system export: text, not a number
+    submission, findings, options = load(save(wb, tmp_path / "x.xlsx"))
+    as_text = {f.cell: f for f in findings if f.code == "number-as-text"}
+    assert set(as_text) == {"B5", "C23", "D13"}  # fill_by_names types "　21" and "1,294.52" as text too
+    assert as_text["D13"].severity == HINT and "“1.13”是以文本形式存储的数字" in as_text["D13"].message
+    assert options["values"]["sangong_final"] is None  # =SUM(D9,D12,D13) in Excel skips the text
+    assert options["values"]["sangong_reception_control_rate"] == Decimal("1.13") / Decimal("1.5")  # PE_* read it
+    assert submission.basic.sangong_item("sangong_reception").final == Decimal("1.13")
+    (mismatch,) = [f for f in findings if f.code == "sum-mismatch"]
+    assert mismatch.cell == "D8" and mismatch.is_error
