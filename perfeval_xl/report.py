@@ -477,7 +477,7 @@ def template_file(name: str) -> Path:
 MAX_NAME_BYTES = 200
 
 
-def _safe_name(text: str) -> str:
+def safe_name(text: str) -> str:
     """A file name from a title: no characters Windows forbids, and short enough for any file system."""
     name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "", text).strip() or "自评报告.docx"
     stem, dot, suffix = name.rpartition(".")
@@ -570,7 +570,7 @@ def write_reports(
     target = (
         Path(out)
         if out
-        else workbook.parent / _safe_name(f"{header.fiscal_year or ''}年度{header.unit_name}整体支出绩效自评报告.docx")
+        else workbook.parent / safe_name(f"{header.fiscal_year or ''}年度{header.unit_name}整体支出绩效自评报告.docx")
     )
     if target.suffix.lower() != ".docx":
         raise ReportError(f"报告文件名应以 .docx 结尾，而不是“{target.name}”")
@@ -593,7 +593,7 @@ def write_reports(
         # without 附件1 and 附件2 the project reports are the reports: -o and --template apply to them
         chosen = (None if dept else own_template) or template_file(PROJECT_TEMPLATE)
         for project in submission.projects:
-            name = _safe_name(f"{header.fiscal_year or ''}年度{project.name}项目支出绩效自评报告.docx")
+            name = safe_name(f"{header.fiscal_year or ''}年度{project.name}项目支出绩效自评报告.docx")
             path = target if out is not None and not dept else target.parent / name
             rendered.append((path, render(chosen, project_context(submission, project, rules, when))))
     if not rendered:

@@ -19,6 +19,8 @@ ALLOWED_IMPORTERS = {
     "docxtpl": {"report.py"},
     "docx": {"report.py", "report_template.py"},  # python-docx: InlineImage sizes; building the templates
     "matplotlib": {"charts.py"},
+    "pandas": {"summary.py"},  # the review summary (it writes through XlsxWriter, which nothing imports itself)
+    "xlsxwriter": set(),
 }
 
 

@@ -1,0 +1,200 @@
+"""perfeval review: a folder of good, wrong and broken submissions, summarized, ranked and answered with letters."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from helpers import example, run
+from hostile_corpus import CORPUS
+from office import convert, pdf_text, profile
+
+from perfeval_xl import batch
+from perfeval_xl.batch import HAS_ERRORS, PASSED, UNREADABLE, ProgressBar, find_submissions, review_all
+from perfeval_xl.cli import main
+from perfeval_xl.summary import statistics
+
+
+@pytest.fixture(scope="module")
+def pile(tmp_path_factory) -> Path:
+    """What a bureau receives: good and wrong workbooks in sub-folders, broken files, a resubmission, Office's lock
+    file and a hidden folder that must be skipped."""
+    folder = tmp_path_factory.mktemp("pile") / "收件"
+    (folder / "一科").mkdir(parents=True)
+    (folder / ".已归档").mkdir()
+    example(folder, "君山人社.xlsm")
+    example(folder / "一科", "君山人社（按公开文本）.xlsm", published=True)
+    example(folder / "一科", "君山人社-无宏版.xlsx", flavour="native")
+    for broken in ("truncated-half.xlsm", "zip-bomb.xlsx", "rules-unc.xlsm"):
+        shutil.copy(CORPUS / broken, folder / "一科" / broken)
+    shutil.copy(folder / "君山人社.xlsm", folder / "~$君山人社.xlsm")
+    shutil.copy(folder / "君山人社.xlsm", folder / ".已归档" / "旧.xlsm")
+    (folder / "说明.txt").write_text("不是工作簿", encoding="utf-8")
+    return folder
+
+
+def test_find_submissions__recursive_sorted_without_lock_hidden_or_output(pile):
+    found = [p.relative_to(pile).as_posix() for p in find_submissions([pile], skip=[pile / "君山人社.xlsm"])]
+    assert found == [
+        "一科/rules-unc.xlsm",
+        "一科/truncated-half.xlsm",
+        "一科/zip-bomb.xlsx",
+        "一科/君山人社-无宏版.xlsx",
+        "一科/君山人社（按公开文本）.xlsm",
+    ]
+    assert find_submissions([pile / "君山人社.xlsm", pile]) == find_submissions([pile])  # each file once
+
+
+def test_review_all__same_rows_with_one_process_and_with_two(pile):
+    files = find_submissions([pile])
+    one, two = review_all(files, jobs=1), review_all(files, jobs=2)
+    assert one == two
+    assert [r.status for r in one] == [HAS_ERRORS, UNREADABLE, UNREADABLE, PASSED, HAS_ERRORS, PASSED]
+
+
+def test_review__counts_match_check_file_by_file(pile, tmp_path, capsys):
+    summary = tmp_path / "复核汇总.xlsx"
+    assert main(["review", str(pile), "-o", str(summary), "--jobs", "2"]) == 1
+    out = capsys.readouterr().out
+    assert "共 6 份：通过 2，有错误 2，无法读取 2" in out
+    rows = list(openpyxl.load_workbook(summary)["汇总"].iter_rows(values_only=True))
+    header, rows = rows[0], rows[1:]
+    column = {name: index for index, name in enumerate(header)}
+    assert len(rows) == 6
+    for row in rows:
+        path = pile / _link_target(summary, row[0])
+        assert main(["check", "--json", str(path)]) in (0, 1, 2)
+        checked, err = capsys.readouterr()
+        if row[column["状态"]] == UNREADABLE:
+            assert err.strip() == "perfeval：" + row[column["原因"]], path
+            continue
+        findings = json.loads(checked)["findings"]
+        duplicate = 1 if row[column["单位"]] == "岳阳市君山区人力资源和社会保障局" else 0  # three of them
+        assert row[column["错误"]] == sum(f["severity"] == "错误" for f in findings), path
+        assert row[column["提示"]] == sum(f["severity"] == "提示" for f in findings) + duplicate, path
+        assert row[column["状态"]] == (HAS_ERRORS if row[column["错误"]] else PASSED)
+
+
+def _link_target(summary: Path, name: str) -> str:
+    """The file a 汇总 row links to, relative to the pile (the link is relative to the summary's folder)."""
+    archive = zipfile.ZipFile(summary)
+    rels = archive.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+    targets = [t.replace("\\", "/") for t in __import__("re").findall(r'Target="([^"]+)"', rels)]
+    (target,) = [t for t in targets if t.endswith("/" + name) or t == name]
+    return target.split("收件/", 1)[1]
+
+
+def test_review__summary_opens_in_libreoffice_with_every_sheet(pile, tmp_path):
+    summary = tmp_path / "复核汇总.xlsx"
+    assert run("review", str(pile), "-o", str(summary)).returncode == 1
+    wb = openpyxl.load_workbook(summary)
+    assert wb.sheetnames == ["汇总", "问题清单", "统计", "无法读取"]
+    sheet = wb["汇总"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref is not None
+    assert sheet["G2"].number_format == "0.00%" and sheet["E2"].number_format == "#,##0.00"
+    (pdf,) = convert([summary], "pdf", tmp_path / "pdf", profile(tmp_path / "profile", recalculate=False))
+    text = pdf_text(pdf)
+    for words in ("全年预算数", "单元格", "各等级单位数", "按总分排名", "同一单位同一年度重复提交", "zip-bomb.xlsx"):
+        assert words in text, words
+    (xlsx,) = convert([summary], "xlsx", tmp_path / "xlsx", profile(tmp_path / "profile2", recalculate=False))
+    assert openpyxl.load_workbook(xlsx).sheetnames == wb.sheetnames  # LibreOffice read it whole, no repair
+
+
+def test_statistics__grades_bands_codes_ranking_and_duplicates(pile):
+    results = review_all(find_submissions([pile]))
+    stats = statistics(results)
+    assert dict(zip(stats["各等级单位数"]["等级"], stats["各等级单位数"]["单位数"], strict=True)) == {"优": 4}
+    bands = dict(zip(stats["执行率分布"]["执行率"], stats["执行率分布"]["单位数"], strict=True))
+    assert bands["90%–100%"] == 4 and sum(bands.values()) == 4
+    ranked = stats["按总分排名"]
+    assert list(ranked["名次"]) == [1, 2, 2, 2] and ranked["重算总分"].iloc[0] == 109
+    (twice,) = stats["同一单位同一年度重复提交"].itertuples(index=False)
+    assert twice.份数 == 4
+    codes = stats["各类问题涉及的单位"]
+    assert codes.iloc[0]["代码"] == "duplicate-submission" and codes.iloc[0]["单位数"] == 4
+
+
+def test_review__letters_for_the_units_with_errors(pile, tmp_path, capsys):
+    letters = tmp_path / "审核意见"
+    argv = ["review", str(pile), "-o", str(tmp_path / "s.xlsx"), "--letters", str(letters), "--date", "2024-06-26"]
+    assert main([*argv, "--bureau", "某市财政局绩效管理科"]) == 1
+    # the published example and the one whose 评分规则 names a network share: same unit and year, two letters
+    assert sorted(p.name for p in letters.iterdir()) == [
+        "2023年度岳阳市君山区人力资源和社会保障局绩效自评审核意见(2).docx",
+        "2023年度岳阳市君山区人力资源和社会保障局绩效自评审核意见.docx",
+    ]
+    (letter,) = [p for p in letters.iterdir() if "13 处" in "".join(x.text for x in docx.Document(p).paragraphs)]
+    document = docx.Document(letter)
+    body = "\n".join(p.text for p in document.paragraphs)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "经审核，有以下 13 处须改正" in body and "某市财政局绩效管理科（盖章）" in body and "2024年6月26日" in body
+    assert "附件2 整体支出自评表 H43" in cells and "按各项得分之和改正总分" in cells
+    assert any("总分印为 99" in cell for cell in cells)
+
+
+def test_review__nothing_is_written_when_the_letters_cannot_be(pile, tmp_path, capsys):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the letters' folder should be", encoding="utf-8")
+    summary = tmp_path / "s.xlsx"
+    assert main(["review", str(pile), "-o", str(summary), "--letters", str(blocked)]) == 2
+    assert "perfeval：" in capsys.readouterr().err and not summary.exists()
+
+
+def test_review__ctrl_c_stops_and_writes_nothing(pile, tmp_path, capsys, monkeypatch):
+    reviewed = []
+
+    def interrupted(path, rules=None):
+        if len(reviewed) == 2:
+            raise KeyboardInterrupt
+        reviewed.append(path)
+        return batch.FileResult(str(path), PASSED)
+
+    monkeypatch.setattr(batch, "review_file", interrupted)
+    summary = tmp_path / "s.xlsx"
+    assert main(["review", str(pile), "-o", str(summary), "--jobs", "1"]) == 1
+    assert "已取消" in capsys.readouterr().err and list(tmp_path.iterdir()) == []
+
+
+def test_review__json_for_other_systems(pile, capsys):
+    assert main(["review", str(pile), "--json", "--jobs", "1"]) == 1
+    payload = json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(c))
+    assert [f["status"] for f in payload["files"]] == [HAS_ERRORS, UNREADABLE, UNREADABLE, PASSED, HAS_ERRORS, PASSED]
+    assert payload["statistics"]["grades"] == {"优": 4} and payload["statistics"]["codes"]["printed-total"] == 1
+    assert not (Path.cwd() / "复核汇总.xlsx").exists()  # --json alone writes no workbook
+
+
+def test_review__a_reviewers_rule_set_and_a_wrong_one(pile, tmp_path, capsys):
+    assert main(["review", str(pile / "君山人社.xlsm"), "--json", "--rules", "grade-85"]) == 0
+    assert json.loads(capsys.readouterr().out)["files"][0]["grade"] == "优秀"
+    assert main(["review", str(pile), "--rules", "no-such-rules"]) == 2
+    assert "没有名为“no-such-rules”的评分规则" in capsys.readouterr().err
+
+
+def test_review__no_workbooks_found(tmp_path, capsys):
+    assert main(["review", str(tmp_path)]) == 2
+    assert "没有找到要复核的" in capsys.readouterr().err
+
+
+def test_progress_bar__plain_lines_in_a_log_and_one_line_on_a_terminal():
+    log = io.StringIO()
+    bar = ProgressBar(log)
+    for done in range(0, 101):
+        bar(done, 100)
+    lines = log.getvalue().splitlines()
+    assert 10 <= len(lines) <= 11 and lines[-1].startswith("复核 100/100 个文件") and "用时" in lines[-1]
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    bar = ProgressBar(screen)
+    for done in range(0, 4):
+        bar(done, 3)
+    assert screen.getvalue().count("\r") == 4 and screen.getvalue().endswith("\n") and "█" * 30 in screen.getvalue()
