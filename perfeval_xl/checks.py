@@ -7,8 +7,9 @@ notice, such as spending above budget, or something a person should look at agai
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_DOWN, Decimal, localcontext
+from typing import Any
 
 from .model import (
     ERROR,
@@ -470,7 +471,7 @@ def _rows_add_up(total: SpendingRow, parts: list[SpendingRow], what: str, at_mos
                 (column, f"{label} 其中各项合计 {format_amount(parts_sum)} 大于 {format_amount(stated)}{cells}")
             )
         elif not at_most and abs(parts_sum - stated_value) > AMOUNT_TOLERANCE:
-            wrong.append((column, f"{label} {format_amount(stated)}，{what}合计 {format_amount(parts_sum)}{cells}"))
+            wrong.append((column, f"{label} {_stated(stated)}，{what}合计 {format_amount(parts_sum)}{cells}"))
     if not wrong:
         return []
     return [
@@ -483,7 +484,12 @@ def _rows_add_up(total: SpendingRow, parts: list[SpendingRow], what: str, at_mos
     ]
 
 
-def _cells_of(total: SpendingRow, parts: list[SpendingRow], column: str) -> str:
+def _stated(value: Decimal | None) -> str:
+    """A total as the form shows it: a blank total (its formula cleared) is said to be blank, not "—"."""
+    return "为空白" if value is None else format_amount(value)
+
+
+def _cells_of(total: Any, parts: Sequence[Any], column: str) -> str:
     """“（C8 与 C9、C13 之和）”: the total's cell and the filled parts' cells, so both sides can be found."""
     total_ref = total.at(column)
     part_refs = [ref for part in parts if getattr(part, column) is not None and (ref := part.at(column))]
@@ -512,14 +518,15 @@ def _funding_sums(table: Assessment) -> list[Finding]:
         for column, label in (("initial", "年初预算数"), ("budget", "全年预算数"), ("executed", "全年执行数")):
             parts = _sum_of(getattr(line, column) for line in funding.sources)
             stated = getattr(total, column)
-            if parts is not None and abs(parts - (stated or Decimal(0))) > AMOUNT_TOLERANCE:
+            # a blank total is funding-missing (a 全年预算数 or 执行数) or a hint (年初预算数), not a wrong sum
+            if parts is not None and stated is not None and abs(parts - stated) > AMOUNT_TOLERANCE:
                 names = "、".join(line.label for line in funding.sources)
                 findings.append(
                     _finding(
                         ERROR,
                         "sum-mismatch",
                         f"{table.title} 年度资金总额{label} {format_amount(stated)}，"
-                        f"不等于{names}之和 {format_amount(parts)}",
+                        f"不等于{names}之和 {format_amount(parts)}{_cells_of(total, funding.sources, column)}",
                         total.at(column),
                     )
                 )
@@ -585,15 +592,15 @@ def _revenue_sums(submission: Submission) -> list[Finding]:
                 continue
             stated = getattr(total_column, row)
             parts_sum = _sum_of(getattr(p, row) for p in parts if p is not None)
-            if stated is None and parts_sum is None:
+            if parts_sum is None:  # nothing to add up: a total typed over empty parts is only formula-overwritten
                 continue
-            if abs((stated or Decimal(0)) - (parts_sum or Decimal(0))) > AMOUNT_TOLERANCE:
+            if abs((stated or Decimal(0)) - parts_sum) > AMOUNT_TOLERANCE:
                 findings.append(
                     _finding(
                         ERROR,
                         "sum-mismatch",
-                        f"收支预决算 {label}行 {total_name} {format_amount(stated)}，"
-                        f"不等于 {parts_name} = {format_amount(parts_sum)}",
+                        f"收支预决算 {label}行 {total_name} {_stated(stated)}，"
+                        f"不等于 {parts_name} = {format_amount(parts_sum)}{_cells_of(total_column, parts, row)}",
                         total_column.at(row),
                     )
                 )

@@ -148,6 +148,14 @@ SHIPPED_WORKBOOKS = {
 }
 
 
+def _rules_as_written(rules_name: str | None) -> str | None:
+    """What the 说明 sheet's 评分规则 says: a built-in name as given, a rule file by its full path — the workbook
+    may be moved, and the PE_* functions in Excel do not know the workbook's folder."""
+    if rules_name is None or rules_name in available_rules():
+        return rules_name
+    return str(Path(rules_name).resolve())
+
+
 def _filled_workbook(submission: Submission, formulas: str, suffix: str) -> bytes:
     """A department workbook holding `submission`, one 附件3 per project, scored by the rule set its header names."""
     from .workbook import new_workbook
@@ -185,7 +193,7 @@ def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> 
         return
     corrected = corrected_example()
     if rules_name:  # the files carry the rule set the terminal shows
-        corrected = replace(corrected, header=replace(corrected.header, rule_set=rules_name))
+        corrected = replace(corrected, header=replace(corrected.header, rule_set=_rules_as_written(rules_name)))
     lines += ["【一】修正后的示例：各项比率与得分由引擎重新计算", ""]
     lines += _submission_lines(corrected, rules)
     lines += [*_finding_lines(run_checks(corrected, rules)), ""]
@@ -309,7 +317,8 @@ def new(
     projects = _projects(count, names)
     if kind == "project" and not projects:
         raise click.UsageError("项目支出自评工作簿至少要有一张附件3")
-    write_atomic(new_workbook(kind, rules_name, projects, formulas, path.suffix.lower()), path, overwrite=force)
+    rules_in_file = _rules_as_written(rules_name)
+    write_atomic(new_workbook(kind, rules_in_file, projects, formulas, path.suffix.lower()), path, overwrite=force)
     click.echo(f"已生成 {path}（{'含 PE_* 函数' if formulas == 'udf' else '无宏版'}，附件3 {len(projects)} 张）")
 
 

@@ -173,8 +173,9 @@ MAX_NESTING = 8
 MAX_LABEL_LENGTH = 200
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # control characters and lone surrogates
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[/\\]{2}")
-_UNC = re.compile(r"^[/\\]{2}")  # \\server\share, //server/share, and \\?\ or \\.\ device paths
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]+:[/\\]{2}")  # a scheme has two letters at least: C:\\ is a drive
+# \\server\share, //server/share, \\?\ and \\.\ device paths, and the NT form \??\UNC\server\share
+_UNC = re.compile(r"^(?:[/\\]{2}|[/\\]\?\?[/\\])")
 # Windows opens these devices whatever the folder or extension ("CON.toml", "c:\x\nul.toml", "COM1 .toml")
 _DEVICE = re.compile(r"^(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³]|CONIN\$|CONOUT\$)$", re.IGNORECASE)
 _SYSTEM_FOLDERS = ("dev", "proc", "sys")

@@ -22,7 +22,6 @@ from typing import Any
 from xml.sax.saxutils import escape, unescape
 
 import openpyxl
-from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
@@ -32,7 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import __version__
+from . import __version__, fastread
 from .checks import run_checks
 from .errors import PerfevalError, RuleSetError
 from .functions import FUNCTIONS, display_value, excel_value
@@ -843,6 +842,7 @@ class _Book:
         self.findings: list[Finding] = []
         self.values: dict[str, object] = {}  # computed defined names -> what the cell shows (for --json)
         self.recomputed: dict[str, object] = {}  # the same, for cells typed over or cleared: what the formula gives
+        self.replaced: set[tuple[str, str]] = set()  # (sheet, A1) of computed cells holding a formula of the user's
         self.display: dict[tuple[str, str], object] = {}  # (sheet, A1) -> what the cell shows
         self.memo: dict[tuple[str, str], object] = {}
         self.flavour = "unknown"
@@ -937,16 +937,7 @@ class _Book:
         if kind in NUMERIC_KINDS:
             number = self.number(raw, where, what, kind, name)
             if number is not None and _text_number(raw) and formula is None:
-                self.findings.append(
-                    Finding(
-                        HINT,
-                        "number-as-text",
-                        f"{what}：“{str(raw).strip()[:20]}”是以文本形式存储的数字（单元格角上的绿色三角），Excel 的"
-                        "求和（SUM）不计入它，无宏版的公式也不把它当数字；请选中它，点旁边的感叹号，选“转换为数字”",
-                        where.sheet,
-                        where.cell,
-                    )
-                )
+                self._number_as_text(raw, where, what)
             return number
         return "" if raw is None else _cell_text(raw)
 
@@ -1066,11 +1057,15 @@ class _Book:
         recomputed, args = self.evaluate(sheet, cell.formula)
         key = f"{place.sheet}!{name}" if sheet.layout.scoped else name
         formula = _formula_text(raw)
-        if formula is not None:
+        if formula is not None and _template_formula(cell.formula.function, formula):
             self._note_flavour(formula)
             self._compare_cached(place, where, cell, recomputed)
             self.display[(place.sheet, where.cell or "")] = _shown(cell.formula.function, recomputed, args)
             shown = recomputed
+        elif formula is not None:
+            self.recomputed[key] = recomputed
+            self.replaced.add((place.sheet, where.cell or ""))
+            shown = self._replaced(cell, formula, self.cached_value(place), where, name)
         elif _blank(raw):
             self.recomputed[key] = recomputed
             if recomputed is not None:  # a formula cleared, or (no-macro flavour) a score left untyped
@@ -1099,10 +1094,53 @@ class _Book:
                 )
             if cell.kind in NUMERIC_KINDS:
                 shown = self.number(raw, where, cell.description, cell.kind, name)
+                if shown is not None and _text_number(raw):
+                    self._number_as_text(raw, where, cell.description)
             else:
                 shown = _cell_text(raw).strip()
         self.values[key] = shown
         return shown
+
+    def _replaced(self, cell: Cell, formula: str, cached: object, where: CellRef, name: str) -> object:
+        """A computed cell whose formula the user replaced by one of their own (=5, =D15): what the file says it
+        showed when last saved is the figure; without a saved result there is nothing to go by."""
+        shown_formula = _show(formula)[:60]
+        if cached is None or (isinstance(cached, str) and cached.startswith("#")):
+            self.findings.append(
+                Finding(
+                    ERROR,
+                    "formula-replaced",
+                    f"{cell.description}的公式被改成了“{shown_formula}”，文件里没有它的计算结果；"
+                    "请恢复原来的公式，或直接填写数字",
+                    where.sheet,
+                    where.cell,
+                )
+            )
+            return None
+        self.findings.append(
+            Finding(
+                HINT,
+                "formula-replaced",
+                f"{cell.description}的公式被改成了“{shown_formula}”；按文件中保存的结果 {_show(cached)} 计算和核对",
+                where.sheet,
+                where.cell,
+            )
+        )
+        if cell.kind in NUMERIC_KINDS:
+            return self.number(cached, where, cell.description, cell.kind, name)
+        return _cell_text(cached).strip()
+
+    def _number_as_text(self, raw: object, where: CellRef, what: str) -> None:
+        self.findings.append(
+            Finding(
+                HINT,
+                "number-as-text",
+                f"{what}：“{str(raw).strip()[:20]}”是以文本形式存储的数字（单元格角上的绿色三角），Excel 的"
+                "求和（SUM）不计入它，无宏版的公式也不把它当数字；请选中它，点旁边的感叹号，选“转换为数字”",
+                where.sheet,
+                where.cell,
+            )
+        )
 
     def _note_flavour(self, formula: str) -> None:
         if "PE_" in formula.upper():
@@ -1136,11 +1174,14 @@ class _Book:
         if place is None:
             return None
         raw = self.raw(place)
-        if _blank(raw) or _formula_text(raw) is not None:
+        shown = self.value(sheet, name)  # first: it tells whether a formula here is the template's
+        ref = place.ref.split(":")[0]
+        replaced = (place.sheet, ref) in self.replaced
+        if _blank(raw) or (_formula_text(raw) is not None and not replaced):
             return None
-        shown = self.value(sheet, name)
-        if isinstance(shown, Decimal) and isinstance(raw, int | float):
-            return _as_displayed(shown, self.wb[place.sheet][place.ref.split(":")[0]].number_format)
+        typed = self.cached_value(place) if replaced else raw
+        if isinstance(shown, Decimal) and isinstance(typed, int | float):  # a number, shown in the cell's format
+            return _as_displayed(shown, self.wb[place.sheet][ref].number_format)
         return shown
 
     def evaluate(
@@ -1203,7 +1244,7 @@ class _Book:
             values: dict[str, object] = {"_row": r, "_sheet": place.sheet}
             for column in table.columns:
                 cell = ws.cell(r, min_col + table.offset(column.key))
-                raw = None if isinstance(cell, MergedCell) else cell.value
+                raw = cell.value  # None inside a merged range (openpyxl's MergedCell, fastread's merged Cell)
                 values["_raw_" + column.key] = raw
                 values[column.key] = self._table_value(
                     column.kind,
@@ -1426,7 +1467,15 @@ class _Book:
         sources: tuple[FundLine, ...] = ()
         if project:
             sources = tuple(
-                FundLine(label, *(v(f"fund_{key}_{c}") for c in ("initial", "budget", "executed")))
+                FundLine(
+                    label,
+                    *(v(f"fund_{key}_{c}") for c in ("initial", "budget", "executed")),
+                    where={
+                        c: ref
+                        for c in ("initial", "budget", "executed")
+                        if (ref := self.cell_of(sheet, f"fund_{key}_{c}"))
+                    },
+                )
                 for key, label in FUNDING_SOURCES
             )
         funding = Funding(
@@ -1665,6 +1714,17 @@ def _same(cached: object, computed: object) -> bool:
     return str(cached).strip() == str(computed).strip()
 
 
+def _template_formula(function: str, formula: str) -> bool:
+    """Whether a computed cell still holds the template's formula (in either flavour, wherever rows moved it),
+    rather than one the user wrote in its place (=5, =D15, =SUM(D9:D10))."""
+    text = formula.upper().replace(" ", "")
+    if function == SUM:
+        return "COUNT(" in text and "SUM(" in text
+    if f"{function}(" in text:
+        return True
+    return function not in TYPED_IN_NATIVE and text.startswith("=IF(") and '"—"' in formula
+
+
 def _text_number(raw: object) -> bool:
     """A cell that holds text (not a formula): what Excel's SUM skips even when the text reads as a number."""
     return isinstance(raw, str) and _formula_text(raw) is None
@@ -1688,6 +1748,8 @@ def _show(value: object) -> str:
     if isinstance(value, float):
         value = Decimal(repr(value))
     if isinstance(value, Decimal) and value.is_finite():  # a cached <v>1e999</v> is inf: shown as it is
+        if abs(value) >= Decimal("1e15"):  # not 300 digits of a 1e300 in a message
+            return f"{value:.6E}"
         return format_score(value, 6)
     return str(value)
 
@@ -1726,21 +1788,6 @@ def _open_package(path: Path) -> bytes:
     return data
 
 
-def _cached_values(data: bytes) -> dict[tuple[str, str], object]:
-    """The values saved with the file ((sheet, A1) -> value), read in openpyxl's fast read-only mode."""
-    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True, keep_links=False)
-    try:
-        return {
-            (ws.title, cell.coordinate): cell.value
-            for ws in wb.worksheets
-            for row in ws.iter_rows()
-            for cell in row
-            if getattr(cell, "value", None) is not None
-        }
-    finally:
-        wb.close()
-
-
 def load(path: str | Path, rules: str | RuleSet | None = None) -> tuple[Submission, list[Finding], dict[str, Any]]:
     """Read a workbook by its defined names, recompute it, and check it: (records, findings, options).
 
@@ -1751,13 +1798,10 @@ def load(path: str | Path, rules: str | RuleSet | None = None) -> tuple[Submissi
     path = Path(path)
     data = _open_package(path)
     try:
-        with warnings.catch_warnings():  # openpyxl's English warnings (unknown extensions…) are not for users
+        with warnings.catch_warnings():  # openpyxl's English warnings (odd dates…) are not for users
             warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
-            cached = _cached_values(data)
-    except WorkbookError:
-        raise
-    except Exception as error:  # openpyxl raises many kinds on damaged packages
+            wb, cached = fastread.read(data)
+    except Exception as error:  # a damaged package fails in many ways, each one sentence for the user
         raise WorkbookError(f"无法读取“{path.name}”：文件已损坏或不是 Excel 工作簿（{type(error).__name__}）") from None
     return read_workbook(wb, cached, str(path.parent), rules)
 

@@ -335,3 +335,18 @@ def test_main__a_refused_file_is_exit_2_and_our_own_fault_exit_3(tmp_path, monke
     monkeypatch.setenv("PERFEVAL_DEBUG", "1")
     with pytest.raises(KeyError):
         main(["check", str(book)])
+
+
+def test_new__a_rule_file_is_written_by_its_full_path(tmp_path, monkeypatch, capsys):
+    import openpyxl
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    rules = tmp_path / "good.toml"
+    rules.write_text('extends = "national"\nname = "good"\ntitle = "好"\n', encoding="utf-8")
+    assert main(["new", "sub/w.xlsx", "--rules", "good.toml", "--formulas", "native"]) == 0
+    (title, ref), *_ = openpyxl.load_workbook(tmp_path / "sub" / "w.xlsx").defined_names["rule_set"].destinations
+    assert openpyxl.load_workbook(tmp_path / "sub" / "w.xlsx")[title][ref.replace("$", "")].value == str(rules)
+    capsys.readouterr()
+    assert main(["check", "sub/w.xlsx"]) in (0, 1)
+    assert "评分规则" not in capsys.readouterr().out  # found from sub/, where the workbook is

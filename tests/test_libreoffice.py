@@ -210,3 +210,21 @@ def test_libreoffice__a_number_stored_as_text_is_left_out_of_the_sums(tmp_path):
         title, ref = named_cell(shown, key)
         _assert_shows(shown[title][ref].value, options["values"][key], key)
     assert options["values"]["sangong_final"] is None  # 公务接待 was the only 三公 item with a 决算数
+
+
+def test_libreoffice__a_formula_replaced_by_the_users_own(tmp_path):
+    """=5 typed over the 三公 total and saved by a real application: its saved result is the figure downstream."""
+    wb = openpyxl.load_workbook(example(tmp_path, "native.xlsx", flavour="native"))
+    set_named(wb, "sangong_final", "=5")
+    wb.save(tmp_path / "replaced.xlsx")
+    (saved,) = convert(
+        [tmp_path / "replaced.xlsx"], "xlsx", tmp_path / "out", profile(tmp_path / "p", recalculate=True)
+    )
+    _submission, findings, options = load(saved)
+    assert options["values"]["sangong_final"] == 5
+    shown = openpyxl.load_workbook(saved, data_only=True)
+    for key in ("sangong_control_rate", "sangong_change_rate"):
+        title, ref = named_cell(shown, key)
+        _assert_shows(shown[title][ref].value, options["values"][key], key)
+    (replaced,) = [f for f in findings if f.code == "formula-replaced"]
+    assert replaced.severity == "提示" and "按文件中保存的结果 5" in replaced.message

@@ -13,7 +13,7 @@ PACKAGE = ROOT / "perfeval_xl"
 
 # each third-party boundary has one importer (README, 架构)
 ALLOWED_IMPORTERS = {
-    "openpyxl": {"workbook.py"},
+    "openpyxl": {"workbook.py", "fastread.py"},  # building and reading; fastread only reads, with its helpers
     "xlwings": {"udfs.py", "ribbon.py"},  # worksheet functions; the ribbon button
     "jinja2": {"report.py"},
     "docxtpl": {"report.py"},

@@ -733,3 +733,15 @@ def test_check_manual_score__band_found_by_outcome_not_by_name(tmp_path):
 def test_execution_weight__as_typed_or_else_the_rules():
     assert execution_weight(Funding(weight=Decimal(15)), NATIONAL) == 15
     assert execution_weight(Funding(), NATIONAL) == NATIONAL.execution_weight == 10
+
+
+@pytest.mark.parametrize("path", [r"\??\UNC\host\share\x.toml", r"/??/UNC/host/share/x.toml"])
+def test_load_rules__nt_paths_to_a_share_are_refused(path):
+    with pytest.raises(RuleSetError, match="网络共享"):
+        load_rules(path)
+
+
+def test_load_rules__a_drive_letter_is_not_a_web_address(tmp_path):
+    with pytest.raises(RuleSetError) as refused:
+        load_rules(r"C:\\规则\\x.toml")
+    assert "网址" not in str(refused.value)

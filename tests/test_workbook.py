@@ -884,3 +884,40 @@ def test_load__a_number_stored_as_text_is_not_in_excels_sum(tmp_path):
     assert submission.basic.sangong_item("sangong_reception").final == Decimal("1.13")
     (mismatch,) = [f for f in findings if f.code == "sum-mismatch"]
     assert mismatch.cell == "D8" and mismatch.is_error
+
+
+def test_load__a_formula_replaced_without_a_saved_result_is_an_error(tmp_path):
+    wb = openpyxl.load_workbook(example(tmp_path, "n.xlsx", flavour="native"))
+    set_named(wb, "sangong_final", "=5")  # written by a program: no result saved with it
+    _submission, findings, options = load(save(wb, tmp_path / "x.xlsx"))
+    (replaced,) = [f for f in findings if f.code == "formula-replaced"]
+    assert (replaced.severity, replaced.cell) == (ERROR, "D8") and "“=5”" in replaced.message
+    assert options["values"]["sangong_final"] is None and options["recomputed"]["sangong_final"] == Decimal("1.13")
+
+
+def test_load__a_typed_over_revenue_total_with_empty_parts_is_only_a_hint(tmp_path):
+    wb = openpyxl.load_workbook(template(tmp_path, "t.xlsx", flavour="native"))
+    set_named(wb, "rev_total_budget", 50)
+    _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    assert [f.code for f in findings if f.sheet == "收支预决算"] == ["formula-overwritten"]
+
+
+def test_load__a_number_as_text_typed_over_a_total(tmp_path):
+    wb = _filled(tmp_path)
+    set_named(wb, "sangong_car_final", "3")
+    _submission, findings, options = load(save(wb, tmp_path / "x.xlsx"))
+    assert {f.code for f in findings if f.cell == "D9"} == {"formula-overwritten", "number-as-text"}
+    assert options["values"]["sangong_final"] == Decimal("1.13")  # =SUM(D9,D12,D13) skips the text "3"
+
+
+def test_load__a_cleared_total_with_filled_parts(tmp_path):
+    wb = openpyxl.load_workbook(example(tmp_path))
+    set_named(wb, "sangong_final", None)
+    project = "附件3-1 社保基金督查专项经费"
+    set_named(wb, "fund_executed", None, project)
+    _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    on_d8 = {f.code: f for f in findings if f.sheet == "附件1 基础数据表" and f.cell == "D8"}
+    assert set(on_d8) == {"computed-blank", "sum-mismatch"}  # the form's 三公 total is blank: it does not add up
+    assert "本年决算数 为空白" in on_d8["sum-mismatch"].message
+    on_e6 = sorted(f.code for f in findings if f.sheet == project and f.cell == "E6")
+    assert on_e6 == ["computed-blank", "funding-missing"]  # not also a sum-mismatch

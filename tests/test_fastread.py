@@ -1,0 +1,84 @@
+"""The package reader (fastread) gives the reader exactly what openpyxl's full load gives it: the same records,
+findings, values and recomputed values on every workbook the tests make, the shipped ones, files saved by
+LibreOffice, random fills and the whole hostile corpus; where openpyxl cannot read a file, neither does it."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pytest
+from helpers import ROOT, example, random_fill
+from hostile_corpus import CORPUS
+from office import convert, profile
+
+from perfeval_xl.workbook import WorkbookError, load, new_workbook, read_workbook
+
+SHIPPED = sorted((ROOT / "workbook").glob("*.xls[xm]"))
+HOSTILE = sorted(p for p in CORPUS.iterdir() if p.suffix in (".xlsx", ".xlsm"))
+
+
+def _with_openpyxl(path: Path):
+    """The reading as it was: openpyxl's full load for formulas, its read-only pass for the saved values."""
+    data = path.read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data), keep_links=False)
+        saved = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True, keep_links=False)
+        cached = {
+            (ws.title, cell.coordinate): cell.value
+            for ws in saved.worksheets
+            for row in ws.iter_rows()
+            for cell in row
+            if getattr(cell, "value", None) is not None
+        }
+    return read_workbook(wb, cached, str(path.parent))
+
+
+def _same_reading(path: Path) -> None:
+    try:
+        expected = _with_openpyxl(path)
+    except Exception:
+        with pytest.raises(WorkbookError):
+            load(path)
+        return
+    submission, findings, options = load(path)
+    assert submission == expected[0], path.name
+    assert [str(f) for f in findings] == [str(f) for f in expected[1]], path.name
+    for key in ("values", "recomputed", "flavour", "kind", "rule_set"):
+        assert options[key] == expected[2][key], (path.name, key)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_fastread__shipped_workbooks(path):
+    _same_reading(path)
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.name)
+def test_fastread__hostile_corpus(path):
+    _same_reading(path)
+
+
+def test_fastread__random_fills_of_both_flavours(tmp_path):
+    for flavour, suffix in (("udf", ".xlsm"), ("native", ".xlsx")):
+        template = tmp_path / f"t{suffix}"
+        template.write_bytes(new_workbook("dept", None, ["甲项目", "乙项目"], flavour, suffix))
+        for seed in range(4):
+            _same_reading(random_fill(template, tmp_path / f"{flavour}{seed}{suffix}", seed))
+
+
+def test_fastread__files_saved_by_libreoffice(tmp_path):
+    """An office application writes its own XML: shared formulas, its own styles and string table."""
+    sources = [
+        example(tmp_path, "udf.xlsm"),
+        example(tmp_path, "native.xlsx", flavour="native"),
+        example(tmp_path, "published.xlsm", published=True),
+    ]
+    template = tmp_path / "t.xlsx"
+    template.write_bytes(new_workbook("dept", None, ["甲项目", "乙项目"], "native", ".xlsx"))
+    sources.append(random_fill(template, tmp_path / "random.xlsx", 7))
+    saved = convert(sources, "xlsx", tmp_path / "saved", profile(tmp_path / "profile", recalculate=True))
+    for path in saved:
+        _same_reading(path)
