@@ -33,6 +33,9 @@ PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Re
 WORKSHEET_TYPE = "/worksheet"
 
 
+MAX_MERGED_CELLS = 100_000  # a merged title spans a row; one that spans a whole sheet is there to exhaust memory
+
+
 class PackageError(ValueError):
     """The package cannot be read as a workbook; the caller words it for the user."""
 
@@ -191,6 +194,8 @@ def _read_sheet(
             cached[(sheet.title, ref)] = saved
     for merged in root.iter(f"{MAIN}mergeCell"):
         min_col, min_row, max_col, max_row = range_boundaries(merged.get("ref", ""))
+        if (max_row - min_row + 1) * (max_col - min_col + 1) > MAX_MERGED_CELLS:
+            raise PackageError(f"合并单元格 {merged.get('ref')} 大得异常")  # a form merges a few cells, never a sheet
         sheet.merged |= {(r, c) for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)}
         sheet.merged.discard((min_row, min_col))
     for place in sheet.merged:  # openpyxl replaces these by MergedCell objects, whose value is None

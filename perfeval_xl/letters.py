@@ -1,4 +1,4 @@
-"""审核意见: one Word letter per submission with errors, saying where each error is and what to correct.
+"""审核意见: one Word letter per submission with errors (or unreadable), saying where each error is and what to correct.
 
 Rendered like the reports (report.render: the docxtpl template templates/绩效自评审核意见.docx, sandboxed, every
 value escaped) and written like them: all letters or none.
@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .batch import HAS_ERRORS, FileResult
+from .batch import HAS_ERRORS, UNREADABLE, FileResult
 from .model import ERROR
 from .report import chinese_date, render, safe_name, template_file
 from .report_template import LETTER_TEMPLATE
@@ -61,22 +61,26 @@ def fix_for(code: str) -> str:
     return CORRECTIONS.get(code, "按左栏的说明核对改正")
 
 
+UNREADABLE_FIX = "请在 Excel 中打开核对，另存为 .xlsx 或 .xlsm 后重新报送"
+
+
 def letter_context(result: FileResult, bureau: str, letter_date: str) -> dict[str, Any]:
-    """The values of the letter template for one submission."""
-    errors = [f for f in result.findings if f.severity == ERROR]
+    """The values of the letter template for one submission (one that could not be read: that is its error)."""
+    errors = [
+        (" ".join(part for part in (f.sheet or "", f.cell or "") if part) or "—", f.message, fix_for(f.code))
+        for f in result.findings
+        if f.severity == ERROR
+    ]
+    if result.status == UNREADABLE:
+        errors = [("整个文件", result.reason, UNREADABLE_FIX)]
     return {
-        "title": f"关于{result.unit or Path(result.path).stem}{result.year or ''}年度绩效自评材料的审核意见",
+        "title": f"关于{_subject(result)}绩效自评材料的审核意见",
         "unit": result.unit,
         "year": result.year or "",
         "file": Path(result.path).name,
         "errors": [
-            {
-                "number": index,
-                "place": " ".join(part for part in (f.sheet or "", f.cell or "") if part) or "—",
-                "message": f.message,
-                "fix": fix_for(f.code),
-            }
-            for index, f in enumerate(errors, start=1)
+            {"number": index, "place": place, "message": message, "fix": fix}
+            for index, (place, message, fix) in enumerate(errors, start=1)
         ],
         "hints": [
             f"{f.sheet or ''}{'!' + f.cell if f.cell else ''} {f.message}".strip()
@@ -88,8 +92,16 @@ def letter_context(result: FileResult, bureau: str, letter_date: str) -> dict[st
     }
 
 
+def _subject(result: FileResult) -> str:
+    """“岳阳市君山区人社局2023年度”, or the file's name when the file could not be read."""
+    if not result.unit:
+        return f"“{Path(result.path).name}”"
+    return result.unit + (f"{result.year}年度" if result.year else "")
+
+
 def letter_name(result: FileResult) -> str:
-    return safe_name(f"{result.year or ''}年度{result.unit or Path(result.path).stem}绩效自评审核意见.docx")
+    year = f"{result.year}年度" if result.year and result.unit else ""
+    return safe_name(f"{year}{result.unit or Path(result.path).stem}绩效自评审核意见.docx")
 
 
 def render_letters(
@@ -103,5 +115,5 @@ def render_letters(
     return [
         (folder / letter_name(result), render(template, letter_context(result, signed, when)))
         for result in results
-        if result.status == HAS_ERRORS
+        if result.status in (HAS_ERRORS, UNREADABLE)
     ]

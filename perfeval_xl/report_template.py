@@ -510,8 +510,8 @@ def letter_template() -> bytes:
     w.p("", style="正文")
     w.p("{{ unit or '报送单位' }}：", style="附件标题")
     w.p(
-        "你单位报送的{{ year }}年度绩效自评材料（{{ file }}）经审核，有以下 {{ errors|length }} 处须改正，"
-        "请逐项核对改正后重新报送。"
+        "你单位报送的{% if year %}{{ year }}年度{% endif %}绩效自评材料（{{ file }}）经审核，有以下 "
+        "{{ errors|length }} 处须改正，请逐项核对改正后重新报送。"
     )
     w.table(
         ("序号", "位置", "问题", "改正要求"),

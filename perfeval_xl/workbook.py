@@ -1801,6 +1801,8 @@ def load(path: str | Path, rules: str | RuleSet | None = None) -> tuple[Submissi
         with warnings.catch_warnings():  # openpyxl's English warnings (odd dates…) are not for users
             warnings.simplefilter("ignore")
             wb, cached = fastread.read(data)
+    except fastread.PackageError as error:
+        raise WorkbookError(f"无法读取“{path.name}”：{error}") from None
     except Exception as error:  # a damaged package fails in many ways, each one sentence for the user
         raise WorkbookError(f"无法读取“{path.name}”：文件已损坏或不是 Excel 工作簿（{type(error).__name__}）") from None
     return read_workbook(wb, cached, str(path.parent), rules)

@@ -150,6 +150,10 @@ def workbooks(tmp: Path) -> dict[str, bytes]:
         "row-beyond-the-grid.xlsm": _rezip(
             base, _part(sheet2, lambda d: d.replace(b'<row r="5"', b'<row r="2000000"', 1))
         ),
+        "merge-whole-sheet.xlsm": _rezip(
+            base,
+            _part(sheet2, lambda d: re.sub(rb'<mergeCell ref="[^"]+"', b'<mergeCell ref="A1:XFD1048576"', d, count=1)),
+        ),
         "cell-ref-nonsense.xlsm": _rezip(base, _part(sheet2, lambda d: d.replace(b'r="B5"', b'r="ZZZZ0"', 1))),
         # names
         "no-defined-names.xlsm": _names(

@@ -124,11 +124,16 @@ def test_review__letters_for_the_units_with_errors(pile, tmp_path, capsys):
     letters = tmp_path / "审核意见"
     argv = ["review", str(pile), "-o", str(tmp_path / "s.xlsx"), "--letters", str(letters), "--date", "2024-06-26"]
     assert main([*argv, "--bureau", "某市财政局绩效管理科"]) == 1
-    # the published example and the one whose 评分规则 names a network share: same unit and year, two letters
+    # the published example and the one whose 评分规则 names a network share (same unit and year: two letters),
+    # and the two files that could not be read, by their file names
     assert sorted(p.name for p in letters.iterdir()) == [
         "2023年度岳阳市君山区人力资源和社会保障局绩效自评审核意见(2).docx",
         "2023年度岳阳市君山区人力资源和社会保障局绩效自评审核意见.docx",
+        "truncated-half绩效自评审核意见.docx",
+        "zip-bomb绩效自评审核意见.docx",
     ]
+    bomb = docx.Document(letters / "zip-bomb绩效自评审核意见.docx")
+    assert any("压缩比异常" in cell.text for table in bomb.tables for row in table.rows for cell in row.cells)
     (letter,) = [p for p in letters.iterdir() if "13 处" in "".join(x.text for x in docx.Document(p).paragraphs)]
     document = docx.Document(letter)
     body = "\n".join(p.text for p in document.paragraphs)
