@@ -7,12 +7,15 @@ batch of any size keeps only rows in memory and maps onto any pool of processes 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import time
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +46,7 @@ class FileResult:
       printed_grade, grade: 等级 likewise.
       errors, hints: how many findings of each severity.
       findings: every finding.
+      projects: a project workbook's 项目名称 (told apart from the unit's other submissions by them).
     """
 
     path: str
@@ -61,6 +65,7 @@ class FileResult:
     errors: int = 0
     hints: int = 0
     findings: tuple[Finding, ...] = field(default=())
+    projects: tuple[str, ...] = ()
 
 
 def find_submissions(paths: Iterable[str | Path], skip: Iterable[str | Path] = ()) -> list[Path]:
@@ -71,9 +76,11 @@ def find_submissions(paths: Iterable[str | Path], skip: Iterable[str | Path] = (
     skipped = {_key(Path(p)) for p in skip}
     found: dict[str, Path] = {}
     for given in map(Path, paths):
+        if not given.exists():
+            raise PerfevalError(f"找不到“{shown_path(given)}”")
         candidates = _walk(given) if given.is_dir() else [given]
         for path in candidates:
-            if path.suffix.lower() in SUFFIXES and not _ignored(path.name) and _key(path) not in skipped:
+            if _wanted(path, skipped):
                 found.setdefault(_key(path), path)
     return sorted(found.values(), key=lambda p: str(p))
 
@@ -83,6 +90,40 @@ def _walk(folder: Path) -> Iterator[Path]:
         folders[:] = sorted(name for name in folders if not name.startswith("."))
         for name in sorted(files):
             yield Path(root) / name
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as text any file, link or console can hold: a name in GBK (a zip made on Chinese Windows, unpacked
+    here) read as GBK, other undecodable bytes and control characters replaced."""
+    raw = os.fsencode(str(path))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", "replace")
+    return re.sub(r"[\x00-\x1f\x7f]", "?", text)
+
+
+SUMMARY_SHEETS = ("汇总", "问题清单", "统计", "无法读取")
+
+
+def is_summary(path: Path) -> bool:
+    """Whether a file is a summary `perfeval review` wrote (its four sheets): written over, never reviewed."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return False
+    return all(f'name="{name}"' in workbook for name in SUMMARY_SHEETS)
+
+
+def _wanted(path: Path, skipped: set[str]) -> bool:
+    """A workbook to review: not a lock file, hidden, the summary being written, or an earlier summary."""
+    if path.suffix.lower() not in SUFFIXES or _ignored(path.name) or _key(path) in skipped:
+        return False
+    return not (path.is_file() and is_summary(path))
 
 
 def _ignored(name: str) -> bool:
@@ -106,7 +147,7 @@ def review_file(path: str | Path, rules: str | None = None) -> FileResult:
     """
     from .workbook import load
 
-    shown = str(path)
+    shown = shown_path(path)
     try:
         submission, findings, options = load(path, rules=rules)
     except PerfevalError as error:
@@ -144,6 +185,7 @@ def summarize(path: str, submission: Submission, findings: Sequence[Finding], ru
         errors=errors,
         hints=sum(f.severity == HINT for f in findings),
         findings=tuple(findings),
+        projects=() if submission.overall else tuple(p.name for p in submission.projects),
     )
 
 
@@ -162,12 +204,12 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
 # ---------------------------------------------------------------- the batch
 
 
-def duplicates(results: Sequence[FileResult]) -> dict[tuple[str, int | None], list[str]]:
-    """(unit, year) -> the files, for each unit and year submitted more than once."""
-    by_unit: dict[tuple[str, int | None], list[str]] = {}
+def duplicates(results: Sequence[FileResult]) -> dict[tuple[str, int | None, str, tuple[str, ...]], list[str]]:
+    """(unit, year, kind, projects) -> the files, for each workbook submitted more than once."""
+    by_unit: dict[tuple[str, int | None, str, tuple[str, ...]], list[str]] = {}
     for result in results:
-        if result.status != UNREADABLE and result.unit:
-            by_unit.setdefault((result.unit, result.year), []).append(result.path)
+        if result.status != UNREADABLE and result.unit:  # a unit's dept workbook and its project workbooks differ
+            by_unit.setdefault((result.unit, result.year, result.kind, result.projects), []).append(result.path)
     return {key: files for key, files in by_unit.items() if len(files) > 1}
 
 
@@ -176,7 +218,7 @@ def with_duplicates_marked(results: Sequence[FileResult]) -> list[FileResult]:
     marked = {path: files for files in duplicates(results).values() for path in files}
     out = []
     for result in results:
-        others = [Path(p).name for p in marked.get(result.path, []) if p != result.path]
+        others = [p for p in marked.get(result.path, []) if p != result.path]
         if others:
             finding = Finding(
                 HINT,
@@ -204,16 +246,34 @@ def review_all(
             results[index] = review_file(path, rules)
             report(index + 1, len(files))
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts) as pool:
-            futures = {pool.submit(review_file, str(path), rules): index for index, path in enumerate(files)}
-            try:
-                for done, future in enumerate(as_completed(futures), start=1):
-                    results[futures[future]] = future.result()
-                    report(done, len(files))
-            except BaseException:  # Ctrl-C (or a broken pool): stop the workers, keep nothing
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+        futures = {pool.submit(review_file, str(path), rules): index for index, path in enumerate(files)}
+        done = 0
+        try:
+            for future in as_completed(futures):
+                index = futures[future]
+                try:
+                    results[index] = future.result()
+                except BrokenProcessPool:  # a worker died (killed for memory…): that file, and those it took down
+                    results[index] = _alone(files[index], rules)
+                done += 1
+                report(done, len(files))
+        except BaseException:  # Ctrl-C: the queued files are cancelled, not reviewed; nothing is kept
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     return with_duplicates_marked([r for r in results if r is not None])
+
+
+def _alone(path: Path, rules: str | None) -> FileResult:
+    """One file in a process of its own, after a pool broke: a file that kills its process is a row saying so."""
+    with ProcessPoolExecutor(max_workers=1, initializer=_ignore_interrupts) as pool:
+        try:
+            return pool.submit(review_file, str(path), rules).result()
+        except BrokenProcessPool:
+            return FileResult(
+                shown_path(path), UNREADABLE, reason=f"复核“{shown_path(path)}”的进程意外退出（可能内存不足）"
+            )
 
 
 def _ignore_interrupts() -> None:

@@ -557,8 +557,10 @@ def review(
     if rules_name:
         load_rules(rules_name)  # a wrong name is one message before the batch, not one per file
     target = Path(output) if output else (None if as_json else Path("复核汇总.xlsx"))
-    if target is not None and target.suffix.lower() != ".xlsx":
-        raise PerfevalError(f"汇总工作簿的文件名应以 .xlsx 结尾，而不是“{target.name}”")
+    if target is not None:
+        _check_summary_target(target)
+    if letter_date is not None:
+        _iso_date(letter_date)
     files = find_submissions(paths, skip=[target] if target else [])
     if not files:
         raise PerfevalError("没有找到要复核的 .xlsx 或 .xlsm 文件：" + "、".join(paths))
@@ -584,6 +586,26 @@ def review(
         if letters_dir:
             click.echo(f"审核意见 {len(written) - (target is not None)} 份：{letters_dir}")
     raise click.exceptions.Exit(1 if counts[HAS_ERRORS] or counts[UNREADABLE] else 0)
+
+
+def _check_summary_target(target: Path) -> None:
+    """Before the batch, not after it: a name that is not .xlsx, a folder that is not there, a file that is not
+    an earlier summary (a submitted workbook must never be overwritten by the summary)."""
+    from .batch import is_summary
+
+    if target.suffix.lower() != ".xlsx":
+        raise PerfevalError(f"汇总工作簿的文件名应以 .xlsx 结尾，而不是“{target.name}”")
+    if not target.parent.resolve().is_dir():
+        raise PerfevalError(f"找不到文件夹“{target.parent}”，汇总写不进去")
+    if target.exists() and not is_summary(target):
+        raise PerfevalError(f"“{target}”已经存在，而且不是复核汇总（可能是一份自评表）；请换一个汇总文件名")
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise PerfevalError(f"日期“{text}”应写成 2024-06-26 这样的年-月-日") from None
 
 
 @cli.command("rules")

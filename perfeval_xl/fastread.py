@@ -33,7 +33,7 @@ PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Re
 WORKSHEET_TYPE = "/worksheet"
 
 
-MAX_MERGED_CELLS = 100_000  # a merged title spans a row; one that spans a whole sheet is there to exhaust memory
+MAX_MERGED_CELLS = 100_000  # in all of a sheet's merges: the forms merge a few hundred cells, never a whole sheet
 
 
 class PackageError(ValueError):
@@ -122,11 +122,22 @@ def _xml(archive: zipfile.ZipFile, name: str) -> Any:
         raise PackageError(f"缺少 {name}") from None
 
 
+SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}Override"
+
+
 def _strings(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
-    """The shared string table (openpyxl's own reader; the part is named in the relationships, usually so)."""
-    if "xl/sharedStrings.xml" not in names:
+    """The shared string table, found as openpyxl finds it (by its content type), read by openpyxl's own reader."""
+    types = _xml(archive, "[Content_Types].xml")
+    parts = [
+        o.get("PartName", "").lstrip("/")
+        for o in types.iter(CONTENT_TYPES)
+        if o.get("ContentType") == SHARED_STRINGS_TYPE
+    ]
+    part = next((p for p in parts if p in names), None)
+    if part is None:
         return []
-    data = archive.read("xl/sharedStrings.xml")
+    data = archive.read(part)
     ElementTree.fromstring(data)  # refuses a DTD or entities before openpyxl's parser sees the part
     return read_string_table(io.BytesIO(data))
 
@@ -194,7 +205,7 @@ def _read_sheet(
             cached[(sheet.title, ref)] = saved
     for merged in root.iter(f"{MAIN}mergeCell"):
         min_col, min_row, max_col, max_row = range_boundaries(merged.get("ref", ""))
-        if (max_row - min_row + 1) * (max_col - min_col + 1) > MAX_MERGED_CELLS:
+        if len(sheet.merged) + (max_row - min_row + 1) * (max_col - min_col + 1) > MAX_MERGED_CELLS:
             raise PackageError(f"合并单元格 {merged.get('ref')} 大得异常")  # a form merges a few cells, never a sheet
         sheet.merged |= {(r, c) for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)}
         sheet.merged.discard((min_row, min_col))
@@ -209,10 +220,10 @@ def _cells(root: Any) -> Iterator[tuple[int, int, Any]]:
     if data is None:
         return
     row_number = 0
-    for row in data.iter(f"{MAIN}row"):
+    for row in data.findall(f"{MAIN}row"):  # children, not descendants: rows nested in rows are not rows
         row_number = int(row.get("r")) if row.get("r") else row_number + 1
         column = 0
-        for element in row.iter(f"{MAIN}c"):
+        for element in row.findall(f"{MAIN}c"):
             ref = element.get("r")
             row_here, column = coordinate_to_tuple(ref) if ref else (row_number, column + 1)
             yield row_here, column, element
@@ -268,7 +279,8 @@ def _assign_names(workbook: Any, book: Book, sheets: list[Sheet | None]) -> None
         local = element.get("localSheetId")
         defined = DefinedName(name, localSheetId=local, hidden=element.get("hidden"), attr_text=element.text or "")
         if local is None:
-            book.defined_names[name] = defined
+            if not _reserved(name):  # openpyxl keeps print titles and areas apart from the names
+                book.defined_names[name] = defined
             continue
         index = int(local)
         if 0 <= index < len(sheets) and sheets[index] is not None and not _reserved(name):

@@ -137,8 +137,8 @@ def statistics(results: Sequence[FileResult]) -> dict[str, pd.DataFrame]:
     ranked.insert(0, "名次", ranked["重算总分"].rank(method="min", ascending=False).astype("int64"))
     twice = pd.DataFrame(
         [
-            (unit, year, len(files), "、".join(Path(f).name for f in files))
-            for (unit, year), files in duplicates(results).items()
+            (unit, year, len(files), "、".join(files))
+            for (unit, year, _kind, _projects), files in duplicates(results).items()
         ],
         columns=["单位", "年度", "份数", "文件"],
     )
@@ -157,7 +157,9 @@ def statistics(results: Sequence[FileResult]) -> dict[str, pd.DataFrame]:
 def workbook_bytes(results: Sequence[FileResult], folder: Path) -> bytes:
     """The summary workbook; file names are links relative to `folder`, where the summary is written."""
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+    # every value is text or a number, never a formula or a link: a unit name "=HYPERLINK(…)" stays text
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         formats = _Formats(writer.book)
         _table(writer, formats, "汇总", summary_frame(results), SUMMARY_COLUMNS, folder, status_column="状态")
         _table(writer, formats, "问题清单", findings_frame(results), FINDING_COLUMNS, folder, status_column="程度")
@@ -203,7 +205,9 @@ def _table(
         sheet.write(0, index, heading, formats.header)
     if "文件" in frame.columns:
         for row, path in enumerate(frame["文件"], start=1):
-            sheet.write_url(row, 0, "external:" + _relative(Path(path), folder), formats.link, Path(path).name)
+            relative = _relative(Path(path), folder)
+            target = relative.replace("%", "%25").replace("#", "%23")  # a link's path is a URI: # starts a fragment
+            sheet.write_url(row, 0, "external:" + target, formats.link, relative)
     last_row, last_column = len(frame), len(columns) - 1
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(last_row, 1), last_column)
@@ -301,7 +305,8 @@ def as_json(results: Sequence[FileResult]) -> dict[str, Any]:
                 code: int(units) for code, units in findings_frame(results).groupby("代码")["文件"].nunique().items()
             },
             "duplicates": [
-                {"unit": unit, "year": year, "files": files} for (unit, year), files in duplicates(results).items()
+                {"unit": unit, "year": year, "files": files}
+                for (unit, year, _kind, _projects), files in duplicates(results).items()
             ],
         },
     }

@@ -839,6 +839,7 @@ class _Book:
         if not wb.worksheets:  # a damaged package can list no sheet and still define names
             raise WorkbookError("这个工作簿里没有任何工作表（文件已损坏），无法读取")
         self.wb, self.cached, self.folder = wb, cached or {}, folder
+        self.worksheet_titles = {ws.title for ws in wb.worksheets}
         self.findings: list[Finding] = []
         self.values: dict[str, object] = {}  # computed defined names -> what the cell shows (for --json)
         self.recomputed: dict[str, object] = {}  # the same, for cells typed over or cleared: what the formula gives
@@ -868,7 +869,7 @@ class _Book:
             pointed = destinations(defined)
         except Exception:  # openpyxl raises on #REF! and other unparsable definitions
             pointed = []
-        if not pointed or pointed[0][0] not in self.wb.sheetnames:
+        if not pointed or pointed[0][0] not in self.worksheet_titles:  # a chart sheet holds no cells
             self.findings.append(
                 Finding(ERROR, "name-broken", f"名称“{name}”指向的单元格已不存在（{defined.attr_text}）")
             )
@@ -1763,6 +1764,8 @@ def _open_package(path: Path) -> bytes:
         raise WorkbookError(f"找不到文件“{path}”")
     if path.is_dir():
         raise WorkbookError(f"“{path}”是文件夹，不是工作簿")
+    if not path.is_file():  # a pipe or a device: reading it could wait forever or never end
+        raise WorkbookError(f"“{path.name}”不是普通文件（是管道或设备），不是工作簿")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise WorkbookError(

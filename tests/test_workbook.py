@@ -921,3 +921,13 @@ def test_load__a_cleared_total_with_filled_parts(tmp_path):
     assert "本年决算数 为空白" in on_d8["sum-mismatch"].message
     on_e6 = sorted(f.code for f in findings if f.sheet == project and f.cell == "E6")
     assert on_e6 == ["computed-blank", "funding-missing"]  # not also a sum-mismatch
+
+
+def test_load__a_name_pointing_at_a_chart_sheet_is_broken_not_a_crash(tmp_path):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.load_workbook(example(tmp_path))
+    wb.create_chartsheet("图表")
+    wb.defined_names["unit_name"] = DefinedName("unit_name", attr_text="'图表'!$B$3")
+    _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
+    assert any(f.code == "name-broken" and "unit_name" in f.message for f in findings)
