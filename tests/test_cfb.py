@@ -1,0 +1,77 @@
+"""The compound-file writer: the add-in's VBA project written anew reads back the same in olefile (strict),
+oletools and LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import olefile
+import pytest
+from helpers import ROOT
+from office import convert, profile
+from oletools.olevba import VBA_Parser
+
+from perfeval_xl.cfb import CompoundFileError, write
+
+ADDIN = ROOT / "workbook" / "perfeval_xl.xlam"
+
+
+def _streams(data: bytes) -> dict[tuple[str, ...], bytes]:
+    ole = olefile.OleFileIO(io.BytesIO(data), raise_defects=olefile.DEFECT_INCORRECT)
+    return {tuple(path): ole.openstream(path).read() for path in ole.listdir()}
+
+
+def _vba_project() -> bytes:
+    return zipfile.ZipFile(ADDIN).read("xl/vbaProject.bin")
+
+
+def test_write__the_add_ins_project_reads_back_stream_for_stream():
+    original = _streams(_vba_project())
+    assert len(original) > 5
+    rewritten = write(original)
+    assert _streams(rewritten) == original
+    assert len(rewritten) % 512 == 0
+
+
+def test_write__oletools_finds_the_same_modules():
+    def modules(data: bytes) -> dict[str, str]:
+        parser = VBA_Parser("vbaProject.bin", data=data)
+        return {name: code for _f, _s, name, code in parser.extract_macros()}
+
+    original = modules(_vba_project())
+    assert "xlwings.bas" in original or any("xlwings" in name for name in original)
+    assert modules(write(_streams(_vba_project()))) == original
+
+
+def test_write__large_streams_and_many_entries():
+    streams = {("VBA", f"Module{i}"): bytes([i]) * (i * 700) for i in range(40)}  # mini and regular sectors
+    streams[("PROJECT",)] = b"ID=\r\n"
+    streams[("VBA", "big")] = bytes(range(256)) * 400
+    assert _streams(write(streams)) == streams
+
+
+def test_write__names_a_compound_file_cannot_hold():
+    with pytest.raises(CompoundFileError):
+        write({("x" * 32,): b""})
+    with pytest.raises(CompoundFileError):
+        write({("VBA", "dir"): b"1", ("VBA", "DIR"): b"2"})
+
+
+def test_write__libreoffice_imports_the_rewritten_project(tmp_path):
+    """LibreOffice loads an add-in's VBA when the package says .xlsm; converted to .ods, each module is a file."""
+    rewritten = write(_streams(_vba_project()))
+    source = zipfile.ZipFile(ADDIN)
+    workbook = tmp_path / "addin.xlsm"
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/vbaProject.bin":
+                data = rewritten
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"ms-excel.addin.macroEnabled", b"ms-excel.sheet.macroEnabled")
+            target.writestr(item, data)
+    (ods,) = convert([workbook], "ods", tmp_path / "out", profile(tmp_path / "p", recalculate=False))
+    basic = [n for n in zipfile.ZipFile(ods).namelist() if n.startswith("Basic/") and n.endswith(".xml")]
+    sources = b"".join(zipfile.ZipFile(ods).read(n) for n in basic)
+    assert b"Function" in sources and b"xlwings" in sources.lower()
