@@ -106,7 +106,7 @@ def shown_path(path: str | Path) -> str:
     return re.sub(r"[\x00-\x1f\x7f]", "?", text)
 
 
-SUMMARY_SHEETS = ("汇总", "问题清单", "统计", "无法读取")
+SUMMARY_SHEETS = ("汇总", "问题清单", "统计", UNREADABLE)  # summary.py writes them, in this order
 
 
 def is_summary(path: Path) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .batch import HAS_ERRORS, UNREADABLE, FileResult, duplicates
+from .batch import HAS_ERRORS, SUMMARY_SHEETS, UNREADABLE, FileResult, duplicates
 
 SEVERITY_ORDER = {"错误": 0, "提示": 1}
 # 执行率 bands as reviewers talk about them: below 60%, …, 90%–100% (fully executed included), over budget
@@ -161,10 +161,11 @@ def workbook_bytes(results: Sequence[FileResult], folder: Path) -> bytes:
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         formats = _Formats(writer.book)
-        _table(writer, formats, "汇总", summary_frame(results), SUMMARY_COLUMNS, folder, status_column="状态")
-        _table(writer, formats, "问题清单", findings_frame(results), FINDING_COLUMNS, folder, status_column="程度")
-        _statistics(writer, formats, statistics(results))
-        _table(writer, formats, "无法读取", unreadable_frame(results), UNREADABLE_COLUMNS, folder)
+        overview, findings, stats, unreadable = SUMMARY_SHEETS
+        _table(writer, formats, overview, summary_frame(results), SUMMARY_COLUMNS, folder, status_column="状态")
+        _table(writer, formats, findings, findings_frame(results), FINDING_COLUMNS, folder, status_column="程度")
+        _statistics(writer, formats, stats, statistics(results))
+        _table(writer, formats, unreadable, unreadable_frame(results), UNREADABLE_COLUMNS, folder)
     return buffer.getvalue()
 
 
@@ -228,13 +229,13 @@ def _table(
     _print_setup(sheet)
 
 
-def _statistics(writer: pd.ExcelWriter, formats: _Formats, blocks: dict[str, pd.DataFrame]) -> None:
+def _statistics(writer: pd.ExcelWriter, formats: _Formats, sheet_name: str, blocks: dict[str, pd.DataFrame]) -> None:
     """统计: the blocks one under another, each with its title, a blank row between them."""
     row = 0
     sheet = None
     for title, frame in blocks.items():
-        frame.to_excel(writer, sheet_name="统计", index=False, startrow=row + 1)
-        sheet = writer.sheets["统计"]
+        frame.to_excel(writer, sheet_name=sheet_name, index=False, startrow=row + 1)
+        sheet = writer.sheets[sheet_name]
         sheet.write(row, 0, title, formats.title)
         for index, heading in enumerate(frame.columns):
             sheet.write(row + 1, index, heading, formats.header)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 RECALC_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -66,3 +67,25 @@ def pdf_text(pdf: Path) -> str:
 def is_a4(size: tuple[float, float]) -> bool:
     width, height = sorted(size)
     return abs(width - 595.3) < 2 and abs(height - 841.9) < 2
+
+
+def basic_modules(addin: Path, project: bytes, folder: Path) -> dict[str, bytes]:
+    """The VBA modules LibreOffice imports from `addin` with its vbaProject.bin replaced by `project`: module name
+    -> the Basic XML it converts each to. LibreOffice refuses the add-in content type, so the copy says .xlsm."""
+    source = zipfile.ZipFile(addin)
+    workbook = folder / "addin.xlsm"
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/vbaProject.bin":
+                data = project
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"ms-excel.addin.macroEnabled", b"ms-excel.sheet.macroEnabled")
+            target.writestr(item, data)
+    (ods,) = convert([workbook], "ods", folder / "out", profile(folder / "profile", recalculate=False))
+    archive = zipfile.ZipFile(ods)
+    return {
+        Path(name).stem: archive.read(name)
+        for name in archive.namelist()
+        if name.startswith("Basic/") and name.endswith(".xml") and Path(name).stem not in ("script-lb", "script-lc")
+    }

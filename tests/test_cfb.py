@@ -9,7 +9,7 @@ import zipfile
 import olefile
 import pytest
 from helpers import ROOT
-from office import convert, profile
+from office import basic_modules
 from oletools.olevba import VBA_Parser
 
 from perfeval_xl.cfb import CompoundFileError, write
@@ -59,19 +59,6 @@ def test_write__names_a_compound_file_cannot_hold():
 
 
 def test_write__libreoffice_imports_the_rewritten_project(tmp_path):
-    """LibreOffice loads an add-in's VBA when the package says .xlsm; converted to .ods, each module is a file."""
-    rewritten = write(_streams(_vba_project()))
-    source = zipfile.ZipFile(ADDIN)
-    workbook = tmp_path / "addin.xlsm"
-    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/vbaProject.bin":
-                data = rewritten
-            elif item.filename == "[Content_Types].xml":
-                data = data.replace(b"ms-excel.addin.macroEnabled", b"ms-excel.sheet.macroEnabled")
-            target.writestr(item, data)
-    (ods,) = convert([workbook], "ods", tmp_path / "out", profile(tmp_path / "p", recalculate=False))
-    basic = [n for n in zipfile.ZipFile(ods).namelist() if n.startswith("Basic/") and n.endswith(".xml")]
-    sources = b"".join(zipfile.ZipFile(ods).read(n) for n in basic)
-    assert b"Function" in sources and b"xlwings" in sources.lower()
+    modules = basic_modules(ADDIN, write(_streams(_vba_project())), tmp_path)
+    assert {"xlwings", "RibbonMyAddin"} <= set(modules)
+    assert b"Function" in modules["xlwings"]
