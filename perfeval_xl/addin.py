@@ -26,6 +26,8 @@ from .errors import PerfevalError, os_reason
 from .files import FileWriteError, stage, write_atomic
 from .packages import reproducible_zip
 from .shipped import shipped_file
+from .udf_module import UDF_MODULE_NAME, udf_module_text
+from .vbaproject import add_module
 
 ADDIN_NAME = "perfeval_xl.xlam"
 UDF_MODULES = "perfeval_xl.udfs"
@@ -68,10 +70,13 @@ def quickstart_addin(folder: Path) -> Path:
     return made
 
 
-def customize(template: bytes) -> bytes:
-    """xlwings' add-in with the Chinese ribbon and the filled config sheet; every other part unchanged."""
+def customize(template: bytes, udf_module: str) -> bytes:
+    """xlwings' add-in with the Chinese ribbon, the filled config sheet and the PE_* wrapper module in its VBA
+    project; every other part, and every other stream of the VBA project, unchanged."""
 
     def change(name: str, data: bytes) -> bytes:
+        if name == "xl/vbaProject.bin":
+            return add_module(data, UDF_MODULE_NAME, udf_module)
         if name == "customUI/customUI.xml":
             return CUSTOM_UI.encode("utf-8")
         if name == "xl/workbook.xml":
@@ -98,7 +103,7 @@ def _config_sheet(data: bytes) -> bytes:
 def build_addin() -> bytes:
     """The add-in's bytes, rebuilt from xlwings' template: the same xlwings version always gives the same bytes."""
     with tempfile.TemporaryDirectory() as folder:
-        return customize(quickstart_addin(Path(folder)).read_bytes())
+        return customize(quickstart_addin(Path(folder)).read_bytes(), udf_module_text())
 
 
 def shipped_addin() -> Path:
@@ -255,6 +260,21 @@ def pinned_xlwings() -> str | None:
 OK, MISSING, INFO = "✓", "✗", "·"
 
 
+def _installed_addin_line(target: Path) -> tuple[str, str]:
+    """Installed, and the same file as the one shipped: an add-in from an older version may lack the PE_* module."""
+    if not target.exists():
+        return MISSING, f"加载项 {target} 不存在——运行 perfeval addin install"
+    try:
+        shipped = shipped_addin().read_bytes()
+        # sizes first: the path is the user's and need not be a regular file (never read a pipe or a huge file)
+        same = target.is_file() and target.stat().st_size == len(shipped) and target.read_bytes() == shipped
+    except OSError as error:
+        return MISSING, f"加载项 {target} {os_reason(error)}"
+    if not same:
+        return MISSING, f"加载项 {target} 与本版本所带的不同（旧版本，或在 Excel 中改过）——运行 perfeval addin install"
+    return OK, f"加载项 {target}"
+
+
 def doctor(setup: Setup) -> list[tuple[str, str]]:
     """What is installed and what is missing: (✓/✗/·, sentence) lines."""
     lines: list[tuple[str, str]] = []
@@ -273,13 +293,7 @@ def doctor(setup: Setup) -> list[tuple[str, str]]:
             + ("" if same_version else "——两者必须一致：pip install perfeval-xl 会装上正确的版本"),
         )
     )
-    target = setup.startup / ADDIN_NAME
-    lines.append(
-        (
-            OK if target.exists() else MISSING,
-            f"加载项 {target}" + ("" if target.exists() else " 不存在——运行 perfeval addin install"),
-        )
-    )
+    lines.append(_installed_addin_line(setup.startup / ADDIN_NAME))
     settings = read_config(setup.config, config_encoding(setup.platform))
     key = interpreter_key(setup.platform)
     interpreter = settings.get(key, "")
@@ -292,13 +306,7 @@ def doctor(setup: Setup) -> list[tuple[str, str]]:
         )
     )
     lines.append((INFO, f"UDF Modules = {UDF_MODULES}，写在加载项的 {CONFIG_SHEET} 工作表中"))
-    lines.append(
-        (
-            INFO,
-            "一次性步骤：Excel“文件 → 选项 → 信任中心 → 信任中心设置 → 宏设置”勾选“信任对 VBA 工程对象模型"
-            "的访问”，再按 Alt+F8 运行 ImportPythonUDFsToAddin，把 PE_* 函数导入加载项",
-        )
-    )
+    lines.append((INFO, f"PE_* 函数的 VBA 包装（{UDF_MODULE_NAME} 模块）已在加载项中，无需导入"))
     office = shutil.which("soffice") or shutil.which("libreoffice")
     lines.append((INFO, f"LibreOffice（把报告转成 PDF 时用，可选）：{office or '未安装'}"))
     return lines

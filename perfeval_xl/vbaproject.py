@@ -13,19 +13,23 @@ import io
 import struct
 
 from .cfb import write
+from .errors import PerfevalError
 from .ovba import compress, decompress
 
 PROJECTCODEPAGE, PROJECTVERSION, PROJECTMODULES, DIR_TERMINATOR = 0x0003, 0x0009, 0x000F, 0x0010
 MODULENAME, MODULETYPE_PROCEDURAL = 0x0019, 0x0021
 
 
-class VbaProjectError(ValueError):
+class VbaProjectError(PerfevalError, ValueError):
     """A VBA project this module cannot, or must not, change."""
 
 
 def add_module(project: bytes, name: str, source: str) -> bytes:
     """The project with a standard module `name` holding `source` (CRLF line ends, in the project's code page)."""
-    import olefile  # a maintained compound-file reader; the writing is cfb.write
+    try:
+        import olefile  # a maintained compound-file reader (a dev dependency: only build-addin needs it)
+    except ImportError:
+        raise VbaProjectError("生成加载项需要 olefile：python -m pip install -e '.[dev]'") from None
 
     ole = olefile.OleFileIO(io.BytesIO(project), raise_defects=olefile.DEFECT_INCORRECT)
     streams = {tuple(path): ole.openstream(path).read() for path in ole.listdir()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import random
 import re
@@ -19,6 +20,8 @@ from perfeval_xl.example import corrected_example, published_example
 from perfeval_xl.workbook import new_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
+# xlwings' own ribbon add-in, which perfeval build-addin starts from: its VBA project has no xlwings_udfs module yet
+XLWINGS_ADDIN = Path(importlib.util.find_spec("xlwings").origin).parent / "quickstart_addin_ribbon.xlam"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

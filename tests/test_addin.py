@@ -8,13 +8,17 @@ import io
 import os
 import re
 import sys
+import warnings
 import zipfile
 from importlib import metadata
 from pathlib import Path
 
+import compoundfiles
 import defusedxml.ElementTree as ET
+import olefile
 import pytest
 from helpers import ROOT, run
+from office import basic_modules
 from oletools.olevba import VBA_Parser
 
 from perfeval_xl import addin, files
@@ -33,6 +37,7 @@ from perfeval_xl.addin import (
     startup_folder,
 )
 from perfeval_xl.packages import FIXED_TIME
+from perfeval_xl.udf_module import UDF_MODULE_NAME, udf_module_text
 
 SHIPPED = ROOT / "workbook" / ADDIN_NAME
 TEMPLATE = Path(importlib.import_module("xlwings").__file__).parent / "quickstart_addin_ribbon.xlam"
@@ -93,11 +98,64 @@ def test_addin__config_sheet_is_active_and_names_the_udf_module(vba):
 
 def test_addin__everything_else_is_xlwings_byte_for_byte():
     ours, theirs = zipfile.ZipFile(SHIPPED), zipfile.ZipFile(TEMPLATE)
-    changed = {"customUI/customUI.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"}
+    changed = {"customUI/customUI.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/vbaProject.bin"}
     assert ours.namelist() == theirs.namelist()
     for name in theirs.namelist():
         if name not in changed:
             assert ours.read(name) == theirs.read(name), name
+
+
+def _streams(data: bytes) -> dict[tuple[str, ...], bytes]:
+    """The compound file's streams, read by olefile failing on any defect it can detect (the strictest level)."""
+    ole = olefile.OleFileIO(io.BytesIO(data), raise_defects=olefile.DEFECT_POTENTIAL)
+    return {tuple(path): ole.openstream(path).read() for path in ole.listdir()}
+
+
+def test_addin__vba_project_is_xlwings_plus_one_module():
+    ours, theirs = _streams(part("xl/vbaProject.bin")), _streams(part("xl/vbaProject.bin", TEMPLATE))
+    assert set(ours) - set(theirs) == {("VBA", "xlwings_udfs")} and set(theirs) <= set(ours)
+    changed = {path for path in theirs if ours[path] != theirs[path]}
+    assert changed == {("VBA", "dir"), ("PROJECT",), ("PROJECTwm",)}  # the three that list the modules
+    assert ours[("VBA", "_VBA_PROJECT")][2:4] == b"\xff\xff"  # Office compiles from source, no p-code cache
+
+
+def test_addin__olevba_reads_xlwings_modules_and_the_generated_one(vba):
+    parser = VBA_Parser(str(TEMPLATE))
+    try:
+        template = {name.rsplit(".", 1)[0]: code for _f, _s, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+    assert set(vba) == set(template) | {UDF_MODULE_NAME}
+    assert {name: vba[name] for name in template} == template
+    assert vba[UDF_MODULE_NAME].replace("\r\n", "\n") == udf_module_text().replace("\r\n", "\n")
+
+
+def test_addin__a_second_independent_reader_reads_every_stream(tmp_path):
+    """compoundfiles (its own MS-CFB reader, not olefile's) warns on any structural oddity: warnings are errors."""
+    path = tmp_path / "vbaProject.bin"
+    path.write_bytes(part("xl/vbaProject.bin"))
+    expected = _streams(path.read_bytes())
+    found = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", compoundfiles.errors.CompoundFileWarning)
+        with compoundfiles.CompoundFileReader(str(path)) as document:
+
+            def walk(storage, prefix=()):
+                for entry in storage:
+                    if entry.isdir:
+                        walk(entry, (*prefix, entry.name))
+                    else:
+                        with document.open(entry) as stream:
+                            found[(*prefix, entry.name)] = stream.read()
+
+            walk(document.root)
+    assert found == expected
+
+
+def test_addin__libreoffice_imports_the_pe_functions(tmp_path):
+    modules = basic_modules(SHIPPED, part("xl/vbaProject.bin"), tmp_path)
+    assert set(modules) >= {"xlwings", "RibbonMyAddin", UDF_MODULE_NAME}
+    assert len(re.findall(rb"Function PE_\w+\(", modules[UDF_MODULE_NAME])) == 12
 
 
 def test_addin__rebuilding_gives_the_same_file():
@@ -197,7 +255,9 @@ def test_doctor__says_what_is_missing_then_what_is_installed(tmp_path):
     install(setup)
     after = doctor(setup)
     assert all(mark != "✗" for mark, _ in after), after
-    assert any("ImportPythonUDFsToAddin" in text for _, text in after)
+    assert not any("ImportPythonUDFs" in text or "Alt+F8" in text for _, text in after)  # nothing left to do by hand
+    (setup.startup / ADDIN_NAME).write_bytes(part("xl/vbaProject.bin", TEMPLATE))  # an older add-in, say
+    assert any(mark == "✗" and "addin install" in text for mark, text in doctor(setup))
 
 
 def test_cli_addin__install_remove_doctor(tmp_path):

@@ -8,13 +8,13 @@ import zipfile
 
 import olefile
 import pytest
-from helpers import ROOT
+from helpers import XLWINGS_ADDIN
 from office import basic_modules
 from oletools.olevba import VBA_Parser
 
 from perfeval_xl.cfb import CompoundFileError, write
 
-ADDIN = ROOT / "workbook" / "perfeval_xl.xlam"
+ADDIN = XLWINGS_ADDIN
 
 
 def _streams(data: bytes) -> dict[tuple[str, ...], bytes]:

@@ -8,7 +8,7 @@ import zipfile
 
 import olefile
 import pytest
-from helpers import ROOT
+from helpers import XLWINGS_ADDIN
 from oletools.olevba import decompress_stream
 
 from perfeval_xl.ovba import CompressionError, compress, decompress
@@ -36,7 +36,7 @@ def test_compress__the_specifications_examples(plain, packed):
 
 
 def _vba_streams() -> dict[str, bytes]:
-    archive = zipfile.ZipFile(ROOT / "workbook" / "perfeval_xl.xlam")
+    archive = zipfile.ZipFile(XLWINGS_ADDIN)
     ole = olefile.OleFileIO(io.BytesIO(archive.read("xl/vbaProject.bin")))
     return {"/".join(path): ole.openstream(path).read() for path in ole.listdir() if path[0] == "VBA"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 
-from helpers import ROOT
+from helpers import XLWINGS_ADDIN
 from oletools.olevba import VBA_Parser
 
 from perfeval_xl.functions import FUNCTIONS
@@ -28,7 +28,7 @@ def test_udf_module_text__one_wrapper_per_function_with_its_arguments():
 
 
 def test_udf_module_text__goes_into_the_add_ins_project():
-    project = zipfile.ZipFile(ROOT / "workbook" / "perfeval_xl.xlam").read("xl/vbaProject.bin")
+    project = zipfile.ZipFile(XLWINGS_ADDIN).read("xl/vbaProject.bin")
     text = udf_module_text()
     added = add_module(project, "xlwings_udfs", text)
     code = {name: body for _f, _s, name, body in VBA_Parser("p.bin", data=added).extract_macros()}["xlwings_udfs.bas"]
