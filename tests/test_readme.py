@@ -48,3 +48,22 @@ def test_readme__generated_tables_are_current():
     from perfeval_xl.cli import readme_with_tables
 
     assert readme_with_tables(README) == README, "run: .venv/bin/perfeval readme-tables"
+
+
+def test_readme__per_call_table_counts_the_templates_pe_cells():
+    """The cost table's call counts are the PE_* formula cells of the shipped workbooks (one call each)."""
+    import openpyxl
+
+    rows = re.findall(r"^\| `([^`]+\.xlsm)`[^|]*\| (\d+) \| (\d+) \|", README, re.M)
+    assert len(rows) == 3
+    for name, calls, target_ops in rows:
+        book = openpyxl.load_workbook(ROOT / "workbook" / name)
+        formulas = [
+            cell.value
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith("=")
+        ]
+        assert sum(len(re.findall(r"\bPE_[A-Z]+\(", text)) for text in formulas) == int(calls), name
+        assert sum(text.count("PE_TARGETOP(") for text in formulas) == int(target_ops), name
