@@ -26,7 +26,14 @@ from .errors import PerfevalError, os_reason
 from .files import FileWriteError, stage, write_atomic
 from .packages import reproducible_zip
 from .shipped import shipped_file
-from .udf_module import UDF_MODULE_NAME, udf_module_text
+from .udf_module import (
+    UDF_MODULE_NAME,
+    WIZARD_CALLBACK,
+    WIZARD_MODULE_NAME,
+    XlwingsImport,
+    wizard_module_text,
+    xlwings_import,
+)
 from .vbaproject import add_module
 
 ADDIN_NAME = "perfeval_xl.xlam"
@@ -38,7 +45,7 @@ TAB_LABEL, GROUP_LABEL, BUTTON_LABEL = "绩效自评", "检查并生成自评报
 BUTTON_TIP = "检查当前工作簿，把发现的问题写到“校验”工作表；没有错误时，在工作簿旁边生成 Word 自评报告并打开。"
 
 CUSTOM_UI = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui">
+<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui" onLoad="{WIZARD_MODULE_NAME}.{WIZARD_CALLBACK}">
     <ribbon>
         <tabs>
             <tab id="myaddinTab" label="{TAB_LABEL}">
@@ -70,13 +77,14 @@ def quickstart_addin(folder: Path) -> Path:
     return made
 
 
-def customize(template: bytes, udf_module: str) -> bytes:
-    """xlwings' add-in with the Chinese ribbon, the filled config sheet and the PE_* wrapper module in its VBA
-    project; every other part, and every other stream of the VBA project, unchanged."""
+def customize(template: bytes, generated: XlwingsImport) -> bytes:
+    """xlwings' add-in with the Chinese ribbon, the filled config sheet, and in its VBA project the PE_* wrapper
+    module and the module that registers them in the function wizard; every other part and stream unchanged."""
 
     def change(name: str, data: bytes) -> bytes:
         if name == "xl/vbaProject.bin":
-            return add_module(data, UDF_MODULE_NAME, udf_module)
+            with_wrappers = add_module(data, UDF_MODULE_NAME, generated.module)
+            return add_module(with_wrappers, WIZARD_MODULE_NAME, wizard_module_text(generated.wizard))
         if name == "customUI/customUI.xml":
             return CUSTOM_UI.encode("utf-8")
         if name == "xl/workbook.xml":
@@ -103,7 +111,7 @@ def _config_sheet(data: bytes) -> bytes:
 def build_addin() -> bytes:
     """The add-in's bytes, rebuilt from xlwings' template: the same xlwings version always gives the same bytes."""
     with tempfile.TemporaryDirectory() as folder:
-        return customize(quickstart_addin(Path(folder)).read_bytes(), udf_module_text())
+        return customize(quickstart_addin(Path(folder)).read_bytes(), xlwings_import())
 
 
 def shipped_addin() -> Path:

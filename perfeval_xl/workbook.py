@@ -713,7 +713,7 @@ def package(wb: openpyxl.Workbook, suffix: str) -> bytes:
         if name == "[Content_Types].xml" and suffix == ".xlsm":
             return data.replace(XLSX_TYPE.encode(), XLSM_TYPE.encode())
         if name == "xl/workbook.xml":
-            return data.replace(b' fullCalcOnLoad="1"', b"")  # Excel recalculates old calcIds anyway
+            return _current_calculation(data)
         if name == "docProps/core.xml":  # openpyxl stamps the time of saving
             fixed = FIXED_TIME.isoformat().encode()
             return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + fixed + rb"Z\g<2>", data)
@@ -722,6 +722,28 @@ def package(wb: openpyxl.Workbook, suffix: str) -> bytes:
         return data
 
     return reproducible_zip(buffer.getvalue(), change, order=lambda name: (name != "[Content_Types].xml", name))
+
+
+# Excel recalculates every formula on open when the file's calcId is older than its own calculation engine
+# (MS-XLS RecalcId; openpyxl writes Excel 2007's 124519), and, from calcId 179016 on, when the file's calcFeatures
+# lack a feature of the running Excel (MS-XLSX calcFeatures). A colleague without the add-in would then see #NAME?
+# in every PE_* cell instead of the saved results. So the file says what Excel 2019 and Microsoft 365 write.
+CALC_ID = 191029
+CALC_FEATURES = ("RD", "Single", "FV", "CNMTM", "LET_WF", "LAMBDA_WF", "ARRAYTEXT_WF")
+CALC_FEATURES_EXT = (
+    '<extLst><ext uri="{B58B0392-4F1F-4190-BB64-5DF3571DCE5F}" '
+    'xmlns:xcalcf="http://schemas.microsoft.com/office/spreadsheetml/2018/calcfeatures"><xcalcf:calcFeatures>'
+    + "".join(f'<xcalcf:feature name="microsoft.com:{feature}"/>' for feature in CALC_FEATURES)
+    + "</xcalcf:calcFeatures></ext></extLst>"
+)
+
+
+def _current_calculation(workbook_xml: bytes) -> bytes:
+    """workbook.xml saying it was last calculated by a current Excel, so Excel shows the saved results on open."""
+    text, count = re.subn(r"<calcPr [^>]*/>", f'<calcPr calcId="{CALC_ID}"/>', workbook_xml.decode("utf-8"))
+    if count != 1 or "<extLst>" in text or not text.endswith("</workbook>"):
+        raise WorkbookError("openpyxl 写出的 workbook.xml 与预期不同，无法设置计算属性")  # a new openpyxl: look again
+    return (text.removesuffix("</workbook>") + CALC_FEATURES_EXT + "</workbook>").encode("utf-8")
 
 
 def _sheet_files(archive: zipfile.ZipFile) -> dict[str, str]:

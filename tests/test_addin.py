@@ -37,7 +37,7 @@ from perfeval_xl.addin import (
     startup_folder,
 )
 from perfeval_xl.packages import FIXED_TIME
-from perfeval_xl.udf_module import UDF_MODULE_NAME, udf_module_text
+from perfeval_xl.udf_module import UDF_MODULE_NAME, WIZARD_MODULE_NAME, wizard_module_text, xlwings_import
 
 SHIPPED = ROOT / "workbook" / ADDIN_NAME
 TEMPLATE = Path(importlib.import_module("xlwings").__file__).parent / "quickstart_addin_ribbon.xlam"
@@ -111,9 +111,10 @@ def _streams(data: bytes) -> dict[tuple[str, ...], bytes]:
     return {tuple(path): ole.openstream(path).read() for path in ole.listdir()}
 
 
-def test_addin__vba_project_is_xlwings_plus_one_module():
+def test_addin__vba_project_is_xlwings_plus_two_modules():
     ours, theirs = _streams(part("xl/vbaProject.bin")), _streams(part("xl/vbaProject.bin", TEMPLATE))
-    assert set(ours) - set(theirs) == {("VBA", "xlwings_udfs")} and set(theirs) <= set(ours)
+    assert set(ours) - set(theirs) == {("VBA", UDF_MODULE_NAME), ("VBA", WIZARD_MODULE_NAME)}
+    assert set(theirs) <= set(ours)
     changed = {path for path in theirs if ours[path] != theirs[path]}
     assert changed == {("VBA", "dir"), ("PROJECT",), ("PROJECTwm",)}  # the three that list the modules
     assert ours[("VBA", "_VBA_PROJECT")][2:4] == b"\xff\xff"  # Office compiles from source, no p-code cache
@@ -125,9 +126,19 @@ def test_addin__olevba_reads_xlwings_modules_and_the_generated_one(vba):
         template = {name.rsplit(".", 1)[0]: code for _f, _s, name, code in parser.extract_macros()}
     finally:
         parser.close()
-    assert set(vba) == set(template) | {UDF_MODULE_NAME}
+    assert set(vba) == set(template) | {UDF_MODULE_NAME, WIZARD_MODULE_NAME}
     assert {name: vba[name] for name in template} == template
-    assert vba[UDF_MODULE_NAME].replace("\r\n", "\n") == udf_module_text().replace("\r\n", "\n")
+    generated = xlwings_import()
+    assert vba[UDF_MODULE_NAME].replace("\r\n", "\n") == generated.module.replace("\r\n", "\n")
+    assert vba[WIZARD_MODULE_NAME].replace("\r\n", "\n") == wizard_module_text(generated.wizard).replace("\r\n", "\n")
+
+
+def test_addin__the_ribbon_registers_the_functions_when_it_loads(vba):
+    ui = ET.fromstring(part("customUI/customUI.xml"))
+    module, callback = ui.get("onLoad").split(".")
+    assert module == WIZARD_MODULE_NAME
+    assert re.search(rf"^Sub {callback}\(ribbon As IRibbonUI\)", vba[module], re.M)
+    assert not re.search(r"Auto_?Open|Workbook_Open", "".join(vba.values()), re.I)  # no auto-run macro names
 
 
 def test_addin__a_second_independent_reader_reads_every_stream(tmp_path):
@@ -154,7 +165,7 @@ def test_addin__a_second_independent_reader_reads_every_stream(tmp_path):
 
 def test_addin__libreoffice_imports_the_pe_functions(tmp_path):
     modules = basic_modules(SHIPPED, part("xl/vbaProject.bin"), tmp_path)
-    assert set(modules) >= {"xlwings", "RibbonMyAddin", UDF_MODULE_NAME}
+    assert set(modules) >= {"xlwings", "RibbonMyAddin", UDF_MODULE_NAME, WIZARD_MODULE_NAME}
     assert len(re.findall(rb"Function PE_\w+\(", modules[UDF_MODULE_NAME])) == 12
 
 

@@ -8,9 +8,10 @@ import zipfile
 from dataclasses import replace
 from decimal import Decimal
 
+import defusedxml.ElementTree as ET
 import openpyxl
 import pytest
-from helpers import codes, digest, example, insert_row_like_excel, rezip, save, template
+from helpers import ROOT, codes, digest, example, insert_row_like_excel, rezip, save, template
 
 from perfeval_xl.example import corrected_example
 from perfeval_xl.layout import workbook_layout
@@ -931,3 +932,25 @@ def test_load__a_name_pointing_at_a_chart_sheet_is_broken_not_a_crash(tmp_path):
     wb.defined_names["unit_name"] = DefinedName("unit_name", attr_text="'图表'!$B$3")
     _submission, findings, _options = load(save(wb, tmp_path / "x.xlsx"))
     assert any(f.code == "name-broken" and "unit_name" in f.message for f in findings)
+
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+@pytest.mark.parametrize(
+    "name", ["部门整体支出绩效自评.xlsm", "部门整体支出绩效自评（无宏版）.xlsx", "示例-岳阳市君山区人社局2023.xlsm"]
+)
+def test_package__says_a_current_excel_calculated_it(name):
+    """An old calcId (openpyxl's 124519) or missing calcFeatures make Excel recalculate everything on open, and
+    without the add-in every PE_* cell would show #NAME? instead of its saved result."""
+    from perfeval_xl.workbook import CALC_FEATURES
+
+    xml = zipfile.ZipFile(ROOT / "workbook" / name).read("xl/workbook.xml").decode("utf-8")
+    root = ET.fromstring(xml)
+    (calc,) = root.iter(f"{MAIN}calcPr")
+    assert dict(calc.attrib) == {"calcId": "191029"}  # no fullCalcOnLoad, no manual mode
+    calcf = "{http://schemas.microsoft.com/office/spreadsheetml/2018/calcfeatures}"
+    (ext,) = root.find(f"{MAIN}extLst")
+    assert ext.get("uri") == "{B58B0392-4F1F-4190-BB64-5DF3571DCE5F}"
+    assert [f.get("name") for f in ext.iter(f"{calcf}feature")] == [f"microsoft.com:{f}" for f in CALC_FEATURES]
+    assert list(root)[-1].tag == f"{MAIN}extLst"  # extLst is the workbook's last child (ECMA-376 CT_Workbook)
