@@ -386,7 +386,7 @@ def addin_install(startup_dir: str | None, config: str | None) -> None:
 
     for line in install(_setup(startup_dir, config)):
         click.echo(line)
-    click.echo("请重新启动 Excel；第一次使用前还要导入一次函数，见 perfeval doctor 或 README“在 Excel 中使用”。")
+    click.echo("请重新启动 Excel：功能区出现“绩效自评”选项卡，PE_* 函数即可使用。")
 
 
 @addin.command("remove")
@@ -404,7 +404,7 @@ def addin_remove(startup_dir: str | None, config: str | None) -> None:
 @STARTUP_OPTION
 @CONFIG_OPTION
 def doctor(startup_dir: str | None, config: str | None) -> None:
-    """检查在 Excel 中使用所需的一切：Python、xlwings 版本、加载项、配置，以及一次性的设置步骤。"""
+    """检查在 Excel 中使用所需的一切：Python、xlwings 版本、加载项、配置。"""
     from .addin import MISSING
     from .addin import doctor as run_doctor
 
