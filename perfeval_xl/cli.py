@@ -611,10 +611,19 @@ def _iso_date(text: str) -> date:
 @cli.command("rules")
 @click.argument("name", required=False)
 def rules_command(name: str | None) -> None:
-    """列出内置评分规则，或显示一套规则（名称或 .toml 路径）的要点。"""
+    """列出内置评分规则和评价指标体系，或显示一套（名称或 .toml 路径）的要点。"""
+    from .evaluation import available_frameworks, describe, is_evaluation, load_framework
+
     if name is None:
+        click.echo("自评表的评分规则：")
         for shipped in available_rules():
-            click.echo(f"{shipped:20} {load_rules(shipped).title}")
+            click.echo(f"  {shipped:20} {load_rules(shipped).title}")
+        click.echo("部门整体支出绩效评价的指标体系（perfeval new 文件 --rules 名称）：")
+        for shipped in available_frameworks():
+            click.echo(f"  {shipped:20} {load_framework(shipped).title}")
+        return
+    if is_evaluation(name):
+        click.echo("\n".join(describe(load_framework(name))))
         return
     rules = load_rules(name)
     blocks = "，".join(f"{k} {format_score(v)}" for k, v in rules.block_weights.items()) or "不限定各一级指标分值"

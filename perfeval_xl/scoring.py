@@ -190,7 +190,13 @@ def available_rules() -> list[str]:
 def _shipped_names() -> tuple[str, ...]:
     """Listed once: load_rules() asks for every PE_* cell that names its rule set, and the package does not change."""
     folder = resources.files("perfeval_xl") / "rules"
-    return tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")))
+    return tuple(
+        sorted(
+            p.name.removesuffix(".toml")
+            for p in folder.iterdir()
+            if p.name.endswith(".toml") and "kind" not in tomllib.loads(p.read_text(encoding="utf-8"))
+        )
+    )  # an evaluation framework (kind = "evaluation") is evaluation.py's, not a self-assessment rule set
 
 
 def load_rules(name_or_path: str | Path | RuleSet | None = None, *, folder: str | Path | None = None) -> RuleSet:
@@ -393,6 +399,11 @@ MULTIPLE = (Decimal(1), Decimal(100))
 
 
 def _build(settings: dict[str, Any], origin: str) -> RuleSet:
+    if "kind" in settings:  # read on top of national, a framework would lose its tree and keep 附件2's weights
+        raise RuleSetError(
+            f'评分规则“{_shown(origin)}”是评价指标体系（kind = "evaluation"），不能用作自评表的评分规则；'
+            "请用 perfeval new 文件 --rules 它 生成评价工作簿"
+        )
     read = _Settings(_merged(settings, origin), _shown(origin))
     # a rule set's own name and title: a parent's would mislabel it
     name = read.text("name", settings.get("name", origin), MAX_RULE_NAME_LENGTH)
