@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .errors import NumberError, RuleSetError
+from .evaluation import Framework, Indicator, available_frameworks, evaluate_value, load_framework, standard_score
 from .numbers import D
 from .rates import (
     adjustment_rate,
@@ -124,6 +125,43 @@ def _flat(values: Iterable[object] | object) -> list[object]:
     return flat
 
 
+@lru_cache(maxsize=1)
+def _shipped_framework_names() -> frozenset[str]:
+    return frozenset(available_frameworks())
+
+
+@lru_cache(maxsize=64)
+def _shipped_framework(name: str) -> Framework:
+    return load_framework(name)
+
+
+def _evaluation_indicator(rule_set: object, indicator: object) -> Indicator:
+    """The indicator a 评分表 row names by its path (the helper column), in the framework the sheet names."""
+    if not isinstance(rule_set, str) or not isinstance(indicator, str):  # a number, a range, a huge int…
+        raise RuleSetError("评价指标体系和指标路径应为文字")
+    name = rule_set.strip()
+    # a shipped name is read once; a path is read again each time, so an edited file counts at once
+    framework = _shipped_framework(name) if name in _shipped_framework_names() else load_framework(name)
+    key = indicator.strip()
+    found = next((item for item in framework.indicators if item.key == key), None)
+    if found is None:
+        raise RuleSetError(f"评价指标体系“{framework.name}”中没有指标“{key[:40]}”")
+    return found
+
+
+def pe_evalvalue(a: object, b: object, rule_set: object, indicator: object) -> Decimal | None:
+    """A 评分表 row's 指标值 from its two figures, by the rate its framework names (预算调整率 as a magnitude)."""
+    return evaluate_value(_evaluation_indicator(rule_set, indicator), a, b)
+
+
+def pe_evalscore(value: object, rule_set: object, indicator: object) -> Decimal | None:
+    """A 评分表 row's score by its standard; blank when the evaluator scores it (or the 指标值 is missing)."""
+    found = _evaluation_indicator(rule_set, indicator)
+    if _blank(value):
+        return None
+    return standard_score(found, None if value == "—" else value)  # "—": no value; the rule may give no_value
+
+
 # name -> (engine function, argument names); the order here is the order in every formula
 FUNCTIONS: dict[str, tuple[Callable[..., object], tuple[str, ...]]] = {
     "PE_CONTROLRATE": (control_rate, ("actual", "planned")),
@@ -138,6 +176,8 @@ FUNCTIONS: dict[str, tuple[Callable[..., object], tuple[str, ...]]] = {
     "PE_TOTAL": (pe_total, ("scores", "weights", "[fund_score]", "[fund_weight]", "[exec_rate]", "[rule_set]")),
     "PE_GRADE": (pe_grade, ("total", "[rule_set]")),
     "PE_TARGETOP": (pe_targetop, ("target",)),
+    "PE_EVALVALUE": (pe_evalvalue, ("a", "b", "rule_set", "indicator")),
+    "PE_EVALSCORE": (pe_evalscore, ("value", "rule_set", "indicator")),
 }
 
 
@@ -153,6 +193,7 @@ DASH_WHEN_FILLED = frozenset(
         "PE_SHARE",
         "PE_ADJRATE",
         "PE_EXECSCORE",
+        "PE_EVALVALUE",
     }
 )
 
