@@ -1002,6 +1002,13 @@ def check_narrative_figures(submission: Submission, rules: RuleSet) -> list[Find
     return findings
 
 
+def check_evaluation(submission: Submission, rules: RuleSet) -> list[Finding]:
+    """An evaluation workbook's 评价指标评分表 (its checks live with its reading, in evalsheet.py)."""
+    from .evalsheet import evaluation_findings  # evalsheet imports the layouts, which import this module's peers
+
+    return evaluation_findings(submission.evaluation) if submission.evaluation is not None else []
+
+
 CHECKS: tuple[Check, ...] = (
     check_header,
     check_weights,
@@ -1012,11 +1019,14 @@ CHECKS: tuple[Check, ...] = (
     check_cross_tables,
     check_narrative,
     check_narrative_figures,
+    check_evaluation,
 )
 
 
 def run_checks(submission: Submission, rules: RuleSet | str | None = None) -> list[Finding]:
     """Run every check; the rule set defaults to the one the submission's header names."""
+    if rules is None and submission.evaluation is not None:
+        rules = "national"  # the header names the framework; any 附件1 it carries is checked without scoring
     ruleset = load_rules(rules if rules is not None else submission.header.rule_set)
     findings: list[Finding] = []
     for check in CHECKS:

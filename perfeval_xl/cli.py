@@ -151,7 +151,9 @@ SHIPPED_WORKBOOKS = {
 def _rules_as_written(rules_name: str | None) -> str | None:
     """What the 说明 sheet's 评分规则 says: a built-in name as given, a rule file by its full path — the workbook
     may be moved, and the PE_* functions in Excel do not know the workbook's folder."""
-    if rules_name is None or rules_name in available_rules():
+    from .evaluation import available_frameworks
+
+    if rules_name is None or rules_name in available_rules() or rules_name in available_frameworks():
         return rules_name
     return str(Path(rules_name).resolve())
 
@@ -311,6 +313,7 @@ def new(
     out: str, kind: str, rules_name: str | None, count: int | None, names: tuple[str, ...], formulas: str, force: bool
 ) -> None:
     """生成空白的自评工作簿模板（.xlsm 或 .xlsx）。"""
+    from .evaluation import is_evaluation
     from .workbook import new_workbook
 
     path = Path(out)
@@ -319,6 +322,11 @@ def new(
         raise click.UsageError("项目支出自评工作簿至少要有一张附件3")
     rules_in_file = _rules_as_written(rules_name)
     write_atomic(new_workbook(kind, rules_in_file, projects, formulas, path.suffix.lower()), path, overwrite=force)
+    if rules_in_file is not None and is_evaluation(rules_in_file):
+        click.echo(
+            f"已生成 {path}（{'含 PE_* 函数' if formulas == 'udf' else '无宏版'}，部门整体支出绩效评价指标评分表）"
+        )
+        return
     click.echo(f"已生成 {path}（{'含 PE_* 函数' if formulas == 'udf' else '无宏版'}，附件3 {len(projects)} 张）")
 
 
@@ -482,6 +490,8 @@ def readme_tables(readme: str) -> None:
 
 def _json_value(value: object) -> object:
     """A value for strict JSON: numbers as floats; no value, or a number no float can hold, as null."""
+    if isinstance(value, dict):  # eval_scores: node path -> score
+        return {key: _json_value(item) for key, item in value.items()}
     if isinstance(value, Decimal | float):
         number = float(value)
         return number if math.isfinite(number) else None

@@ -201,6 +201,7 @@ class SheetLayout:
       print_columns: the printed columns ("A:I"); cells right of them are helpers.
       scoped: the names are the sheet's own (one 附件3 per project), not the workbook's.
       one_page: printed on a single page (the official 附件1 is one page).
+      ranges: named ranges that are no table (the 评价指标评分表's rows).
     """
 
     key: str
@@ -214,6 +215,7 @@ class SheetLayout:
     print_columns: str | None = None
     scoped: bool = False
     one_page: bool = False
+    ranges: Mapping[str, str] = field(default_factory=dict)  # other named ranges: name -> "A4:K40"
 
     def named(self) -> dict[str, Cell]:
         return {cell.name: cell for cell in self.cells if cell.name}
@@ -290,6 +292,7 @@ class _Builder:
 
 
 TITLE, UNIT = "TITLE", "UNIT"
+EXCEL = "EXCEL"  # a formula given whole, as Excel text, in the cell's `text` (evalsheet.py renders its own)
 
 
 def _Formula(function: str, *args: Arg) -> Formula:

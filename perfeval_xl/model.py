@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .evalsheet import EvaluationSheet
 
 ERROR, HINT = "错误", "提示"  # 错误 blocks the report; 提示 does not
 
@@ -458,6 +462,7 @@ class Submission:
       revenue: the 收支预决算 table, if filed.
       share_tables: breakdowns with 占比 printed in the report.
       narrative: the 报告文字 sheet, if filed.
+      evaluation: the 评价指标评分表 of a 部门整体支出绩效评价 workbook, if that is what it is.
     """
 
     header: Header = field(default_factory=Header)
@@ -467,3 +472,4 @@ class Submission:
     revenue: RevenueTable | None = None
     share_tables: tuple[ShareTable, ...] = ()
     narrative: Narrative | None = None
+    evaluation: EvaluationSheet | None = None  # an evaluation workbook's 评价指标评分表 (evalsheet.py)

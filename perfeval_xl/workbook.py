@@ -31,9 +31,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import __version__, fastread
+from . import __version__, evalsheet, fastread
 from .checks import run_checks
 from .errors import PerfevalError, RuleSetError
+from .evalsheet import evaluation_workbook_layout
+from .evaluation import is_evaluation, load_framework
 from .functions import FUNCTIONS, display_value, excel_value
 from .layout import (
     AMOUNT,
@@ -42,6 +44,7 @@ from .layout import (
     COMPUTED,
     COUNT,
     ELLIPSIS,
+    EXCEL,
     FUNDING_EXPENSES,
     FUNDING_INCOMES,
     FUNDING_SOURCES,
@@ -202,6 +205,8 @@ class _Renderer:
             return f'=IF(fiscal_year="","",fiscal_year&"年度")&"{cell.text}"'
         if formula.function == UNIT:
             return '=unit_name&""'
+        if formula.function == EXCEL:  # the 评价指标评分表's formulas, rendered by evalsheet.py for this flavour
+            return cell.text
         args = [self.arg(a, row, block_top or {}) for a in formula.args]
         if formula.function == SUM:
             joined = ",".join(args)
@@ -263,7 +268,7 @@ def _build_sheet(wb: openpyxl.Workbook, ws: Worksheet, sheet: SheetLayout, flavo
         elif cell.role == INPUT and cell.text:
             target.value = _initial(cell)
         elif cell.role == LABEL:
-            target.value = cell.text or None
+            target.value = _initial(cell) if cell.kind in NUMERIC_KINDS and cell.text else (cell.text or None)
         _style(ws, sheet, cell, role)
         if role in (INPUT, OVERRIDE):
             validations.add(cell)
@@ -395,6 +400,7 @@ def _names(wb: openpyxl.Workbook, ws: Worksheet, sheet: SheetLayout) -> None:
     quoted = "'" + sheet.title.replace("'", "''") + "'"
     targets = [(cell.name, cell.ref) for cell in sheet.cells if cell.name]
     targets += [(table.name, table.ref) for table in sheet.tables]
+    targets += list(sheet.ranges.items())
     for name, ref in targets:
         defined = DefinedName(name, attr_text=f"{quoted}!{_absolute(ref)}")
         if sheet.scoped:
@@ -801,7 +807,10 @@ def new_workbook(
     suffix: str,
     submission: Submission | None = None,
 ) -> bytes:
-    """The bytes of a new template (or, given a submission, of a filled one)."""
+    """The bytes of a new template (or, given a submission, of a filled one); an evaluation framework's name or
+    file as `rules_name` gives an evaluation workbook (评价指标评分表) instead."""
+    if rules_name is not None and is_evaluation(rules_name):
+        return _new_evaluation_workbook(rules_name, flavour, suffix)
     rules = load_rules(rules_name)
     counts = indicator_counts(submission) if submission else None
     layout = workbook_layout(kind, rules, projects, template_info(flavour), counts)
@@ -809,6 +818,14 @@ def new_workbook(
     set_named(wb, "rule_set", rules_name or rules.name)
     if submission is not None:
         fill_submission(wb, layout, submission, typed_scores=flavour == NATIVE)
+    return package(wb, suffix)
+
+
+def _new_evaluation_workbook(framework_name: str, flavour: str, suffix: str) -> bytes:
+    framework = load_framework(framework_name)
+    layout = evaluation_workbook_layout(framework, flavour, template_info(flavour))
+    wb = build(layout, flavour)
+    set_named(wb, "eval_rule_set", framework_name)
     return package(wb, suffix)
 
 
@@ -966,6 +983,8 @@ class _Book:
 
     def read(self, rules: str | RuleSet | None = None) -> tuple[Submission, RuleSet]:
         """The records and the rule set that scores them: `rules` when given (a reviewer's), else the 说明 sheet's."""
+        if "eval_indicators" in self.global_names:
+            return self._read_evaluation(), load_rules("national")  # its 附件1, if any, needs no scoring rules
         sheets = self._identify()
         header, rule_set = self._header(sheets.get(GUIDE))
         rules = load_rules(rules) if rules is not None else self._rules(rule_set)
@@ -980,6 +999,71 @@ class _Book:
             self._headings(sheet)
         submission = Submission(header, basic, overall, projects, revenue, narrative=narrative)
         return submission, rules
+
+    def _read_evaluation(self) -> Submission:
+        """An evaluation workbook: 说明, the 评价指标评分表, the input sheets its links need, 评价报告文字."""
+        place = self.global_names["eval_indicators"]
+        guide_place = self.global_names.get("unit_name") or place
+        guide = _Sheet(self.wb[guide_place.sheet], _GUIDE_LAYOUT, self.global_names)
+        framework_name = self._text_named("eval_rule_set")
+        header, _ = self._header(guide, rule_set=framework_name)
+        try:
+            framework = load_framework(framework_name, folder=self.folder or None)
+        except RuleSetError as error:
+            where = self.global_names.get("eval_rule_set")
+            cell = f"（{where.sheet}!{where.ref}）" if where else ""
+            raise WorkbookError(f"评价指标体系{cell}无法使用：{error}") from None
+        inputs = {}
+        for key, layout in ((BASIC, basic_sheet(())), (REVENUE, revenue_sheet())):
+            titles = [self.global_names[n].sheet for n in _names_of(layout) if n in self.global_names]
+            if titles:
+                inputs[key] = _Sheet(self.wb[Counter(titles).most_common(1)[0][0]], layout, self.global_names)
+
+        def linked(name: str) -> object:
+            sheet = next((s for s in inputs.values() if name in s.layout.named()), None)
+            return self.value(sheet, name) if sheet is not None else None
+
+        title = place.sheet
+        worksheet = self.wb[title]
+        access = evalsheet.SheetAccess(
+            title,
+            raw=lambda ref: worksheet[ref].value,
+            cached=lambda ref: self.cached.get((title, ref)),
+            linked=linked,
+            findings=self.findings,
+        )
+        _min_col, first, _max_col, last = range_boundaries(
+            place.ref if ":" in place.ref else f"{place.ref}:{place.ref}"
+        )
+        total, grade = (self._ref_on(name, title) for name in ("eval_total", "eval_grade"))
+        sheet = evalsheet.read_sheet(framework, access, first, last, total, grade)
+        texts = {name: self._text_named(name) for name, _ in evalsheet.EVAL_TEXTS}
+        texts |= {name: self._text_named(name) for name in ("eval_evaluator", "eval_report_date")}
+        sheet = replace(sheet, texts=texts)
+        self.display.update({(title, ref): value for ref, value in access.display.items()})
+        self.values.update(
+            eval_total=sheet.total.score if sheet.total else None,
+            eval_grade=sheet.grade or None,
+            eval_scores={key: score for key, score in sheet.scores.scores.items()},
+        )
+        self.recomputed.update(eval_total=sheet.scores.total, eval_grade=sheet.scores.grade)
+        basic = self._basic(inputs[BASIC]) if BASIC in inputs else None
+        revenue = self._revenue(inputs[REVENUE]) if REVENUE in inputs else None
+        return Submission(header, basic, None, (), revenue, evaluation=sheet)
+
+    def _text_named(self, name: str) -> str:
+        place = self.global_names.get(name)
+        raw = self.raw(place) if place else None
+        return "" if _blank(raw) else _cell_text(raw).strip()
+
+    def _ref_on(self, name: str, sheet: str) -> str | None:
+        place = self.global_names.get(name)
+        if place is None or place.sheet != sheet or ":" in place.ref:
+            self.findings.append(
+                Finding(ERROR, "name-missing", f"找不到名称“{name}”，或它不再指向评分表上的一个单元格")
+            )
+            return None
+        return place.ref
 
     def _identify(self) -> dict[str, Any]:
         """Find each kind of sheet by the names that point into it (sheet titles may have been changed)."""
@@ -1350,12 +1434,13 @@ class _Book:
 
     # ---------- records
 
-    def _header(self, sheet: _Sheet | None) -> tuple[Header, str]:
+    def _header(self, sheet: _Sheet | None, rule_set: str | None = None) -> tuple[Header, str]:
         if sheet is None:
             self.findings.append(Finding(ERROR, "name-missing", "找不到“说明”工作表上的单位名称、年度和评分规则"))
             return Header(), "national"
         year = self.value(sheet, "fiscal_year")
-        rule_set = str(self.value(sheet, "rule_set") or "").strip() or "national"
+        if rule_set is None:
+            rule_set = str(self.value(sheet, "rule_set") or "").strip() or "national"
         header = Header(
             unit_name=str(self.value(sheet, "unit_name") or "").strip(),
             fiscal_year=int(year) if isinstance(year, Decimal) and year == year.to_integral_value() else None,
@@ -1861,6 +1946,10 @@ def read_workbook(
         "flavour": book.flavour,
         "values": book.values,
         "recomputed": book.recomputed,
-        "kind": "dept" if submission.overall or submission.basic else "project",
+        "kind": "evaluation"
+        if submission.evaluation
+        else "dept"
+        if submission.overall or submission.basic
+        else "project",
     }
     return submission, findings, options

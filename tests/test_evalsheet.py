@@ -1,0 +1,296 @@
+"""The 评价指标评分表: built from a framework, read back as Excel shows it, checked, and recalculated by LibreOffice."""
+
+from __future__ import annotations
+
+import json
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from helpers import codes, run
+from office import convert, profile
+
+from perfeval_xl.evalsheet import HEADINGS, KEY, plan
+from perfeval_xl.evaluation import load_framework, standard_score, tree
+from perfeval_xl.workbook import load, new_workbook, package, set_named
+
+SHEET = "评价指标评分表"
+
+
+def _new(tmp_path: Path, framework: str = "gongxing-2013", flavour: str = "udf", suffix: str = ".xlsm") -> Path:
+    path = tmp_path / f"评价-{framework}-{flavour}{suffix}"
+    path.write_bytes(new_workbook("dept", framework, [], flavour, suffix))
+    return path
+
+
+def _rows(ws) -> dict[str, int]:
+    """Each row's path (the helper column) -> row, for leaves and 小计 rows alike."""
+    return {ws[f"{KEY}{r}"].value: r for r in range(4, ws.max_row + 1) if ws[f"{KEY}{r}"].value}
+
+
+@pytest.mark.parametrize("framework", ["gongxing-2013", "budget-30-40-30"])
+def test_sheet__header_rows_subtotals_and_names(tmp_path, framework):
+    wb = openpyxl.load_workbook(_new(tmp_path, framework))
+    ws = wb[SHEET]
+    assert tuple(ws.cell(3, column).value for column in range(1, 11)) == HEADINGS
+    rows = _rows(ws)
+    fw = load_framework(framework)
+    leaves = [indicator.key for indicator in fw.indicators]
+    assert [key for key in rows if key in leaves] == leaves  # one row per leaf, in rule-file order
+    for node in tree(fw):
+        if (node.level == 2 and not node.is_leaf) or node.level == 1:
+            row = rows[node.key]
+            assert ws[f"C{row}"].value == "小计" and ws[f"D{row}"].value.startswith("=SUM(")
+            assert ws[f"G{row}"].value.startswith("=IF(")  # its 得分率
+            last_leaf = max(rows[leaf.key] for leaf in fw.indicators if leaf.path[: node.level] == node.path)
+            assert row > last_leaf
+    for indicator in fw.indicators:
+        row = rows[indicator.key]
+        shown = ws[f"C{row}"].value if len(indicator.path) > 2 else ws[f"B{row}"].value
+        expected = f"{indicator.path[2]}：{indicator.path[3]}" if len(indicator.path) == 4 else indicator.name
+        assert shown == expected and ws[f"D{row}"].value == float(indicator.points)
+        assert ws[f"H{row}"].value  # the standard in words
+    where = plan(fw)
+    assert ws[f"C{where.total_row}"].value == "总分" and ws[f"C{where.grade_row}"].value == "等级"
+    names = wb.defined_names
+    assert {"eval_rule_set", "eval_indicators", "eval_total", "eval_grade"} <= set(names)
+    assert names["eval_total"].attr_text.endswith(f"$I${where.total_row}")
+    assert names["eval_indicators"].attr_text == f"'{SHEET}'!$A$4:$K${where.total_row - 1}"
+    assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"  # A4
+
+
+def test_sheet__udf_and_native_formulas(tmp_path):
+    udf = openpyxl.load_workbook(_new(tmp_path))[SHEET]
+    native = openpyxl.load_workbook(_new(tmp_path, flavour="native", suffix=".xlsx"))[SHEET]
+    row = _rows(udf)["过程/预算执行/预算调整率"]
+    assert udf[f"G{row}"].value == f"=PE_EVALVALUE(E{row},F{row},eval_rule_set,K{row})"
+    assert udf[f"I{row}"].value == f"=PE_EVALSCORE(G{row},eval_rule_set,K{row})"
+    assert "ABS(" in native[f"G{row}"].value and "PE_" not in native[f"I{row}"].value
+    for ws in (udf, native):
+        row = _rows(ws)["投入/预算配置/在职人员控制率"]
+        assert ws[f"E{row}"].value == '=IF(staff_actual="","",staff_actual)'
+
+
+# ---------------------------------------------------------------- filling it as an evaluator would
+
+
+def _fill(path: Path, out: Path, seed: int, framework: str = "gongxing-2013") -> Path:
+    """Random figures, ticks, counts and judgements; some formulas typed over; some cells left blank."""
+    rng = random.Random(seed)
+    fw = load_framework(framework)
+    wb = openpyxl.load_workbook(path)
+    set_named(wb, "unit_name", "测试单位")
+    set_named(wb, "fiscal_year", 2024)
+    for name in ("staff_quota", "staff_actual"):
+        set_named(wb, name, rng.choice([None, 0, 20, 21, 100]))  # whole people: a fraction is an error of its own
+    for name in (
+        "rev_expense_total_budget",
+        "rev_expense_total_final",
+        "rev_carryover_end_final",
+        "rev_carryover_begin_final",
+        "public_funds_budget",
+        "public_funds_final",
+        "sangong_budget",
+        "sangong_final",
+        "procurement_budget",
+        "procurement_final",
+    ):
+        if name in wb.defined_names:
+            set_named(wb, name, rng.choice([None, 0, 20, 21, 19.5, 100, 103.27, 88.4, 1294.52]))
+    ws = wb[SHEET]
+    rows = _rows(ws)
+    for indicator in fw.indicators:
+        row = rows[indicator.key]
+        for letter in "EF":
+            if ws[f"{letter}{row}"].value is None and indicator.value is not None:
+                ws[f"{letter}{row}"] = rng.choice([None, 0, 1, 50, 95, 100, 100, 105, 110.5, 130, 1.13, 1.5])
+        method = indicator.method
+        if method == "checklist":
+            ws[f"E{row}"] = rng.choice(["1、3", "全部", "无", "①②", ""])
+        if method == "findings":
+            ws[f"E{row}"] = rng.choice([0, 1, 2, 7])
+        if not indicator.computed or rng.random() < 0.2:  # typed, or typed over the formula
+            points = float(indicator.points)
+            ws[f"I{row}"] = rng.choice([None, points, points / 2, 0, round(points * 0.7, 1)])
+        if indicator.value is not None and rng.random() < 0.1:
+            ws[f"G{row}"] = rng.choice([0.05, 1.2, 0])  # a 指标值 typed over
+        if rng.random() < 0.5:
+            ws[f"J{row}"] = "抽查发现问题"
+    for row in rows.values():
+        if ws[f"C{row}"].value == "小计" and rng.random() < 0.15:
+            ws[f"I{row}"] = rng.choice([3, 12.5, 0])  # a printed subtotal of the published kind
+    out.write_bytes(package(wb, out.suffix))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_libreoffice__recalculates_the_native_sheet_to_the_engines_values(tmp_path, seed):
+    """Every formula cell of the sheet, as LibreOffice shows it after a full recalculation, equals what the reader
+    says it shows (the file is stamped with the reader's values, and LibreOffice recomputes them all)."""
+    framework = "gongxing-2013" if seed % 2 == 0 else "budget-30-40-30"
+    source = _fill(_new(tmp_path, framework, "native", ".xlsx"), tmp_path / "filled.xlsx", seed, framework)
+    (recalculated,) = convert([source], "xlsx", tmp_path / "out", profile(tmp_path / "profile", recalculate=True))
+    formulas = openpyxl.load_workbook(source)[SHEET]
+    ours = openpyxl.load_workbook(source, data_only=True)[SHEET]
+    theirs = openpyxl.load_workbook(recalculated, data_only=True)[SHEET]
+    compared = 0
+    for row in formulas.iter_rows():
+        for cell in row:
+            if not (isinstance(cell.value, str) and cell.value.startswith("=")) or cell.row < 4:
+                continue
+            mine, shown = ours[cell.coordinate].value, theirs[cell.coordinate].value
+            if mine in (None, "", "\u00a0"):
+                assert shown in (None, ""), (cell.coordinate, cell.value, shown)
+            elif isinstance(mine, str):
+                assert shown == mine, (cell.coordinate, cell.value, shown)
+            else:
+                assert shown == pytest.approx(mine, rel=1e-9, abs=1e-9), (cell.coordinate, cell.value, shown, mine)
+            compared += 1
+    assert compared > 60
+    _submission, _findings, options = load(source)
+    total = theirs[openpyxl.load_workbook(source).defined_names["eval_total"].attr_text.split("!")[1].replace("$", "")]
+    assert (options["values"]["eval_total"] is None and total.value in (None, "")) or float(
+        options["values"]["eval_total"]
+    ) == pytest.approx(total.value)
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _set(path: Path, out: Path, changes: dict[str, dict[str, object]]) -> Path:
+    wb = openpyxl.load_workbook(path)
+    set_named(wb, "unit_name", "测试单位")
+    set_named(wb, "fiscal_year", 2024)
+    ws = wb[SHEET]
+    rows = _rows(ws)
+    for key, cells in changes.items():
+        for letter, value in cells.items():
+            ws[f"{letter}{rows[key]}"] = value
+    out.write_bytes(package(wb, out.suffix))
+    return out
+
+
+def _full_marks_changes(framework: str = "gongxing-2013") -> dict[str, dict[str, object]]:
+    """Every leaf at full marks: figures that meet the standard, scores typed where the evaluator scores."""
+    changes: dict[str, dict[str, object]] = {}
+    for indicator in load_framework(framework).indicators:
+        cells: dict[str, object] = {}
+        if indicator.value is not None and not indicator.value.sources:
+            cells |= {"E": 100, "F": 100} if indicator.value.rate != "change_rate" else {"E": 90, "F": 100}
+        if not indicator.computed:
+            cells["I"] = float(indicator.points)
+        changes[indicator.key] = cells
+    return changes
+
+
+def test_check__a_full_marks_sheet_is_clean_and_its_total_is_the_sum(tmp_path):
+    changes = _full_marks_changes()
+    for key in (
+        "投入/预算配置/在职人员控制率",
+        "过程/预算执行/预算完成率",
+        "过程/预算执行/结转结余变动率",
+        "过程/预算执行/结转结余率",
+        "过程/预算执行/公用经费控制率",
+        "过程/预算执行/“三公经费”控制率",
+        "过程/预算执行/政府采购执行率",
+    ):
+        indicator = next(i for i in load_framework("gongxing-2013").indicators if i.key == key)
+        full = next(v for v in (1, 0, -1, 0.5) if standard_score(indicator, v) in (None, indicator.points))
+        changes[key] = changes.get(key, {}) | {"G": full, "I": float(indicator.points)}
+    path = _set(_new(tmp_path, flavour="native", suffix=".xlsx"), tmp_path / "full.xlsx", changes)
+    _submission, findings, options = load(path)
+    errors = [f for f in findings if f.is_error]
+    assert errors == [], errors
+    assert options["values"]["eval_total"] == Decimal(100) and options["values"]["eval_grade"] == "优"
+    assert options["values"]["eval_scores"]["过程/预算执行"] == Decimal(20)
+
+
+def test_check__a_published_style_sheet_with_wrong_subtotals_rates_and_grade(tmp_path):
+    changes = _full_marks_changes()
+    changes["投入/目标设定"] = {"I": 5, "G": 0.9}  # 6 points, scores 2 + 4 = 6: printed 5, 得分率 90%
+    changes["投入/预算配置/重点支出安排率"] = {"E": 85, "F": 100}  # the standard gives 4
+    path = _set(_new(tmp_path), tmp_path / "published.xlsm", changes)
+    wb = openpyxl.load_workbook(path)
+    grade = wb.defined_names["eval_grade"].attr_text.split("!")[1].replace("$", "")
+    wb[SHEET][grade] = "差"
+    path.write_bytes(package(wb, ".xlsm"))
+    _submission, findings, options = load(path)
+    found = codes(findings, "错误")
+    assert "sum-mismatch" in found and "printed-rate" in found and "grade-mismatch" in found
+    message = next(f.message for f in findings if f.code == "sum-mismatch" and "投入/目标设定" in f.message)
+    assert "5分" in message and "6分" in message
+    assert options["values"]["eval_scores"]["投入/预算配置/重点支出安排率"] == Decimal(4)
+
+
+@pytest.mark.parametrize(
+    ("key", "cells", "code"),
+    [
+        ("过程/预算执行/预算调整率", {"E": 105, "F": 100, "I": 2.5}, "band-score-unknown"),
+        ("过程/预算执行/预算调整率", {"E": 115, "F": 100, "I": 2}, "score-above-standard"),
+        ("投入/目标设定/绩效指标明确性", {"E": "1、3", "I": 4}, "checklist-mismatch"),
+        ("投入/目标设定/绩效指标明确性", {"E": "①③", "I": 2, "J": ""}, "reason-missing"),
+        ("过程/预算执行/支付进度率", {"E": 2, "I": 3}, "findings-mismatch"),
+        ("投入/目标设定/绩效目标合理性", {"I": 1.3, "J": "理由"}, "score-step"),
+        ("投入/目标设定/绩效目标合理性", {"I": 3}, "score-over-weight"),
+        ("投入/目标设定/绩效目标合理性", {"D": 5}, "points-changed"),
+    ],
+)
+def test_check__each_new_finding(tmp_path, key, cells, code):
+    changes = _full_marks_changes()
+    changes[key] = changes.get(key, {}) | cells
+    path = _set(_new(tmp_path), tmp_path / "one.xlsm", changes)
+    _submission, findings, _options = load(path)
+    matching = [f for f in findings if f.code == code]
+    assert matching and all(f.sheet == SHEET for f in matching), codes(findings)
+    assert key.split("/")[-1] in matching[0].message
+
+
+def test_check__a_row_the_user_added_or_removed(tmp_path):
+    path = _new(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET]
+    row = _rows(ws)["投入/目标设定/绩效目标合理性"]
+    ws[f"K{row}"] = None  # the path wiped: the indicator's row is no longer recognised
+    ws[f"I{row}"] = 2
+    path.write_bytes(package(wb, ".xlsm"))
+    found = codes(load(path)[1])
+    assert "eval-row-unknown" in found and "eval-row-missing" in found
+
+
+def test_cli__new_check_json_and_rules(tmp_path):
+    out = tmp_path / "评价.xlsm"
+    assert run("new", str(out), "--rules", "gongxing-2013").returncode == 0
+    result = run("check", str(out), "--json")
+    payload = json.loads(result.stdout)
+    assert result.returncode == 1  # nothing scored yet
+    values = payload["values"]
+    assert {"eval_total", "eval_grade", "eval_scores"} <= set(values)
+    assert "过程/预算执行" in values["eval_scores"] and "eval-unscored" in [f["code"] for f in payload["findings"]]
+    shown = run("rules", "gongxing-2013")
+    assert shown.returncode == 0 and "在职人员控制率" in shown.stdout and "评分标准" in shown.stdout
+
+
+def test_cli__a_framework_of_ones_own_from_a_file(tmp_path):
+    rules = tmp_path / "我的指标.toml"
+    rules.write_text(
+        'kind = "evaluation"\nname = "mine"\ntitle = "我的评价指标"\nfull_marks = 10\n'
+        '[[indicators]]\npath = ["预算执行", "执行率"]\npoints = 6\n'
+        'value = { rate = "execution_rate", a = "执行数", b = "预算数" }\nmethod = "ratio"\n'
+        '[[indicators]]\npath = ["管理", "制度", "制度健全性"]\npoints = 4\nmethod = "manual"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "mine.xlsx"
+    assert run("new", str(out), "--rules", str(rules), "--formulas", "native").returncode == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb[SHEET]
+    rows = _rows(ws)
+    ws[f"E{rows['预算执行/执行率']}"], ws[f"F{rows['预算执行/执行率']}"] = 90, 100
+    ws[f"I{rows['管理/制度/制度健全性']}"] = 4
+    set_named(wb, "unit_name", "甲")
+    set_named(wb, "fiscal_year", 2024)
+    out.write_bytes(package(wb, ".xlsx"))
+    payload = json.loads(run("check", str(out), "--json").stdout)
+    assert payload["values"]["eval_scores"]["预算执行/执行率"] == pytest.approx(5.4)
+    assert payload["values"]["eval_total"] == pytest.approx(9.4)
