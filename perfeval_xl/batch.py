@@ -28,6 +28,7 @@ from .scoring import RuleSet, score_assessment
 
 PASSED, HAS_ERRORS, UNREADABLE = "通过", "有错误", "无法读取"
 SUFFIXES = (".xlsx", ".xlsm")
+EVALUATION_KIND = "整体支出评价"  # a 部门整体支出绩效评价 workbook (evalsheet.py)
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class FileResult:
       status: 通过, 有错误 or 无法读取.
       reason: why the file could not be read (the one line `perfeval check` prints), else "".
       unit, year: 预算部门名称 and 年度 from the 说明 sheet.
-      kind: 部门整体 (附件1/附件2), 项目 (附件3 only), or "" when unread.
+      kind: 部门整体 (附件1/附件2), 项目 (附件3 only), 整体支出评价 (a 评价指标评分表), or "" when unread.
       budget, executed: 附件2's 全年预算数 and 全年执行数 (附件3's, added up, in a project workbook).
       exec_rate: executed ÷ budget.
       printed_total, total: 总分 as printed and as recomputed (附件2, or the only 附件3).
@@ -164,6 +165,8 @@ def review_file(path: str | Path, rules: str | None = None) -> FileResult:
 def summarize(path: str, submission: Submission, findings: Sequence[Finding], rules: RuleSet) -> FileResult:
     """The summary row of a workbook that was read."""
     errors = sum(f.severity == ERROR for f in findings)
+    if submission.evaluation is not None:
+        return _evaluation_row(path, submission, findings)
     main = _main_table(submission)
     scores = score_assessment(main, rules) if main is not None else None
     tables = [submission.overall] if submission.overall else list(submission.projects)
@@ -186,6 +189,27 @@ def summarize(path: str, submission: Submission, findings: Sequence[Finding], ru
         hints=sum(f.severity == HINT for f in findings),
         findings=tuple(findings),
         projects=() if submission.overall else tuple(p.name for p in submission.projects),
+    )
+
+
+def _evaluation_row(path: str, submission: Submission, findings: Sequence[Finding]) -> FileResult:
+    """An evaluation workbook's row: its 评分表's 总分 and 等级 as printed and as the engine adds them up."""
+    sheet = submission.evaluation
+    assert sheet is not None
+    errors = sum(f.severity == ERROR for f in findings)
+    return FileResult(
+        path,
+        HAS_ERRORS if errors else PASSED,
+        unit=submission.header.unit_name,
+        year=submission.header.fiscal_year,
+        kind=EVALUATION_KIND,
+        printed_total=sheet.total.score if sheet.total else None,
+        total=sheet.scores.total,
+        printed_grade=str(sheet.grade or ""),
+        grade=sheet.scores.grade or "",
+        errors=errors,
+        hints=sum(f.severity == HINT for f in findings),
+        findings=tuple(findings),
     )
 
 

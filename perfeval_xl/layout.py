@@ -1,6 +1,7 @@
 """Every sheet of the workbook, declared once: cells, headings, merges, widths, formats, formulas and defined names.
 
-The template writer and the reader both work from these declarations; no other module knows a coordinate.
+The template writer and the reader both work from these declarations; no other module knows a coordinate (but
+evalsheet.py, whose 评价指标评分表 is generated from an evaluation framework).
 Formulas are declared in terms of defined names and table columns (Ref, Col, Here, Block), so the reader can
 evaluate them by name in a workbook whose rows the user has moved, and the writer renders them as the cell
 references an accountant expects to see (=PE_CONTROLRATE(D8,C8)).

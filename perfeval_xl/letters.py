@@ -51,6 +51,16 @@ CORRECTIONS = {
     "name-broken": "请用原模板重新填写，不要删除表格中的行或名称",
     "input-formula": "在该单元格中直接填写数字或文字，不要填公式",
     "rule-set-unknown": "在“说明”页的“评分规则”中写正确的规则名称",
+    # 部门整体支出绩效评价 (评价指标评分表)
+    "score-above-standard": "按评分标准和指标值重新计分，或在扣分原因中写明改判的依据",
+    "band-score-unknown": "按指标值所在的档次给分",
+    "checklist-mismatch": "核对符合的评价要点，使得分等于这些要点的分值之和",
+    "findings-mismatch": "按发现的问题个数和每个问题的扣分重新计分",
+    "score-step": "按评分标准规定的最小单位给分",
+    "eval-unscored": "对每个指标评分后再报送",
+    "eval-row-unknown": "删除不属于评价指标体系的行，或把该指标加入指标体系文件",
+    "eval-row-missing": "请用原模板重新填写，不要删除评分表的行或改动最右一列的指标路径",
+    "points-changed": "按评价指标体系改正分值",
 }
 CROSS_CHECK = "核对各表中的同一数字，使之一致"
 

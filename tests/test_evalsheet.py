@@ -173,12 +173,16 @@ def _set(path: Path, out: Path, changes: dict[str, dict[str, object]]) -> Path:
 
 
 def _full_marks_changes(framework: str = "gongxing-2013") -> dict[str, dict[str, object]]:
-    """Every leaf at full marks: figures that meet the standard, scores typed where the evaluator scores."""
+    """Every leaf at full marks: figures that meet the standard; where the figures are linked to 附件1 or 收支预决算
+    (left blank here), a 指标值 typed over its formula; scores typed where the evaluator scores."""
     changes: dict[str, dict[str, object]] = {}
     for indicator in load_framework(framework).indicators:
         cells: dict[str, object] = {}
         if indicator.value is not None and not indicator.value.sources:
             cells |= {"E": 100, "F": 100} if indicator.value.rate != "change_rate" else {"E": 90, "F": 100}
+        elif indicator.value is not None:
+            full = next(v for v in (1, 0, -1, 0.5) if standard_score(indicator, v) in (None, indicator.points))
+            cells["G"] = full
         if not indicator.computed:
             cells["I"] = float(indicator.points)
         changes[indicator.key] = cells
@@ -186,23 +190,11 @@ def _full_marks_changes(framework: str = "gongxing-2013") -> dict[str, dict[str,
 
 
 def test_check__a_full_marks_sheet_is_clean_and_its_total_is_the_sum(tmp_path):
-    changes = _full_marks_changes()
-    for key in (
-        "投入/预算配置/在职人员控制率",
-        "过程/预算执行/预算完成率",
-        "过程/预算执行/结转结余变动率",
-        "过程/预算执行/结转结余率",
-        "过程/预算执行/公用经费控制率",
-        "过程/预算执行/“三公经费”控制率",
-        "过程/预算执行/政府采购执行率",
-    ):
-        indicator = next(i for i in load_framework("gongxing-2013").indicators if i.key == key)
-        full = next(v for v in (1, 0, -1, 0.5) if standard_score(indicator, v) in (None, indicator.points))
-        changes[key] = changes.get(key, {}) | {"G": full, "I": float(indicator.points)}
-    path = _set(_new(tmp_path, flavour="native", suffix=".xlsx"), tmp_path / "full.xlsx", changes)
+    path = _set(_new(tmp_path, flavour="native", suffix=".xlsx"), tmp_path / "full.xlsx", _full_marks_changes())
     _submission, findings, options = load(path)
     errors = [f for f in findings if f.is_error]
     assert errors == [], errors
+    assert {f.code for f in findings} == {"formula-overwritten"}  # the typed 指标值 of the linked rows
     assert options["values"]["eval_total"] == Decimal(100) and options["values"]["eval_grade"] == "优"
     assert options["values"]["eval_scores"]["过程/预算执行"] == Decimal(20)
 

@@ -292,3 +292,36 @@ def test_find_submissions__an_earlier_summary_is_not_a_submission(pile, tmp_path
         assert summary not in find_submissions([pile]) and len(find_submissions([pile])) == 6
     finally:
         summary.unlink()
+
+
+def test_review__evaluation_workbooks_get_their_own_rows(tmp_path, capsys):
+    """A 部门整体支出绩效评价 workbook in the pile: its 总分 and 等级 as printed and as recomputed, its findings."""
+    from test_evalsheet import SHEET, _full_marks_changes, _new, _set
+
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    example(folder, "君山人社.xlsm")
+    changes = _full_marks_changes()
+    changes["投入/目标设定/绩效目标合理性"] = {"I": 1.5}  # half a point off, no reason written
+    evaluation = _set(_new(tmp_path), folder / "评价.xlsm", changes)
+    wb = openpyxl.load_workbook(evaluation)
+    total = wb.defined_names["eval_total"].attr_text.split("!")[1].replace("$", "")
+    wb[SHEET][total] = 100  # printed as if nothing had been deducted
+    evaluation.write_bytes(batch_package(wb))
+    letters = tmp_path / "审核意见"
+    assert main(["review", str(folder), "--json", "--letters", str(letters), "--date", "2024-06-26"]) == 1
+    rows = {Path(row["file"]).name: row for row in json.loads(capsys.readouterr().out)["files"]}
+    row = rows["评价.xlsm"]
+    assert row["kind"] == batch.EVALUATION_KIND and row["status"] == HAS_ERRORS
+    assert (row["printed_total"], row["total"], row["grade"]) == (100, 99.5, "优")
+    assert {"sum-mismatch", "reason-missing"} <= {f["code"] for f in row["findings"]}
+    assert rows["君山人社.xlsm"]["kind"] == "部门整体"
+    (letter,) = letters.iterdir()
+    cells = [c.text for t in docx.Document(letter).tables for r in t.rows for c in r.cells]
+    assert "核对合计与各项，使合计等于各项之和" in cells
+
+
+def batch_package(wb: openpyxl.Workbook) -> bytes:
+    from perfeval_xl.workbook import package
+
+    return package(wb, ".xlsm")
