@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -286,3 +287,108 @@ def test_cli__a_framework_of_ones_own_from_a_file(tmp_path):
     payload = json.loads(run("check", str(out), "--json").stdout)
     assert payload["values"]["eval_scores"]["预算执行/执行率"] == pytest.approx(5.4)
     assert payload["values"]["eval_total"] == pytest.approx(9.4)
+
+
+# ---------------------------------------------------------------- hostile and careless input
+
+
+def _edit(path: Path, out: Path, edit, stamp: bool = True) -> Path:
+    wb = openpyxl.load_workbook(path)
+    edit(wb)
+    if stamp:
+        out.write_bytes(package(wb, out.suffix))
+    else:  # a file the engine cannot stamp (its framework cell is unusable): saved as any program would
+        wb.save(out)
+    return out
+
+
+def _move_references(ws, row: int) -> None:
+    """What Excel does to the formulas when a row is inserted above `row`: references below move down, ranges
+    across it grow (openpyxl's insert_rows moves the cells only)."""
+
+    def shifted(match: re.Match) -> str:
+        first, second = match.group(1), match.group(2)
+        column, top = re.fullmatch(r"([A-Z]+)(\d+)", first).groups()
+        if second is None:
+            return f"{column}{int(top) + 1 if int(top) >= row else top}"
+        other, bottom = re.fullmatch(r"([A-Z]+)(\d+)", second).groups()
+        top, bottom = int(top), int(bottom)
+        top, bottom = (top + 1, bottom + 1) if top >= row else (top, bottom + 1 if bottom >= row else bottom)
+        return f"{column}{top}:{other}{bottom}"
+
+    for line in ws.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.value = re.sub(r"\b([A-K]\d+)(?::([A-K]\d+))?\b", shifted, cell.value)
+
+
+@pytest.mark.parametrize(
+    "framework", ["/dev/zero", r"\\server\share\x.toml", "http://example.org/x.toml", "national", ""]
+)
+def test_check__a_framework_cell_that_cannot_be_used_is_one_clear_line(tmp_path, framework):
+    path = _edit(_new(tmp_path), tmp_path / "bad.xlsm", lambda wb: set_named(wb, "eval_rule_set", framework), False)
+    before = path.read_bytes()
+    result = run("check", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "评价指标体系" in result.stderr and "说明!" in result.stderr, result.stderr
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("cells", "code"),
+    [
+        ({"E": "约100", "F": 100}, "number-unreadable"),
+        ({"E": "１０５", "F": "１００"}, None),  # full-width digits are numbers
+        ({"E": 105, "F": 0}, None),  # no denominator: "—", and the evaluator scores it
+        ({"E": 105, "F": 100, "G": "=1/0"}, "formula-replaced"),  # a formula of one's own without a saved result
+    ],
+)
+def test_check__odd_figures_are_read_or_named(tmp_path, cells, code):
+    changes = _full_marks_changes()
+    key = "过程/预算执行/预算调整率"
+    changes[key] = cells
+    path = _set(_new(tmp_path), tmp_path / "odd.xlsm", changes)
+    result = run("check", str(path), "--json")
+    payload = json.loads(result.stdout)
+    found = {f["code"]: f for f in payload["findings"]}
+    if code is not None:
+        assert code in found and found[code]["sheet"] == SHEET and found[code]["cell"]
+    if cells.get("F") == "１００":
+        assert payload["values"]["eval_scores"][key] == 2  # 5% adjustment: the second band
+    if cells.get("F") == 0:
+        assert payload["values"]["eval_scores"][key] is None and "eval-unscored" in found
+
+
+def test_check__hostile_text_in_the_helper_column_and_names(tmp_path):
+    def edit(wb):
+        ws = wb[SHEET]
+        rows = _rows(ws)
+        ws[f"K{rows['投入/目标设定/绩效目标合理性']}"] = '=HYPERLINK("http://x","y")'
+        ws[f"K{rows['投入/目标设定']}"] = "投入/目标设定" * 5000
+        ws[f"J{rows['投入/目标设定/绩效指标明确性']}"] = "{{ 7*7 }}{% for x in y %}<&>\x00"[:-1]
+
+    path = _edit(_new(tmp_path), tmp_path / "hostile.xlsm", edit)
+    result = run("check", str(path), "--json")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    found = {f["code"] for f in json.loads(result.stdout)["findings"]}
+    assert {"eval-row-missing", "eval-row-unknown"} <= found
+
+
+def test_check__a_row_inserted_inside_a_group_counts_in_its_subtotal(tmp_path):
+    """Inserting a row inside a group, as Excel does (the SUM ranges grow): its score counts, and is named."""
+    from helpers import insert_row_like_excel
+
+    changes = _full_marks_changes()
+    path = _set(_new(tmp_path), tmp_path / "full.xlsm", changes)
+    wb = openpyxl.load_workbook(path)
+    row = _rows(wb[SHEET])["投入/目标设定/绩效指标明确性"]
+    insert_row_like_excel(wb, SHEET, row)
+    _move_references(wb[SHEET], row)
+    wb[SHEET][f"C{row}"], wb[SHEET][f"D{row}"], wb[SHEET][f"I{row}"] = "自加指标", 1, 1
+    path.write_bytes(package(wb, ".xlsm"))
+    _submission, findings, options = load(path)
+    assert "eval-row-unknown" in codes(findings)
+    shown = openpyxl.load_workbook(path, data_only=True)[SHEET]
+    subtotal = _rows(wb[SHEET])["投入/目标设定"]
+    assert shown[f"I{subtotal}"].value == 7  # 2 + 4 + the inserted row's 1, as Excel's grown SUM shows it
+    assert options["values"]["eval_scores"]["投入/目标设定"] == 6  # the framework's own indicators
