@@ -126,3 +126,30 @@ def test_formulas__random_fills_with_typed_over_cells_read_as_computed(tmp_path,
                 assert str(shown).strip() == value, where
             compared += 1
     assert compared == RANDOM_WORKBOOKS * len(options["values"])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_formulas__udf_evaluation_sheet_computes_the_engine_values(tmp_path, registered, seed):
+    """The 评价指标评分表's PE_EVALVALUE/PE_EVALSCORE, SUM, 得分率 and 等级 formulas, evaluated with the functions
+    Excel calls, show in every cell what the reader says they show (the values the file is stamped with)."""
+    from test_evalsheet import SHEET, _fill, _new
+
+    source = _fill(_new(tmp_path, "gongxing-2013", "udf", ".xlsm"), tmp_path / "filled.xlsm", seed)
+    solution = formulas.ExcelModel().loads(str(source)).finish().calculate()
+    results = {key.upper(): cell for key, cell in solution.items() if hasattr(cell, "value")}
+    stamped = openpyxl.load_workbook(source, data_only=True)[SHEET]
+    compared = 0
+    for row in openpyxl.load_workbook(source)[SHEET].iter_rows(min_row=4):
+        for cell in row:
+            if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                continue
+            shown = _plain(np.atleast_2d(results[f"'[{source.name}]{SHEET}'!{cell.coordinate}".upper()].value)[0][0])
+            expected = stamped[cell.coordinate].value
+            if expected in (None, "", "\u00a0"):
+                assert shown in (None, ""), (cell.coordinate, cell.value, shown)
+            elif isinstance(expected, str):
+                assert shown == expected, (cell.coordinate, cell.value, shown)
+            else:
+                assert shown == pytest.approx(expected, rel=1e-9, abs=1e-9), (cell.coordinate, cell.value, shown)
+            compared += 1
+    assert compared > 60
