@@ -222,8 +222,8 @@ def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> 
     "--out",
     type=click.Path(dir_okay=False),
     default=None,
-    help="报告文件（.docx）；默认写在工作簿旁边，以“年度+单位+整体支出绩效自评报告”命名。"
-    "只有附件3 的工作簿：项目报告的文件名（只能有一张附件3）。",
+    help="报告文件（.docx）；默认写在工作簿旁边，以“年度+单位+整体支出绩效自评报告”命名"
+    "（评价工作簿：“年度+单位+部门整体支出绩效评价报告”）。只有附件3 的工作簿：项目报告的文件名（只能有一张附件3）。",
 )
 @click.option("--projects", is_flag=True, help="同时为每张附件3 生成项目支出绩效自评报告。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF（需要已安装 LibreOffice）。")
@@ -232,7 +232,7 @@ def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> 
     type=click.Path(dir_okay=False, exists=True),
     default=None,
     help="用自己的 Word 模板（带 Jinja 标签，见 templates/）代替内置的整体支出报告模板；"
-    "只有附件3 的工作簿则代替项目支出报告模板。",
+    "只有附件3 的工作簿则代替项目支出报告模板，评价工作簿则代替评价报告模板。",
 )
 @click.option(
     "--date", "report_date", default=None, help="报告日期，如 2024-06-26（默认取“报告文字”中的日期，否则为今天）。"
@@ -240,7 +240,7 @@ def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> 
 def report(
     file: str, out: str | None, projects: bool, pdf: bool, template: str | None, report_date: str | None
 ) -> None:
-    """检查工作簿，没有错误时生成 Word 自评报告。
+    """检查工作簿，没有错误时生成 Word 自评报告（评价工作簿：部门整体支出绩效评价报告）。
 
     退出码：0 已生成；1 工作簿有错误（不生成），或要求的 PDF 没能生成；2 文件或模板无法使用。
     """

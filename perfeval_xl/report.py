@@ -11,7 +11,7 @@ import io
 import os
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -24,12 +24,28 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from . import charts
 from .errors import PerfevalError
+from .evalsheet import EVAL_TEXTS, SUBTOTAL, EvaluationSheet, LeafRow
+from .evaluation import (
+    CIRCLED,
+    LEVEL_NAMES,
+    METHOD_NAMES,
+    ChecklistRule,
+    FindingsRule,
+    Framework,
+    Indicator,
+    Node,
+    grade_of,
+    score_rate,
+    standard_text,
+    tree,
+    value_text,
+)
 from .files import stage, write_failed
 from .libreoffice import to_pdf
 from .model import ECONOMIC_CLASSES, NARRATIVE_TEXTS, OTHER_BUDGETS, Assessment, Finding, Submission
 from .numbers import D, format_amount, format_percent, format_score, round_half_up
 from .rates import adjustment_rate, change_amount, change_rate, control_rate, execution_rate, share
-from .report_template import DEPT_TEMPLATE, PROJECT_TEMPLATE
+from .report_template import DEPT_TEMPLATE, EVALUATION_TEMPLATE, PROJECT_TEMPLATE
 from .scoring import AssessmentScore, RuleSet, execution_weight, level1_name, level2_name, load_rules, score_assessment
 from .shipped import shipped_file
 from .suggestions import suggest
@@ -84,8 +100,9 @@ def signed(value: object) -> str:
     return "—" if number is None else f"{round_half_up(number, 2):+,.2f}"
 
 
-def score(value: object) -> str:
-    return format_score(_number(value))
+def score(value: object, places: int = 2) -> str:
+    """A score with at most `places` decimals (the framework's score_places): 13.5, 100."""
+    return format_score(_number(value), places if isinstance(places, int) and 0 <= places <= 6 else 2)
 
 
 def count(value: object) -> str:
@@ -94,11 +111,12 @@ def count(value: object) -> str:
 
 
 def chinese_date(value: object) -> str:
-    """2024-06-26, a date, or text already in Chinese: 2024年6月26日."""
+    """2024-06-26, a date, or text already in Chinese: 2024年6月26日. A date cell read as text ("2024-06-26
+    00:00:00") loses its midnight."""
     if isinstance(value, date):
         return f"{value.year}年{value.month}月{value.day}日"
     text = str(value or "").strip()
-    match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
+    match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?", text)
     return f"{match.group(1)}年{int(match.group(2))}月{int(match.group(3))}日" if match else text
 
 
@@ -388,6 +406,282 @@ def project_context(submission: Submission, project: Assessment, rules: RuleSet,
     }
 
 
+# ---------------------------------------------------------------- the evaluation report (评价报告)
+
+
+_CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(number: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一 (up to 99; beyond, the digits)."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return _CHINESE_DIGITS[ones]
+    return f"{'' if tens == 1 else _CHINESE_DIGITS[tens]}十{_CHINESE_DIGITS[ones] if ones else ''}"
+
+
+def node_number(level: int, number: int) -> str:
+    """The numbering of official documents by level: （一） 1. （1） ①."""
+    if level == 1:
+        return f"（{chinese_number(number)}）"
+    if level == 2:
+        return f"{number}."
+    if level == 3:
+        return f"（{number}）"
+    return CIRCLED[number - 1] if number <= len(CIRCLED) else f"{number})"
+
+
+def _figure(value: object) -> str:
+    """A figure as typed on the sheet (people, 万元, counts): 21, 1,294.52, 19.5."""
+    number = _number(value)
+    if number is None:
+        return "—"
+    text = f"{round_half_up(number, 4):,.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _value_shown(indicator: Indicator, value: object) -> str:
+    """A 指标值 as the report prints it: a percentage for rates, else the number."""
+    number = _number(value)
+    if number is None:
+        return "—"
+    percent = indicator.percent if indicator.value is None else indicator.value.rate != "change_amount"
+    text = format_percent(number) if percent else _figure(number)
+    return text.replace("-", "−")  # a minus sign: a line never breaks between it and its number
+
+
+def _figures(leaf: LeafRow) -> str:
+    """The figures behind a leaf's score in one sentence: 数据A, 数据B and the 指标值 with its formula in words."""
+    indicator = leaf.indicator
+    spec = indicator.value
+    if spec is not None:
+        formula = value_text(replace(indicator, value=replace(spec, sources=None)))
+        given = [f"{label}{_figure(v)}" for label, v in ((spec.a, leaf.a), (spec.b, leaf.b)) if v is not None]
+        if leaf.value == "—":
+            value = f"指标值（{formula}）因{spec.b}为零或缺数无法计算"
+        elif leaf.value is None:
+            value = "指标值未填写"
+        else:
+            value = f"指标值 = {formula} = {_value_shown(indicator, leaf.value)}"
+        return "评价数据：" + "，".join(given) + ("；" if given else "") + value + "。"
+    if indicator.computed:
+        return "" if leaf.value in (None, "—") else f"指标值：{_value_shown(indicator, leaf.value)}。"
+    if isinstance(indicator.rule, ChecklistRule) and leaf.a:
+        return f"符合的评价要点：{clean(leaf.a)}。"
+    if isinstance(indicator.rule, FindingsRule) and _number(leaf.a) is not None:
+        return f"发现问题{_figure(leaf.a)}个。"
+    return ""
+
+
+def _reason(text: object) -> str:
+    """A 扣分原因 as typed, its lines kept as line breaks."""
+    return "\n".join(paragraphs(text))
+
+
+def _leaf_basis(leaf: LeafRow) -> str:
+    """How a computed leaf's score came about, when the evaluator did not simply take the standard's."""
+    indicator, places = leaf.indicator, leaf.indicator.score_places
+    if not indicator.computed:
+        return ""
+    if leaf.standard is None:
+        return "指标值无法计算，由评价人员评分"
+    if leaf.typed and leaf.score is not None and leaf.score != leaf.standard:
+        standard, typed = format_score(leaf.standard, places), format_score(leaf.score, places)
+        return f"按评分标准应得{standard}分，评价人员评为{typed}分"
+    return "按评分标准计算"
+
+
+def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
+    """One node of section 四 (and of the deductions): its numbers all from the engine's tree scores."""
+    scored = sheet.scores.scores.get(node.key)
+    points = node.points
+    deduction = points - scored if scored is not None and scored < points else Decimal(0)
+    item: dict[str, Any] = {
+        "key": clean(node.key),
+        "level": node.level,
+        "number": node_number(node.level, number),
+        "name": clean(node.path[-1]),
+        "path": clean("—".join(node.path[:-1])),
+        "leaf": node.is_leaf,
+        "points": points,
+        "score": scored,
+        "rate": score_rate(scored, points) if scored is not None else None,
+        "deduction": deduction,
+        "figures": "",
+        "standard": "",
+        "method": "",
+        "reason": "",
+        "basis": "",
+    }
+    leaf = sheet.leaf(node.key) if node.is_leaf else None
+    if node.indicator is not None:
+        item |= {"standard": clean(standard_text(node.indicator)), "method": METHOD_NAMES[node.indicator.method]}
+    if leaf is not None:
+        item |= {"figures": clean(_figures(leaf)), "reason": _reason(leaf.reason), "basis": _leaf_basis(leaf)}
+    return item
+
+
+def _numbered(nodes: Sequence[Node], sheet: EvaluationSheet) -> list[dict[str, Any]]:
+    """Every node in tree order, numbered within its parent."""
+    counters: dict[tuple[str, ...], int] = {}
+    items = []
+    for node in nodes:
+        parent = node.path[:-1]
+        counters[parent] = counters.get(parent, 0) + 1
+        items.append(_node(node, counters[parent], sheet))
+    return items
+
+
+def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet: EvaluationSheet) -> list[dict]:
+    """The 评分表 as the sheet lays it out: each 一级 group's leaves, a 小计 after each 二级 group and each 一级 group.
+
+    A name is shown on the first row of its group only; the 三级 column joins a 4-level path's last two names."""
+    rows: list[dict[str, Any]] = []
+    shown: set[str] = set()
+
+    def leaf_row(node: Node) -> None:
+        item, leaf = items[node.key], sheet.leaf(node.key)
+        names = [*node.path[:3]] + [""] * (3 - min(len(node.path), 3))
+        if len(node.path) == 4:
+            names[2] = f"{node.path[2]}：{node.path[3]}"
+        for depth in (0, 1):  # the 一级 and 二级 names once per group
+            group = "/".join(node.path[: depth + 1])
+            if depth + 1 < len(node.path) and group in shown:
+                names[depth] = ""
+            shown.add(group)
+        indicator = node.indicator
+        value = ""
+        if leaf is not None and indicator is not None:
+            if leaf.value == "—":
+                value = "无法计算"
+            elif indicator.value is not None or indicator.computed:
+                value = "" if leaf.value is None else _value_shown(indicator, leaf.value)
+            elif isinstance(indicator.rule, ChecklistRule) and leaf.a:
+                value = f"符合 {clean(leaf.a)}"
+            elif isinstance(indicator.rule, FindingsRule) and _number(leaf.a) is not None:
+                value = f"问题 {_figure(leaf.a)} 个"
+        reason = item["reason"] or (item["basis"] if item["deduction"] else "")
+        rows.append(
+            {
+                "kind": "leaf",
+                "level1": clean(names[0]),
+                "level2": clean(names[1]),
+                "level3": clean(names[2]),
+                "points": item["points"],
+                "value": value,
+                "score": item["score"],
+                "reason": reason,
+            }
+        )
+
+    def subtotal(node: Node) -> None:
+        item = items[node.key]
+        rows.append(
+            {
+                "kind": "subtotal",
+                "level1": clean(node.path[0]) if node.level == 1 else "",
+                "level2": clean(node.path[1]) if node.level == 2 else "",
+                "level3": SUBTOTAL,
+                "points": item["points"],
+                "value": f"得分率 {format_percent(item['rate'])}",
+                "score": item["score"],
+                "reason": "",
+            }
+        )
+
+    for level1 in (node for node in tree(framework) if node.level == 1):
+        for child in level1.children:
+            if child.is_leaf:
+                leaf_row(child)
+                continue
+            for leaf in _leaves_of(child):
+                leaf_row(leaf)
+            subtotal(child)
+        subtotal(level1)
+    return rows
+
+
+def _leaves_of(node: Node) -> list[Node]:
+    return [node] if node.is_leaf else [leaf for child in node.children for leaf in _leaves_of(child)]
+
+
+def evaluation_context(submission: Submission, report_date: str) -> dict[str, Any]:
+    """Everything the 部门整体支出绩效评价报告 says, as plain values.
+
+    Every score, subtotal, 得分率 and deduction is the engine's (the tree scored from the leaves' shown scores), never
+    a printed subtotal: the report cannot disagree with its own rows.
+    """
+    sheet = submission.evaluation
+    if sheet is None:
+        raise ReportError("部门整体支出绩效评价报告需要“评价指标评分表”；这份工作簿没有")
+    framework, scores = sheet.framework, sheet.scores
+    places = framework.score_places
+    header = submission.header
+    year, unit = header.fiscal_year or "", clean(header.unit_name)
+    nodes = tree(framework)
+    items = _numbered(nodes, sheet)
+    by_key = {node.key: item for node, item in zip(nodes, items, strict=True)}
+    level1 = [by_key[node.key] for node in nodes if node.level == 1]
+    leaves = [item for item in items if item["leaf"]]
+    deductions = [item for item in leaves if item["deduction"] > 0]
+    total = scores.total
+    grade = scores.grade or grade_of(framework, total) or ""
+    texts = {key.removeprefix("eval_"): paragraphs(sheet.texts.get(key, "")) for key, _ in EVAL_TEXTS}
+    levels = []
+    for depth in range(2, max(node.level for node in nodes) + 1):
+        count = sum(1 for node in nodes if node.level == depth)
+        levels.append({"label": LEVEL_NAMES[depth - 1], "count": count})
+    methods = [
+        {"name": name, "count": sum(1 for i in framework.indicators if i.method == method)}
+        for method, name in METHOD_NAMES.items()
+    ]
+    grades = [
+        {"label": clean(g.label), "minimum": g.minimum, "upper": framework.grades[index - 1].minimum if index else None}
+        for index, g in enumerate(framework.grades)
+    ]
+    computed = sum(1 for i in framework.indicators if i.computed)
+    leaf_levels = {len(i.path) for i in framework.indicators}
+    leaf_label = LEVEL_NAMES[leaf_levels.pop() - 1] if len(leaf_levels) == 1 else "末级指标"
+    return {
+        "title": f"{year}年度{unit}部门整体支出绩效评价报告",
+        "unit_name": unit,
+        "year": year,
+        "report_date": chinese_date(report_date),
+        "evaluator": clean(sheet.texts.get("eval_evaluator", "")),
+        "places": places,
+        "texts": texts,
+        "framework": {
+            "name": clean(framework.name),
+            "title": clean(framework.title),
+            "source": clean(framework.source).strip().rstrip("。．.；;"),
+            "full_marks": framework.full_marks,
+            "level1_count": len(level1),
+            "levels": levels,
+            "leaf_count": len(leaves),
+            "leaf_label": leaf_label,
+            "methods": [m for m in methods if m["count"]],
+            "computed": computed,
+            "judged": len(leaves) - computed,
+            "grades": grades,
+        },
+        "result": {
+            "points": framework.full_marks,
+            "total": total,
+            "rate": score_rate(total, framework.full_marks),
+            "grade": clean(grade),
+            "level1": level1,
+            "full_count": len(leaves) - len(deductions),
+            "deducted_count": len(deductions),
+            "deducted": sum((item["deduction"] for item in deductions), Decimal(0)),
+        },
+        "nodes": items,
+        "deductions": deductions,
+        "annex": {"rows": _annex_rows(framework, by_key, sheet)},
+    }
+
+
 def _chart_images(template: DocxTemplate, submission: Submission) -> dict[str, Any]:
     """The two charts as inline images, or None each where there is nothing to draw or no Chinese font."""
     basic = submission.basic
@@ -558,26 +852,24 @@ def write_reports(
     """Render the department report (and, on request, one report per 附件3) next to the workbook.
 
     A workbook with only 附件3 gets one project report per sheet, and `out` (one sheet only) and `template` apply
-    to those. Every document is rendered before any is written, and they are written all or none.
+    to those. An evaluation workbook (评价指标评分表) gets its 部门整体支出绩效评价报告, to which `out` and `template`
+    apply (`projects` and `rule_set` do not: it has no 附件3, and its framework is its own). Every document is
+    rendered before any is written, and they are written all or none; a workbook with errors gets none.
     """
     errors = [f for f in findings if f.is_error]
     if errors:
         raise ReportError(f"工作簿有 {len(errors)} 个错误，请先改正，再生成报告（运行 perfeval check 查看）")
+    header = submission.header
+    if submission.evaluation is not None:  # an evaluation workbook: its 评价报告, and no self-assessment reports
+        when = chinese_date(report_date or submission.evaluation.texts.get("eval_report_date") or date.today())
+        target = _target(workbook, out, f"{header.fiscal_year or ''}年度{header.unit_name}部门整体支出绩效评价报告")
+        chosen = Path(template) if template else template_file(EVALUATION_TEMPLATE)
+        document = render(chosen, evaluation_context(submission, when))
+        return _with_pdfs(Reports(documents=write_documents([(target, document)])), pdf)
     rules = load_rules(rule_set)
     narrative_date = submission.narrative.report_date if submission.narrative else ""
     when = chinese_date(report_date or narrative_date or date.today())
-    header = submission.header
-    target = (
-        Path(out)
-        if out
-        else workbook.parent / safe_name(f"{header.fiscal_year or ''}年度{header.unit_name}整体支出绩效自评报告.docx")
-    )
-    if target.suffix.lower() != ".docx":
-        raise ReportError(f"报告文件名应以 .docx 结尾，而不是“{target.name}”")
-    if target.resolve() == workbook.resolve():
-        raise ReportError("报告不能写在工作簿本身上")
-    if not target.parent.is_dir():
-        raise ReportError(f"文件夹“{target.parent}”不存在")
+    target = _target(workbook, out, f"{header.fiscal_year or ''}年度{header.unit_name}整体支出绩效自评报告")
     dept = submission.overall is not None and submission.basic is not None
     if not dept and out is not None and len(submission.projects) > 1:
         raise ReportError(
@@ -598,7 +890,23 @@ def write_reports(
             rendered.append((path, render(chosen, project_context(submission, project, rules, when))))
     if not rendered:
         raise ReportError("这份工作簿中没有可以生成报告的表（附件1、附件2 或附件3）")
-    result = Reports(documents=write_documents(rendered))
+    return _with_pdfs(Reports(documents=write_documents(rendered)), pdf)
+
+
+def _target(workbook: Path, out: Path | None, title: str) -> Path:
+    """The report's file: `out`, or the title as a file name next to the workbook; checked before any rendering."""
+    target = Path(out) if out else workbook.parent / safe_name(f"{title}.docx")
+    if target.suffix.lower() != ".docx":
+        raise ReportError(f"报告文件名应以 .docx 结尾，而不是“{target.name}”")
+    if target.resolve() == workbook.resolve():
+        raise ReportError("报告不能写在工作簿本身上")
+    if not target.parent.is_dir():
+        raise ReportError(f"文件夹“{target.parent}”不存在")
+    return target
+
+
+def _with_pdfs(result: Reports, pdf: bool) -> Reports:
+    """The written documents converted to PDF on request; a conversion that fails is a note, not an error."""
     if pdf:
         for document in result.documents:
             try:
@@ -610,5 +918,5 @@ def write_reports(
 
 
 def render_for_workbook(path: Path, submission: Submission, findings: list[Finding], options: dict[str, Any]) -> Path:
-    """The ribbon button's renderer: the department report next to the workbook."""
+    """The ribbon button's renderer: the department report (or an evaluation workbook's 评价报告) next to it."""
     return write_reports(path, submission, findings, options["rules"]).documents[0]
