@@ -983,7 +983,7 @@ class _Book:
 
     def read(self, rules: str | RuleSet | None = None) -> tuple[Submission, RuleSet]:
         """The records and the rule set that scores them: `rules` when given (a reviewer's), else the 说明 sheet's."""
-        if "eval_indicators" in self.global_names:
+        if "eval_indicators" in self.global_names or "eval_rule_set" in self.global_names:
             return self._read_evaluation(), load_rules("national")  # its 附件1, if any, needs no scoring rules
         sheets = self._identify()
         header, rule_set = self._header(sheets.get(GUIDE))
@@ -1002,7 +1002,12 @@ class _Book:
 
     def _read_evaluation(self) -> Submission:
         """An evaluation workbook: 说明, the 评价指标评分表, the input sheets its links need, 评价报告文字."""
-        place = self.global_names["eval_indicators"]
+        place = self.global_names.get("eval_indicators")
+        if place is None or ":" not in place.ref:
+            raise WorkbookError(
+                "这是评价工作簿，但找不到评分表的区域名称“eval_indicators”（它被删除，或指向的区域已损坏）："
+                "请用 perfeval new 重新生成评分表再填写"
+            )
         guide_place = self.global_names.get("unit_name") or place
         guide = _Sheet(self.wb[guide_place.sheet], _GUIDE_LAYOUT, self.global_names)
         framework_name = self._text_named("eval_rule_set")

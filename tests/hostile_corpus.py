@@ -89,6 +89,75 @@ def _names(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
     return _rezip(data, _part("xl/workbook.xml", change))
 
 
+def _evaluation_bytes() -> bytes:
+    """A fully scored 评价指标评分表 (gongxing-2013), as tests/test_evalsheet.py fills one."""
+    from perfeval_xl.evalsheet import KEY
+    from perfeval_xl.evaluation import load_framework, standard_score
+    from perfeval_xl.workbook import new_workbook, package
+
+    wb = openpyxl.load_workbook(io.BytesIO(new_workbook("dept", "gongxing-2013", [], "udf", ".xlsm")), keep_vba=True)
+    set_named(wb, "unit_name", "评价单位")
+    set_named(wb, "fiscal_year", 2024)
+    ws = wb["评价指标评分表"]
+    rows = {ws[f"{KEY}{r}"].value: r for r in range(4, ws.max_row + 1) if ws[f"{KEY}{r}"].value}
+    for indicator in load_framework("gongxing-2013").indicators:
+        row = rows[indicator.key]
+        if indicator.value is not None and not indicator.value.sources:
+            ws[f"E{row}"], ws[f"F{row}"] = 100, 100
+        elif indicator.value is not None:
+            ws[f"G{row}"] = next(v for v in (1, 0, -1) if standard_score(indicator, v) in (None, indicator.points))
+        if not indicator.computed:
+            ws[f"I{row}"] = float(indicator.points)
+    return package(wb, ".xlsm")
+
+
+def _evaluation_variant(data: bytes, edit: Callable[[openpyxl.Workbook], None]) -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=True)
+    edit(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _evaluation_entries() -> dict[str, bytes]:
+    """Evaluation workbooks whose framework cell, helper column, names or texts are hostile."""
+    base = _evaluation_bytes()
+
+    def framework(name: str) -> Callable[[openpyxl.Workbook], None]:
+        return lambda wb: set_named(wb, "eval_rule_set", name)
+
+    def helper_column(wb: openpyxl.Workbook) -> None:
+        ws = wb["评价指标评分表"]
+        ws["K4"], ws["K5"], ws["K6"] = '=HYPERLINK("http://x","y")', "投入/" * 20000, "=1/0"
+
+    def name_to(name: str, target: str) -> Callable[[openpyxl.Workbook], None]:
+        def edit(wb: openpyxl.Workbook) -> None:
+            del wb.defined_names[name]
+            wb.defined_names[name] = openpyxl.workbook.defined_name.DefinedName(name, attr_text=target)
+
+        return edit
+
+    def texts(wb: openpyxl.Workbook) -> None:
+        set_named(wb, "eval_overview", "{{ lipsum.__globals__ }}{% for x in range(10**9) %}x{% endfor %}")
+        set_named(wb, "eval_problems", "<w:p>&amp;]]>" * 2000)
+        ws = wb["评价指标评分表"]
+        ws["J4"], ws["I4"] = "{%p if 1 %}扣分{%p endif %}", 1
+
+    return {
+        "eval-base.xlsm": base,
+        "eval-framework-fifo.xlsm": _evaluation_variant(base, framework("fifo.toml")),
+        "eval-framework-huge.xlsm": _evaluation_variant(base, framework("huge.toml")),
+        "eval-framework-deep.xlsm": _evaluation_variant(base, framework("deep.toml")),
+        "eval-framework-folder.xlsm": _evaluation_variant(base, framework("folder.toml")),
+        "eval-helper-column-hostile.xlsm": _evaluation_variant(base, helper_column),
+        "eval-range-whole-column.xlsm": _evaluation_variant(
+            base, name_to("eval_indicators", "'评价指标评分表'!$A$1:$K$1048576")
+        ),
+        "eval-total-on-another-sheet.xlsm": _evaluation_variant(base, name_to("eval_total", "'说明'!$B$12")),
+        "eval-template-tags-in-texts.xlsm": _evaluation_variant(base, texts),
+    }
+
+
 def _bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -261,6 +330,7 @@ def workbooks(tmp: Path) -> dict[str, bytes]:
     entries["error-cells.xlsm"] = _rezip(
         base, _part(sheet2, lambda d: re.sub(rb'<c r="B5"([^>]*)>.*?</c>', rb'<c r="B5" t="e"><v>#DIV/0!</v></c>', d))
     )
+    entries |= _evaluation_entries()
     return entries
 
 
