@@ -11,9 +11,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from helpers import codes, run
+from hypothesis import given
+from hypothesis import strategies as st
 from office import convert, profile
 
-from perfeval_xl.evalsheet import HEADINGS, KEY, plan
+from perfeval_xl.evalsheet import HEADINGS, KEY, _ticks, plan
 from perfeval_xl.evaluation import load_framework, standard_score, tree
 from perfeval_xl.workbook import load, new_workbook, package, set_named
 
@@ -392,3 +394,26 @@ def test_check__a_row_inserted_inside_a_group_counts_in_its_subtotal(tmp_path):
     subtotal = _rows(wb[SHEET])["投入/目标设定"]
     assert shown[f"I{subtotal}"].value == 7  # 2 + 4 + the inserted row's 1, as Excel's grown SUM shows it
     assert options["values"]["eval_scores"]["投入/目标设定"] == 6  # the framework's own indicators
+
+
+@given(st.text(max_size=60), st.integers(min_value=1, max_value=20))
+def test_ticks__any_text_is_items_or_none_never_an_exception(text, count):
+    ticks = _ticks(text, count)
+    assert ticks is None or (len(ticks) == count and all(isinstance(t, bool) for t in ticks))
+
+
+@pytest.mark.parametrize(
+    ("text", "ticks"),
+    [
+        ("1、3", [True, False, True]),
+        ("①③", [True, False, True]),
+        ("全部", [True] * 3),
+        ("无", [False] * 3),
+        ("１，２", [True, True, False]),
+        ("4", None),
+        ("一、三", None),
+        ("13", None),
+    ],
+)
+def test_ticks__how_an_evaluator_writes_the_items_met(text, ticks):
+    assert _ticks(text, 3) == ticks
