@@ -296,7 +296,11 @@ def _projects(count: int | None, names: tuple[str, ...]) -> list[str]:
     help="dept：部门整体支出（附件1、附件2、附件3、收支预决算）；project：只有附件3。",
 )
 @click.option(
-    "--rules", "rules_name", default=None, help="评分规则：national、grade-85、province-platform 或 .toml 路径。"
+    "--rules",
+    "rules_name",
+    default=None,
+    help="评分规则：national、grade-85、province-platform 或 .toml 路径；评价指标体系（如 gongxing-2013）"
+    "则生成部门整体支出绩效评价工作簿。",
 )
 @click.option("--projects", "count", type=click.IntRange(0, 200), default=None, help="附件3 的张数（默认 1）。")
 @click.option("--project", "names", multiple=True, help="项目名称，每个 --project 一张附件3（可重复）。")
@@ -317,16 +321,21 @@ def new(
     from .workbook import new_workbook
 
     path = Path(out)
-    projects = _projects(count, names)
-    if kind == "project" and not projects:
-        raise click.UsageError("项目支出自评工作簿至少要有一张附件3")
     rules_in_file = _rules_as_written(rules_name)
-    write_atomic(new_workbook(kind, rules_in_file, projects, formulas, path.suffix.lower()), path, overwrite=force)
     if rules_in_file is not None and is_evaluation(rules_in_file):
+        if kind != "dept" or count is not None or names:
+            raise click.UsageError(
+                "评价指标体系生成的是部门整体支出绩效评价工作簿，不分附件3：请去掉 --kind、--projects、--project"
+            )
+        write_atomic(new_workbook(kind, rules_in_file, [], formulas, path.suffix.lower()), path, overwrite=force)
         click.echo(
             f"已生成 {path}（{'含 PE_* 函数' if formulas == 'udf' else '无宏版'}，部门整体支出绩效评价指标评分表）"
         )
         return
+    projects = _projects(count, names)
+    if kind == "project" and not projects:
+        raise click.UsageError("项目支出自评工作簿至少要有一张附件3")
+    write_atomic(new_workbook(kind, rules_in_file, projects, formulas, path.suffix.lower()), path, overwrite=force)
     click.echo(f"已生成 {path}（{'含 PE_* 函数' if formulas == 'udf' else '无宏版'}，附件3 {len(projects)} 张）")
 
 

@@ -15,7 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .errors import NumberError
 from .evaluation import (
+    CIRCLED,
     MAGNITUDE_RATES,
     BandsRule,
     ChecklistRule,
@@ -31,6 +33,7 @@ from .evaluation import (
     evaluate_value,
     findings_score,
     grade_of,
+    leaves,
     score_rate,
     score_tree,
     standard_score,
@@ -38,6 +41,7 @@ from .evaluation import (
     tree,
 )
 from .layout import (
+    AMOUNT,
     COMPUTED,
     EXCEL,
     GUIDE,
@@ -118,7 +122,7 @@ def plan(framework: Framework) -> SheetPlan:
                 leaf_rows[child.key] = row
                 row += 1
                 continue
-            for leaf in _leaves(child):
+            for leaf in leaves(child):
                 leaf_rows[leaf.key] = row
                 row += 1
             subtotal_rows[child.key] = row
@@ -126,12 +130,6 @@ def plan(framework: Framework) -> SheetPlan:
         subtotal_rows[level1.key] = row
         row += 1
     return SheetPlan(leaf_rows, subtotal_rows, row, row + 1)
-
-
-def _leaves(node: Node) -> list[Node]:
-    if node.is_leaf:
-        return [node]
-    return [leaf for child in node.children for leaf in _leaves(child)]
 
 
 def _level1_of(framework: Framework) -> list[Node]:
@@ -196,7 +194,7 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
 
 def _group_cells(framework: Framework, level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:
     cells: list[Cell] = []
-    top = min(where.leaf_rows[leaf.key] for leaf in _leaves(level1))
+    top = min(where.leaf_rows[leaf.key] for leaf in leaves(level1))
     bottom = where.subtotal_rows[level1.key]
     cells.append(Cell(f"A{top}", LABEL, level1.path[0], style="vertical", merge_to=f"A{bottom}"))
     parts: list[str] = []
@@ -206,12 +204,12 @@ def _group_cells(framework: Framework, level1: Node, where: SheetPlan, flavour: 
             cells += _leaf_cells(child.indicator, row, flavour, name_in="level2")
             parts.append(_c("score", row))
             continue
-        rows = [where.leaf_rows[leaf.key] for leaf in _leaves(child)]
+        rows = [where.leaf_rows[leaf.key] for leaf in leaves(child)]
         subtotal = where.subtotal_rows[child.key]
         cells.append(
             Cell(_c("level2", rows[0]), LABEL, child.path[1], style="vertical", merge_to=_c("level2", subtotal))
         )
-        for leaf in _leaves(child):
+        for leaf in leaves(child):
             cells += _leaf_cells(leaf.indicator, where.leaf_rows[leaf.key], flavour)
         span = f"{rows[0]}:{rows[-1]}"
         cells += _subtotal_cells(child, subtotal, f"D{span.replace(':', ':D')}", f"I{span.replace(':', ':I')}")
@@ -238,7 +236,7 @@ def _leaf_cells(indicator: Indicator | None, row: int, flavour: str, name_in: st
     what = indicator.key
     cells = [
         Cell(_c(name_in, row), LABEL, name, style="row_label"),
-        Cell(_c("points", row), LABEL, format_score(indicator.points, indicator.score_places), kind=SCORE),
+        Cell(_c("points", row), LABEL, _n(indicator.points), kind=SCORE),  # as the rule gives it, never rounded
         Cell(_c("standard", row), LABEL, standard_text(indicator), kind=LONG_TEXT, style="note"),
         Cell(_c("reason", row), INPUT, "", None, LONG_TEXT, description=f"{what} 扣分原因"),
         Cell(f"{KEY}{row}", LABEL, indicator.key, style="helper"),
@@ -257,7 +255,7 @@ def _leaf_cells(indicator: Indicator | None, row: int, flavour: str, name_in: st
         )
     elif indicator.computed:
         cells.append(
-            Cell(value_ref, INPUT, "", None, RATE if indicator.percent else TEXT, description=f"{what} 指标值")
+            Cell(value_ref, INPUT, "", None, RATE if indicator.percent else AMOUNT, description=f"{what} 指标值")
         )
     else:
         cells.append(Cell(value_ref, LABEL, ""))
@@ -383,10 +381,15 @@ def _rate_formula(row: int) -> str:
 def _grade_formula(framework: Framework, total: str) -> str:
     """The grade as a plain formula in both flavours: the bands are the framework's, no Python needed."""
     grades = list(framework.grades)
-    expression = f'"{grades[-1].label}"'
+    expression = _excel_text(grades[-1].label)
     for grade in reversed(grades[:-1]):
-        expression = f'IF({total}>={_n(grade.minimum)},"{grade.label}",{expression})'
+        expression = f"IF({total}>={_n(grade.minimum)},{_excel_text(grade.label)},{expression})"
     return f'=IF({total}="","",{expression})'
+
+
+def _excel_text(text: str) -> str:
+    """A string literal in a formula: its quotes doubled, as Excel writes them."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 # ---------------------------------------------------------------- the workbook
@@ -555,7 +558,8 @@ class EvaluationSheet:
 
 @dataclass
 class SheetAccess:
-    """What the reader needs of the file: a cell's content and saved result, and the linked figures as shown."""
+    """What the reader needs of the file: a cell's content and saved result, the linked figures as shown, and
+    what a typed text cell says (a formula typed into it counts by its saved result, with a finding if none)."""
 
     title: str
     raw: Callable[[str], object]
@@ -563,7 +567,6 @@ class SheetAccess:
     linked: Callable[[str], object]
     findings: list[Finding]
     display: dict[str, object] = field(default_factory=dict)  # A1 -> what each formula cell shows
-    overwritten: dict[str, object] = field(default_factory=dict)  # A1 -> what a typed-over formula would give
 
 
 def _normal(formula: str) -> str:
@@ -580,32 +583,63 @@ def _blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+def _is_number(value: object) -> bool:
+    """A cell value Excel's SUM and ISNUMBER count: a number, not text that looks like one."""
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
 class _Reader:
     def __init__(self, framework: Framework, access: SheetAccess):
         self.framework, self.access = framework, access
-        self.templates: dict[str, set[str]] = {}
-
-    def where(self, ref: str) -> tuple[str, str]:
-        return self.access.title, ref
 
     def finding(self, severity: str, code: str, message: str, ref: str | None) -> None:
         self.access.findings.append(Finding(severity, code, message, self.access.title, ref))
 
     def number(self, value: object, ref: str, what: str) -> Decimal | None:
+        """A figure as the engine uses it; text that reads as a number counts, with the hint that Excel's sums and
+        plain formulas do not count it."""
         if _blank(value) or value == "—":
             return None
         number = D(value)
         if isinstance(number, NotANumber):
             self.finding(ERROR, "number-unreadable", f"{what}：{number.reason}", ref)
             return None
+        if isinstance(value, str):
+            self.finding(
+                HINT,
+                "number-as-text",
+                f"{what}：“{value[:20]}”是以文本形式存储的数字，Excel 的求和和公式不把它当数字；请改为数字",
+                ref,
+            )
         return number
 
-    def shown(self, ref: str, what: str) -> object:
+    def shown(self, ref: str) -> object:
         """A cell as it shows: the computed value of a formula cell read before, else its content or saved result."""
         if ref in self.access.display:
             return self.access.display[ref]
         raw = self.access.raw(ref)
         return self.access.cached(ref) if _formula(raw) else raw
+
+    def typed(self, ref: str, what: str) -> object:
+        """What the evaluator typed: a formula typed there counts by its saved result; without one it is an error."""
+        raw = self.access.raw(ref)
+        formula = _formula(raw)
+        if formula is None:
+            return raw
+        cached = self.access.cached(ref)
+        if cached is None or (isinstance(cached, str) and cached.startswith("#")):
+            self.finding(
+                ERROR,
+                "input-formula",
+                f"{what}：单元格中是公式“{formula[:60]}”，文件里没有它的计算结果；请直接填写数字或文字",
+                ref,
+            )
+            return None
+        return cached
+
+    def text(self, ref: str, what: str) -> str:
+        shown = self.typed(ref, what)
+        return "" if _blank(shown) or (isinstance(shown, str) and shown.startswith("#")) else str(shown).strip()
 
     def computed(self, ref: str, templates: tuple[str, ...], compute: Callable[[], object], what: str) -> object:
         """A computed cell as it shows: its template formula → compute(); typed over → the typed content; cleared →
@@ -631,37 +665,42 @@ class _Reader:
             self.access.display[ref] = cached
             return cached
         if not _blank(raw) and templates:
-            self.access.overwritten[ref] = compute()
             self.finding(HINT, "formula-overwritten", f"{what}：公式被改写为 {str(raw)[:40]}，按改写的值计", ref)
         return raw
+
+    def is_template(self, ref: str, templates: tuple[str, ...]) -> bool:
+        formula = _formula(self.access.raw(ref))
+        return formula is not None and _normal(formula) in {_normal(t) for t in templates}
 
     # ---------- rows
 
     def leaf(self, indicator: Indicator, row: int) -> LeafRow:
         what = indicator.key
-        a_ref, b_ref, value_ref, score_ref = (_c(k, row) for k in ("a", "b", "value", "score"))
-        spec = indicator.value
-        a, b = self.figure(indicator, row, 0, a_ref), self.figure(indicator, row, 1, b_ref)
-        if spec is not None:
+        value_ref, score_ref = _c("value", row), _c("score", row)
+        a, b = self.figure(indicator, row, 0), self.figure(indicator, row, 1)
+        if indicator.value is not None:
             templates = tuple(value_formula(indicator, row, f) for f in (UDF, NATIVE))
-            shown_value = self.computed(
-                value_ref, templates, lambda: self.value_of(indicator, a, b, value_ref), f"{what} 指标值"
-            )
+            shown_value = self.computed(value_ref, templates, lambda: _figure_value(indicator, a, b), f"{what} 指标值")
         else:
-            shown_value = self.access.raw(value_ref) if indicator.computed else None
+            shown_value = self.typed(value_ref, f"{what} 指标值") if indicator.computed else None
         value = shown_value if shown_value == "—" else self.number(shown_value, value_ref, f"{what} 指标值")
-        standard = standard_score(indicator, None if value == "—" else value) if indicator.computed else None
-        if indicator.computed and value == "—" and getattr(indicator.rule, "no_value", None) is None:
-            standard = None
+        standard = None
         if indicator.computed:
-            templates = tuple(score_formula(indicator, row, f) for f in (UDF, NATIVE))
+            udf_template = score_formula(indicator, row, UDF)
+            templates = (udf_template, score_formula(indicator, row, NATIVE))
+            # the plain formula scores only a number (ISNUMBER): a 指标值 typed as text leaves it blank there
+            counted = (
+                value
+                if value == "—" or _is_number(shown_value) or self.is_template(score_ref, (udf_template,))
+                else None
+            )
+            standard = standard_score(indicator, None if counted == "—" else counted)
             raw_score = self.computed(score_ref, templates, lambda: _as_cell(standard), f"{what} 得分")
-            typed = _formula(self.access.raw(score_ref)) is None and not _blank(self.access.raw(score_ref))
+            typed = not self.is_template(score_ref, templates) and not _blank(self.access.raw(score_ref))
         else:
-            raw_score = self.shown(score_ref, f"{what} 得分")
+            raw_score = self.typed(score_ref, f"{what} 得分")
             typed = not _blank(raw_score)
         score = self.number(raw_score, score_ref, f"{what} 得分")
-        reason = self.access.raw(_c("reason", row))
         return LeafRow(
             indicator,
             row,
@@ -671,72 +710,75 @@ class _Reader:
             standard,
             score,
             typed,
-            "" if _blank(reason) else str(reason).strip(),
-            self.access.raw(_c("points", row)),
+            self.text(_c("reason", row), f"{what} 扣分原因"),
+            self.shown(_c("points", row)),
         )
 
-    def figure(self, indicator: Indicator, row: int, index: int, ref: str) -> object:
+    def figure(self, indicator: Indicator, row: int, index: int) -> object:
+        ref = _c(("a", "b")[index], row)
         spec = indicator.value
         what = f"{indicator.key} {('数据A', '数据B')[index]}"
         if spec is not None and spec.sources:
             name = spec.sources[index]
             shown = self.computed(ref, (_link_formula(name),), lambda: _as_cell(self.access.linked(name)), what)
             return self.number(shown, ref, what)
-        raw = self.shown(ref, what)
         if isinstance(indicator.rule, ChecklistRule):
-            return "" if _blank(raw) else str(raw).strip()
+            return self.text(ref, what)
         if spec is None and not isinstance(indicator.rule, FindingsRule):
             return None
-        return self.number(raw, ref, what)
-
-    def value_of(self, indicator: Indicator, a: object, b: object, ref: str) -> object:
-        if a is None or b is None:
-            return ""
-        try:
-            value = evaluate_value(indicator, a, b)
-        except ArithmeticError:
-            value = None
-        return "—" if value is None else float(value)
+        return self.number(self.typed(ref, what), ref, what)
 
     def sum_row(self, key: str, row: int) -> SumRow:
-        points = self.sum_cell(_c("points", row), plain=True, what=f"{key} 分值")
-        score = self.sum_cell(_c("score", row), plain=False, what=f"{key} 得分")
+        points = self.sum_cell(_c("points", row), f"{key} 分值")
+        score = self.sum_cell(_c("score", row), f"{key} 得分")
         rate_ref = _c("value", row)
         rate = self.computed(rate_ref, (_rate_formula(row),), lambda: _as_cell(_rate(score, points)), f"{key} 得分率")
         return SumRow(key, row, points, score, self.number(rate, rate_ref, f"{key} 得分率"))
 
-    def sum_cell(self, ref: str, plain: bool, what: str) -> Decimal | None:
-        raw = self.access.raw(ref)
-        formula = _formula(raw)
-        template = None
-        if formula is not None:
-            match = re.fullmatch(r'=IF\(COUNT\(([A-Z0-9:,$]+)\)=0,"",SUM\(\1\)\)', re.sub(r"\s+", "", formula.upper()))
-            plain_match = re.fullmatch(r"=SUM\(([A-Z0-9:,$]+)\)", re.sub(r"\s+", "", formula.upper()))
-            template = match or plain_match
-        if template is not None:
-            terms = [self.number(self.shown(r, what), r, what) for r in _refs(template.group(1).replace("$", ""))]
-            numbers = [t for t in terms if t is not None]
-            value = sum(numbers, Decimal(0)) if numbers or plain_match else None
-            self.access.display[ref] = _as_cell(value)
-            return value
-        shown = self.computed(ref, (), lambda: None, what)
-        return self.number(shown, ref, what)
+    def sum_cell(self, ref: str, what: str) -> Decimal | None:
+        """A SUM as Excel shows it: the numbers among the cells it names (text is not counted); blank when none
+        in the template's =IF(COUNT(…)=0,"",SUM(…)) form. A formula of another shape counts by its saved result."""
+        formula = _formula(self.access.raw(ref))
+        compact = re.sub(r"\s+", "", formula.upper().replace("$", "")) if formula else ""
+        counted = re.fullmatch(r'=IF\(COUNT\(([A-Z0-9:,]+)\)=0,"",SUM\(\1\)\)', compact)
+        plain = re.fullmatch(r"=SUM\(([A-Z0-9:,]+)\)", compact)
+        cells = _refs((counted or plain).group(1)) if counted or plain else None
+        if cells is None:
+            return self.number(self.computed(ref, (), lambda: None, what), ref, what)
+        terms = [self.shown(cell) for cell in cells]
+        numbers = [Decimal(str(t)) if isinstance(t, float) else Decimal(t) for t in terms if _is_number(t)]
+        value = sum(numbers, Decimal(0)) if numbers or plain else None
+        self.access.display[ref] = _as_cell(value)
+        return value
 
 
-def _refs(text: str) -> list[str]:
-    """The cells of "I4:I6,I10": a range of one column, row by row, or single cells."""
-    cells = []
+def _refs(text: str) -> list[str] | None:
+    """The cells of "I4:I6,I10" (ranges of one column, or single cells, on the sheet's columns); None for anything
+    else (whole columns, blocks, intersections): such a formula is the user's own and counts by its saved result."""
+    cells: list[str] = []
     for part in text.split(","):
-        if ":" in part:
-            first, last = part.split(":")
-            column, top = re.fullmatch(r"([A-Z]+)(\d+)", first).groups()  # type: ignore[union-attr]
-            other, bottom = re.fullmatch(r"([A-Z]+)(\d+)", last).groups()  # type: ignore[union-attr]
-            if column != other or int(bottom) - int(top) > 10_000:
-                continue
-            cells += [f"{column}{r}" for r in range(int(top), int(bottom) + 1)]
-        elif re.fullmatch(r"[A-Z]+\d+", part):
-            cells.append(part)
+        match = re.fullmatch(r"([A-K])(\d{1,7})(?::([A-K])(\d{1,7}))?", part)
+        if match is None:
+            return None
+        column, top, other, bottom = match.groups()
+        if other is None:
+            cells.append(f"{column}{top}")
+            continue
+        if other != column or not 0 < int(top) <= int(bottom) or int(bottom) - int(top) > 10_000:
+            return None
+        cells += [f"{column}{r}" for r in range(int(top), int(bottom) + 1)]
     return cells
+
+
+def _figure_value(indicator: Indicator, a: object, b: object) -> object:
+    """The 指标值 cell for two figures: blank until both are there, "—" with no denominator."""
+    if a is None or b is None:
+        return ""
+    try:
+        value = evaluate_value(indicator, a, b)
+    except ArithmeticError:
+        value = None
+    return "—" if value is None else float(value)
 
 
 def _rate(score: Decimal | None, points: Decimal | None) -> Decimal | None:
@@ -787,7 +829,13 @@ def read_sheet(
                 f"评分表中找不到指标“{indicator.key}”的行（最右一列的指标路径被改动或整行被删除）",
                 None,
             )
-    total = reader.sum_row("总分", int(total_ref[1:])) if total_ref and total_ref.startswith("I") else None
+    total = None
+    if total_ref and re.fullmatch(r"I\d+", total_ref):
+        total = reader.sum_row("总分", int(total_ref[1:]))
+    elif total_ref:
+        reader.finding(
+            ERROR, "name-broken", f"名称“eval_total”应指向评分表“得分”一列的总分，而不是 {total_ref}", total_ref
+        )
     grade = None
     if grade_ref and total_ref:
         grade = reader.computed(
@@ -858,7 +906,7 @@ def _subtotal_children(node: Node) -> list[Node]:
     二级 subtotals and its own 2-level leaves."""
     if node.level == 1:
         return list(node.children)
-    return _leaves(node)
+    return leaves(node)
 
 
 def _shown_score(sheet: EvaluationSheet, node: Node) -> Decimal | None:
@@ -904,6 +952,37 @@ def _check_sum(
             )
 
 
+def _typed_over_standard(leaf: LeafRow, add: Callable[..., None]) -> None:
+    """A score the evaluator typed (or wrote a formula for) where the standard computes one: a score no band gives
+    is wrong; one above the standard's, or below it, needs the grounds in 扣分原因 (above it without them is an
+    error, below it without them is a deduction without a reason)."""
+    indicator, score, standard = leaf.indicator, leaf.score, leaf.standard
+    assert score is not None and standard is not None
+    places, rule = indicator.score_places, indicator.rule
+    if isinstance(rule, BandsRule) and score not in {round_half_up(b.score, places) for b in rule.bands}:
+        add(
+            ERROR,
+            "band-score-unknown",
+            f"得分 {format_score(score, places)} 不是评分标准中任何一档的分数（"
+            f"{'、'.join(format_score(b.score, places) for b in rule.bands)}）",
+        )
+    elif score > standard:
+        add(
+            HINT if leaf.reason else ERROR,
+            "score-above-standard",
+            f"得分 {format_score(score, places)} 高于评分标准按指标值给出的 {format_score(standard, places)} 分"
+            + ("（扣分原因中写明了依据）" if leaf.reason else "；请按标准计分，或在“扣分原因”中写明改判的依据"),
+        )
+    elif score < standard and not leaf.reason:
+        add(
+            ERROR,
+            "reason-missing",
+            f"得分 {format_score(score, places)} 低于评分标准按指标值给出的 {format_score(standard, places)} 分，"
+            "请在“扣分原因”中写明依据",
+            _c("reason", leaf.row),
+        )
+
+
 def _leaf_findings(title: str, leaf: LeafRow) -> list[Finding]:
     indicator, findings = leaf.indicator, []
     places = indicator.score_places
@@ -932,20 +1011,7 @@ def _leaf_findings(title: str, leaf: LeafRow) -> list[Finding]:
         return findings
     rule = indicator.rule
     if indicator.computed and leaf.typed and leaf.standard is not None:
-        if isinstance(rule, BandsRule) and score not in {round_half_up(b.score, places) for b in rule.bands}:
-            add(
-                ERROR,
-                "band-score-unknown",
-                f"得分 {format_score(score, places)} 不是评分标准中任何一档的分数（"
-                f"{'、'.join(format_score(b.score, places) for b in rule.bands)}）",
-            )
-        elif score > leaf.standard:
-            add(
-                ERROR,
-                "score-above-standard",
-                f"得分 {format_score(score, places)} 高于评分标准按指标值给出的 "
-                f"{format_score(leaf.standard, places)} 分",
-            )
+        _typed_over_standard(leaf, add)
     if isinstance(rule, ChecklistRule) and leaf.a:
         ticks = _ticks(str(leaf.a), len(rule.items))
         if ticks is None:
@@ -965,7 +1031,8 @@ def _leaf_findings(title: str, leaf: LeafRow) -> list[Finding]:
     if isinstance(rule, FindingsRule) and isinstance(leaf.a, Decimal):
         try:
             expected = findings_score(indicator, leaf.a)
-        except ArithmeticError:
+        except (ArithmeticError, NumberError) as error:  # a negative or fractional count
+            add(ERROR, "number-unreadable", f"数据A（发现的问题个数）：{error}", _c("a", leaf.row))
             expected = None
         if expected is not None and expected != score:
             add(
@@ -986,9 +1053,6 @@ def _leaf_findings(title: str, leaf: LeafRow) -> list[Finding]:
     return findings
 
 
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
 def _ticks(text: str, count: int) -> list[bool] | None:
     """“1、3”“①③”“全部”“无” as one True/False per item; None when it is not that."""
     text = text.strip()
@@ -996,7 +1060,7 @@ def _ticks(text: str, count: int) -> list[bool] | None:
         return [True] * count
     if text in ("无", "0", "均不符合", "都不符合"):
         return [False] * count
-    numbers = [f",{_CIRCLED.index(ch) + 1}," if ch in _CIRCLED else ch for ch in text]
+    numbers = [f",{CIRCLED.index(ch) + 1}," if ch in CIRCLED else ch for ch in text]
     parts = [
         p
         for p in re.split(

@@ -18,14 +18,14 @@ from .numbers import format_score, normalize_text, require_number, round_half_up
 from .scoring import (
     MAX_RULE_NAME_LENGTH,
     Grade,
-    _parse_toml,
-    _plain,
-    _read_rule_file,
-    _refuse_odd_place,
-    _rule_text,
-    _Settings,
-    _shown,
-    _shown_value,
+    Settings,
+    parse_toml,
+    plain_number,
+    read_rule_file,
+    refuse_odd_place,
+    rule_text,
+    shown_text,
+    shown_value,
 )
 
 KIND = "evaluation"
@@ -303,7 +303,7 @@ def _shipped_files() -> tuple[str, ...]:
 @lru_cache(maxsize=32)
 def _shipped_settings(name: str) -> dict[str, Any]:
     text = (_rules_folder() / f"{name}.toml").read_text(encoding="utf-8")
-    return _parse_toml(text, f"{name}.toml")
+    return parse_toml(text, f"{name}.toml")
 
 
 def available_frameworks() -> list[str]:
@@ -320,7 +320,7 @@ def load_framework(name_or_path: str | Path | Framework, *, folder: str | Path |
     """
     if isinstance(name_or_path, Framework):
         return name_or_path
-    text = _rule_text(name_or_path)
+    text = rule_text(name_or_path)
     if not text:
         raise RuleSetError("请给出评价指标体系的名称（如 gongxing-2013）或 .toml 文件的路径")
     if text in _shipped_files():
@@ -328,10 +328,12 @@ def load_framework(name_or_path: str | Path | Framework, *, folder: str | Path |
             raise RuleSetError(f"“{text}”是自评表的评分规则，不是评价指标体系；{_frameworks_listed()}")
         return _load_shipped(text)
     if not _looks_like_path(text):
-        raise RuleSetError(f"没有名为“{_shown(text)}”的评价指标体系；{_frameworks_listed()}，或一个 .toml 文件的路径")
-    _refuse_odd_place(text)
+        raise RuleSetError(
+            f"没有名为“{shown_text(text)}”的评价指标体系；{_frameworks_listed()}，或一个 .toml 文件的路径"
+        )
+    refuse_odd_place(text)
     path = _resolved(text, folder)
-    return parse_framework(_read_rule_file(path), str(path))
+    return parse_framework(read_rule_file(path), str(path))
 
 
 def is_evaluation(name_or_path: str | Path | Framework, *, folder: str | Path | None = None) -> bool:
@@ -342,19 +344,19 @@ def is_evaluation(name_or_path: str | Path | Framework, *, folder: str | Path | 
     """
     if isinstance(name_or_path, Framework):
         return True
-    text = _rule_text(name_or_path)
+    text = rule_text(name_or_path)
     if text in _shipped_files():
         return _shipped_settings(text).get("kind") == KIND
     if not text or not _looks_like_path(text):
         return False
-    _refuse_odd_place(text)
+    refuse_odd_place(text)
     path = _resolved(text, folder)
-    return _parse_toml(_read_rule_file(path), _shown(str(path))).get("kind") == KIND
+    return parse_toml(read_rule_file(path), shown_text(str(path))).get("kind") == KIND
 
 
 def parse_framework(text: str, origin: str = "评价指标体系") -> Framework:
     """A framework from the text of a rule file; `origin` names it in messages (and is its default name)."""
-    return _build_safely(_parse_toml(text, _shown(origin)), origin)
+    return _build_safely(parse_toml(text, shown_text(origin)), origin)
 
 
 def _frameworks_listed() -> str:
@@ -382,7 +384,7 @@ def _build_safely(settings: dict[str, Any], origin: str) -> Framework:
         raise
     except (TypeError, ValueError, AttributeError, ArithmeticError, RecursionError, MemoryError):
         raise RuleSetError(
-            f"评价指标体系“{_shown(origin)}”的内容有误，请对照 gongxing-2013.toml 检查各项的写法"
+            f"评价指标体系“{shown_text(origin)}”的内容有误，请对照 gongxing-2013.toml 检查各项的写法"
         ) from None
 
 
@@ -390,7 +392,7 @@ def _build_safely(settings: dict[str, Any], origin: str) -> Framework:
 
 
 def _build(settings: dict[str, Any], origin: str) -> Framework:
-    read = _Settings(settings, _shown(origin))
+    read = Settings(settings, shown_text(origin))
     if "extends" in settings:  # a framework is whole in itself: inheriting a self-assessment's weights misleads
         raise read.fail("extends", "不能用于评价指标体系：评价指标体系不继承其他规则，各项须写在本文件中")
     if settings.get("kind") != KIND:
@@ -424,18 +426,19 @@ def _build(settings: dict[str, Any], origin: str) -> Framework:
     )
 
 
-def _refuse_unknown(read: _Settings, where: str, table: Mapping[str, Any], allowed: Iterable[str]) -> None:
+def _refuse_unknown(read: Settings, where: str, table: Mapping[str, Any], allowed: Iterable[str]) -> None:
     """A misspelt key ("bands" as "band") would otherwise be ignored and its indicator scored by defaults."""
     allowed = tuple(allowed)
     unknown = [key for key in table if key not in allowed]
     if unknown:
-        place = f"的 {_shown(where)} " if where else ""
+        place = f"的 {shown_text(where)} " if where else ""
         raise RuleSetError(
-            f"评分规则“{read.origin}”{place}有未知的键 {_shown(str(unknown[0]), 30)}；可用的键：{'、'.join(allowed)}"
+            f"评分规则“{read.origin}”{place}有未知的键 {shown_text(str(unknown[0]), 30)}；"
+            f"可用的键：{'、'.join(allowed)}"
         )
 
 
-def _grades(read: _Settings, settings: dict[str, Any], full_marks: Decimal) -> tuple[Grade, ...]:
+def _grades(read: Settings, settings: dict[str, Any], full_marks: Decimal) -> tuple[Grade, ...]:
     if "grades" not in settings:
         return tuple(Grade(full_marks * share, label) for share, label in DEFAULT_GRADES)
     grades = []
@@ -455,15 +458,15 @@ def _grades(read: _Settings, settings: dict[str, Any], full_marks: Decimal) -> t
     return tuple(grades)
 
 
-def _indicator(read: _Settings, index: int, table: object, full_marks: Decimal, places: int) -> Indicator:
+def _indicator(read: Settings, index: int, table: object, full_marks: Decimal, places: int) -> Indicator:
     where = f"indicators[{index}]"  # counted from 1, as a person counts the [[indicators]] tables
     if not isinstance(table, dict):
         raise read.fail(where, "应写成一个 [[indicators]] 表")
     path = _path(read, where, table.get("path"), (2, 4))
-    where = f"{where}（{_shown('/'.join(path), 40)}）"
+    where = f"{where}（{shown_text('/'.join(path), 40)}）"
     method = table.get("method")
     if not isinstance(method, str) or method not in METHODS:
-        raise read.fail(f"{where}的 method", f"应为 {'、'.join(METHODS)} 之一，而不是 {_shown_value(method)}")
+        raise read.fail(f"{where}的 method", f"应为 {'、'.join(METHODS)} 之一，而不是 {shown_value(method)}")
     _refuse_method_keys(read, where, table, method)
     points = _positive(read, f"{where}的 points", _needed(read, where, table, "points"), full_marks)
     rule, percent = _RULE_READERS[method](read, where, table, points)
@@ -484,7 +487,7 @@ def _indicator(read: _Settings, index: int, table: object, full_marks: Decimal, 
     )
 
 
-def _refuse_method_keys(read: _Settings, where: str, table: dict[str, Any], method: str) -> None:
+def _refuse_method_keys(read: Settings, where: str, table: dict[str, Any], method: str) -> None:
     allowed = COMMON_KEYS + METHOD_KEYS[method]
     for key in table:
         if key not in allowed and any(key in keys for keys in METHOD_KEYS.values()):
@@ -493,50 +496,50 @@ def _refuse_method_keys(read: _Settings, where: str, table: dict[str, Any], meth
     _refuse_unknown(read, where, table, allowed)
 
 
-def _needed(read: _Settings, where: str, table: Mapping[str, Any], key: str) -> Any:
+def _needed(read: Settings, where: str, table: Mapping[str, Any], key: str) -> Any:
     if key not in table:
         raise read.fail(where, f"缺少 {key}")
     return table[key]
 
 
-def _path(read: _Settings, where: str, value: object, lengths: tuple[int, int]) -> tuple[str, ...]:
+def _path(read: Settings, where: str, value: object, lengths: tuple[int, int]) -> tuple[str, ...]:
     low, high = lengths
     if not isinstance(value, list) or not low <= len(value) <= high:
         levels = "、".join(LEVEL_NAMES[:high])
         raise read.fail(
-            f"{where}的 path", f"应写成 {low} 到 {high} 个名称的列表（{levels}），而不是 {_shown_value(value)}"
+            f"{where}的 path", f"应写成 {low} 到 {high} 个名称的列表（{levels}），而不是 {shown_value(value)}"
         )
     names = tuple(read.text(f"{where}的 path", name).strip() for name in value)
     for name in names:
         if not name:
             raise read.fail(f"{where}的 path", "中有空的名称")
         if "/" in name:  # "/" joins a path into the key of its score (values.eval_scores)
-            raise read.fail(f"{where}的 path", f"中的名称“{_shown(name, 30)}”不能含有“/”")
+            raise read.fail(f"{where}的 path", f"中的名称“{shown_text(name, 30)}”不能含有“/”")
     return names
 
 
-def _positive(read: _Settings, key: str, value: object, high: Decimal) -> Decimal:
+def _positive(read: Settings, key: str, value: object, high: Decimal) -> Decimal:
     number = read.number(key, value, within=(Decimal(0), high))
     if number.is_zero():
         raise read.fail(key, "应大于 0")
     return number
 
 
-def _score(read: _Settings, key: str, value: object, points: Decimal) -> Decimal:
+def _score(read: Settings, key: str, value: object, points: Decimal) -> Decimal:
     return read.number(key, value, within=(Decimal(0), points))
 
 
-def _threshold(read: _Settings, key: str, value: object) -> tuple[Decimal, bool]:
+def _threshold(read: Settings, key: str, value: object) -> tuple[Decimal, bool]:
     """A bound or step: a percentage string ("10%") or a number; and whether it was written as a percentage."""
     percent = isinstance(value, str) and "%" in normalize_text(value)
     return read.number(key, value, within=(-LIMIT, LIMIT)), percent
 
 
-def _no_value(read: _Settings, where: str, table: Mapping[str, Any], points: Decimal) -> Decimal | None:
+def _no_value(read: Settings, where: str, table: Mapping[str, Any], points: Decimal) -> Decimal | None:
     return _score(read, f"{where}的 no_value", table["no_value"], points) if "no_value" in table else None
 
 
-def _value(read: _Settings, where: str, value: object) -> ValueSpec | None:
+def _value(read: Settings, where: str, value: object) -> ValueSpec | None:
     if value is None:
         return None
     key = f"{where}的 value"
@@ -546,7 +549,7 @@ def _value(read: _Settings, where: str, value: object) -> ValueSpec | None:
     rate = _needed(read, key, value, "rate")
     if not isinstance(rate, str) or rate not in RATES:
         raise read.fail(
-            f"{key}.rate", f"{_shown_value(rate)} 不是 rates.py 中的两数比率函数；可用的有：{'、'.join(RATES)}"
+            f"{key}.rate", f"{shown_value(rate)} 不是 rates.py 中的两数比率函数；可用的有：{'、'.join(RATES)}"
         )
     a = read.text(f"{key}.a", _needed(read, key, value, "a")).strip()
     b = read.text(f"{key}.b", _needed(read, key, value, "b")).strip()
@@ -557,15 +560,15 @@ def _value(read: _Settings, where: str, value: object) -> ValueSpec | None:
         names = value["from"]
         if not isinstance(names, list) or len(names) != 2:
             raise read.fail(
-                f"{key}.from", f'应写成两个名称的列表，如 ["staff_actual", "staff_quota"]，而不是 {_shown_value(names)}'
+                f"{key}.from", f'应写成两个名称的列表，如 ["staff_actual", "staff_quota"]，而不是 {shown_value(names)}'
             )
         known = linkable_names()
         for name in names:
             if read.text(f"{key}.from", name) not in known:
                 raise read.fail(
                     f"{key}.from",
-                    f"中的“{_shown(name, 40)}”不是附件1 或收支预决算中的名称；可用的如 staff_actual、sangong_final、"
-                    "rev_expense_total_final（见 README 的名称表）",
+                    f"中的“{shown_text(name, 40)}”不是附件1 或收支预决算中的名称；"
+                    "可用的如 staff_actual、sangong_final、rev_expense_total_final（见 README 的名称表）",
                 )
         sources = (names[0], names[1])
     return ValueSpec(rate, a, b, sources)
@@ -583,7 +586,7 @@ def linkable_names() -> frozenset[str]:
 # ---------------------------------------------------------------- one reader per method
 
 
-def _read_bands(read: _Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[BandsRule, bool]:
+def _read_bands(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[BandsRule, bool]:
     raw = _needed(read, where, table, "bands")
     key = f"{where}的 bands"
     if not isinstance(raw, list) or not raw or not all(isinstance(item, dict) for item in raw):
@@ -604,7 +607,7 @@ def _read_bands(read: _Settings, where: str, table: dict[str, Any], points: Deci
     return BandsRule(tuple(bands), _no_value(read, where, table, points)), percent
 
 
-def _check_band_bounds(read: _Settings, key: str, bounds: Mapping[str, Decimal]) -> None:
+def _check_band_bounds(read: Settings, key: str, bounds: Mapping[str, Decimal]) -> None:
     if "ge" in bounds and "gt" in bounds:
         raise read.fail(key, "的 ge 和 gt 只能写一个")
     if "le" in bounds and "lt" in bounds:
@@ -613,9 +616,7 @@ def _check_band_bounds(read: _Settings, key: str, bounds: Mapping[str, Decimal])
         raise read.fail(key, "的 eq 不能与其他界限同用")
 
 
-def _check_cover(
-    read: _Settings, key: str, bands: Sequence[Band], percent: bool, lowest: Decimal | None = None
-) -> None:
+def _check_cover(read: Settings, key: str, bands: Sequence[Band], percent: bool, lowest: Decimal | None = None) -> None:
     """Every value the rate can take (from `lowest` up, when it cannot be negative) must fall in a band, and every
     band must be the first match of some value.
 
@@ -653,11 +654,11 @@ def _probes(bands: Sequence[Band], percent: bool) -> list[tuple[Decimal, str]]:
     return probes
 
 
-def _read_per_point(read: _Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[PerPointRule, bool]:
+def _read_per_point(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[PerPointRule, bool]:
     full_if = _needed(read, where, table, "full_if")
     key = f"{where}的 full_if"
     if not isinstance(full_if, dict) or len(full_if) != 1 or next(iter(full_if)) not in ("le", "ge"):
-        raise read.fail(key, f'应写成 {{ le = "100%" }} 或 {{ ge = "100%" }}，而不是 {_shown_value(full_if)}')
+        raise read.fail(key, f'应写成 {{ le = "100%" }} 或 {{ ge = "100%" }}，而不是 {shown_value(full_if)}')
     ((op, raw),) = full_if.items()
     bound, percent = _threshold(read, f"{key}.{op}", raw)
     deduct = _positive(read, f"{where}的 deduct", _needed(read, where, table, "deduct"), points)
@@ -665,20 +666,20 @@ def _read_per_point(read: _Settings, where: str, table: dict[str, Any], points: 
     _refuse_tiny(read, f"{where}的 step", step)
     count = table.get("count", "exact")
     if not isinstance(count, str) or count not in COUNTS:
-        raise read.fail(f"{where}的 count", f'应为 "exact"、"ceil" 或 "floor"，而不是 {_shown_value(count)}')
+        raise read.fail(f"{where}的 count", f'应为 "exact"、"ceil" 或 "floor"，而不是 {shown_value(count)}')
     rule = PerPointRule(op, bound, deduct, step, count, _no_value(read, where, table, points))
     return rule, percent or step_percent
 
 
-def _refuse_tiny(read: _Settings, key: str, divisor: Decimal) -> None:
+def _refuse_tiny(read: Settings, key: str, divisor: Decimal) -> None:
     """A step or target is divided by: zero has no quotient, and 1E-999999 overflows even Decimal."""
     if divisor <= 0:
-        raise read.fail(key, f"应大于 0，而不是 {_shown_value(divisor)}")
+        raise read.fail(key, f"应大于 0，而不是 {shown_value(divisor)}")
     if divisor < MIN_DIVISOR:
-        raise read.fail(key, f"应不小于 {_plain(MIN_DIVISOR)}，而不是 {_shown_value(divisor)}")
+        raise read.fail(key, f"应不小于 {plain_number(MIN_DIVISOR)}，而不是 {shown_value(divisor)}")
 
 
-def _read_ratio(read: _Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[RatioRule, bool]:
+def _read_ratio(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[RatioRule, bool]:
     target, percent = None, False
     if "target" in table:
         target, percent = _threshold(read, f"{where}的 target", table["target"])
@@ -686,7 +687,7 @@ def _read_ratio(read: _Settings, where: str, table: dict[str, Any], points: Deci
     return RatioRule(target, _no_value(read, where, table, points)), percent
 
 
-def _read_checklist(read: _Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[ChecklistRule, bool]:
+def _read_checklist(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[ChecklistRule, bool]:
     raw = _needed(read, where, table, "items")
     key = f"{where}的 items"
     if not isinstance(raw, list) or not raw or len(raw) > MAX_ITEMS:
@@ -707,22 +708,22 @@ def _read_checklist(read: _Settings, where: str, table: dict[str, Any], points: 
         )
     total = sum((item.score for item in scored), Decimal(0))
     if total != points:
-        raise read.fail(key, f"的分数合计为 {_plain(total)}，与分值 {_plain(points)} 不符")
+        raise read.fail(key, f"的分数合计为 {plain_number(total)}，与分值 {plain_number(points)} 不符")
     return ChecklistRule(tuple(scored), equal=False), False
 
 
-def _read_findings(read: _Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[FindingsRule, bool]:
+def _read_findings(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[FindingsRule, bool]:
     return FindingsRule(
         _positive(read, f"{where}的 per_finding", _needed(read, where, table, "per_finding"), points)
     ), False
 
 
-def _read_manual(read: _Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[ManualRule, bool]:
+def _read_manual(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[ManualRule, bool]:
     step = _positive(read, f"{where}的 step", table["step"], points) if "step" in table else None
     return ManualRule(step), False
 
 
-_RULE_READERS: dict[str, Callable[[_Settings, str, dict[str, Any], Decimal], tuple[Rule, bool]]] = {
+_RULE_READERS: dict[str, Callable[[Settings, str, dict[str, Any], Decimal], tuple[Rule, bool]]] = {
     "bands": _read_bands,
     "per_point": _read_per_point,
     "ratio": _read_ratio,
@@ -732,18 +733,18 @@ _RULE_READERS: dict[str, Callable[[_Settings, str, dict[str, Any], Decimal], tup
 }
 
 
-def _check_tree(read: _Settings, indicators: Sequence[Indicator], full_marks: Decimal) -> None:
+def _check_tree(read: Settings, indicators: Sequence[Indicator], full_marks: Decimal) -> None:
     """Leaves unique and never inner nodes; each inner node's leaves in one run (its subtotal row follows them);
     the 分值 adding up to full_marks."""
     where = {
-        ind.path: f"indicators[{n}]（{_shown(ind.key, 40)}）" for n, ind in reversed(list(enumerate(indicators, 1)))
+        ind.path: f"indicators[{n}]（{shown_text(ind.key, 40)}）" for n, ind in reversed(list(enumerate(indicators, 1)))
     }
     seen: set[tuple[str, ...]] = set()
     inner = {ind.path[:depth]: ind for ind in indicators for depth in range(1, len(ind.path))}
     closed: set[tuple[str, ...]] = set()
     previous: tuple[str, ...] = ()
     for number, indicator in enumerate(indicators, start=1):
-        here = f"indicators[{number}]（{_shown(indicator.key, 40)}）"
+        here = f"indicators[{number}]（{shown_text(indicator.key, 40)}）"
         if indicator.path in seen:
             raise read.fail(here, f"与 {where[indicator.path]} 重复")
         seen.add(indicator.path)
@@ -760,12 +761,12 @@ def _check_tree(read: _Settings, indicators: Sequence[Indicator], full_marks: De
     total = sum((ind.points for ind in indicators), Decimal(0))
     if total != full_marks:
         raise RuleSetError(
-            f"评分规则“{read.origin}”的各指标分值（points）合计为 {_plain(total)}，"
-            f"与满分 full_marks {_plain(full_marks)} 不符"
+            f"评分规则“{read.origin}”的各指标分值（points）合计为 {plain_number(total)}，"
+            f"与满分 full_marks {plain_number(full_marks)} 不符"
         )
 
 
-def _levels(read: _Settings, indicators: Sequence[Indicator]) -> dict[tuple[str, ...], Decimal]:
+def _levels(read: Settings, indicators: Sequence[Indicator]) -> dict[tuple[str, ...], Decimal]:
     sums: dict[tuple[str, ...], Decimal] = {}
     for indicator in indicators:
         for depth in range(1, len(indicator.path)):
@@ -775,14 +776,16 @@ def _levels(read: _Settings, indicators: Sequence[Indicator]) -> dict[tuple[str,
         key = f"levels[{number}]"
         _refuse_unknown(read, key, table, ("path", "points"))
         path = _path(read, key, _needed(read, key, table, "path"), (1, 3))
-        key = f"{key}（{_shown('/'.join(path), 40)}）"
+        key = f"{key}（{shown_text('/'.join(path), 40)}）"
         if path not in sums:
             raise read.fail(f"{key}的 path", "不是任何指标的上级（一级、二级或四级指标中的三级）")
         if path in levels:
             raise read.fail(key, "重复")
         points = read.number(f"{key}的 points", _needed(read, key, table, "points"), within=(Decimal(0), LIMIT))
         if points != sums[path]:
-            raise read.fail(f"{key}的 points", f"为 {_plain(points)}，而其下各指标的分值合计为 {_plain(sums[path])}")
+            raise read.fail(
+                f"{key}的 points", f"为 {plain_number(points)}，而其下各指标的分值合计为 {plain_number(sums[path])}"
+            )
         levels[path] = points
     return levels
 
@@ -864,7 +867,7 @@ def findings_score(indicator: Indicator, n: object) -> Decimal | None:
     if count is None:
         return None
     if count < 0 or count != count.to_integral_value():
-        raise NumberError(f"发现的问题个数应为 0 或正整数，而不是 {_plain(count)}")
+        raise NumberError(f"发现的问题个数应为 0 或正整数，而不是 {plain_number(count)}")
     return round_half_up(max(Decimal(0), indicator.points - rule.per_finding * count), indicator.score_places)
 
 
@@ -907,6 +910,11 @@ def tree(framework: Framework) -> list[Node]:
     return [built[path] for path in order]
 
 
+def leaves(node: Node) -> list[Node]:
+    """The leaves under a node, in sheet order (the node itself when it is one)."""
+    return [node] if node.is_leaf else [leaf for child in node.children for leaf in leaves(child)]
+
+
 def score_tree(framework: Framework, leaf_scores: Mapping[tuple[str, ...] | str, object]) -> TreeScores:
     """Every node's score from the leaves' (keyed by path or "/"-joined path; a missing leaf is unscored).
 
@@ -916,7 +924,7 @@ def score_tree(framework: Framework, leaf_scores: Mapping[tuple[str, ...] | str,
     nodes = tree(framework)
     unknown = set(given) - {node.key for node in nodes if node.is_leaf}
     if unknown:
-        raise ValueError(f"评价指标体系“{framework.name}”中没有指标“{_shown(sorted(unknown)[0], 40)}”")
+        raise ValueError(f"评价指标体系“{framework.name}”中没有指标“{shown_text(sorted(unknown)[0], 40)}”")
     scores: dict[str, Decimal | None] = {}
     for node in reversed(nodes):
         if node.is_leaf:
@@ -937,7 +945,7 @@ def score_tree(framework: Framework, leaf_scores: Mapping[tuple[str, ...] | str,
 
 
 def _number_text(value: Decimal, percent: bool) -> str:
-    return f"{_plain(value.scaleb(2))}%" if percent else _plain(value)
+    return f"{plain_number(value.scaleb(2))}%" if percent else plain_number(value)
 
 
 def _points_text(value: Decimal, indicator: Indicator) -> str:
@@ -972,7 +980,7 @@ def _per_point_words(indicator: Indicator, rule: PerPointRule) -> str:
     percent = indicator.percent
     bound = _number_text(rule.bound, percent)
     beyond = "超出" if rule.op == "le" else "低于"
-    unit = f"{_plain(rule.step.scaleb(2))}个百分点" if percent else _plain(rule.step)
+    unit = f"{plain_number(rule.step.scaleb(2))}个百分点" if percent else plain_number(rule.step)
     partial = {"exact": "按比例扣分", "ceil": f"按{unit}扣分", "floor": "不扣分"}[rule.count]
     return (
         f"{_BOUND_WORDS[rule.op]}{bound}得满分，每{beyond}{unit}扣{_points_text(rule.deduct, indicator)}分"
@@ -1002,7 +1010,7 @@ def _findings_words(indicator: Indicator, rule: FindingsRule) -> str:
 
 def _manual_words(indicator: Indicator, rule: ManualRule) -> str:
     basis = f"评价要点（{indicator.description}）" if indicator.description else "评价要点"
-    step = f"，得分以{_plain(rule.step)}分为单位" if rule.step is not None else ""
+    step = f"，得分以{plain_number(rule.step)}分为单位" if rule.step is not None else ""
     return f"评价人员根据{basis}打分{step}，扣分须写明原因"
 
 

@@ -8,6 +8,7 @@ cannot compute different things. Values here are engine values: Decimal, None fo
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
@@ -32,6 +33,7 @@ from .scoring import (
     grade,
     indicator_score,
     load_rules,
+    refuse_odd_place,
     total_score,
 )
 from .targets import is_not_applicable, parse_target
@@ -135,13 +137,28 @@ def _shipped_framework(name: str) -> Framework:
     return load_framework(name)
 
 
+def _framework_file(name: str) -> Framework:
+    """A user's framework file, read again only when it changes: a sheet calls PE_EVAL* twice per row."""
+    refuse_odd_place(name)  # before touching it: a share would send the user's credentials, a device would hang
+    try:
+        status = os.stat(name)
+    except (OSError, ValueError):  # missing, a device name, NUL in the path…: load_framework says why, in Chinese
+        return load_framework(name)
+    return _framework_as_of(name, status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=8)
+def _framework_as_of(name: str, _mtime_ns: int, _size: int) -> Framework:
+    return load_framework(name)
+
+
 def _evaluation_indicator(rule_set: object, indicator: object) -> Indicator:
     """The indicator a 评分表 row names by its path (the helper column), in the framework the sheet names."""
     if not isinstance(rule_set, str) or not isinstance(indicator, str):  # a number, a range, a huge int…
         raise RuleSetError("评价指标体系和指标路径应为文字")
     name = rule_set.strip()
     # a shipped name is read once; a path is read again each time, so an edited file counts at once
-    framework = _shipped_framework(name) if name in _shipped_framework_names() else load_framework(name)
+    framework = _shipped_framework(name) if name in _shipped_framework_names() else _framework_file(name)
     key = indicator.strip()
     found = next((item for item in framework.indicators if item.key == key), None)
     if found is None:

@@ -35,6 +35,7 @@ from .evaluation import (
     Indicator,
     Node,
     grade_of,
+    leaves,
     score_rate,
     standard_text,
     tree,
@@ -519,7 +520,10 @@ def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
     if node.indicator is not None:
         item |= {"standard": clean(standard_text(node.indicator)), "method": METHOD_NAMES[node.indicator.method]}
     if leaf is not None:
-        item |= {"figures": clean(_figures(leaf)), "reason": _reason(leaf.reason), "basis": _leaf_basis(leaf)}
+        basis, reason = _leaf_basis(leaf), _reason(leaf.reason)
+        if reason and basis.startswith("按评分标准应得"):  # an override and its grounds: both are stated
+            reason = f"{basis}。{reason}"
+        item |= {"figures": clean(_figures(leaf)), "reason": reason, "basis": basis}
     return item
 
 
@@ -596,15 +600,11 @@ def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet
             if child.is_leaf:
                 leaf_row(child)
                 continue
-            for leaf in _leaves_of(child):
+            for leaf in leaves(child):
                 leaf_row(leaf)
             subtotal(child)
         subtotal(level1)
     return rows
-
-
-def _leaves_of(node: Node) -> list[Node]:
-    return [node] if node.is_leaf else [leaf for child in node.children for leaf in _leaves_of(child)]
 
 
 def evaluation_context(submission: Submission, report_date: str) -> dict[str, Any]:
@@ -624,8 +624,8 @@ def evaluation_context(submission: Submission, report_date: str) -> dict[str, An
     items = _numbered(nodes, sheet)
     by_key = {node.key: item for node, item in zip(nodes, items, strict=True)}
     level1 = [by_key[node.key] for node in nodes if node.level == 1]
-    leaves = [item for item in items if item["leaf"]]
-    deductions = [item for item in leaves if item["deduction"] > 0]
+    leaf_items = [item for item in items if item["leaf"]]
+    deductions = [item for item in leaf_items if item["deduction"] > 0]
     total = scores.total
     grade = scores.grade or grade_of(framework, total) or ""
     texts = {key.removeprefix("eval_"): paragraphs(sheet.texts.get(key, "")) for key, _ in EVAL_TEXTS}
@@ -659,11 +659,11 @@ def evaluation_context(submission: Submission, report_date: str) -> dict[str, An
             "full_marks": framework.full_marks,
             "level1_count": len(level1),
             "levels": levels,
-            "leaf_count": len(leaves),
+            "leaf_count": len(leaf_items),
             "leaf_label": leaf_label,
             "methods": [m for m in methods if m["count"]],
             "computed": computed,
-            "judged": len(leaves) - computed,
+            "judged": len(leaf_items) - computed,
             "grades": grades,
         },
         "result": {
@@ -672,7 +672,7 @@ def evaluation_context(submission: Submission, report_date: str) -> dict[str, An
             "rate": score_rate(total, framework.full_marks),
             "grade": clean(grade),
             "level1": level1,
-            "full_count": len(leaves) - len(deductions),
+            "full_count": len(leaf_items) - len(deductions),
             "deducted_count": len(deductions),
             "deducted": sum((item["deduction"] for item in deductions), Decimal(0)),
         },

@@ -667,7 +667,7 @@ def evaluation_template() -> bytes:
     w.tag("for d in deductions")
     w.p(
         "{{ loop.index }}.{{ d.name }}（{{ d.path }}）扣{{ d.deduction|score(places) }}分。"
-        "{% if d.reason %}{{ d.reason }}{% else %}{{ d.figures }}{{ d.basis }}。{% endif %}"
+        "{{ d.figures }}{% if d.reason %}{{ d.reason }}{% else %}{{ d.basis }}。{% endif %}"
     )
     w.tag("endfor")
     w.tag("else")

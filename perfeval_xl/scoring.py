@@ -209,17 +209,17 @@ def load_rules(name_or_path: str | Path | RuleSet | None = None, *, folder: str 
     """
     if isinstance(name_or_path, RuleSet):
         return name_or_path
-    text = _rule_text(name_or_path)
+    text = rule_text(name_or_path)
     if not text:
         return _load_shipped(DEFAULT_RULES)
     if text in _shipped_names():
         return _load_shipped(text)
-    _refuse_odd_place(text)
+    refuse_odd_place(text)
     path = Path(text) if folder is None or Path(text).is_absolute() else Path(folder) / text
-    return _build_user(_parse_toml(_read_rule_file(path), _shown(str(path))), text)
+    return _build_user(parse_toml(read_rule_file(path), shown_text(str(path))), text)
 
 
-def _rule_text(name_or_path: object) -> str:
+def rule_text(name_or_path: object) -> str:
     """The name or path as text, refused when no rule set or local file can be called so."""
     if name_or_path is None:
         return ""
@@ -229,29 +229,29 @@ def _rule_text(name_or_path: object) -> str:
     if len(text) > MAX_RULE_NAME_LENGTH:
         raise RuleSetError(f"评分规则的名称或路径太长（{len(text)} 个字符，最多 {MAX_RULE_NAME_LENGTH} 个）")
     if _UNPRINTABLE.search(text):
-        raise RuleSetError(f"评分规则“{_shown(text)}”含有控制字符或无法识别的字符")
+        raise RuleSetError(f"评分规则“{shown_text(text)}”含有控制字符或无法识别的字符")
     return text
 
 
-def _refuse_odd_place(text: str) -> None:
+def refuse_odd_place(text: str) -> None:
     """Refuse, before touching the file system, what is not a plain local .toml file."""
     if _URL.search(text):
-        raise RuleSetError(f"评分规则“{_shown(text)}”是一个网址；只能用内置规则的名称或本机上的 .toml 文件")
+        raise RuleSetError(f"评分规则“{shown_text(text)}”是一个网址；只能用内置规则的名称或本机上的 .toml 文件")
     if _UNC.match(text):
-        raise RuleSetError(f"评分规则文件“{_shown(text)}”在网络共享上；请把它复制到本机后再用")
+        raise RuleSetError(f"评分规则文件“{shown_text(text)}”在网络共享上；请把它复制到本机后再用")
     device = next(
         (part for part in re.split(r"[/\\]", text) if _DEVICE.match(re.split(r"[.:]", part)[0].rstrip())), None
     )
     if device is not None:
-        raise RuleSetError(f"“{_shown(device)}”是 Windows 的设备名，不能用作评分规则文件")
+        raise RuleSetError(f"“{shown_text(device)}”是 Windows 的设备名，不能用作评分规则文件")
     system = _system_folder(text)
     if system:
-        raise RuleSetError(f"评分规则文件“{_shown(text)}”在系统文件夹 /{system} 中，不能用作评分规则")
+        raise RuleSetError(f"评分规则文件“{shown_text(text)}”在系统文件夹 /{system} 中，不能用作评分规则")
     if not text.lower().endswith(".toml"):
         if "/" in text or "\\" in text:
-            raise RuleSetError(f"评分规则文件“{_shown(text)}”不是 .toml 文件")
+            raise RuleSetError(f"评分规则文件“{shown_text(text)}”不是 .toml 文件")
         raise RuleSetError(
-            f"没有名为“{_shown(text)}”的评分规则；可用的有：{'、'.join(available_rules())}，或一个 .toml 文件的路径"
+            f"没有名为“{shown_text(text)}”的评分规则；可用的有：{'、'.join(available_rules())}，或一个 .toml 文件的路径"
         )
 
 
@@ -261,9 +261,9 @@ def _system_folder(path: str) -> str | None:
     return parts[1] if len(parts) > 1 and parts[1] in _SYSTEM_FOLDERS else None
 
 
-def _read_rule_file(path: Path) -> str:
+def read_rule_file(path: Path) -> str:
     """The text of a regular file of at most MAX_RULE_FILE_BYTES; never blocks on a FIFO, never reads a device."""
-    shown = _shown(str(path))
+    shown = shown_text(str(path))
     try:
         system = _system_folder(os.path.realpath(path))  # a link may lead there
         if system:
@@ -313,7 +313,7 @@ def _refuse_irregular(mode: int, size: int, shown: str) -> None:
         raise RuleSetError(f"评分规则文件“{shown}”太大（超过 1 MB），不像评分规则")
 
 
-def _shown(text: str, limit: int = 80) -> str:
+def shown_text(text: str, limit: int = 80) -> str:
     """A name or path as a message may show it: no control characters or lone surrogates, not too long."""
     text = _UNPRINTABLE.sub("?", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -327,13 +327,13 @@ def _load_shipped(name: str) -> RuleSet:
 def _shipped_settings(name: str) -> dict[str, Any]:
     if name not in _shipped_names():
         raise RuleSetError(
-            f"没有名为“{_shown(name)}”的评分规则；可用的有：{'、'.join(available_rules())}，或一个 .toml 文件的路径"
+            f"没有名为“{shown_text(name)}”的评分规则；可用的有：{'、'.join(available_rules())}，或一个 .toml 文件的路径"
         )
     text = (resources.files("perfeval_xl") / "rules" / f"{name}.toml").read_text(encoding="utf-8")
-    return _parse_toml(text, f"{name}.toml")
+    return parse_toml(text, f"{name}.toml")
 
 
-def _parse_toml(text: str, origin: str) -> dict[str, Any]:
+def parse_toml(text: str, origin: str) -> dict[str, Any]:
     try:
         settings = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
@@ -365,7 +365,7 @@ def _build_user(settings: dict[str, Any], origin: str) -> RuleSet:
     except RuleSetError:
         raise
     except (TypeError, ValueError, AttributeError, ArithmeticError, RecursionError, MemoryError):
-        raise RuleSetError(f"评分规则“{_shown(origin)}”的内容有误，请对照 national.toml 检查各项的写法") from None
+        raise RuleSetError(f"评分规则“{shown_text(origin)}”的内容有误，请对照 national.toml 检查各项的写法") from None
 
 
 def _merged(settings: dict[str, Any], origin: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -374,9 +374,9 @@ def _merged(settings: dict[str, Any], origin: str, seen: tuple[str, ...] = ()) -
         return settings
     parent_name = settings.get("extends") or DEFAULT_RULES
     if not isinstance(parent_name, str):
-        raise RuleSetError(f'评分规则“{_shown(origin)}”的 extends 应为内置规则的名称，如 "national"')
+        raise RuleSetError(f'评分规则“{shown_text(origin)}”的 extends 应为内置规则的名称，如 "national"')
     if parent_name in seen:
-        raise RuleSetError(f"评分规则“{_shown(origin)}”的 extends 形成了循环")
+        raise RuleSetError(f"评分规则“{shown_text(origin)}”的 extends 形成了循环")
     parent = _merged(_shipped_settings(parent_name), parent_name, (*seen, parent_name))
     own = {k: v for k, v in settings.items() if k not in ("extends", "name", "title")}
     return _deep_merge(parent, own)
@@ -401,10 +401,10 @@ MULTIPLE = (Decimal(1), Decimal(100))
 def _build(settings: dict[str, Any], origin: str) -> RuleSet:
     if "kind" in settings:  # read on top of national, a framework would lose its tree and keep 附件2's weights
         raise RuleSetError(
-            f'评分规则“{_shown(origin)}”是评价指标体系（kind = "evaluation"），不能用作自评表的评分规则；'
+            f'评分规则“{shown_text(origin)}”是评价指标体系（kind = "evaluation"），不能用作自评表的评分规则；'
             "请用 perfeval new 文件 --rules 它 生成评价工作簿"
         )
-    read = _Settings(_merged(settings, origin), _shown(origin))
+    read = Settings(_merged(settings, origin), shown_text(origin))
     # a rule set's own name and title: a parent's would mislabel it
     name = read.text("name", settings.get("name", origin), MAX_RULE_NAME_LENGTH)
     full_marks = read.number("full_marks", within=(Decimal(1), Decimal(1000)))
@@ -482,7 +482,7 @@ def _build(settings: dict[str, Any], origin: str) -> RuleSet:
 _REQUIRED = object()
 
 
-class _Settings:
+class Settings:
     """Reads a rule set's merged settings by dotted key ("weights.execution"), naming the key when one is wrong.
 
     Each reader takes the key, and the value when the caller already holds it (an item of [[grades]]…). Every
@@ -494,16 +494,16 @@ class _Settings:
         self.settings, self.origin = settings, origin
 
     def fail(self, key: str, problem: str) -> RuleSetError:
-        return RuleSetError(f"评分规则“{self.origin}”的 {_shown(key)} {problem}")
+        return RuleSetError(f"评分规则“{self.origin}”的 {shown_text(key)} {problem}")
 
     def get(self, key: str, default: object = _REQUIRED) -> Any:
         value: Any = self.settings
         for part in key.split("."):
             if not isinstance(value, dict):
-                raise RuleSetError(f"评分规则“{self.origin}”的 {_shown(key)} 所在的表写法不对")
+                raise RuleSetError(f"评分规则“{self.origin}”的 {shown_text(key)} 所在的表写法不对")
             if part not in value:
                 if default is _REQUIRED:
-                    raise RuleSetError(f"评分规则“{self.origin}”缺少 {_shown(key)}")
+                    raise RuleSetError(f"评分规则“{self.origin}”缺少 {shown_text(key)}")
                 return default
             value = value[part]
         return value
@@ -515,16 +515,16 @@ class _Settings:
         # a TOML number as it is, however large, so that the message gives the range; text as D() reads a cell
         number = Decimal(value) if isinstance(value, int | Decimal) and not isinstance(value, bool) else D(value)
         if not isinstance(number, Decimal):
-            raise self.fail(key, f"应为数字，而不是 {_shown_value(value)}")
+            raise self.fail(key, f"应为数字，而不是 {shown_value(value)}")
         low, high = within
         if not low <= number <= high:
-            raise self.fail(key, f"应在 {_plain(low)} 到 {_plain(high)} 之间，而不是 {_shown_value(number)}")
+            raise self.fail(key, f"应在 {plain_number(low)} 到 {plain_number(high)} 之间，而不是 {shown_value(number)}")
         return number
 
     def count(self, key: str, high: int) -> int:
         number = self.number(key, within=(Decimal(0), Decimal(high)))
         if number != number.to_integral_value():
-            raise self.fail(key, f"应为 0 到 {high} 之间的整数，而不是 {_shown_value(number)}")
+            raise self.fail(key, f"应为 0 到 {high} 之间的整数，而不是 {shown_value(number)}")
         return int(number)
 
     def optional(self, key: str, within: tuple[Decimal, Decimal]) -> Decimal | None:
@@ -535,7 +535,7 @@ class _Settings:
     def op(self, key: str, value: object = _REQUIRED) -> str:
         value = self.get(key) if value is _REQUIRED else value
         if not isinstance(value, str) or value not in (AT_LEAST, AT_MOST, EQUAL):
-            raise self.fail(key, f'应为 ">="、"<=" 或 "="，而不是 {_shown_value(value)}')
+            raise self.fail(key, f'应为 ">="、"<=" 或 "="，而不是 {shown_value(value)}')
         return value
 
     def ops(self, key: str) -> tuple[str, ...]:
@@ -545,19 +545,19 @@ class _Settings:
         value = band.get("outcome")
         if not isinstance(value, str) or value not in OUTCOMES:
             raise RuleSetError(
-                f"评分规则“{self.origin}”的档次“{_shown(str(band.get('name', '')))}”的 {key} 应为 "
-                f'"met"（达成）、"partly"（部分达成）或 "not_met"（未达成），而不是 {_shown_value(value)}'
+                f"评分规则“{self.origin}”的档次“{shown_text(str(band.get('name', '')))}”的 {key} 应为 "
+                f'"met"（达成）、"partly"（部分达成）或 "not_met"（未达成），而不是 {shown_value(value)}'
             )
         return value
 
     def text(self, key: str, value: object, limit: int = MAX_LABEL_LENGTH) -> str:
         """A name or label: text people read in cells and messages, so no control characters and not a page long."""
         if not isinstance(value, str):
-            raise self.fail(key, f"应为文字（用引号括起来），而不是 {_shown_value(value)}")
+            raise self.fail(key, f"应为文字（用引号括起来），而不是 {shown_value(value)}")
         if _UNPRINTABLE.search(value):
-            raise self.fail(key, f"“{_shown(value, 30)}”含有控制字符")
+            raise self.fail(key, f"“{shown_text(value, 30)}”含有控制字符")
         if len(value) > limit:
-            raise self.fail(key, f"“{_shown(value, 30)}”太长（超过 {limit} 个字）")
+            raise self.fail(key, f"“{shown_text(value, 30)}”太长（超过 {limit} 个字）")
         return value
 
     def texts(self, key: str, value: object) -> list[str]:
@@ -579,19 +579,19 @@ class _Settings:
         return value
 
 
-def _shown_value(value: object) -> str:
+def shown_value(value: object) -> str:
     """A setting's value as a message shows it: short, and never failing (a 5000-digit int has no str())."""
     if isinstance(value, str):
-        return f"“{_shown(value, 30)}”"
+        return f"“{shown_text(value, 30)}”"
     if isinstance(value, Decimal):
-        return _shown(_plain(value), 30)
+        return shown_text(plain_number(value), 30)
     try:
-        return _shown(repr(value), 30)
+        return shown_text(repr(value), 30)
     except (ValueError, RecursionError):
         return type(value).__name__
 
 
-def _plain(value: Decimal) -> str:
+def plain_number(value: Decimal) -> str:
     """A setting's number without trailing zeros or an exponent, unless it is absurdly large or small."""
     if not -20 < value.adjusted() < 20:
         return str(value)

@@ -113,11 +113,6 @@ def xlwings_import() -> XlwingsImport:
     return XlwingsImport(module, wizard)
 
 
-def udf_module_text() -> str:
-    """The `xlwings_udfs` module's source with CRLF line ends, as Excel keeps VBA source."""
-    return xlwings_import().module
-
-
 # VBA source lines may hold 1023 characters; 100 code points of "7EE9 " stay well inside that
 _CODES_PER_LINE = 100
 

@@ -62,6 +62,7 @@ from .layout import (
     REVENUE,
     SCORE,
     SUM,
+    TEXT,
     TITLE,
     UNIT,
     WEIGHT,
@@ -259,8 +260,9 @@ def _build_sheet(wb: openpyxl.Workbook, ws: Worksheet, sheet: SheetLayout, flavo
         target = ws[cell.ref]
         row = target.row
         role = cell.role
+        formula_text = None
         if cell.formula is not None:
-            text = renderer.formula(cell, row, block_tops.get(row, {}))
+            text = formula_text = renderer.formula(cell, row, block_tops.get(row, {}))
             if text is None:
                 role = INPUT  # the native flavour types scores in by hand
             else:
@@ -269,6 +271,8 @@ def _build_sheet(wb: openpyxl.Workbook, ws: Worksheet, sheet: SheetLayout, flavo
             target.value = _initial(cell)
         elif cell.role == LABEL:
             target.value = _initial(cell) if cell.kind in NUMERIC_KINDS and cell.text else (cell.text or None)
+        if formula_text is None and isinstance(target.value, str) and target.value.startswith("="):
+            target.data_type = "s"  # a label or text from a rule file that starts with "=" is text, not a formula
         _style(ws, sheet, cell, role)
         if role in (INPUT, OVERRIDE):
             validations.add(cell)
@@ -1057,9 +1061,13 @@ class _Book:
         return Submission(header, basic, None, (), revenue, evaluation=sheet)
 
     def _text_named(self, name: str) -> str:
+        """A text the evaluator typed; a formula typed there counts by its saved result, as Excel shows it."""
         place = self.global_names.get(name)
-        raw = self.raw(place) if place else None
-        return "" if _blank(raw) else _cell_text(raw).strip()
+        if place is None:
+            return ""
+        where = CellRef(place.sheet, place.ref.split(":")[0])
+        text = self.typed(self.raw(place), where, TEXT, name)
+        return "" if _blank(text) else str(text).strip()
 
     def _ref_on(self, name: str, sheet: str) -> str | None:
         place = self.global_names.get(name)

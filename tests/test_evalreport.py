@@ -80,7 +80,7 @@ DEDUCTIONS = {
     "过程/预算执行/支付进度率": {"E": 2, "I": 2, "J": "两笔专项资金未在6月底前拨付完毕"},
     "过程/预算执行/预算调整率": {"E": 1150, "F": 1000},  # 15%: the band gives 1 of 3, no reason needed
     "效果/履职效益/社会公众或服务对象满意度": {"E": 87, "F": 100},  # 87% against 90%: 4.83 of 5
-    "过程/预算执行/公用经费控制率": {"I": 0.5},  # typed under what the standard gives, without a reason
+    "过程/预算执行/公用经费控制率": {"I": 0.5, "J": "会议费超标"},  # typed under what the standard gives
 }
 
 
@@ -200,7 +200,7 @@ def test_report__figures_standards_and_deductions_of_a_leaf(filled):
     assert "评价数据：调整后预算数1,150，年初预算数1,000；指标值 = |调整后预算数 − 年初预算数| ÷ 年初预算数" in text
     assert "扣2分（按评分标准计算）。" in body
     assert "扣0.17分（按评分标准计算）。" in body  # a ratio: 5 × 87% ÷ 90% = 4.83
-    assert "扣0.5分（按评分标准应得1分，评价人员评为0.5分）。" in body
+    assert "扣0.5分。扣分原因：按评分标准应得1分，评价人员评为0.5分。会议费超标" in body
     # a linked figure: 在职人员控制率 from 附件1
     assert "评价数据：实际在职人数21，编制数21；指标值 = 实际在职人数 ÷ 编制数 = 100.00%。" in body
     assert "评分标准：不超过100%得满分，每超出1个百分点扣0.1分（不足1个百分点按比例扣分），扣完为止" in text
@@ -228,7 +228,7 @@ def test_report__conclusion_and_the_deductions_gathered(filled):
         "评价数据：实际公用经费98，预算安排的公用经费100；指标值 = 实际公用经费 ÷ 预算安排的公用经费 = 98.00%。"
         in typed_under
     )
-    assert typed_under.endswith("按评分标准应得1分，评价人员评为0.5分。")
+    assert "按评分标准应得1分，评价人员评为0.5分" in typed_under and "会议费超标" in typed_under
     assert problems[-1] == TEXTS["eval_problems"]  # the evaluator's analysis after the list
 
 

@@ -417,3 +417,103 @@ def test_ticks__any_text_is_items_or_none_never_an_exception(text, count):
 )
 def test_ticks__how_an_evaluator_writes_the_items_met(text, ticks):
     assert _ticks(text, 3) == ticks
+
+
+# ---------------------------------------------------------------- what a review of the reader found
+
+
+def _check_json(path: Path) -> dict:
+    result = run("check", str(path), "--json")
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_review__a_negative_or_fractional_count_is_a_finding_not_a_stop(tmp_path):
+    changes = _full_marks_changes()
+    changes["过程/预算执行/支付进度率"] = {"E": -1, "I": 3}
+    payload = _check_json(_set(_new(tmp_path), tmp_path / "count.xlsm", changes))
+    (finding,) = [f for f in payload["findings"] if f["code"] == "number-unreadable"]
+    assert finding["cell"].startswith("E") and "问题个数" in finding["message"]
+
+
+@pytest.mark.parametrize("formula", ["=SUM(I:I)", "=SUM(4:5)", "=SUM(I4:I5 I5)", "=SUM(H4:I5)", "=SUM(I4:I20000)"])
+def test_review__a_subtotal_formula_of_ones_own_counts_by_its_saved_result(tmp_path, formula):
+    changes = _full_marks_changes()
+    changes["投入/目标设定"] = {"I": formula}
+    payload = _check_json(_set(_new(tmp_path), tmp_path / "own.xlsm", changes))
+    codes_found = {f["code"] for f in payload["findings"]}
+    assert "formula-replaced" in codes_found  # no saved result in a file openpyxl wrote: said so, no crash
+
+
+def test_review__a_score_typed_as_text_is_not_in_excels_sums(tmp_path):
+    changes = _full_marks_changes()
+    changes["投入/目标设定/绩效目标合理性"] = {"I": "1.5", "J": "部分不符合"}
+    path = _set(_new(tmp_path, flavour="native", suffix=".xlsx"), tmp_path / "text.xlsx", changes)
+    payload = _check_json(path)
+    found = {f["code"] for f in payload["findings"]}
+    assert "number-as-text" in found and "sum-mismatch" in found
+    shown = openpyxl.load_workbook(path, data_only=True)[SHEET]
+    subtotal = _rows(openpyxl.load_workbook(path)[SHEET])["投入/目标设定"]
+    assert shown[f"I{subtotal}"].value == 4  # Excel's SUM leaves the text out: 0 + 4
+
+
+def test_review__a_formula_typed_where_a_score_or_reason_goes_counts_by_its_saved_result(tmp_path):
+    changes = _full_marks_changes()
+    changes["投入/目标设定/绩效目标合理性"] = {"I": "=1+1", "J": "=unit_name"}
+    payload = _check_json(_set(_new(tmp_path), tmp_path / "formula.xlsm", changes))
+    messages = [f["message"] for f in payload["findings"] if f["code"] == "input-formula"]
+    assert len(messages) == 2 and not any("数字以外的文字" in f["message"] for f in payload["findings"])
+
+
+def test_review__points_with_more_places_than_the_scores_and_a_quote_in_a_grade(tmp_path):
+    rules = tmp_path / "places.toml"
+    rules.write_text(
+        'kind = "evaluation"\nname = "p"\ntitle = "=标题"\nfull_marks = 10\nscore_places = 0\n'
+        '[[grades]]\nmin = 9\nlabel = \'优"秀\'\n[[grades]]\nmin = 0\nlabel = "其他"\n'
+        '[[indicators]]\npath = ["=A1", "B", "=1+2"]\npoints = 2.5\nmethod = "manual"\n'
+        '[[indicators]]\npath = ["=A1", "B", "丙"]\npoints = 7.5\nmethod = "manual"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "p.xlsx"
+    assert run("new", str(out), "--rules", str(rules), "--formulas", "native").returncode == 0
+    ws = openpyxl.load_workbook(out)[SHEET]
+    assert ws["D4"].value == 2.5 and ws["K4"].value == "=A1/B/=1+2" and ws["K4"].data_type == "s"
+    assert ws["A4"].data_type == "s" and '"优""秀"' in ws[f"I{plan(load_framework(str(rules))).grade_row}"].value
+    payload = _check_json(out)
+    assert not {"points-changed", "sum-mismatch"} & {f["code"] for f in payload["findings"]}
+    (recalculated,) = convert([out], "xlsx", tmp_path / "lo", profile(tmp_path / "profile", recalculate=True))
+    shown = openpyxl.load_workbook(recalculated, data_only=True)[SHEET]
+    assert shown["K4"].value == "=A1/B/=1+2"  # text, not a formula LibreOffice would evaluate
+
+
+def test_review__a_score_above_the_standard_with_grounds_or_a_formula(tmp_path):
+    key = "过程/预算执行/预算调整率"
+    for cells, severity in (
+        ({"E": 115, "F": 100, "I": 2, "J": "调整经批准"}, "提示"),
+        ({"E": 115, "F": 100, "I": 2}, "错误"),
+    ):
+        changes = _full_marks_changes()
+        changes[key] = cells
+        payload = _check_json(_set(_new(tmp_path), tmp_path / "above.xlsm", changes))
+        found = [f for f in payload["findings"] if f["code"] == "score-above-standard"]
+        assert [f["severity"] for f in found] == [severity]
+    changes = _full_marks_changes()
+    changes[key] = {"E": 105, "F": 100, "I": 1}  # the standard gives 2; typed lower without a reason
+    payload = _check_json(_set(_new(tmp_path), tmp_path / "below.xlsm", changes))
+    assert any(f["code"] == "reason-missing" and f["cell"].startswith("J") for f in payload["findings"])
+
+
+def test_review__eval_total_pointing_off_the_score_column_is_named(tmp_path):
+    def edit(wb):
+        target = wb.defined_names["eval_total"].attr_text.replace("$I$", "$H$")
+        del wb.defined_names["eval_total"]
+        wb.defined_names["eval_total"] = openpyxl.workbook.defined_name.DefinedName("eval_total", attr_text=target)
+
+    path = _edit(_new(tmp_path), tmp_path / "total.xlsm", edit, stamp=False)
+    payload = _check_json(path)
+    assert any(f["code"] == "name-broken" and "eval_total" in f["message"] for f in payload["findings"])
+
+
+def test_cli__an_evaluation_workbook_has_no_project_sheets(tmp_path):
+    result = run("new", str(tmp_path / "e.xlsm"), "--rules", "gongxing-2013", "--kind", "project")
+    assert result.returncode == 2 and "不分附件3" in result.stderr and not (tmp_path / "e.xlsm").exists()

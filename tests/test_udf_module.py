@@ -9,12 +9,12 @@ from helpers import XLWINGS_ADDIN
 from oletools.olevba import VBA_Parser
 
 from perfeval_xl.functions import FUNCTIONS
-from perfeval_xl.udf_module import WizardEntry, udf_module_text, wizard_module_text, xlwings_import
+from perfeval_xl.udf_module import WizardEntry, wizard_module_text, xlwings_import
 from perfeval_xl.vbaproject import add_module
 
 
 def test_udf_module_text__one_wrapper_per_function_with_its_arguments():
-    text = udf_module_text()
+    text = xlwings_import().module
     assert text.startswith('Attribute VB_Name = "xlwings_udfs"\r\n')
     assert "\n" not in text.replace("\r\n", "") and text.isascii()
     signatures = dict(re.findall(r"^Function (PE_\w+)\(([^)]*)\)\r$", text, re.MULTILINE))
@@ -29,7 +29,7 @@ def test_udf_module_text__one_wrapper_per_function_with_its_arguments():
 
 def test_udf_module_text__goes_into_the_add_ins_project():
     project = zipfile.ZipFile(XLWINGS_ADDIN).read("xl/vbaProject.bin")
-    text = udf_module_text()
+    text = xlwings_import().module
     added = add_module(project, "xlwings_udfs", text)
     code = {name: body for _f, _s, name, body in VBA_Parser("p.bin", data=added).extract_macros()}["xlwings_udfs.bas"]
     assert code.count("Function PE_") == len(FUNCTIONS) and "PE_SCORE = Err.Description" in code
