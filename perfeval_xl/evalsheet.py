@@ -1068,7 +1068,7 @@ def _ticks(text: str, count: int) -> list[bool] | None:
         )
         if p
     ]
-    if not parts or not all(p.isdigit() and 1 <= int(p) <= count for p in parts):
+    if not parts or not all(re.fullmatch(r"[0-9]{1,3}", p) and 1 <= int(p) <= count for p in parts):
         return None
     met = {int(p) for p in parts}
     return [i in met for i in range(1, count + 1)]
