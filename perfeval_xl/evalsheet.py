@@ -156,7 +156,10 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
         Cell("E2", LABEL, "评价指标体系", style="row_label"),
         Cell("F2", LABEL, framework.title, style="note", merge_to="J2"),
     ]
-    cells += [Cell(f"{letter}{HEADER_ROW}", LABEL, text) for letter, text in zip("ABCDEFGHIJ", HEADINGS, strict=True)]
+    cells += [
+        Cell(f"{letter}{HEADER_ROW}", LABEL, text, style="heading")
+        for letter, text in zip("ABCDEFGHIJ", HEADINGS, strict=True)
+    ]
     cells.append(Cell(f"{KEY}{HEADER_ROW}", LABEL, "指标路径（辅助列，请勿修改）", style="helper"))
     groups = _level1_of(framework)
     for level1 in groups:
@@ -184,12 +187,30 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
         SHEET_TITLE,
         tuple(cells),
         widths={"A": 8, "B": 10, "C": 16, "D": 6, "E": 10, "F": 10, "G": 9, "H": 44, "I": 7, "J": 24, KEY: 30},
-        heights={1: 30, HEADER_ROW: 30},
+        heights={1: 30, HEADER_ROW: 30, **_row_heights(framework, where)},
         landscape=True,
         print_rows=f"{HEADER_ROW}:{HEADER_ROW}",
         print_columns="A:J",
         ranges={"eval_indicators": f"A{first}:{KEY}{last}"},
     )
+
+
+# how many characters of Chinese text a line of the 评分标准 (H) and 三级指标 (C) columns holds at their widths
+_STANDARD_CHARACTERS_PER_LINE, _NAME_CHARACTERS_PER_LINE, _POINTS_PER_LINE = 21, 7, 14
+
+
+def _row_heights(framework: Framework, where: SheetPlan) -> dict[int, float]:
+    """Leaf rows tall enough for their wrapped standard and name: neither Excel nor LibreOffice sizes rows of a
+    generated file by themselves, and a cut-off standard is a standard nobody can read on paper."""
+    heights = {}
+    for indicator in framework.indicators:
+        lines = max(
+            -(-len(standard_text(indicator)) // _STANDARD_CHARACTERS_PER_LINE),
+            -(-len(indicator.path[-1]) // _NAME_CHARACTERS_PER_LINE),
+            1,
+        )
+        heights[where.leaf_rows[indicator.key]] = float(min(409, _POINTS_PER_LINE * lines + 4))  # Excel's maximum
+    return heights
 
 
 def _group_cells(framework: Framework, level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:

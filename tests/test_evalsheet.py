@@ -517,3 +517,17 @@ def test_review__eval_total_pointing_off_the_score_column_is_named(tmp_path):
 def test_cli__an_evaluation_workbook_has_no_project_sheets(tmp_path):
     result = run("new", str(tmp_path / "e.xlsm"), "--rules", "gongxing-2013", "--kind", "project")
     assert result.returncode == 2 and "不分附件3" in result.stderr and not (tmp_path / "e.xlsm").exists()
+
+
+def test_libreoffice__prints_the_scoring_sheet_on_a4(tmp_path):
+    from office import is_a4, pdf_pages, pdf_text
+
+    source = _set(_new(tmp_path), tmp_path / "print.xlsm", _full_marks_changes())
+    copy = tmp_path / "print.xlsx"  # LibreOffice prints the .xlsm the same; converting a copy keeps the test fast
+    copy.write_bytes(source.read_bytes())
+    (pdf,) = convert([copy], "pdf", tmp_path / "out", profile(tmp_path / "profile", recalculate=False))
+    pages = pdf_pages(pdf)
+    assert pages and all(is_a4(size) for size in pages)
+    text = pdf_text(pdf)
+    assert "2024年度部门整体支出绩效评价指标评分表" in text and "总分" in text and "扣分原因" in text
+    assert "辅助列" not in text and "投入/目标设定/" not in text  # the helper column is outside the print area
