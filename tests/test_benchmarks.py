@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from helpers import ROOT
 
 from perfeval_xl import numbers, targets
 from perfeval_xl.checks import run_checks
@@ -180,6 +181,24 @@ def test_bench__excel_pe_score_strings(benchmark):
     from perfeval_xl.udfs import PE_SCORE
 
     assert benchmark(PE_SCORE, "达95%以上", "97.5%", 10.0, "national", "数量指标") == 10
+
+
+@excel
+def test_bench__excel_pe_evalscore_bands(benchmark):
+    """A 评分表 row's score: the framework is read once per process, then found by its path each call."""
+    from perfeval_xl.udfs import PE_EVALSCORE
+
+    assert benchmark(PE_EVALSCORE, 0.05, "gongxing-2013", "过程/预算执行/预算调整率") == 2
+
+
+@excel
+def test_bench__excel_pe_evalscore_users_file(benchmark, tmp_path):
+    """The same with a framework file of one's own: a stat per call, re-read only when the file changes."""
+    from perfeval_xl.udfs import PE_EVALSCORE
+
+    framework = tmp_path / "mine.toml"
+    framework.write_bytes((ROOT / "perfeval_xl" / "rules" / "gongxing-2013.toml").read_bytes())
+    assert benchmark(PE_EVALSCORE, 0.05, str(framework), "过程/预算执行/预算调整率") == 2
 
 
 # ---------------------------------------------------------------- the report
