@@ -58,7 +58,8 @@ VALUE_KEYS = ("rate", "a", "b", "from")
 # A framework is a sheet a person prints and reads: past these sizes a file is not a framework but an accident or
 # an attack, and the band checks below are quadratic in the number of bands.
 MAX_INDICATORS = 500
-MAX_BANDS = 50
+MAX_BANDS = 50  # a plain-formula score nests one IF per band; Excel allows 64 levels
+MAX_GRADES = 20
 MAX_ITEMS = 50
 MAX_TEXT_LENGTH = 1000  # source and description texts are sentences, not labels
 LIMIT = Decimal("1E12")  # thresholds beyond this are typing accidents; rates are fractions, counts are small
@@ -447,6 +448,8 @@ def _grades(read: Settings, settings: dict[str, Any], full_marks: Decimal) -> tu
         minimum = read.number("grades.min", table.get("min"), within=(-full_marks, full_marks))
         grades.append(Grade(minimum, read.text("grades.label", table.get("label", ""))))
     grades.sort(key=lambda g: g.minimum, reverse=True)
+    if len(grades) > MAX_GRADES:  # the 等级 cell is one IF per grade, and Excel nests at most 64
+        raise RuleSetError(f"评分规则“{read.origin}”有 {len(grades)} 个等级，最多 {MAX_GRADES} 个")
     if not grades:
         raise RuleSetError(f"评分规则“{read.origin}”没有等级（[[grades]]）")
     lowest = grades[-1]

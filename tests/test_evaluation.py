@@ -840,3 +840,10 @@ def test_bands__a_value_the_rate_should_not_take_needs_the_evaluator():
     text = text.replace('{ le = "100%", score = 100 }', '{ ge = 0, le = "100%", score = 100 }')
     (indicator,) = parse_framework(text).indicators  # a quotient of amounts: covering from 0 up is enough
     assert standard_score(indicator, D("-0.5")) is None
+
+
+def test_loader__too_many_grades_for_one_formula():
+    grades = "".join(f'[[grades]]\nmin = {20 - i}\nlabel = "第{i}等"\n' for i in range(21))
+    text = framework_text(leaf('method = "manual"', 100), head=f"full_marks = 100\n{grades}")
+    with pytest.raises(RuleSetError, match="最多 20 个"):
+        parse_framework(text)
