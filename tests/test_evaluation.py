@@ -1,6 +1,7 @@
 """Evaluation frameworks (部门整体支出绩效评价): the rule-file loader, the six methods, the tree and its words."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -847,3 +848,24 @@ def test_loader__too_many_grades_for_one_formula():
     text = framework_text(leaf('method = "manual"', 100), head=f"full_marks = 100\n{grades}")
     with pytest.raises(RuleSetError, match="最多 20 个"):
         parse_framework(text)
+
+
+GONGXING_TEXT = (Path(__file__).resolve().parent.parent / "perfeval_xl" / "rules" / "gongxing-2013.toml").read_text(
+    encoding="utf-8"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0), st.text(max_size=8)), min_size=1, max_size=4))
+def test_fuzz__a_damaged_framework_file_is_refused_in_words_or_loads(edits):
+    """The shipped framework with random pieces replaced: it loads, or a RuleSetError says why; nothing else."""
+    text = GONGXING_TEXT
+    for position, piece in edits:
+        at = position % len(text)
+        text = text[:at] + piece + text[at + len(piece) :]
+    try:
+        framework = parse_framework(text)
+    except RuleSetError as error:
+        assert str(error).strip()
+    else:
+        assert sum(indicator.points for indicator in framework.indicators) == framework.full_marks
