@@ -44,7 +44,7 @@ from .layout import (
     AMOUNT,
     COMPUTED,
     EXCEL,
-    GUIDE,
+    HEADER_FIELDS,
     INPUT,
     LABEL,
     LONG_TEXT,
@@ -55,12 +55,12 @@ from .layout import (
     TEXT,
     TITLE,
     UNIT,
-    YEAR,
     Cell,
     Formula,
     SheetLayout,
     WorkbookLayout,
     basic_sheet,
+    guide_layout,
     revenue_sheet,
 )
 from .model import ERROR, HINT, Finding
@@ -68,7 +68,6 @@ from .numbers import D, NotANumber, format_percent, format_score, round_half_up
 
 EVALUATION = "evaluation"  # the sheet's key, and the workbook's kind
 SHEET_TITLE = "评价指标评分表"
-GUIDE_TITLE = "说明"
 TEXTS_TITLE = "评价报告文字"
 UDF, NATIVE = "udf", "native"
 
@@ -431,43 +430,13 @@ def guide_lines(framework: Framework) -> tuple[str, ...]:
 
 
 def guide_sheet(framework: Framework, template_info: str) -> SheetLayout:
-    cells = [
-        Cell("A1", LABEL, "部门整体支出绩效评价工作簿", style="title", merge_to="D1"),
-        Cell("A3", LABEL, "填写说明", style="subtitle"),
-    ]
-    lines = guide_lines(framework)
-    row = 4
-    for line in lines:
-        cells.append(Cell(f"A{row}", LABEL, line, style="note", merge_to=f"D{row}"))
-        row += 1
-    row += 1
-    cells.append(Cell(f"A{row}", LABEL, "基本信息", style="subtitle"))
-    header = (
-        ("unit_name", "预算部门（单位）名称", TEXT, ""),
-        ("fiscal_year", "评价年度", YEAR, ""),
-        ("budget_code", "预算编码", TEXT, ""),
-        ("contact", "联系人及电话", TEXT, ""),
-        ("eval_evaluator", "评价机构（评价组）", TEXT, ""),
-        ("eval_report_date", "报告日期", TEXT, ""),
+    fields = (
+        *HEADER_FIELDS,
+        ("eval_evaluator", "评价机构（评价组）", TEXT),
+        ("eval_report_date", "报告日期", TEXT),
         ("eval_rule_set", "评价指标体系", TEXT, framework.name),
     )
-    for offset, (name, label, kind, initial) in enumerate(header, start=1):
-        r = row + offset
-        cells.append(Cell(f"A{r}", LABEL, label, style="row_label"))
-        cells.append(Cell(f"B{r}", INPUT, initial, name, kind, description=label, merge_to=f"D{r}"))
-    r = row + len(header) + 2
-    cells.append(
-        Cell(
-            f"A{r}", LABEL, template_info, "template_info", TEXT, description="模板版本", style="note", merge_to=f"D{r}"
-        )
-    )
-    return SheetLayout(
-        GUIDE,
-        GUIDE_TITLE,
-        tuple(cells),
-        widths={"A": 24, "B": 40, "C": 30, "D": 30},
-        heights={r: 45 for r in range(4, 4 + len(lines))},
-    )
+    return guide_layout("部门整体支出绩效评价工作簿", guide_lines(framework), fields, template_info, line_height=45)
 
 
 def texts_sheet() -> SheetLayout:
@@ -604,6 +573,11 @@ def _blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+def _unsaved(cached: object) -> bool:
+    """No usable saved result: the file was never calculated (openpyxl, a script) or the formula shows an error."""
+    return cached is None or (isinstance(cached, str) and cached.startswith("#"))
+
+
 def _is_number(value: object) -> bool:
     """A cell value Excel's SUM and ISNUMBER count: a number, not text that looks like one."""
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
@@ -648,7 +622,7 @@ class _Reader:
         if formula is None:
             return raw
         cached = self.access.cached(ref)
-        if cached is None or (isinstance(cached, str) and cached.startswith("#")):
+        if _unsaved(cached):
             self.finding(
                 ERROR,
                 "input-formula",
@@ -673,7 +647,7 @@ class _Reader:
             return value
         if formula is not None:
             cached = self.access.cached(ref)
-            if cached is None or (isinstance(cached, str) and cached.startswith("#")):
+            if _unsaved(cached):
                 self.finding(
                     ERROR,
                     "formula-replaced",

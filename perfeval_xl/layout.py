@@ -331,35 +331,44 @@ def guide_lines(rules: RuleSet) -> tuple[str, ...]:
     )
 
 
+# the 说明 sheet's 基本信息 rows shared by every workbook: (defined name, label, kind)
+HEADER_FIELDS = (
+    ("unit_name", "预算部门（单位）名称", TEXT),
+    ("fiscal_year", "评价年度", YEAR),
+    ("budget_code", "预算编码", TEXT),
+    ("contact", "联系人及电话", TEXT),
+)
+RULE_SET_COMMENT = (
+    "评分规则：national（全国默认）、grade-85（85/75/60 四档）、province-platform（省级平台：偏离扣分、"
+    "按执行率封顶），或自定义规则文件（.toml）的路径。"
+)
+
+
 def guide_sheet(rules: RuleSet, template_info: str) -> SheetLayout:
+    fields = (*HEADER_FIELDS, ("rule_set", "评分规则", TEXT, rules.name, RULE_SET_COMMENT))
+    return guide_layout("预算绩效自评工作簿", guide_lines(rules), fields, template_info, line_height=30)
+
+
+def guide_layout(
+    title: str, lines: Sequence[str], fields: Sequence[tuple], template_info: str, line_height: float
+) -> SheetLayout:
+    """The 说明 sheet: a title, the 填写说明 lines, the 基本信息 inputs (name, label, kind[, initial[, comment]]) and
+    the template's version; the evaluation workbook's 说明 is this sheet with its own lines and fields."""
     b = _Builder()
-    b.label("A1", "预算绩效自评工作簿", style="title", merge_to="D1")
+    b.label("A1", title, style="title", merge_to="D1")
     b.label("A3", "填写说明", style="subtitle")
     row = 4
-    lines = guide_lines(rules)
     for line in lines:
         b.label(f"A{row}", line, style="note", merge_to=f"D{row}")
         row += 1
     row += 1
     b.label(f"A{row}", "基本信息", style="subtitle")
-    header = (
-        ("unit_name", "预算部门（单位）名称", TEXT, ""),
-        ("fiscal_year", "评价年度", YEAR, ""),
-        ("budget_code", "预算编码", TEXT, ""),
-        ("contact", "联系人及电话", TEXT, ""),
-        ("rule_set", "评分规则", TEXT, rules.name),
-    )
-    for offset, (name, label, kind, initial) in enumerate(header, start=1):
+    for offset, (name, label, kind, *rest) in enumerate(fields, start=1):
+        initial, comment = (*rest, "", "")[:2]
         r = row + offset
         b.label(f"A{r}", label, style="row_label")
-        comment = ""
-        if name == "rule_set":
-            comment = (
-                "评分规则：national（全国默认）、grade-85（85/75/60 四档）、province-platform（省级平台：偏离扣分、"
-                "按执行率封顶），或自定义规则文件（.toml）的路径。"
-            )
         b.input(f"B{r}", name, kind, label, merge_to=f"D{r}", text=initial, comment=comment)
-    r = row + len(header) + 2
+    r = row + len(fields) + 2
     b.cells.append(
         Cell(
             f"A{r}", LABEL, template_info, "template_info", TEXT, description="模板版本", style="note", merge_to=f"D{r}"
@@ -370,7 +379,7 @@ def guide_sheet(rules: RuleSet, template_info: str) -> SheetLayout:
         SHEET_TITLES[GUIDE],
         tuple(b.cells),
         widths={"A": 24, "B": 40, "C": 30, "D": 30},
-        heights={r: 30 for r in range(4, 4 + len(lines))},
+        heights={r: line_height for r in range(4, 4 + len(lines))},
     )
 
 
