@@ -43,6 +43,7 @@ from .evaluation import (
 from .layout import (
     AMOUNT,
     COMPUTED,
+    COUNT,
     EXCEL,
     HEADER_FIELDS,
     INPUT,
@@ -115,7 +116,7 @@ def plan(framework: Framework) -> SheetPlan:
     leaf_rows: dict[str, int] = {}
     subtotal_rows: dict[str, int] = {}
     row = FIRST_ROW
-    for level1 in (node for node in tree(framework) if node.level == 1):
+    for level1 in _level1_of(framework):
         for child in level1.children:
             if child.is_leaf:
                 leaf_rows[child.key] = row
@@ -162,7 +163,7 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
     cells.append(Cell(f"{KEY}{HEADER_ROW}", LABEL, "指标路径（辅助列，请勿修改）", style="helper"))
     groups = _level1_of(framework)
     for level1 in groups:
-        cells += _group_cells(framework, level1, where, flavour)
+        cells += _group_cells(level1, where, flavour)
     total, grade = where.total_row, where.grade_row
     level1_rows = [where.subtotal_rows[node.key] for node in groups]
     cells += [
@@ -205,24 +206,31 @@ def _row_heights(framework: Framework, where: SheetPlan) -> dict[int, float]:
     for indicator in framework.indicators:
         lines = max(
             -(-len(standard_text(indicator)) // _STANDARD_CHARACTERS_PER_LINE),
-            -(-len(indicator.path[-1]) // _NAME_CHARACTERS_PER_LINE),
+            -(-len(_row_name(indicator)) // _NAME_CHARACTERS_PER_LINE),
             1,
         )
         heights[where.leaf_rows[indicator.key]] = float(min(409, _POINTS_PER_LINE * lines + 4))  # Excel's maximum
     return heights
 
 
-def _group_cells(framework: Framework, level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:
+def _row_name(indicator: Indicator) -> str:
+    """The name a leaf row shows: a 4-level path's 三级 and 四级 joined as “三级：四级”."""
+    return f"{indicator.path[2]}：{indicator.path[3]}" if len(indicator.path) == 4 else indicator.path[-1]
+
+
+def _group_cells(level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:
+    """A 一级 group: its leaves, a 小计 after each 二级 group (over its leaf rows, a range that grows when rows are
+    inserted inside it), and the 一级 小计 over the 二级 小计 rows and the 2-level leaves."""
     cells: list[Cell] = []
     top = min(where.leaf_rows[leaf.key] for leaf in leaves(level1))
     bottom = where.subtotal_rows[level1.key]
     cells.append(Cell(f"A{top}", LABEL, level1.path[0], style="vertical", merge_to=f"A{bottom}"))
-    parts: list[str] = []
+    parts: list[int] = []  # the rows the 一级 小计 adds up
     for child in level1.children:
         if child.is_leaf:
             row = where.leaf_rows[child.key]
             cells += _leaf_cells(child.indicator, row, flavour, name_in="level2")
-            parts.append(_c("score", row))
+            parts.append(row)
             continue
         rows = [where.leaf_rows[leaf.key] for leaf in leaves(child)]
         subtotal = where.subtotal_rows[child.key]
@@ -231,31 +239,29 @@ def _group_cells(framework: Framework, level1: Node, where: SheetPlan, flavour: 
         )
         for leaf in leaves(child):
             cells += _leaf_cells(leaf.indicator, where.leaf_rows[leaf.key], flavour)
-        span = f"{rows[0]}:{rows[-1]}"
-        cells += _subtotal_cells(child, subtotal, f"D{span.replace(':', ':D')}", f"I{span.replace(':', ':I')}")
-        parts.append(_c("score", subtotal))
-    level1_points = ",".join(p.replace("I", "D", 1) for p in parts)
-    cells += _subtotal_cells(level1, bottom, level1_points, ",".join(parts))
+        ranges = {key: [f"{_c(key, rows[0])}:{_c(key, rows[-1])}"] for key in ("points", "score")}
+        cells += _subtotal_cells(child, subtotal, ranges["points"], ranges["score"])
+        parts.append(subtotal)
+    cells += _subtotal_cells(level1, bottom, [_c("points", r) for r in parts], [_c("score", r) for r in parts])
     return cells
 
 
-def _subtotal_cells(node: Node, row: int, points: str, scores: str) -> list[Cell]:
+def _subtotal_cells(node: Node, row: int, points: list[str], scores: list[str]) -> list[Cell]:
     return [
         Cell(_c("level3", row), LABEL, SUBTOTAL, style="row_label"),
-        _excel(_c("points", row), f"=SUM({points})", SCORE),
+        _excel(_c("points", row), f"=SUM({','.join(points)})", SCORE),
         Cell(_c("b", row), LABEL, RATE_LABEL, style="row_label"),
         _excel(_c("value", row), _rate_formula(row), RATE),
-        _excel(_c("score", row), _sum_formula(scores.split(",")), SCORE, what=f"{node.key} 小计"),
+        _excel(_c("score", row), _sum_formula(scores), SCORE, what=f"{node.key} 小计"),
         Cell(f"{KEY}{row}", LABEL, node.key, style="helper"),
     ]
 
 
 def _leaf_cells(indicator: Indicator | None, row: int, flavour: str, name_in: str = "level3") -> list[Cell]:
     assert indicator is not None
-    name = indicator.path[-1] if len(indicator.path) != 4 else f"{indicator.path[2]}：{indicator.path[3]}"
     what = indicator.key
     cells = [
-        Cell(_c(name_in, row), LABEL, name, style="row_label"),
+        Cell(_c(name_in, row), LABEL, _row_name(indicator), style="row_label"),
         Cell(_c("points", row), LABEL, _n(indicator.points), kind=SCORE),  # as the rule gives it, never rounded
         Cell(_c("standard", row), LABEL, standard_text(indicator), kind=LONG_TEXT, style="note"),
         Cell(_c("reason", row), INPUT, "", None, LONG_TEXT, description=f"{what} 扣分原因"),
@@ -292,13 +298,13 @@ def _figure_cells(indicator: Indicator, row: int) -> list[Cell]:
     spec = indicator.value
     if spec is not None and spec.sources:
         return [
-            _excel(a, _link_formula(spec.sources[0]), "amount", what=f"{indicator.key} {spec.a}"),
-            _excel(b, _link_formula(spec.sources[1]), "amount", what=f"{indicator.key} {spec.b}"),
+            _excel(a, _link_formula(spec.sources[0]), AMOUNT, what=f"{indicator.key} {spec.a}"),
+            _excel(b, _link_formula(spec.sources[1]), AMOUNT, what=f"{indicator.key} {spec.b}"),
         ]
     if spec is not None:
         return [
-            Cell(a, INPUT, "", None, "amount", description=f"{indicator.key} {spec.a}"),
-            Cell(b, INPUT, "", None, "amount", description=f"{indicator.key} {spec.b}"),
+            Cell(a, INPUT, "", None, AMOUNT, description=f"{indicator.key} {spec.a}"),
+            Cell(b, INPUT, "", None, AMOUNT, description=f"{indicator.key} {spec.b}"),
         ]
     if isinstance(indicator.rule, ChecklistRule):
         return [
@@ -306,7 +312,7 @@ def _figure_cells(indicator: Indicator, row: int) -> list[Cell]:
             Cell(b, LABEL, ""),
         ]
     if isinstance(indicator.rule, FindingsRule):
-        return [Cell(a, INPUT, "", None, "count", description=f"{indicator.key} 发现的问题个数"), Cell(b, LABEL, "")]
+        return [Cell(a, INPUT, "", None, COUNT, description=f"{indicator.key} 发现的问题个数"), Cell(b, LABEL, "")]
     return [Cell(a, LABEL, ""), Cell(b, LABEL, "")]
 
 
