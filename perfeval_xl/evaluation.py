@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -24,6 +23,8 @@ from .scoring import (
     read_rule_file,
     refuse_odd_place,
     rule_text,
+    shipped_rule_files,
+    shipped_settings,
     shown_text,
     shown_value,
 )
@@ -290,26 +291,9 @@ class TreeScores:
 # ---------------------------------------------------------------- finding and reading framework files
 
 
-def _rules_folder() -> Any:
-    return resources.files("perfeval_xl") / "rules"
-
-
-@lru_cache(maxsize=1)
-def _shipped_files() -> tuple[str, ...]:
-    """Every shipped rule file, self-assessment or evaluation: listed here, not through scoring, so that scoring
-    may leave the evaluation files out of its own list."""
-    return tuple(sorted(p.name.removesuffix(".toml") for p in _rules_folder().iterdir() if p.name.endswith(".toml")))
-
-
-@lru_cache(maxsize=32)
-def _shipped_settings(name: str) -> dict[str, Any]:
-    text = (_rules_folder() / f"{name}.toml").read_text(encoding="utf-8")
-    return parse_toml(text, f"{name}.toml")
-
-
 def available_frameworks() -> list[str]:
     """The names of the evaluation frameworks shipped with the package."""
-    return [name for name in _shipped_files() if _shipped_settings(name).get("kind") == KIND]
+    return [name for name, settings in shipped_rule_files().items() if settings.get("kind") == KIND]
 
 
 def load_framework(name_or_path: str | Path | Framework, *, folder: str | Path | None = None) -> Framework:
@@ -324,8 +308,8 @@ def load_framework(name_or_path: str | Path | Framework, *, folder: str | Path |
     text = rule_text(name_or_path)
     if not text:
         raise RuleSetError("请给出评价指标体系的名称（如 gongxing-2013）或 .toml 文件的路径")
-    if text in _shipped_files():
-        if _shipped_settings(text).get("kind") != KIND:
+    if text in shipped_rule_files():
+        if shipped_rule_files()[text].get("kind") != KIND:
             raise RuleSetError(f"“{text}”是自评表的评分规则，不是评价指标体系；{_frameworks_listed()}")
         return _load_shipped(text)
     if not _looks_like_path(text):
@@ -346,8 +330,8 @@ def is_evaluation(name_or_path: str | Path | Framework, *, folder: str | Path | 
     if isinstance(name_or_path, Framework):
         return True
     text = rule_text(name_or_path)
-    if text in _shipped_files():
-        return _shipped_settings(text).get("kind") == KIND
+    if text in shipped_rule_files():
+        return shipped_rule_files()[text].get("kind") == KIND
     if not text or not _looks_like_path(text):
         return False
     refuse_odd_place(text)
@@ -374,7 +358,7 @@ def _resolved(text: str, folder: str | Path | None) -> Path:
 
 @lru_cache(maxsize=16)
 def _load_shipped(name: str) -> Framework:
-    return _build_safely(_shipped_settings(name), name)
+    return _build_safely(shipped_settings(name), name)
 
 
 def _build_safely(settings: dict[str, Any], origin: str) -> Framework:

@@ -8,6 +8,7 @@ replaced: check_manual_score() says whether the rules allow it.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import stat
@@ -18,6 +19,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path, PurePath, PurePosixPath
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from .errors import NumberError, RuleSetError, os_reason
@@ -187,16 +189,24 @@ def available_rules() -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _shipped_names() -> tuple[str, ...]:
-    """Listed once: load_rules() asks for every PE_* cell that names its rule set, and the package does not change."""
+def shipped_rule_files() -> Mapping[str, Mapping[str, Any]]:
+    """Every rule file in perfeval_xl/rules/ by name, parsed once (the package does not change): the
+    self-assessment rule sets and the evaluation frameworks (kind = "evaluation", evaluation.py's)."""
     folder = resources.files("perfeval_xl") / "rules"
-    return tuple(
-        sorted(
-            p.name.removesuffix(".toml")
-            for p in folder.iterdir()
-            if p.name.endswith(".toml") and "kind" not in tomllib.loads(p.read_text(encoding="utf-8"))
-        )
-    )  # an evaluation framework (kind = "evaluation") is evaluation.py's, not a self-assessment rule set
+    files = sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name)
+    return MappingProxyType(
+        {p.name.removesuffix(".toml"): parse_toml(p.read_text(encoding="utf-8"), p.name) for p in files}
+    )
+
+
+def shipped_settings(name: str) -> dict[str, Any]:
+    """A shipped file's settings, a copy the caller may change (merging rewrites tables)."""
+    return copy.deepcopy(dict(shipped_rule_files()[name]))
+
+
+def _shipped_names() -> tuple[str, ...]:
+    """The self-assessment rule sets: load_rules() asks for every PE_* cell that names its rule set."""
+    return tuple(name for name, settings in shipped_rule_files().items() if "kind" not in settings)
 
 
 def load_rules(name_or_path: str | Path | RuleSet | None = None, *, folder: str | Path | None = None) -> RuleSet:
@@ -329,8 +339,7 @@ def _shipped_settings(name: str) -> dict[str, Any]:
         raise RuleSetError(
             f"没有名为“{shown_text(name)}”的评分规则；可用的有：{'、'.join(available_rules())}，或一个 .toml 文件的路径"
         )
-    text = (resources.files("perfeval_xl") / "rules" / f"{name}.toml").read_text(encoding="utf-8")
-    return parse_toml(text, f"{name}.toml")
+    return shipped_settings(name)
 
 
 def parse_toml(text: str, origin: str) -> dict[str, Any]:
