@@ -293,17 +293,21 @@ def _assessment_tables(w: _Writer, scope: str) -> None:
     _indicator_table(w, scope)
 
 
-def dept_template() -> bytes:
-    w = _Writer()
-    # cover
+def _cover(w: _Writer, *lines: str) -> None:
+    """The cover (title, then the unit's lines low on the page) and the title again at the top of the text."""
     w.p("{{ title }}", style="报告标题")
     for _ in range(9):
         w.p("", style="封面信息")
-    w.p("部门（单位）名称：{{ unit_name }}（盖章）", style="封面信息")
-    w.p("{{ report_date }}", style="封面信息")
+    for line in lines:
+        w.p(line, style="封面信息")
     w.page_break()
     w.p("{{ title }}", style="报告标题")
     w.p("", style="正文")
+
+
+def dept_template() -> bytes:
+    w = _Writer()
+    _cover(w, "部门（单位）名称：{{ unit_name }}（盖章）", "{{ report_date }}")
 
     w.p("一、部门（单位）基本情况", style="一级标题")
     w.p("（一）职能职责", style="二级标题")
@@ -457,15 +461,12 @@ def dept_template() -> bytes:
 
 def project_template() -> bytes:
     w = _Writer()
-    w.p("{{ title }}", style="报告标题")
-    for _ in range(9):
-        w.p("", style="封面信息")
-    w.p("主管部门：{{ project.competent_dept }}", style="封面信息")
-    w.p("实施单位：{{ project.implementing_unit }}（盖章）", style="封面信息")
-    w.p("{{ report_date }}", style="封面信息")
-    w.page_break()
-    w.p("{{ title }}", style="报告标题")
-    w.p("", style="正文")
+    _cover(
+        w,
+        "主管部门：{{ project.competent_dept }}",
+        "实施单位：{{ project.implementing_unit }}（盖章）",
+        "{{ report_date }}",
+    )
     w.p("一、项目基本情况", style="一级标题")
     w.p(
         "项目名称：{{ project.name }}。主管部门：{{ project.competent_dept }}，"
@@ -561,16 +562,9 @@ SCORE_SHEET_WIDTHS = (18, 18, 30, 11, 22, 15, 42)  # 156 mm: the page between it
 def evaluation_template() -> bytes:
     """部门整体支出绩效评价报告, in the outline of 财预〔2020〕10号's evaluation report (its 附件4)."""
     w = _Writer()
-    # cover
-    w.p("{{ title }}", style="报告标题")
-    for _ in range(9):
-        w.p("", style="封面信息")
-    w.p("被评价单位：{{ unit_name }}", style="封面信息")
-    w.p("{% if evaluator %}评价机构：{{ evaluator }}{% endif %}", style="封面信息")
-    w.p("{{ report_date }}", style="封面信息")
-    w.page_break()
-    w.p("{{ title }}", style="报告标题")
-    w.p("", style="正文")
+    _cover(
+        w, "被评价单位：{{ unit_name }}", "{% if evaluator %}评价机构：{{ evaluator }}{% endif %}", "{{ report_date }}"
+    )
 
     w.p("一、基本情况", style="一级标题")
     w.texts("overview", "（未填写部门（单位）基本情况。）")
