@@ -1,6 +1,7 @@
 """The perfeval command, run as users run it (a subprocess) and in-process."""
 
 import re
+import subprocess
 
 import pytest
 from helpers import ROOT, run, write
@@ -350,3 +351,18 @@ def test_new__a_rule_file_is_written_by_its_full_path(tmp_path, monkeypatch, cap
     capsys.readouterr()
     assert main(["check", "sub/w.xlsx"]) in (0, 1)
     assert "评分规则" not in capsys.readouterr().out  # found from sub/, where the workbook is
+
+
+def test_scripts_perfeval__relative_paths_mean_the_callers_folder(tmp_path):
+    """./scripts/perfeval run from another folder: the output and --rules are where the user is, not in the checkout."""
+    (tmp_path / "mine.toml").write_text('extends = "national"\nname = "mine"\ntitle = "本地"\n', encoding="utf-8")
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "perfeval"), "new", "自评.xlsx", "--formulas", "native", "--rules", "mine.toml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "自评.xlsx").is_file()
+    assert not (ROOT / "自评.xlsx").exists()
