@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from .functions import excel_value
+from perfeval_xl.engine.functions import excel_value
 
 CATEGORY = "绩效自评"
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import openpyxl
 
-from perfeval_xl.batch import default_jobs, find_submissions, review_all
-from perfeval_xl.example import corrected_example, published_example
-from perfeval_xl.workbook import new_workbook
+from perfeval_xl.core.example import corrected_example, published_example
+from perfeval_xl.review.batch import default_jobs, find_submissions, review_all
+from perfeval_xl.workbook.book import new_workbook
 
 
 def make_one(args: tuple[int, str]) -> None:
@@ -65,7 +65,7 @@ def peak_memory_mb(folder: Path, count: int) -> float:
     """Peak resident memory of a fresh process that reviews the first `count` files in one process."""
     code = (
         "import resource, sys; from pathlib import Path;"
-        "from perfeval_xl.batch import find_submissions, review_all;"
+        "from perfeval_xl.review.batch import find_submissions, review_all;"
         f"review_all(find_submissions([Path({str(folder)!r})])[:{count}], jobs=1);"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )

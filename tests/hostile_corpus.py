@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE))
 
 from helpers import example  # noqa: E402
 
-from perfeval_xl.workbook import set_named, set_table_row  # noqa: E402
+from perfeval_xl.workbook.book import set_named, set_table_row  # noqa: E402
 
 CORPUS = HERE / "files" / "hostile"
 INDICATORS = ["level1", "level2", "level3", "target", "actual", "weight", "score", "reason"]
@@ -91,9 +91,9 @@ def _names(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
 
 def _evaluation_bytes() -> bytes:
     """A fully scored 评价指标评分表 (gongxing-2013), as tests/test_evalsheet.py fills one."""
-    from perfeval_xl.evalsheet import KEY
-    from perfeval_xl.evaluation import load_framework, standard_score
-    from perfeval_xl.workbook import new_workbook, package
+    from perfeval_xl.engine.evaluation import load_framework, standard_score
+    from perfeval_xl.workbook.book import new_workbook, package
+    from perfeval_xl.workbook.evalsheet import KEY
 
     wb = openpyxl.load_workbook(io.BytesIO(new_workbook("dept", "gongxing-2013", [], "udf", ".xlsm")), keep_vba=True)
     set_named(wb, "unit_name", "评价单位")

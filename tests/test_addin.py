@@ -21,8 +21,9 @@ from helpers import ROOT, run
 from office import basic_modules
 from oletools.olevba import VBA_Parser
 
-from perfeval_xl import addin, files
-from perfeval_xl.addin import (
+from perfeval_xl.engine.functions import FUNCTIONS
+from perfeval_xl.excel import addin
+from perfeval_xl.excel.addin import (
     ADDIN_NAME,
     CONFIG_SHEET,
     UDF_MODULES,
@@ -36,9 +37,9 @@ from perfeval_xl.addin import (
     remove,
     startup_folder,
 )
-from perfeval_xl.functions import FUNCTIONS
-from perfeval_xl.packages import FIXED_TIME
-from perfeval_xl.udf_module import UDF_MODULE_NAME, WIZARD_MODULE_NAME, wizard_module_text, xlwings_import
+from perfeval_xl.excel.vba.udf_module import UDF_MODULE_NAME, WIZARD_MODULE_NAME, wizard_module_text, xlwings_import
+from perfeval_xl.utils import files
+from perfeval_xl.utils.zips import FIXED_TIME
 
 SHIPPED = ROOT / "workbook" / ADDIN_NAME
 TEMPLATE = Path(importlib.import_module("xlwings").__file__).parent / "quickstart_addin_ribbon.xlam"

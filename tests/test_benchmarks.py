@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from helpers import ROOT
 
-from perfeval_xl import numbers, targets
 from perfeval_xl.checks import run_checks
-from perfeval_xl.example import corrected_example
-from perfeval_xl.rates import control_rate
-from perfeval_xl.scoring import execution_score, indicator_score
+from perfeval_xl.core import numbers
+from perfeval_xl.core.example import corrected_example
+from perfeval_xl.engine import targets
+from perfeval_xl.engine.rates import control_rate
+from perfeval_xl.engine.scoring import execution_score, indicator_score
 
 per_call = pytest.mark.benchmark(group="per-call")
 
@@ -70,7 +71,7 @@ def _big_submission(projects: int = 30, indicators_each: int = 10):
     """A unit with 30 projects of 10 indicators each: 300 indicators on the 附件3 sheets."""
     from dataclasses import replace
 
-    from perfeval_xl.model import Funding, FundLine, Indicator, SpendingRow
+    from perfeval_xl.core.records import Funding, FundLine, Indicator, SpendingRow
 
     base = corrected_example()
     blocks = [
@@ -106,7 +107,7 @@ def _big_submission(projects: int = 30, indicators_each: int = 10):
 
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory):
-    from perfeval_xl.workbook import new_workbook
+    from perfeval_xl.workbook.book import new_workbook
 
     folder = tmp_path_factory.mktemp("bench")
     files = {}
@@ -126,7 +127,7 @@ def test_bench__openpyxl_alone_on_the_example(benchmark, workbooks):
 
 @pytest.mark.benchmark(group="load")
 def test_bench__load_and_check_the_example(benchmark, workbooks):
-    from perfeval_xl.workbook import load
+    from perfeval_xl.workbook.book import load
 
     _submission, findings, _options = benchmark.pedantic(load, (workbooks["example"],), rounds=5)
     assert not [f for f in findings if f.is_error]
@@ -141,7 +142,7 @@ def test_bench__openpyxl_alone_on_30_projects(benchmark, workbooks):
 
 @pytest.mark.benchmark(group="load")
 def test_bench__load_and_check_30_projects_300_indicators(benchmark, workbooks):
-    from perfeval_xl.workbook import load
+    from perfeval_xl.workbook.book import load
 
     submission, _findings, _options = benchmark.pedantic(load, (workbooks["big"],), rounds=3)
     assert sum(len(p.indicators) for p in submission.projects) == 300
@@ -209,9 +210,9 @@ report_group = pytest.mark.benchmark(group="report")
 @pytest.fixture(scope="module")
 def report_inputs(workbooks, tmp_path_factory):
     """The example workbook, and the same context docxtpl alone would be given."""
-    from perfeval_xl.report import dept_context
-    from perfeval_xl.scoring import load_rules
-    from perfeval_xl.workbook import load
+    from perfeval_xl.engine.scoring import load_rules
+    from perfeval_xl.report.report import dept_context
+    from perfeval_xl.workbook.book import load
 
     submission, _findings, _options = load(workbooks["example"])
     return workbooks["example"], dept_context(submission, load_rules("national"), "2024年6月26日"), submission
@@ -222,8 +223,8 @@ def test_bench__report_docxtpl_alone(benchmark, report_inputs):
     """The floor: docxtpl rendering the shipped template with the finished context (no charts, no checks)."""
     from docxtpl import DocxTemplate
 
-    from perfeval_xl.report import environment, template_file
-    from perfeval_xl.report_template import DEPT_TEMPLATE
+    from perfeval_xl.report.report import environment, template_file
+    from perfeval_xl.report.templates import DEPT_TEMPLATE
 
     _path, context, _submission = report_inputs
 
@@ -238,8 +239,8 @@ def test_bench__report_docxtpl_alone(benchmark, report_inputs):
 @report_group
 def test_bench__report_whole_path(benchmark, report_inputs, tmp_path):
     """What `perfeval report` does: read and check the workbook, build the context and charts, render, write."""
-    from perfeval_xl.report import write_reports
-    from perfeval_xl.workbook import load
+    from perfeval_xl.report.report import write_reports
+    from perfeval_xl.workbook.book import load
 
     path, _context, _submission = report_inputs
 

@@ -12,7 +12,7 @@ from helpers import XLWINGS_ADDIN
 from office import basic_modules
 from oletools.olevba import VBA_Parser
 
-from perfeval_xl.cfb import CompoundFileError, write
+from perfeval_xl.excel.vba.cfb import CompoundFileError, write
 
 ADDIN = XLWINGS_ADDIN
 

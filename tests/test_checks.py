@@ -15,8 +15,9 @@ from perfeval_xl.checks import (
     check_weights,
     run_checks,
 )
-from perfeval_xl.example import corrected_example, published_example
-from perfeval_xl.model import (
+from perfeval_xl.core.example import corrected_example, published_example
+from perfeval_xl.core.numbers import D
+from perfeval_xl.core.records import (
     ERROR,
     HINT,
     Assessment,
@@ -35,8 +36,7 @@ from perfeval_xl.model import (
     Staff,
     Submission,
 )
-from perfeval_xl.numbers import D
-from perfeval_xl.scoring import load_rules
+from perfeval_xl.engine.scoring import load_rules
 
 NATIONAL = load_rules("national")
 
@@ -478,7 +478,7 @@ def test_example__published_reports_its_mistakes():
 
 def test_check_narrative_figures__quoted_amounts_agree_with_the_tables():
     from perfeval_xl.checks import check_narrative_figures
-    from perfeval_xl.model import Narrative
+    from perfeval_xl.core.records import Narrative
 
     sub = submission(
         basic=basic(public_funds=row("public_funds", "公用经费", None, "10", "9.5")),
@@ -539,7 +539,7 @@ def test_check_printed_rates__a_rate_typed_as_a_whole_number_is_still_checked():
 
 def test_check_narrative_figures__words_between_name_and_amount():
     from perfeval_xl.checks import check_narrative_figures
-    from perfeval_xl.model import Narrative
+    from perfeval_xl.core.records import Narrative
 
     sub = submission(basic=basic(sangong=row("sangong", "三公经费", "2", "2", "1.13")))
     for text in ("三公经费决算数为 0.80 万元", "三公经费支出合计0.80万元", "三公经费总额共计0.80万元"):

@@ -14,12 +14,12 @@ import pytest
 from helpers import run
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
-from perfeval_xl import report
-from perfeval_xl.evalsheet import KEY, plan
-from perfeval_xl.evaluation import load_framework, score_rate, tree
-from perfeval_xl.numbers import format_percent, format_score
-from perfeval_xl.report import ReportError, evaluation_context, node_number, write_reports
-from perfeval_xl.workbook import load, new_workbook, package, set_named
+from perfeval_xl.core.numbers import format_percent, format_score
+from perfeval_xl.engine.evaluation import load_framework, score_rate, tree
+from perfeval_xl.report import report
+from perfeval_xl.report.report import ReportError, evaluation_context, node_number, write_reports
+from perfeval_xl.workbook.book import load, new_workbook, package, set_named
+from perfeval_xl.workbook.evalsheet import KEY, plan
 
 SHEET = "评价指标评分表"
 UNIT = "岳阳市君山区人力资源和社会保障局"

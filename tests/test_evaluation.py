@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfeval_xl import evaluation
-from perfeval_xl.errors import NumberError, RuleSetError
-from perfeval_xl.evaluation import (
+from perfeval_xl.core.errors import NumberError, RuleSetError
+from perfeval_xl.engine import evaluation
+from perfeval_xl.engine.evaluation import (
     available_frameworks,
     checklist_score,
     describe,
@@ -27,8 +27,8 @@ from perfeval_xl.evaluation import (
     tree,
     value_text,
 )
-from perfeval_xl.layout import defined_names, workbook_layout
-from perfeval_xl.scoring import load_rules
+from perfeval_xl.engine.scoring import load_rules
+from perfeval_xl.workbook.layout import defined_names, workbook_layout
 
 GONGXING = load_framework("gongxing-2013")
 BUDGET = load_framework("budget-30-40-30")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from perfeval_xl import files
-from perfeval_xl.errors import PerfevalError
-from perfeval_xl.files import FileWriteError, stage, write_atomic
+from perfeval_xl.core.errors import PerfevalError
+from perfeval_xl.utils import files
+from perfeval_xl.utils.files import FileWriteError, stage, write_atomic
 
 
 def full_disk_after(written: int):

@@ -13,10 +13,10 @@ from functools import cache
 
 import pytest
 
-from perfeval_xl.errors import NumberError, RuleSetError
-from perfeval_xl.functions import FUNCTIONS, UNEXPECTED, excel_value
-from perfeval_xl.numbers import TOO_LARGE, D, NotANumber
-from perfeval_xl.targets import (
+from perfeval_xl.core.errors import NumberError, RuleSetError
+from perfeval_xl.core.numbers import TOO_LARGE, D, NotANumber
+from perfeval_xl.engine.functions import FUNCTIONS, UNEXPECTED, excel_value
+from perfeval_xl.engine.targets import (
     MET,
     NOT_MET,
     PARTLY,

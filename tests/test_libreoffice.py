@@ -13,10 +13,11 @@ import pytest
 from helpers import PROJECTS, ROOT, example, named_cell, random_fill
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
-from perfeval_xl import files, libreoffice
 from perfeval_xl.cli import SHIPPED_WORKBOOKS
-from perfeval_xl.errors import PerfevalError
-from perfeval_xl.workbook import load, new_workbook, set_named
+from perfeval_xl.core.errors import PerfevalError
+from perfeval_xl.report import pdf as libreoffice
+from perfeval_xl.utils import files
+from perfeval_xl.workbook.book import load, new_workbook, set_named
 
 SHIPPED = [ROOT / "workbook" / name for name in SHIPPED_WORKBOOKS]
 TITLES = {

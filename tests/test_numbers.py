@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from perfeval_xl.errors import NumberError, PerfevalError
-from perfeval_xl.numbers import (
+from perfeval_xl.core.errors import NumberError, PerfevalError
+from perfeval_xl.core.numbers import (
     D,
     NotANumber,
     agrees,

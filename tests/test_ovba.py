@@ -11,7 +11,7 @@ import pytest
 from helpers import XLWINGS_ADDIN
 from oletools.olevba import decompress_stream
 
-from perfeval_xl.ovba import CompressionError, compress, decompress
+from perfeval_xl.excel.vba.ovba import CompressionError, compress, decompress
 
 # [MS-OVBA] 3.2.1 (no compression possible), 3.2.2 (normal compression), 3.2.3 (maximum compression)
 SPEC_EXAMPLES = [

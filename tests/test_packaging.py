@@ -13,13 +13,13 @@ PACKAGE = ROOT / "perfeval_xl"
 
 # each third-party boundary has one importer (README, 架构)
 ALLOWED_IMPORTERS = {
-    "openpyxl": {"workbook.py", "fastread.py"},  # building and reading; fastread only reads, with its helpers
-    "xlwings": {"udfs.py", "ribbon.py"},  # worksheet functions; the ribbon button
-    "jinja2": {"report.py"},
-    "docxtpl": {"report.py"},
-    "docx": {"report.py", "report_template.py"},  # python-docx: InlineImage sizes; building the templates
-    "matplotlib": {"charts.py"},
-    "pandas": {"summary.py"},  # the review summary (it writes through XlsxWriter, which nothing imports itself)
+    "openpyxl": {"workbook/book.py", "workbook/fastread.py"},  # building and reading; fastread only reads
+    "xlwings": {"udfs.py", "excel/ribbon.py"},  # worksheet functions; the ribbon button
+    "jinja2": {"report/report.py"},
+    "docxtpl": {"report/report.py"},
+    "docx": {"report/report.py", "report/templates.py"},  # python-docx: InlineImage sizes; building the templates
+    "matplotlib": {"report/charts.py"},
+    "pandas": {"review/summary.py"},  # the review summary (it writes through XlsxWriter, which nothing imports itself)
     "xlsxwriter": set(),
 }
 
@@ -46,21 +46,21 @@ def test_wheel__ships_rule_sets(wheel):
 def test_wheel__ships_the_report_templates(wheel):
     names = set(wheel.namelist())
     assert {
-        "perfeval_xl/templates/部门整体支出绩效自评报告.docx",
-        "perfeval_xl/templates/项目支出绩效自评报告.docx",
+        "perfeval_xl/data/templates/部门整体支出绩效自评报告.docx",
+        "perfeval_xl/data/templates/项目支出绩效自评报告.docx",
     } <= names
 
 
 def test_wheel__ships_templates_folder(wheel):
-    shipped = {Path(n).name for n in wheel.namelist() if n.startswith("perfeval_xl/templates/")}
+    shipped = {Path(n).name for n in wheel.namelist() if n.startswith("perfeval_xl/data/templates/")}
     expected = {p.name for p in (ROOT / "templates").iterdir() if p.is_file()}
     assert expected and expected <= shipped
 
 
 def test_wheel__ships_the_workbooks_and_the_addin(wheel):
     names = set(wheel.namelist())
-    assert "perfeval_xl/workbook/perfeval_xl.xlam" in names
-    assert {f"perfeval_xl/workbook/{p.name}" for p in (ROOT / "workbook").iterdir() if p.is_file()} <= names
+    assert "perfeval_xl/data/workbook/perfeval_xl.xlam" in names
+    assert {f"perfeval_xl/data/workbook/{p.name}" for p in (ROOT / "workbook").iterdir() if p.is_file()} <= names
 
 
 def test_wheel__console_script(wheel):
@@ -90,7 +90,8 @@ def package_modules() -> list[Path]:
 def test_modules__one_importer_per_third_party_boundary():
     for path in package_modules():
         for library in _imports(path) & ALLOWED_IMPORTERS.keys():
-            assert path.name in ALLOWED_IMPORTERS[library], f"{path.name} imports {library}"
+            name = path.relative_to(PACKAGE).as_posix()
+            assert name in ALLOWED_IMPORTERS[library], f"{name} imports {library}"
 
 
 def test_modules__each_has_a_docstring():

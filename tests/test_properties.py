@@ -5,9 +5,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfeval_xl.numbers import D, NotANumber
-from perfeval_xl.scoring import indicator_score, load_rules
-from perfeval_xl.targets import QUALITATIVE, QUANTITATIVE, UNREADABLE, parse_actual, parse_target
+from perfeval_xl.core.numbers import D, NotANumber
+from perfeval_xl.engine.scoring import indicator_score, load_rules
+from perfeval_xl.engine.targets import QUALITATIVE, QUANTITATIVE, UNREADABLE, parse_actual, parse_target
 
 NATIONAL = load_rules("national")
 

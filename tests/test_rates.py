@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from perfeval_xl.errors import NumberError
-from perfeval_xl.numbers import round_half_up
-from perfeval_xl.rates import (
+from perfeval_xl.core.errors import NumberError
+from perfeval_xl.core.numbers import round_half_up
+from perfeval_xl.engine.rates import (
     adjustment_rate,
     carryover_rate,
     change_amount,

@@ -26,7 +26,7 @@ def test_readme__python_examples_give_what_they_say():
 
 
 def test_readme__python_example_manual_score_finding():
-    from perfeval_xl.scoring import check_manual_score
+    from perfeval_xl.engine.scoring import check_manual_score
 
     (finding,) = check_manual_score(10, "95%以上", "76%", 10)
     assert (finding.severity, finding.code) == ("错误", "score-above-rule")

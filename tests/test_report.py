@@ -17,15 +17,16 @@ import pytest
 from helpers import ROOT, digest, example, write
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
-from perfeval_xl import charts, files, report
-from perfeval_xl.example import corrected_example
-from perfeval_xl.model import Header
-from perfeval_xl.numbers import format_amount, format_percent, format_score
-from perfeval_xl.rates import change_rate, control_rate, execution_rate, share
-from perfeval_xl.report import ReportError, change, chinese_date, more_less, paragraphs, write_reports
-from perfeval_xl.report_template import TEMPLATES
-from perfeval_xl.scoring import load_rules, score_assessment
-from perfeval_xl.workbook import load, new_workbook
+from perfeval_xl.core.example import corrected_example
+from perfeval_xl.core.numbers import format_amount, format_percent, format_score
+from perfeval_xl.core.records import Header
+from perfeval_xl.engine.rates import change_rate, control_rate, execution_rate, share
+from perfeval_xl.engine.scoring import load_rules, score_assessment
+from perfeval_xl.report import charts, report
+from perfeval_xl.report.report import ReportError, change, chinese_date, more_less, paragraphs, write_reports
+from perfeval_xl.report.templates import TEMPLATES
+from perfeval_xl.utils import files
+from perfeval_xl.workbook.book import load, new_workbook
 
 NATIONAL = load_rules("national")
 
@@ -205,7 +206,7 @@ def test_cjk_font__found_when_installed_after_matplotlib_cached_its_font_list(tm
         "fm.json_dump(fm.fontManager, Path(get_cachedir()) / f'fontlist-v{fm.FontManager.__version__}.json')"
     )
     subprocess.run([sys.executable, "-c", stale_cache], env=env, check=True)
-    ask = "from perfeval_xl import charts; from matplotlib import font_manager as fm;" + (
+    ask = "from perfeval_xl.report import charts; from matplotlib import font_manager as fm;" + (
         "print(any('CJK' in f.name for f in fm.fontManager.ttflist), charts.cjk_font())"
     )
     answer = subprocess.run([sys.executable, "-c", ask], env=env, check=True, capture_output=True, text=True)
@@ -472,8 +473,8 @@ def test_report__libreoffice_prints_it_on_a4_with_its_headings(tmp_path, rendere
 
 
 def test_report__pdf_without_libreoffice_says_so(tmp_path, monkeypatch, capsys):
-    from perfeval_xl import libreoffice
     from perfeval_xl.cli import main
+    from perfeval_xl.report import pdf as libreoffice
 
     path = example(tmp_path)
     monkeypatch.setattr(libreoffice, "soffice", lambda: None)
@@ -486,7 +487,7 @@ def test_report__pdf_without_libreoffice_says_so(tmp_path, monkeypatch, capsys):
 
 
 def test_report__project_workbook_gets_project_reports(tmp_path):
-    from perfeval_xl.model import Submission
+    from perfeval_xl.core.records import Submission
 
     base = corrected_example()
     submission = Submission(header=base.header, projects=base.projects)
@@ -502,7 +503,7 @@ def test_report__project_workbook_gets_project_reports(tmp_path):
 
 
 def _project_workbook(tmp_path: Path, count: int) -> Path:
-    from perfeval_xl.model import Submission
+    from perfeval_xl.core.records import Submission
 
     base = corrected_example()
     submission = Submission(header=base.header, projects=base.projects[:count])

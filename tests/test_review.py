@@ -15,10 +15,10 @@ from helpers import example, run
 from hostile_corpus import CORPUS
 from office import convert, pdf_text, profile
 
-from perfeval_xl import batch
-from perfeval_xl.batch import HAS_ERRORS, PASSED, UNREADABLE, ProgressBar, find_submissions, review_all
 from perfeval_xl.cli import main
-from perfeval_xl.summary import statistics
+from perfeval_xl.review import batch
+from perfeval_xl.review.batch import HAS_ERRORS, PASSED, UNREADABLE, ProgressBar, find_submissions, review_all
+from perfeval_xl.review.summary import statistics
 
 
 @pytest.fixture(scope="module")
@@ -261,7 +261,7 @@ def test_review__odd_file_names_a_pipe_and_a_gbk_name(tmp_path, capsys):
 def test_review__a_units_project_workbook_is_no_duplicate_of_its_dept_workbook(tmp_path, capsys):
     import openpyxl as xl
 
-    from perfeval_xl.workbook import new_workbook, set_named
+    from perfeval_xl.workbook.book import new_workbook, set_named
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -322,6 +322,6 @@ def test_review__evaluation_workbooks_get_their_own_rows(tmp_path, capsys):
 
 
 def batch_package(wb: openpyxl.Workbook) -> bytes:
-    from perfeval_xl.workbook import package
+    from perfeval_xl.workbook.book import package
 
     return package(wb, ".xlsm")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from helpers import digest, example
 
-from perfeval_xl import ribbon
-from perfeval_xl.layout import CHECK_HEADER as HEADER
-from perfeval_xl.layout import CHECK_SHEET
-from perfeval_xl.review import review
+from perfeval_xl.excel import ribbon
+from perfeval_xl.excel.button import review
+from perfeval_xl.workbook.layout import CHECK_HEADER as HEADER
+from perfeval_xl.workbook.layout import CHECK_SHEET
 
 
 class FakeRange:

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from perfeval_xl import scoring
-from perfeval_xl.errors import RuleSetError
-from perfeval_xl.model import ERROR, HINT, Assessment, Funding, FundLine, Indicator
-from perfeval_xl.scoring import (
+from perfeval_xl.core.errors import RuleSetError
+from perfeval_xl.core.records import ERROR, HINT, Assessment, Funding, FundLine, Indicator
+from perfeval_xl.engine import scoring
+from perfeval_xl.engine.scoring import (
     ScoreLine,
     assess_indicator,
     available_rules,

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from perfeval_xl.checks import check_printed_rates, check_sums, run_checks
-from perfeval_xl.example import published_example
-from perfeval_xl.model import ERROR, HINT, RevenueColumn, RevenueTable, ShareRow, ShareTable, Submission
-from perfeval_xl.numbers import D, agrees
-from perfeval_xl.rates import control_rate, execution_rate, share, variance_rate
-from perfeval_xl.scoring import load_rules
+from perfeval_xl.core.example import published_example
+from perfeval_xl.core.numbers import D, agrees
+from perfeval_xl.core.records import ERROR, HINT, RevenueColumn, RevenueTable, ShareRow, ShareTable, Submission
+from perfeval_xl.engine.rates import control_rate, execution_rate, share, variance_rate
+from perfeval_xl.engine.scoring import load_rules
 
 NATIONAL = load_rules("national")
 
@@ -167,7 +167,7 @@ def test_seed_002__one_cent_between_annex1_and_annex2_is_pointed_out():
 
 
 def test_seed_002__full_marks_where_the_form_gave_them():
-    from perfeval_xl.scoring import score_assessment
+    from perfeval_xl.engine.scoring import score_assessment
 
     scores = score_assessment(published_example().overall, NATIONAL)
     computed = {item.indicator.level3: item.result.score for item in scores.indicators}

@@ -3,11 +3,11 @@
 from dataclasses import replace
 from decimal import Decimal
 
-from perfeval_xl import suggestions
-from perfeval_xl.example import corrected_example
-from perfeval_xl.model import FundLine, Indicator
-from perfeval_xl.scoring import load_rules, score_assessment
-from perfeval_xl.suggestions import suggest
+from perfeval_xl.core.example import corrected_example
+from perfeval_xl.core.records import FundLine, Indicator
+from perfeval_xl.engine.scoring import load_rules, score_assessment
+from perfeval_xl.report import suggestions
+from perfeval_xl.report.suggestions import suggest
 
 NATIONAL = load_rules("national")
 

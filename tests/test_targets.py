@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from perfeval_xl.targets import (
+from perfeval_xl.engine.targets import (
     MET,
     NOT_MET,
     PARTLY,

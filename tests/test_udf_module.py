@@ -8,9 +8,9 @@ import zipfile
 from helpers import XLWINGS_ADDIN
 from oletools.olevba import VBA_Parser
 
-from perfeval_xl.functions import FUNCTIONS
-from perfeval_xl.udf_module import WizardEntry, wizard_module_text, xlwings_import
-from perfeval_xl.vbaproject import add_module
+from perfeval_xl.engine.functions import FUNCTIONS
+from perfeval_xl.excel.vba.project import add_module
+from perfeval_xl.excel.vba.udf_module import WizardEntry, wizard_module_text, xlwings_import
 
 
 def test_udf_module_text__one_wrapper_per_function_with_its_arguments():

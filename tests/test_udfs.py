@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfeval_xl.functions import excel_value
+from perfeval_xl.engine.functions import excel_value
 from perfeval_xl.udfs import (
     PE_ADJRATE,
     PE_CHANGE,
@@ -85,7 +85,7 @@ def test_pe_execscore__capped_at_weight():
     ],
 )
 def test_pe_score__unscored_rows_alike_in_the_engine_and_in_cells(args, engine, shown):
-    from perfeval_xl.functions import _score_cell_uncached, excel_value, pe_score
+    from perfeval_xl.engine.functions import _score_cell_uncached, excel_value, pe_score
 
     assert pe_score(*args) == engine
     assert excel_value("PE_SCORE", list(args)) == shown
@@ -193,7 +193,7 @@ def test_pe_total__ranges_nested_deeper_than_python_recurses():
 
 
 def test_excel_value__what_nothing_foresaw_is_a_short_message():
-    from perfeval_xl.functions import UNEXPECTED, excel_value
+    from perfeval_xl.engine.functions import UNEXPECTED, excel_value
 
     assert excel_value("PE_GRADE", [90, None, "extra", "arguments"]) == UNEXPECTED
     assert excel_value("PE_NOSUCH", [1]) == UNEXPECTED
@@ -203,7 +203,7 @@ def test_excel_value__what_nothing_foresaw_is_a_short_message():
 def test_display_value__a_figure_beyond_floats_is_a_message():
     from decimal import Decimal
 
-    from perfeval_xl.functions import display_value
+    from perfeval_xl.engine.functions import display_value
 
     assert display_value("PE_CHANGE", Decimal("1E+400"), [1, 1]) == "#数值超出范围"
     assert display_value("PE_CHANGE", Decimal("-1.5"), [1, 1]) == -1.5

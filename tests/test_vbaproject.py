@@ -12,8 +12,8 @@ from helpers import XLWINGS_ADDIN
 from office import basic_modules
 from oletools.olevba import VBA_Parser
 
-from perfeval_xl.cfb import write
-from perfeval_xl.vbaproject import VbaProjectError, add_module
+from perfeval_xl.excel.vba.cfb import write
+from perfeval_xl.excel.vba.project import VbaProjectError, add_module
 
 ADDIN = XLWINGS_ADDIN
 SOURCE = (

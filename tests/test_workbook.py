@@ -13,11 +13,10 @@ import openpyxl
 import pytest
 from helpers import ROOT, codes, digest, example, insert_row_like_excel, rezip, save, template
 
-from perfeval_xl.example import corrected_example
-from perfeval_xl.layout import workbook_layout
-from perfeval_xl.model import ERROR, HINT
-from perfeval_xl.scoring import load_rules
-from perfeval_xl.workbook import (
+from perfeval_xl.core.example import corrected_example
+from perfeval_xl.core.records import ERROR, HINT
+from perfeval_xl.engine.scoring import load_rules
+from perfeval_xl.workbook.book import (
     XLSM_TYPE,
     XLSX_TYPE,
     WorkbookError,
@@ -27,6 +26,7 @@ from perfeval_xl.workbook import (
     set_table_row,
     template_info,
 )
+from perfeval_xl.workbook.layout import workbook_layout
 
 NATIONAL = load_rules("national")
 INDICATOR_COLUMNS = ["level1", "level2", "level3", "target", "actual", "weight", "score", "reason"]
@@ -943,7 +943,7 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 def test_package__says_a_current_excel_calculated_it(name):
     """An old calcId (openpyxl's 124519) or missing calcFeatures make Excel recalculate everything on open, and
     without the add-in every PE_* cell would show #NAME? instead of its saved result."""
-    from perfeval_xl.workbook import CALC_FEATURES
+    from perfeval_xl.workbook.book import CALC_FEATURES
 
     xml = zipfile.ZipFile(ROOT / "workbook" / name).read("xl/workbook.xml").decode("utf-8")
     root = ET.fromstring(xml)

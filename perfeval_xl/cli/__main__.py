@@ -1,0 +1,5 @@
+"""python -m perfeval_xl.cli: the perfeval command."""
+
+from perfeval_xl.cli import main
+
+raise SystemExit(main())

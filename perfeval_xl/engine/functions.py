@@ -1,0 +1,283 @@
+"""The PE_* worksheet functions in engine terms: their names, argument order, and the engine function behind each.
+
+The templates write these names into formulas (layout.py), the reader evaluates the same formulas with them
+(workbook.py), and the Excel adapters in udfs.py wrap them for xlwings: one table, so Excel and `perfeval check`
+cannot compute different things. Values here are engine values: Decimal, None for "no value", str for text.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from functools import lru_cache
+
+from perfeval_xl.core.errors import NumberError, RuleSetError
+from perfeval_xl.core.numbers import D
+from perfeval_xl.engine.evaluation import (
+    Framework,
+    Indicator,
+    available_frameworks,
+    evaluate_value,
+    load_framework,
+    standard_score,
+)
+from perfeval_xl.engine.rates import (
+    adjustment_rate,
+    change_amount,
+    change_rate,
+    control_rate,
+    execution_rate,
+    share,
+    variance_rate,
+)
+from perfeval_xl.engine.scoring import (
+    RuleSet,
+    ScoreLine,
+    assess_indicator,
+    execution_score,
+    grade,
+    indicator_score,
+    load_rules,
+    refuse_odd_place,
+    total_score,
+)
+from perfeval_xl.engine.targets import is_not_applicable, parse_target
+
+NOT_APPLICABLE = "不适用"  # what PE_SCORE shows for an indicator that does not apply; PE_TOTAL leaves it out
+
+
+def _rules(rule_set: object) -> RuleSet:
+    """The rule set a cell names; load_rules() refuses, with a RuleSetError, anything but a name or a .toml path."""
+    return load_rules(None if _blank(rule_set) else rule_set)
+
+
+def pe_execscore(executed: object, budget: object, weight: object, rule_set: object = None) -> Decimal | None:
+    """预算执行率得分 = 分值 × 执行率, at most the 分值."""
+    return execution_score(executed, budget, weight, _rules(rule_set))
+
+
+def pe_score(
+    target: object, actual: object, weight: object, rule_set: object = None, level2: object = None
+) -> Decimal | str | None:
+    """An indicator's score by the rules; None (blank) when a person must judge; 不适用 when it does not apply."""
+    unscored = _unscored(target, actual, weight)
+    if unscored is not None:
+        return unscored or None
+    return indicator_score(target, actual, weight, _rules(rule_set), level2)
+
+
+def pe_total(
+    scores: Iterable[object],
+    weights: Iterable[object],
+    fund_score: object = None,
+    fund_weight: object = None,
+    exec_rate: object = None,
+    rule_set: object = None,
+) -> Decimal | None:
+    """总分 of an indicator table plus the 预算执行率 row, not-applicable rows rescaled, capped by the rules."""
+    lines = [] if _blank(fund_weight) else [ScoreLine(D(fund_weight), _score(fund_score))]
+    for score, weight in zip(_flat(scores), _flat(weights), strict=False):
+        if _blank(weight) and _blank(score):
+            continue  # a blank row of the form
+        applicable = not is_not_applicable(score)
+        lines.append(ScoreLine(D(weight), _score(score) if applicable else None, applicable))
+    if not lines:
+        return None
+    return total_score(lines, _rules(rule_set), exec_rate)
+
+
+def _score(value: object) -> object:
+    """A score cell as PE_TOTAL counts it: a "#…" shown by PE_SCORE or PE_EXECSCORE (say #目标值无法识别) is no
+    score yet, as the engine's own None is, so the total stays blank until a person scores the row."""
+    if isinstance(value, str) and value.strip().startswith("#"):
+        return None
+    return D(value)
+
+
+def pe_grade(total: object, rule_set: object = None) -> str | None:
+    """The grade of a total (优/良/中/差 by default)."""
+    return grade(total, _rules(rule_set))
+
+
+def pe_targetop(target: object) -> str | None:
+    """How a target was read: "≥ 95%", "≤ 5.4%", "定性", "无法识别"."""
+    return None if _blank(target) else parse_target(target).describe()
+
+
+def _unscored(target: object, actual: object, weight: object) -> str | None:
+    """不适用 for an indicator that does not apply, "" for a blank row of the form, None for a row to score."""
+    if is_not_applicable(target) or is_not_applicable(actual):
+        return NOT_APPLICABLE
+    if _blank(target) and _blank(actual) and _blank(weight):
+        return ""
+    return None
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _flat(values: Iterable[object] | object) -> list[object]:
+    """A range as a flat list: Excel passes one-row or one-column ranges as (nested) lists.
+
+    Walked with a stack, not recursion, so that a list nested thousands deep is no RecursionError.
+    """
+    flat, stack = [], [values]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list | tuple):
+            stack.extend(reversed(value))
+        else:
+            flat.append(value)
+    return flat
+
+
+@lru_cache(maxsize=1)
+def _shipped_framework_names() -> frozenset[str]:
+    return frozenset(available_frameworks())
+
+
+@lru_cache(maxsize=64)
+def _shipped_framework(name: str) -> Framework:
+    return load_framework(name)
+
+
+def _framework_file(name: str) -> Framework:
+    """A user's framework file, read again only when it changes: a sheet calls PE_EVAL* twice per row."""
+    refuse_odd_place(name)  # before touching it: a share would send the user's credentials, a device would hang
+    try:
+        status = os.stat(name)
+    except (OSError, ValueError):  # missing, a device name, NUL in the path…: load_framework says why, in Chinese
+        return load_framework(name)
+    return _framework_as_of(name, status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=8)
+def _framework_as_of(name: str, _mtime_ns: int, _size: int) -> Framework:
+    return load_framework(name)
+
+
+def _evaluation_indicator(rule_set: object, indicator: object) -> Indicator:
+    """The indicator a 评分表 row names by its path (the helper column), in the framework the sheet names."""
+    if not isinstance(rule_set, str) or not isinstance(indicator, str):  # a number, a range, a huge int…
+        raise RuleSetError("评价指标体系和指标路径应为文字")
+    name = rule_set.strip()
+    # a shipped name is read once; a path is read again each time, so an edited file counts at once
+    framework = _shipped_framework(name) if name in _shipped_framework_names() else _framework_file(name)
+    key = indicator.strip()
+    found = next((item for item in framework.indicators if item.key == key), None)
+    if found is None:
+        raise RuleSetError(f"评价指标体系“{framework.name}”中没有指标“{key[:40]}”")
+    return found
+
+
+def pe_evalvalue(a: object, b: object, rule_set: object, indicator: object) -> Decimal | None:
+    """A 评分表 row's 指标值 from its two figures, by the rate its framework names (预算调整率 as a magnitude)."""
+    return evaluate_value(_evaluation_indicator(rule_set, indicator), a, b)
+
+
+def pe_evalscore(value: object, rule_set: object, indicator: object) -> Decimal | None:
+    """A 评分表 row's score by its standard; blank when the evaluator scores it (or the 指标值 is missing)."""
+    found = _evaluation_indicator(rule_set, indicator)
+    if _blank(value):
+        return None
+    return standard_score(found, None if value == "—" else value)  # "—": no value; the rule may give no_value
+
+
+# name -> (engine function, argument names); the order here is the order in every formula
+FUNCTIONS: dict[str, tuple[Callable[..., object], tuple[str, ...]]] = {
+    "PE_CONTROLRATE": (control_rate, ("actual", "planned")),
+    "PE_EXECRATE": (execution_rate, ("executed", "budget")),
+    "PE_DIFFRATE": (variance_rate, ("final", "budget")),
+    "PE_CHANGE": (change_amount, ("current", "previous")),
+    "PE_CHANGERATE": (change_rate, ("current", "previous")),
+    "PE_SHARE": (share, ("part", "total")),
+    "PE_ADJRATE": (adjustment_rate, ("adjusted", "initial")),
+    "PE_EXECSCORE": (pe_execscore, ("executed", "budget", "weight", "[rule_set]")),
+    "PE_SCORE": (pe_score, ("target", "actual", "weight", "[rule_set]", "[level2]")),
+    "PE_TOTAL": (pe_total, ("scores", "weights", "[fund_score]", "[fund_weight]", "[exec_rate]", "[rule_set]")),
+    "PE_GRADE": (pe_grade, ("total", "[rule_set]")),
+    "PE_TARGETOP": (pe_targetop, ("target",)),
+    "PE_EVALVALUE": (pe_evalvalue, ("a", "b", "rule_set", "indicator")),
+    "PE_EVALSCORE": (pe_evalscore, ("value", "rule_set", "indicator")),
+}
+
+
+# What a cell shows when the engine has no value: "—" where the figures are there but the ratio does not exist
+# (zero denominator), blank where the inputs are not filled in yet.
+DASH_WHEN_FILLED = frozenset(
+    {
+        "PE_CONTROLRATE",
+        "PE_EXECRATE",
+        "PE_DIFFRATE",
+        "PE_CHANGE",
+        "PE_CHANGERATE",
+        "PE_SHARE",
+        "PE_ADJRATE",
+        "PE_EXECSCORE",
+        "PE_EVALVALUE",
+    }
+)
+
+
+SCORE_MESSAGES = {  # what PE_SCORE shows when it cannot score, by the code of the note that says why
+    "target-unreadable": "#目标值无法识别",
+    "actual-unreadable": "#实际值无法识别",
+    "unit-mismatch": "#单位不一致",
+    "weight-unreadable": "#分值无法识别",
+}
+
+
+# What a cell shows when the engine fails in a way nothing foresaw. It is a bug (tests/test_fuzz.py asserts it
+# never appears), but a cell must show something short: xlwings would put the whole traceback in it.
+UNEXPECTED = "#计算出错"
+
+
+def excel_value(function: str, args: list[object]) -> object:
+    """What a PE_* cell shows in Excel: a float, "—", blank, 不适用 or a short "#…" message; never raises."""
+    try:
+        if function == "PE_SCORE":
+            return _score_cell(*args)
+        return display_value(function, FUNCTIONS[function][0](*args), args)
+    except NumberError:
+        return "#数值无法识别"
+    except RuleSetError:
+        return "#评分规则无效"
+    except Exception:
+        return UNEXPECTED
+
+
+def _score_cell(
+    target: object, actual: object = None, weight: object = None, rule_set: object = None, level2: object = None
+) -> object:
+    """PE_SCORE as a cell shows it; cached, because a sheet recalculates the same rows again and again."""
+    try:
+        return _cached_score_cell(target, actual, weight, rule_set, level2)
+    except TypeError:  # an unhashable argument (a range passed by mistake, a RuleSet): compute without the cache
+        return _score_cell_uncached(target, actual, weight, rule_set, level2)
+
+
+def _score_cell_uncached(target: object, actual: object, weight: object, rule_set: object, level2: object) -> object:
+    unscored = _unscored(target, actual, weight)
+    if unscored is not None:
+        return unscored
+    result = assess_indicator(target, actual, weight, _rules(rule_set), level2)
+    message = next((SCORE_MESSAGES[n.code] for n in result.notes if n.code in SCORE_MESSAGES), None)
+    return message or display_value("PE_SCORE", result.score, [target, actual])
+
+
+# typed: True, 1, 1.0 and Decimal(1) are equal keys to a plain cache, but a 分值 of TRUE is no number
+_cached_score_cell = lru_cache(maxsize=16384, typed=True)(_score_cell_uncached)
+
+
+def display_value(function: str, result: object, args: list[object]) -> object:
+    """What a formula cell shows for an engine result: numbers as floats, no value as "—" or blank."""
+    if result is None:
+        filled = not any(_blank(arg) for arg in args[:2])
+        return "—" if function in DASH_WHEN_FILLED and filled else ""
+    if isinstance(result, Decimal):
+        number = float(result)
+        return number if math.isfinite(number) else "#数值超出范围"  # Excel has no infinity to show
+    return result

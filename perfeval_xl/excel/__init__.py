@@ -1,0 +1,1 @@
+"""Excel: the ribbon button, the add-in and its VBA project."""

@@ -1,0 +1,313 @@
+"""The only pandas importer: the 复核汇总 workbook (汇总, 问题清单, 统计, 无法读取) and its JSON, from the batch's rows.
+
+The summary is a table problem (count, group, rank), so the tables are DataFrames; pandas writes them through
+XlsxWriter, whose formats give the reviewer Chinese headers, 万元 and % formats, a frozen header, filters, widths,
+highlighted errors and A4 landscape printing.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from perfeval_xl.review.batch import HAS_ERRORS, SUMMARY_SHEETS, UNREADABLE, FileResult, duplicates
+
+SEVERITY_ORDER = {"错误": 0, "提示": 1}
+# 执行率 bands as reviewers talk about them: below 60%, …, 90%–100% (fully executed included), over budget
+EXEC_BANDS = ((Decimal("0.6"), "60% 以下"), (Decimal("0.8"), "60%–80%"), (Decimal("0.9"), "80%–90%"))
+FULL, OVER_BUDGET, NO_RATE = "90%–100%", "超过 100%", "无执行率"
+GRADE_MISSING = "无总分"
+
+AMOUNT, PERCENT, SCORE, TEXT, WIDE = "amount", "percent", "score", "text", "wide"
+SUMMARY_COLUMNS = (  # (heading, kind, width)
+    ("文件", TEXT, 34),
+    ("单位", WIDE, 30),
+    ("年度", TEXT, 7),
+    ("类型", TEXT, 9),
+    ("全年预算数（万元）", AMOUNT, 14),
+    ("全年执行数（万元）", AMOUNT, 14),
+    ("执行率", PERCENT, 9),
+    ("印出总分", SCORE, 9),
+    ("重算总分", SCORE, 9),
+    ("印出等级", TEXT, 9),
+    ("重算等级", TEXT, 9),
+    ("错误", TEXT, 6),
+    ("提示", TEXT, 6),
+    ("状态", TEXT, 9),
+    ("原因", WIDE, 40),
+)
+FINDING_COLUMNS = (
+    ("文件", TEXT, 34),
+    ("单位", WIDE, 24),
+    ("程度", TEXT, 6),
+    ("代码", TEXT, 22),
+    ("工作表", TEXT, 20),
+    ("单元格", TEXT, 8),
+    ("说明", WIDE, 80),
+)
+UNREADABLE_COLUMNS = (("文件", TEXT, 40), ("原因", WIDE, 90))
+
+
+def _number(value: Decimal | None) -> float | None:
+    return float(value) if value is not None and value.is_finite() else None
+
+
+def summary_frame(results: Sequence[FileResult]) -> pd.DataFrame:
+    """汇总: one row per submission, in the batch's order."""
+    rows = [
+        (
+            r.path,
+            r.unit,
+            r.year,
+            r.kind,
+            _number(r.budget),
+            _number(r.executed),
+            _number(r.exec_rate),
+            _number(r.printed_total),
+            _number(r.total),
+            r.printed_grade,
+            r.grade,
+            r.errors,
+            r.hints,
+            r.status,
+            r.reason,
+        )
+        for r in results
+    ]
+    frame = pd.DataFrame(rows, columns=[c[0] for c in SUMMARY_COLUMNS])
+    return frame.astype({"年度": "Int64", "错误": "int64", "提示": "int64"})
+
+
+def findings_frame(results: Sequence[FileResult]) -> pd.DataFrame:
+    """问题清单: every finding of every file, errors first within each file."""
+    rows = [
+        (r.path, r.unit, f.severity, f.code, f.sheet or "", f.cell or "", f.message)
+        for r in results
+        for f in sorted(r.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 2))
+    ]
+    return pd.DataFrame(rows, columns=[c[0] for c in FINDING_COLUMNS])
+
+
+def unreadable_frame(results: Sequence[FileResult]) -> pd.DataFrame:
+    rows = [(r.path, r.reason) for r in results if r.status == UNREADABLE]
+    return pd.DataFrame(rows, columns=[c[0] for c in UNREADABLE_COLUMNS])
+
+
+def _band(rate: Decimal | None) -> str:
+    if rate is None:
+        return NO_RATE
+    return next((label for upper, label in EXEC_BANDS if rate < upper), FULL if rate <= 1 else OVER_BUDGET)
+
+
+def statistics(results: Sequence[FileResult]) -> dict[str, pd.DataFrame]:
+    """统计: units per grade, per finding code, per 执行率 band; units ranked by score; units submitted twice."""
+    read = [r for r in results if r.status != UNREADABLE]
+    summary = pd.DataFrame(
+        {
+            "单位": [r.unit for r in read],
+            "年度": pd.array([r.year for r in read], dtype="Int64"),
+            "重算总分": [_number(r.total) for r in read],
+            "重算等级": [r.grade or GRADE_MISSING for r in read],
+            "执行率分段": [_band(r.exec_rate) for r in read],
+            "文件": [r.path for r in read],
+        }
+    )
+    grades = summary["重算等级"].value_counts().rename_axis("等级").reset_index(name="单位数")
+    bands = (
+        summary["执行率分段"]
+        .value_counts()
+        .reindex([label for _, label in EXEC_BANDS] + [FULL, OVER_BUDGET, NO_RATE], fill_value=0)
+        .rename_axis("执行率")
+        .reset_index(name="单位数")
+    )
+    findings = findings_frame(results)
+    codes = (
+        findings.groupby(["代码", "程度"])
+        .agg(单位数=("文件", "nunique"), 发现条数=("文件", "size"))
+        .reset_index()
+        .sort_values(["单位数", "发现条数", "代码"], ascending=[False, False, True], kind="stable")
+    )
+    ranked = summary.dropna(subset=["重算总分"]).sort_values(["重算总分", "单位"], ascending=[False, True])
+    ranked.insert(0, "名次", ranked["重算总分"].rank(method="min", ascending=False).astype("int64"))
+    twice = pd.DataFrame(
+        [
+            (unit, year, len(files), "、".join(files))
+            for (unit, year, _kind, _projects), files in duplicates(results).items()
+        ],
+        columns=["单位", "年度", "份数", "文件"],
+    )
+    return {
+        "各等级单位数": grades,
+        "各类问题涉及的单位": codes,
+        "执行率分布": bands,
+        "按总分排名": ranked[["名次", "单位", "年度", "重算总分", "重算等级", "文件"]],
+        "同一单位同一年度重复提交": twice,
+    }
+
+
+# ---------------------------------------------------------------- the workbook
+
+
+def workbook_bytes(results: Sequence[FileResult], folder: Path) -> bytes:
+    """The summary workbook; file names are links relative to `folder`, where the summary is written."""
+    buffer = io.BytesIO()
+    # every value is text or a number, never a formula or a link: a unit name "=HYPERLINK(…)" stays text
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        formats = _Formats(writer.book)
+        overview, findings, stats, unreadable = SUMMARY_SHEETS
+        _table(writer, formats, overview, summary_frame(results), SUMMARY_COLUMNS, folder, status_column="状态")
+        _table(writer, formats, findings, findings_frame(results), FINDING_COLUMNS, folder, status_column="程度")
+        _statistics(writer, formats, stats, statistics(results))
+        _table(writer, formats, unreadable, unreadable_frame(results), UNREADABLE_COLUMNS, folder)
+    return buffer.getvalue()
+
+
+class _Formats:
+    """The few cell formats the summary uses, made once per workbook."""
+
+    def __init__(self, book: Any):
+        base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
+        self.header = book.add_format(
+            {**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "align": "center"}
+        )
+        self.title = book.add_format({**base, "bold": True, "font_size": 12})
+        self.by_kind = {
+            AMOUNT: book.add_format({**base, "num_format": "#,##0.00"}),
+            PERCENT: book.add_format({**base, "num_format": "0.00%"}),
+            SCORE: book.add_format({**base, "num_format": "0.00"}),
+            TEXT: book.add_format(base),
+            WIDE: book.add_format({**base, "text_wrap": True}),
+        }
+        self.error = book.add_format({"bg_color": "#F8CBAD"})
+        self.unreadable = book.add_format({"bg_color": "#D9D9D9"})
+        self.link = book.add_format({**base, "font_color": "#0563C1", "underline": 1})
+
+
+def _table(
+    writer: pd.ExcelWriter,
+    formats: _Formats,
+    sheet_name: str,
+    frame: pd.DataFrame,
+    columns: Sequence[tuple[str, str, int]],
+    folder: Path,
+    status_column: str | None = None,
+) -> None:
+    frame.to_excel(writer, sheet_name=sheet_name, index=False)
+    sheet = writer.sheets[sheet_name]
+    for index, (heading, kind, width) in enumerate(columns):
+        sheet.set_column(index, index, width, formats.by_kind[kind])
+        sheet.write(0, index, heading, formats.header)
+    if "文件" in frame.columns:
+        for row, path in enumerate(frame["文件"], start=1):
+            relative = _relative(Path(path), folder)
+            target = relative.replace("%", "%25").replace("#", "%23")  # a link's path is a URI: # starts a fragment
+            sheet.write_url(row, 0, "external:" + target, formats.link, relative)
+    last_row, last_column = len(frame), len(columns) - 1
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(last_row, 1), last_column)
+    if status_column is not None and last_row:
+        letter = chr(ord("A") + frame.columns.get_loc(status_column))
+        for value, cell_format in (
+            (HAS_ERRORS, formats.error),
+            ("错误", formats.error),
+            (UNREADABLE, formats.unreadable),
+        ):
+            sheet.conditional_format(
+                1,
+                0,
+                last_row,
+                last_column,
+                {"type": "formula", "criteria": f'=${letter}2="{value}"', "format": cell_format},
+            )
+    _print_setup(sheet)
+
+
+def _statistics(writer: pd.ExcelWriter, formats: _Formats, sheet_name: str, blocks: dict[str, pd.DataFrame]) -> None:
+    """统计: the blocks one under another, each with its title, a blank row between them."""
+    row = 0
+    sheet = None
+    for title, frame in blocks.items():
+        frame.to_excel(writer, sheet_name=sheet_name, index=False, startrow=row + 1)
+        sheet = writer.sheets[sheet_name]
+        sheet.write(row, 0, title, formats.title)
+        for index, heading in enumerate(frame.columns):
+            sheet.write(row + 1, index, heading, formats.header)
+        if frame.empty:
+            sheet.write(row + 2, 0, "（无）")
+        row += len(frame) + 4
+    if sheet is not None:
+        sheet.set_column(0, 0, 24)
+        sheet.set_column(1, 1, 30)
+        sheet.set_column(2, 4, 12)
+        sheet.set_column(5, 5, 40)
+        _print_setup(sheet, repeat_header=False)
+
+
+def _print_setup(sheet: Any, repeat_header: bool = True) -> None:
+    sheet.set_paper(9)  # A4
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    if repeat_header:
+        sheet.repeat_rows(0)
+
+
+def _relative(path: Path, folder: Path) -> str:
+    """A link that still works when the reviewer moves the folder of submissions and the summary together."""
+    try:
+        return os.path.relpath(path.resolve(), folder.resolve())
+    except ValueError:  # another drive on Windows
+        return str(path.resolve())
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def as_json(results: Sequence[FileResult]) -> dict[str, Any]:
+    """The same summary for other systems: files with their figures and findings, and the statistics."""
+    stats = statistics(results)
+    return {
+        "files": [
+            {
+                "file": r.path,
+                "status": r.status,
+                "reason": r.reason or None,
+                "unit": r.unit or None,
+                "year": r.year,
+                "kind": r.kind or None,
+                "budget": _number(r.budget),
+                "executed": _number(r.executed),
+                "exec_rate": _number(r.exec_rate),
+                "printed_total": _number(r.printed_total),
+                "total": _number(r.total),
+                "printed_grade": r.printed_grade or None,
+                "grade": r.grade or None,
+                "errors": r.errors,
+                "hints": r.hints,
+                "findings": [
+                    {"severity": f.severity, "code": f.code, "sheet": f.sheet, "cell": f.cell, "message": f.message}
+                    for f in r.findings
+                ],
+            }
+            for r in results
+        ],
+        "statistics": {
+            "grades": dict(zip(stats["各等级单位数"]["等级"], map(int, stats["各等级单位数"]["单位数"]), strict=True)),
+            "exec_rate_bands": dict(
+                zip(stats["执行率分布"]["执行率"], map(int, stats["执行率分布"]["单位数"]), strict=True)
+            ),
+            "codes": {
+                code: int(units) for code, units in findings_frame(results).groupby("代码")["文件"].nunique().items()
+            },
+            "duplicates": [
+                {"unit": unit, "year": year, "files": files}
+                for (unit, year, _kind, _projects), files in duplicates(results).items()
+            ],
+        },
+    }

@@ -1,0 +1,1075 @@
+"""The 评价指标评分表 of an evaluation workbook: its layout and formulas (both flavours), and reading it back.
+
+The sheet is generated from the framework (evaluation.py): one row per leaf in rule-file order, a 小计 row after
+each 二级 and each 一级 group, then 总分 and 等级. A helper column right of the printed ones holds each row's path
+("过程/预算执行/预算调整率"), so the reader and PE_EVALVALUE/PE_EVALSCORE know the row's indicator wherever the
+user moved it, and a row the user inserted is recognised as not the framework's. Reading follows the rule of the
+whole package: every computed cell counts as it shows after a full recalculation (its template formula over what
+its arguments show, a number typed over it, blank when cleared, a formula of the user's own by its saved result).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from perfeval_xl.core.errors import NumberError
+from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, round_half_up
+from perfeval_xl.core.records import ERROR, HINT, Finding
+from perfeval_xl.engine.evaluation import (
+    CIRCLED,
+    MAGNITUDE_RATES,
+    BandsRule,
+    ChecklistRule,
+    FindingsRule,
+    Framework,
+    Indicator,
+    ManualRule,
+    Node,
+    PerPointRule,
+    RatioRule,
+    TreeScores,
+    checklist_score,
+    evaluate_value,
+    findings_score,
+    grade_of,
+    leaves,
+    score_rate,
+    score_tree,
+    standard_score,
+    standard_text,
+    tree,
+)
+from perfeval_xl.workbook.layout import (
+    AMOUNT,
+    COMPUTED,
+    COUNT,
+    EXCEL,
+    HEADER_FIELDS,
+    INPUT,
+    LABEL,
+    LONG_TEXT,
+    NARRATIVE,
+    OVERRIDE,
+    RATE,
+    SCORE,
+    TEXT,
+    TITLE,
+    UNIT,
+    Cell,
+    Formula,
+    SheetLayout,
+    WorkbookLayout,
+    basic_sheet,
+    guide_layout,
+    revenue_sheet,
+)
+
+EVALUATION = "evaluation"  # the sheet's key, and the workbook's kind
+SHEET_TITLE = "评价指标评分表"
+TEXTS_TITLE = "评价报告文字"
+UDF, NATIVE = "udf", "native"
+
+HEADINGS = ("一级指标", "二级指标", "三级指标", "分值", "数据A", "数据B", "指标值", "评分标准", "得分", "扣分原因")
+LETTERS = dict(
+    zip(
+        ("level1", "level2", "level3", "points", "a", "b", "value", "standard", "score", "reason"),
+        "ABCDEFGHIJ",
+        strict=True,
+    )
+)
+KEY = "K"  # the helper column: each row's path
+HEADER_ROW, FIRST_ROW = 3, 4
+SUBTOTAL, TOTAL, GRADE = "小计", "总分", "等级"
+RATE_LABEL = "得分率"
+
+# the words typed into 评价报告文字, in report order: (defined name, label)
+EVAL_TEXTS = (
+    ("eval_overview", "部门（单位）基本情况：职能、机构人员、预算及执行情况"),
+    ("eval_purpose", "绩效评价的目的、对象和范围"),
+    ("eval_principles", "评价原则、方法和标准（可留空：报告按指标体系写出）"),
+    ("eval_process", "绩效评价工作过程"),
+    ("eval_experience", "主要经验及做法"),
+    ("eval_problems", "存在的问题及原因分析（扣分情况会自动列出，这里写补充分析）"),
+    ("eval_suggestions", "有关建议"),
+    ("eval_other", "其他需要说明的问题（没有时留空）"),
+)
+
+
+# ---------------------------------------------------------------- the layout
+
+
+@dataclass(frozen=True)
+class SheetPlan:
+    """Where each node of the tree sits on the sheet as built: leaf and subtotal rows by path, total and grade."""
+
+    leaf_rows: Mapping[str, int]
+    subtotal_rows: Mapping[str, int]
+    total_row: int
+    grade_row: int
+
+
+def plan(framework: Framework) -> SheetPlan:
+    """Rows in sheet order: each 一级 group's leaves, a 小计 after each 二级 group, a 小计 after the 一级 group."""
+    leaf_rows: dict[str, int] = {}
+    subtotal_rows: dict[str, int] = {}
+    row = FIRST_ROW
+    for level1 in _level1_of(framework):
+        for child in level1.children:
+            if child.is_leaf:
+                leaf_rows[child.key] = row
+                row += 1
+                continue
+            for leaf in leaves(child):
+                leaf_rows[leaf.key] = row
+                row += 1
+            subtotal_rows[child.key] = row
+            row += 1
+        subtotal_rows[level1.key] = row
+        row += 1
+    return SheetPlan(leaf_rows, subtotal_rows, row, row + 1)
+
+
+def _level1_of(framework: Framework) -> list[Node]:
+    return [node for node in tree(framework) if node.level == 1]
+
+
+def _c(letter_key: str, row: int) -> str:
+    return f"{LETTERS[letter_key]}{row}"
+
+
+def _excel(ref: str, text: str, kind: str, role: str = COMPUTED, name: str | None = None, what: str = "") -> Cell:
+    return Cell(ref, role, text, name, kind, Formula(EXCEL, ()), description=what)
+
+
+def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
+    """The 评价指标评分表 as built for `flavour` (PE_* functions, or plain Excel formulas)."""
+    where = plan(framework)
+    cells: list[Cell] = [
+        Cell(
+            "A1", COMPUTED, "部门整体支出绩效评价指标评分表", style="title", formula=Formula(TITLE, ()), merge_to="J1"
+        ),
+        Cell("A2", LABEL, "被评价单位", style="row_label"),
+        Cell("B2", COMPUTED, "", kind=TEXT, formula=Formula(UNIT, ()), merge_to="D2"),
+        Cell("E2", LABEL, "评价指标体系", style="row_label"),
+        Cell("F2", LABEL, framework.title, style="note", merge_to="J2"),
+    ]
+    cells += [
+        Cell(f"{letter}{HEADER_ROW}", LABEL, text, style="heading")
+        for letter, text in zip("ABCDEFGHIJ", HEADINGS, strict=True)
+    ]
+    cells.append(Cell(f"{KEY}{HEADER_ROW}", LABEL, "指标路径（辅助列，请勿修改）", style="helper"))
+    groups = _level1_of(framework)
+    for level1 in groups:
+        cells += _group_cells(level1, where, flavour)
+    total, grade = where.total_row, where.grade_row
+    level1_rows = [where.subtotal_rows[node.key] for node in groups]
+    cells += [
+        Cell(_c("level3", total), LABEL, TOTAL, style="row_label"),
+        _excel(_c("points", total), "=SUM(" + ",".join(_c("points", r) for r in level1_rows) + ")", SCORE),
+        Cell(_c("b", total), LABEL, RATE_LABEL, style="row_label"),
+        _excel(_c("value", total), _rate_formula(total), RATE),
+        _excel(
+            _c("score", total),
+            _sum_formula([_c("score", r) for r in level1_rows]),
+            SCORE,
+            name="eval_total",
+            what="总分",
+        ),
+        Cell(_c("level3", grade), LABEL, GRADE, style="row_label"),
+        _excel(_c("score", grade), _grade_formula(framework, _c("score", total)), TEXT, name="eval_grade", what="等级"),
+    ]
+    first, last = FIRST_ROW, total - 1
+    return SheetLayout(
+        EVALUATION,
+        SHEET_TITLE,
+        tuple(cells),
+        widths={"A": 8, "B": 10, "C": 16, "D": 6, "E": 10, "F": 10, "G": 9, "H": 44, "I": 7, "J": 24, KEY: 30},
+        heights={1: 30, HEADER_ROW: 30, **_row_heights(framework, where)},
+        landscape=True,
+        print_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+        print_columns="A:J",
+        ranges={"eval_indicators": f"A{first}:{KEY}{last}"},
+    )
+
+
+# how many characters of Chinese text a line of the 评分标准 (H) and 三级指标 (C) columns holds at their widths
+_STANDARD_CHARACTERS_PER_LINE, _NAME_CHARACTERS_PER_LINE, _POINTS_PER_LINE = 21, 7, 14
+
+
+def _row_heights(framework: Framework, where: SheetPlan) -> dict[int, float]:
+    """Leaf rows tall enough for their wrapped standard and name: neither Excel nor LibreOffice sizes rows of a
+    generated file by themselves, and a cut-off standard is a standard nobody can read on paper."""
+    heights = {}
+    for indicator in framework.indicators:
+        lines = max(
+            -(-len(standard_text(indicator)) // _STANDARD_CHARACTERS_PER_LINE),
+            -(-len(_row_name(indicator)) // _NAME_CHARACTERS_PER_LINE),
+            1,
+        )
+        heights[where.leaf_rows[indicator.key]] = float(min(409, _POINTS_PER_LINE * lines + 4))  # Excel's maximum
+    return heights
+
+
+def _row_name(indicator: Indicator) -> str:
+    """The name a leaf row shows: a 4-level path's 三级 and 四级 joined as “三级：四级”."""
+    return f"{indicator.path[2]}：{indicator.path[3]}" if len(indicator.path) == 4 else indicator.path[-1]
+
+
+def _group_cells(level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:
+    """A 一级 group: its leaves, a 小计 after each 二级 group (over its leaf rows, a range that grows when rows are
+    inserted inside it), and the 一级 小计 over the 二级 小计 rows and the 2-level leaves."""
+    cells: list[Cell] = []
+    top = min(where.leaf_rows[leaf.key] for leaf in leaves(level1))
+    bottom = where.subtotal_rows[level1.key]
+    cells.append(Cell(f"A{top}", LABEL, level1.path[0], style="vertical", merge_to=f"A{bottom}"))
+    parts: list[int] = []  # the rows the 一级 小计 adds up
+    for child in level1.children:
+        if child.is_leaf:
+            row = where.leaf_rows[child.key]
+            cells += _leaf_cells(child.indicator, row, flavour, name_in="level2")
+            parts.append(row)
+            continue
+        rows = [where.leaf_rows[leaf.key] for leaf in leaves(child)]
+        subtotal = where.subtotal_rows[child.key]
+        cells.append(
+            Cell(_c("level2", rows[0]), LABEL, child.path[1], style="vertical", merge_to=_c("level2", subtotal))
+        )
+        for leaf in leaves(child):
+            cells += _leaf_cells(leaf.indicator, where.leaf_rows[leaf.key], flavour)
+        ranges = {key: [f"{_c(key, rows[0])}:{_c(key, rows[-1])}"] for key in ("points", "score")}
+        cells += _subtotal_cells(child, subtotal, ranges["points"], ranges["score"])
+        parts.append(subtotal)
+    cells += _subtotal_cells(level1, bottom, [_c("points", r) for r in parts], [_c("score", r) for r in parts])
+    return cells
+
+
+def _subtotal_cells(node: Node, row: int, points: list[str], scores: list[str]) -> list[Cell]:
+    return [
+        Cell(_c("level3", row), LABEL, SUBTOTAL, style="row_label"),
+        _excel(_c("points", row), f"=SUM({','.join(points)})", SCORE),
+        Cell(_c("b", row), LABEL, RATE_LABEL, style="row_label"),
+        _excel(_c("value", row), _rate_formula(row), RATE),
+        _excel(_c("score", row), _sum_formula(scores), SCORE, what=f"{node.key} 小计"),
+        Cell(f"{KEY}{row}", LABEL, node.key, style="helper"),
+    ]
+
+
+def _leaf_cells(indicator: Indicator | None, row: int, flavour: str, name_in: str = "level3") -> list[Cell]:
+    assert indicator is not None
+    what = indicator.key
+    cells = [
+        Cell(_c(name_in, row), LABEL, _row_name(indicator), style="row_label"),
+        Cell(_c("points", row), LABEL, _n(indicator.points), kind=SCORE),  # as the rule gives it, never rounded
+        Cell(_c("standard", row), LABEL, standard_text(indicator), kind=LONG_TEXT, style="note"),
+        Cell(_c("reason", row), INPUT, "", None, LONG_TEXT, description=f"{what} 扣分原因"),
+        Cell(f"{KEY}{row}", LABEL, indicator.key, style="helper"),
+    ]
+    cells += _figure_cells(indicator, row)
+    value_ref = _c("value", row)
+    if indicator.value is not None:
+        cells.append(
+            _excel(
+                value_ref,
+                value_formula(indicator, row, flavour),
+                RATE if _percent_value(indicator) else SCORE,
+                OVERRIDE,
+                what=f"{what} 指标值",
+            )
+        )
+    elif indicator.computed:
+        cells.append(
+            Cell(value_ref, INPUT, "", None, RATE if indicator.percent else AMOUNT, description=f"{what} 指标值")
+        )
+    else:
+        cells.append(Cell(value_ref, LABEL, ""))
+    score_ref = _c("score", row)
+    if indicator.computed:
+        cells.append(_excel(score_ref, score_formula(indicator, row, flavour), SCORE, OVERRIDE, what=f"{what} 得分"))
+    else:
+        cells.append(Cell(score_ref, INPUT, "", None, SCORE, description=f"{what} 得分"))
+    return cells
+
+
+def _figure_cells(indicator: Indicator, row: int) -> list[Cell]:
+    a, b = _c("a", row), _c("b", row)
+    spec = indicator.value
+    if spec is not None and spec.sources:
+        return [
+            _excel(a, _link_formula(spec.sources[0]), AMOUNT, what=f"{indicator.key} {spec.a}"),
+            _excel(b, _link_formula(spec.sources[1]), AMOUNT, what=f"{indicator.key} {spec.b}"),
+        ]
+    if spec is not None:
+        return [
+            Cell(a, INPUT, "", None, AMOUNT, description=f"{indicator.key} {spec.a}"),
+            Cell(b, INPUT, "", None, AMOUNT, description=f"{indicator.key} {spec.b}"),
+        ]
+    if isinstance(indicator.rule, ChecklistRule):
+        return [
+            Cell(a, INPUT, "", None, TEXT, description=f"{indicator.key} 符合的评价要点（如 1、3）"),
+            Cell(b, LABEL, ""),
+        ]
+    if isinstance(indicator.rule, FindingsRule):
+        return [Cell(a, INPUT, "", None, COUNT, description=f"{indicator.key} 发现的问题个数"), Cell(b, LABEL, "")]
+    return [Cell(a, LABEL, ""), Cell(b, LABEL, "")]
+
+
+def _percent_value(indicator: Indicator) -> bool:
+    return indicator.value is not None and indicator.value.rate != "change_amount"
+
+
+# ---------------------------------------------------------------- formulas
+
+
+def _link_formula(name: str) -> str:
+    """A figure from 附件1/收支预决算: blank stays blank (a bare =name would show 0 and give a rate of 0)."""
+    return f'=IF({name}="","",{name})'
+
+
+def value_formula(indicator: Indicator, row: int, flavour: str) -> str:
+    a, b, key = _c("a", row), _c("b", row), f"{KEY}{row}"
+    if flavour == UDF:
+        return f"=PE_EVALVALUE({a},{b},eval_rule_set,{key})"
+    assert indicator.value is not None
+    rate = indicator.value.rate
+    if rate == "change_amount":
+        return f'=IF(OR({a}="",{b}=""),"",{a}-{b})'
+    if rate in MAGNITUDE_RATES:
+        quotient = f"ABS({a}-{b})/{b}"
+    elif rate in ("relative_change", "change_rate", "variance_rate"):
+        quotient = f"({a}-{b})/{b}"
+    else:
+        quotient = f"{a}/{b}"
+    return f'=IF(OR({a}="",{b}=""),"",IF(N({b})=0,"—",{quotient}))'
+
+
+def score_formula(indicator: Indicator, row: int, flavour: str) -> str:
+    value, key = _c("value", row), f"{KEY}{row}"
+    if flavour == UDF:
+        return f"=PE_EVALSCORE({value},eval_rule_set,{key})"
+    rule = indicator.rule
+    v = f"ABS({value})" if indicator.value is not None and indicator.value.rate in MAGNITUDE_RATES else value
+    places = indicator.score_places
+    if isinstance(rule, BandsRule):
+        expression = '""'
+        for band in reversed(rule.bands):
+            expression = f"IF({_band_condition(band.bounds(), v)},{_n(round_half_up(band.score, places))},{expression})"
+    elif isinstance(rule, PerPointRule):
+        within = f"{v}<={_n(rule.bound)}" if rule.op == "le" else f"{v}>={_n(rule.bound)}"
+        beyond = f"({v}-{_n(rule.bound)})" if rule.op == "le" else f"({_n(rule.bound)}-{v})"
+        steps = f"{beyond}/{_n(rule.step)}"
+        # the float noise of (1.05-1)/0.01 = 5.000000000000004 must not count as a sixth step
+        if rule.count == "ceil":
+            steps = f"ROUNDUP(ROUND({steps},9),0)"
+        elif rule.count == "floor":
+            steps = f"ROUNDDOWN(ROUND({steps},9),0)"
+        points = _n(indicator.points)
+        expression = f"ROUND(IF({within},{points},MAX(0,{points}-{_n(rule.deduct)}*{steps})),{places})"
+    else:
+        assert isinstance(rule, RatioRule)
+        share = f"{v}/{_n(rule.target)}" if rule.target is not None else v
+        points = _n(indicator.points)
+        expression = f"ROUND(MIN({points},MAX(0,{points}*{share})),{places})"
+    no_value = getattr(rule, "no_value", None)
+    otherwise = f'IF({value}="—",{_n(round_half_up(no_value, places))},"")' if no_value is not None else '""'
+    return f"=IF(ISNUMBER({value}),{expression},{otherwise})"
+
+
+_OPERATORS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "eq": "="}
+
+
+def _band_condition(bounds: Mapping[str, Decimal], v: str) -> str:
+    tests = [f"{v}{_OPERATORS[op]}{_n(bound)}" for op, bound in bounds.items()]
+    if not tests:
+        return "TRUE"
+    return tests[0] if len(tests) == 1 else f"AND({','.join(tests)})"
+
+
+def _n(number: Decimal | None) -> str:
+    """A number as Excel formula text: plain digits, never an exponent."""
+    assert number is not None
+    text = format(number.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def _sum_formula(refs: list[str]) -> str:
+    joined = ",".join(refs)
+    return f'=IF(COUNT({joined})=0,"",SUM({joined}))'
+
+
+def _rate_formula(row: int) -> str:
+    score, points = _c("score", row), _c("points", row)
+    return f'=IF(OR({score}="",N({points})=0),"",{score}/{points})'
+
+
+def _grade_formula(framework: Framework, total: str) -> str:
+    """The grade as a plain formula in both flavours: the bands are the framework's, no Python needed."""
+    grades = list(framework.grades)
+    expression = _excel_text(grades[-1].label)
+    for grade in reversed(grades[:-1]):
+        expression = f"IF({total}>={_n(grade.minimum)},{_excel_text(grade.label)},{expression})"
+    return f'=IF({total}="","",{expression})'
+
+
+def _excel_text(text: str) -> str:
+    """A string literal in a formula: its quotes doubled, as Excel writes them."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+# ---------------------------------------------------------------- the workbook
+
+
+def guide_lines(framework: Framework) -> tuple[str, ...]:
+    return (
+        f"本工作簿用于部门整体支出绩效评价：按“{framework.title}”的指标体系打分，并生成绩效评价报告。",
+        "1. 只在浅黄色单元格中填写；先在下面填写单位名称和评价年度。",
+        "2. 在“评价指标评分表”中填写数据A、数据B（有的取自附件1 或收支预决算，自动带出）；指标值和按标准计算的得分"
+        "自动算出（浅绿色，评价人员可以改写）。",
+        "3. 逐项评分的指标在数据A 中写符合的评价要点序号（如“1、3”），按问题扣分的指标在数据A 中写发现的问题个数，"
+        "再在“得分”中填写得分；人工评分的指标直接填写得分。凡是扣分的，都要在“扣分原因”中写明。",
+        "4. 小计、总分、得分率和等级由公式计算；最右一列是指标路径，请勿修改。",
+        "5. 在“评价报告文字”中填写报告需要的文字，然后运行 perfeval check 检查、perfeval report 生成评价报告"
+        "（或点击“绩效自评 → 生成报告”）。",
+    )
+
+
+def guide_sheet(framework: Framework, template_info: str) -> SheetLayout:
+    fields = (
+        *HEADER_FIELDS,
+        ("eval_evaluator", "评价机构（评价组）", TEXT),
+        ("eval_report_date", "报告日期", TEXT),
+        ("eval_rule_set", "评价指标体系", TEXT, framework.name),
+    )
+    return guide_layout("部门整体支出绩效评价工作簿", guide_lines(framework), fields, template_info, line_height=45)
+
+
+def texts_sheet() -> SheetLayout:
+    cells = [
+        Cell("A1", LABEL, "评价报告文字", style="title", merge_to="F1"),
+        Cell(
+            "A2",
+            LABEL,
+            "这里填写评价报告中需要文字说明的部分；报告中的分值、得分和得分率都取自评分表，不在这里重复。",
+            style="note",
+            merge_to="F2",
+        ),
+    ]
+    heights = {}
+    for offset, (name, label) in enumerate(EVAL_TEXTS):
+        row = 4 + offset
+        cells.append(Cell(f"A{row}", LABEL, label, style="row_label"))
+        cells.append(Cell(f"B{row}", INPUT, "", name, LONG_TEXT, description=label, merge_to=f"F{row}"))
+        heights[row] = 90
+    return SheetLayout(
+        NARRATIVE,
+        TEXTS_TITLE,
+        tuple(cells),
+        widths={"A": 30, **dict.fromkeys("BCDEF", 22)},
+        heights={1: 30, 2: 30, **heights},
+        print_columns="A:F",
+    )
+
+
+def input_sheets(framework: Framework) -> list[SheetLayout]:
+    """附件1 and/or 收支预决算, when the framework links figures to their names."""
+    wanted = {
+        name
+        for indicator in framework.indicators
+        if indicator.value and indicator.value.sources
+        for name in indicator.value.sources
+    }
+    sheets = []
+    for layout in (basic_sheet(()), revenue_sheet()):
+        if wanted & {cell.name for cell in layout.cells if cell.name}:
+            sheets.append(layout)
+    return sheets
+
+
+def evaluation_workbook_layout(framework: Framework, flavour: str, template_info: str) -> WorkbookLayout:
+    sheets = (
+        guide_sheet(framework, template_info),
+        evaluation_sheet(framework, flavour),
+        *input_sheets(framework),
+        texts_sheet(),
+    )
+    return WorkbookLayout(EVALUATION, tuple(sheets), framework.full_marks)
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class LeafRow:
+    """One indicator row as it shows after a full recalculation.
+
+    Attributes:
+      a, b: 数据A/数据B as shown (a number, None, or for a checklist the text of the items met).
+      value: 指标值 as shown: a number, None (blank) or "—" (no value: no denominator).
+      standard: what the indicator's standard gives for that 指标值 (computed methods), else None.
+      score: 得分 as shown; typed: the evaluator typed it (over the formula, or where there is none).
+      reason: 扣分原因 as typed.
+    """
+
+    indicator: Indicator
+    row: int
+    a: object
+    b: object
+    value: object
+    standard: Decimal | None
+    score: Decimal | None
+    typed: bool
+    reason: str
+    points_shown: object
+
+
+@dataclass(frozen=True)
+class SumRow:
+    """A 小计 or the 总分 row as shown: 分值, 得分 and 得分率."""
+
+    key: str
+    row: int
+    points: Decimal | None
+    score: Decimal | None
+    rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class EvaluationSheet:
+    """The 评价指标评分表 as read, and the engine's scores of the tree from the leaves' shown scores."""
+
+    framework: Framework
+    title: str
+    leaves: tuple[LeafRow, ...]
+    subtotals: Mapping[str, SumRow]
+    total: SumRow | None
+    grade: object
+    scores: TreeScores
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+    def leaf(self, key: str) -> LeafRow | None:
+        return next((leaf for leaf in self.leaves if leaf.indicator.key == key), None)
+
+
+@dataclass
+class SheetAccess:
+    """What the reader needs of the file: a cell's content and saved result, the linked figures as shown, and
+    what a typed text cell says (a formula typed into it counts by its saved result, with a finding if none)."""
+
+    title: str
+    raw: Callable[[str], object]
+    cached: Callable[[str], object]
+    linked: Callable[[str], object]
+    findings: list[Finding]
+    display: dict[str, object] = field(default_factory=dict)  # A1 -> what each formula cell shows
+
+
+def _normal(formula: str) -> str:
+    """A formula without $, spaces, case or row numbers: rows move when the user inserts rows above."""
+    text = re.sub(r"\s+", "", formula.replace("$", "")).upper()
+    return re.sub(r"\b([A-Z]{1,3})\d+\b", r"\1#", text)
+
+
+def _formula(raw: object) -> str | None:
+    return raw if isinstance(raw, str) and raw.startswith("=") else None
+
+
+def _blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _unsaved(cached: object) -> bool:
+    """No usable saved result: the file was never calculated (openpyxl, a script) or the formula shows an error."""
+    return cached is None or (isinstance(cached, str) and cached.startswith("#"))
+
+
+def _is_number(value: object) -> bool:
+    """A cell value Excel's SUM and ISNUMBER count: a number, not text that looks like one."""
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+class _Reader:
+    def __init__(self, framework: Framework, access: SheetAccess):
+        self.framework, self.access = framework, access
+
+    def finding(self, severity: str, code: str, message: str, ref: str | None) -> None:
+        self.access.findings.append(Finding(severity, code, message, self.access.title, ref))
+
+    def number(self, value: object, ref: str, what: str) -> Decimal | None:
+        """A figure as the engine uses it; text that reads as a number counts, with the hint that Excel's sums and
+        plain formulas do not count it."""
+        if _blank(value) or value == "—":
+            return None
+        number = D(value)
+        if isinstance(number, NotANumber):
+            self.finding(ERROR, "number-unreadable", f"{what}：{number.reason}", ref)
+            return None
+        if isinstance(value, str):
+            self.finding(
+                HINT,
+                "number-as-text",
+                f"{what}：“{value[:20]}”是以文本形式存储的数字，Excel 的求和和公式不把它当数字；请改为数字",
+                ref,
+            )
+        return number
+
+    def shown(self, ref: str) -> object:
+        """A cell as it shows: the computed value of a formula cell read before, else its content or saved result."""
+        if ref in self.access.display:
+            return self.access.display[ref]
+        raw = self.access.raw(ref)
+        return self.access.cached(ref) if _formula(raw) else raw
+
+    def typed(self, ref: str, what: str) -> object:
+        """What the evaluator typed: a formula typed there counts by its saved result; without one it is an error."""
+        raw = self.access.raw(ref)
+        formula = _formula(raw)
+        if formula is None:
+            return raw
+        cached = self.access.cached(ref)
+        if _unsaved(cached):
+            self.finding(
+                ERROR,
+                "input-formula",
+                f"{what}：单元格中是公式“{formula[:60]}”，文件里没有它的计算结果；请直接填写数字或文字",
+                ref,
+            )
+            return None
+        return cached
+
+    def text(self, ref: str, what: str) -> str:
+        shown = self.typed(ref, what)
+        return "" if _blank(shown) or (isinstance(shown, str) and shown.startswith("#")) else str(shown).strip()
+
+    def computed(self, ref: str, templates: tuple[str, ...], compute: Callable[[], object], what: str) -> object:
+        """A computed cell as it shows: its template formula → compute(); typed over → the typed content; cleared →
+        blank; a formula of the user's own → its saved result (an error when the file has none)."""
+        raw = self.access.raw(ref)
+        formula = _formula(raw)
+        if formula is not None and _normal(formula) in {_normal(t) for t in templates}:
+            value = compute()
+            self.access.display[ref] = value
+            return value
+        if formula is not None:
+            cached = self.access.cached(ref)
+            if _unsaved(cached):
+                self.finding(
+                    ERROR,
+                    "formula-replaced",
+                    f"{what}：公式“{formula[:60]}”不是模板的，文件里也没有它的计算结果；请恢复模板的公式",
+                    ref,
+                )
+                self.access.display[ref] = None
+                return None
+            self.finding(HINT, "formula-replaced", f"{what}：公式已换成“{formula[:60]}”，按文件保存的结果计", ref)
+            self.access.display[ref] = cached
+            return cached
+        if not _blank(raw) and templates:
+            self.finding(HINT, "formula-overwritten", f"{what}：公式被改写为 {str(raw)[:40]}，按改写的值计", ref)
+        return raw
+
+    def is_template(self, ref: str, templates: tuple[str, ...]) -> bool:
+        formula = _formula(self.access.raw(ref))
+        return formula is not None and _normal(formula) in {_normal(t) for t in templates}
+
+    # ---------- rows
+
+    def leaf(self, indicator: Indicator, row: int) -> LeafRow:
+        what = indicator.key
+        value_ref, score_ref = _c("value", row), _c("score", row)
+        a, b = self.figure(indicator, row, 0), self.figure(indicator, row, 1)
+        if indicator.value is not None:
+            templates = tuple(value_formula(indicator, row, f) for f in (UDF, NATIVE))
+            shown_value = self.computed(value_ref, templates, lambda: _figure_value(indicator, a, b), f"{what} 指标值")
+        else:
+            shown_value = self.typed(value_ref, f"{what} 指标值") if indicator.computed else None
+        value = shown_value if shown_value == "—" else self.number(shown_value, value_ref, f"{what} 指标值")
+        standard = None
+        if indicator.computed:
+            udf_template = score_formula(indicator, row, UDF)
+            templates = (udf_template, score_formula(indicator, row, NATIVE))
+            # the plain formula scores only a number (ISNUMBER): a 指标值 typed as text leaves it blank there
+            counted = (
+                value
+                if value == "—" or _is_number(shown_value) or self.is_template(score_ref, (udf_template,))
+                else None
+            )
+            standard = standard_score(indicator, None if counted == "—" else counted)
+            raw_score = self.computed(score_ref, templates, lambda: _as_cell(standard), f"{what} 得分")
+            typed = not self.is_template(score_ref, templates) and not _blank(self.access.raw(score_ref))
+        else:
+            raw_score = self.typed(score_ref, f"{what} 得分")
+            typed = not _blank(raw_score)
+        score = self.number(raw_score, score_ref, f"{what} 得分")
+        return LeafRow(
+            indicator,
+            row,
+            a,
+            b,
+            value,
+            standard,
+            score,
+            typed,
+            self.text(_c("reason", row), f"{what} 扣分原因"),
+            self.shown(_c("points", row)),
+        )
+
+    def figure(self, indicator: Indicator, row: int, index: int) -> object:
+        ref = _c(("a", "b")[index], row)
+        spec = indicator.value
+        what = f"{indicator.key} {('数据A', '数据B')[index]}"
+        if spec is not None and spec.sources:
+            name = spec.sources[index]
+            shown = self.computed(ref, (_link_formula(name),), lambda: _as_cell(self.access.linked(name)), what)
+            return self.number(shown, ref, what)
+        if isinstance(indicator.rule, ChecklistRule):
+            return self.text(ref, what)
+        if spec is None and not isinstance(indicator.rule, FindingsRule):
+            return None
+        return self.number(self.typed(ref, what), ref, what)
+
+    def sum_row(self, key: str, row: int) -> SumRow:
+        points = self.sum_cell(_c("points", row), f"{key} 分值")
+        score = self.sum_cell(_c("score", row), f"{key} 得分")
+        rate_ref = _c("value", row)
+        rate = self.computed(rate_ref, (_rate_formula(row),), lambda: _as_cell(_rate(score, points)), f"{key} 得分率")
+        return SumRow(key, row, points, score, self.number(rate, rate_ref, f"{key} 得分率"))
+
+    def sum_cell(self, ref: str, what: str) -> Decimal | None:
+        """A SUM as Excel shows it: the numbers among the cells it names (text is not counted); blank when none
+        in the template's =IF(COUNT(…)=0,"",SUM(…)) form. A formula of another shape counts by its saved result."""
+        formula = _formula(self.access.raw(ref))
+        compact = re.sub(r"\s+", "", formula.upper().replace("$", "")) if formula else ""
+        counted = re.fullmatch(r'=IF\(COUNT\(([A-Z0-9:,]+)\)=0,"",SUM\(\1\)\)', compact)
+        plain = re.fullmatch(r"=SUM\(([A-Z0-9:,]+)\)", compact)
+        cells = _refs((counted or plain).group(1)) if counted or plain else None
+        if cells is None:
+            return self.number(self.computed(ref, (), lambda: None, what), ref, what)
+        terms = [self.shown(cell) for cell in cells]
+        numbers = [Decimal(str(t)) if isinstance(t, float) else Decimal(t) for t in terms if _is_number(t)]
+        value = sum(numbers, Decimal(0)) if numbers or plain else None
+        self.access.display[ref] = _as_cell(value)
+        return value
+
+
+def _refs(text: str) -> list[str] | None:
+    """The cells of "I4:I6,I10" (ranges of one column, or single cells, on the sheet's columns); None for anything
+    else (whole columns, blocks, intersections): such a formula is the user's own and counts by its saved result."""
+    cells: list[str] = []
+    for part in text.split(","):
+        match = re.fullmatch(r"([A-K])(\d{1,7})(?::([A-K])(\d{1,7}))?", part)
+        if match is None:
+            return None
+        column, top, other, bottom = match.groups()
+        if other is None:
+            cells.append(f"{column}{top}")
+            continue
+        if other != column or not 0 < int(top) <= int(bottom) or int(bottom) - int(top) > 10_000:
+            return None
+        cells += [f"{column}{r}" for r in range(int(top), int(bottom) + 1)]
+    return cells
+
+
+def _figure_value(indicator: Indicator, a: object, b: object) -> object:
+    """The 指标值 cell for two figures: blank until both are there, "—" with no denominator."""
+    if a is None or b is None:
+        return ""
+    try:
+        value = evaluate_value(indicator, a, b)
+    except ArithmeticError:
+        value = None
+    return "—" if value is None else float(value)
+
+
+def _rate(score: Decimal | None, points: Decimal | None) -> Decimal | None:
+    return None if score is None or points is None else score_rate(score, points)
+
+
+def _as_cell(value: object) -> object:
+    """An engine value as a cell shows it: a float, or blank."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def read_sheet(
+    framework: Framework, access: SheetAccess, first: int, last: int, total_ref: str | None, grade_ref: str | None
+) -> EvaluationSheet:
+    """The rows between `first` and `last` (the eval_indicators range, wherever the user moved it), and the total
+    and grade cells the names eval_total and eval_grade point at."""
+    reader = _Reader(framework, access)
+    leaves_by_key = {indicator.key: indicator for indicator in framework.indicators}
+    inner = {node.key for node in tree(framework) if not node.is_leaf}
+    leaves: list[LeafRow] = []
+    subtotals: dict[str, SumRow] = {}
+    for row in range(first, last + 1):
+        key_raw = access.raw(f"{KEY}{row}")
+        key = "" if _blank(key_raw) else str(key_raw).strip()
+        if key in leaves_by_key and key not in {leaf.indicator.key for leaf in leaves}:
+            leaves.append(reader.leaf(leaves_by_key[key], row))
+        elif key in inner and key not in subtotals:
+            subtotals[key] = reader.sum_row(key, row)
+        elif any(not _blank(access.raw(_c(k, row))) for k in ("level3", "points", "score")):
+            name = access.raw(_c("level3", row)) or access.raw(_c("level2", row)) or ""
+            reader.finding(
+                ERROR,
+                "eval-row-unknown",
+                f"第 {row} 行（{str(name)[:20] or '无名称'}）不是评价指标体系“{framework.name}”中的指标："
+                "它的得分也会计入小计；请删除这一行，或在指标体系文件中加上这个指标",
+                f"C{row}",
+            )
+    found = {leaf.indicator.key for leaf in leaves}
+    for indicator in framework.indicators:
+        if indicator.key not in found:
+            reader.finding(
+                ERROR,
+                "eval-row-missing",
+                f"评分表中找不到指标“{indicator.key}”的行（最右一列的指标路径被改动或整行被删除）",
+                None,
+            )
+    total = None
+    if total_ref and re.fullmatch(r"I\d+", total_ref):
+        total = reader.sum_row("总分", int(total_ref[1:]))
+    elif total_ref:
+        reader.finding(
+            ERROR, "name-broken", f"名称“eval_total”应指向评分表“得分”一列的总分，而不是 {total_ref}", total_ref
+        )
+    grade = None
+    if grade_ref and total_ref:
+        grade = reader.computed(
+            grade_ref,
+            (_grade_formula(framework, total_ref),),
+            lambda: "" if total is None or total.score is None else grade_of(framework, total.score),
+            "等级",
+        )
+    scores = score_tree(framework, {leaf.indicator.key: leaf.score for leaf in leaves})
+    return EvaluationSheet(
+        framework, access.title, tuple(leaves), subtotals, total, "" if _blank(grade) else str(grade).strip(), scores
+    )
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _score_text(value: Decimal | None, places: int) -> str:
+    return "空白" if value is None else f"{format_score(value, places)}分"
+
+
+def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
+    """What a finance bureau sends back about a 评分表: scores the standard does not give, sums and 得分率 that are
+    wrong, deductions without reasons, a grade that is not the total's."""
+    framework, places = sheet.framework, sheet.framework.score_places
+    findings: list[Finding] = []
+
+    def add(severity: str, code: str, message: str, ref: str | None) -> None:
+        findings.append(Finding(severity, code, message, sheet.title, ref))
+
+    for leaf in sheet.leaves:
+        findings += _leaf_findings(sheet.title, leaf)
+    nodes = {node.key: node for node in tree(framework)}
+    for key, row in sheet.subtotals.items():
+        node = nodes[key]
+        children = [_shown_score(sheet, kid) for kid in _subtotal_children(node)]
+        expected = (
+            sum((c for c in children if c is not None), Decimal(0)) if any(c is not None for c in children) else None
+        )
+        _check_sum(add, f"{key} 小计", row, expected, node.points, places)
+    if sheet.total is not None:
+        level1 = [sheet.subtotals.get(node.key) for node in tree(framework) if node.level == 1]
+        parts = [row.score for row in level1 if row is not None and row.score is not None]
+        _check_sum(add, "总分", sheet.total, sum(parts, Decimal(0)) if parts else None, framework.full_marks, places)
+        total = sheet.total.score
+        expected_grade = grade_of(framework, total) if total is not None else None
+        if expected_grade is not None and sheet.grade and sheet.grade != expected_grade:
+            add(
+                ERROR,
+                "grade-mismatch",
+                f"等级写的是“{sheet.grade}”，总分 {format_score(total, places)} 分应为“{expected_grade}”",
+                _c("score", sheet.total.row + 1),
+            )
+    if sheet.scores.unscored:
+        add(
+            ERROR,
+            "eval-unscored",
+            f"还有 {len(sheet.scores.unscored)} 个指标没有得分："
+            + "、".join(k.split("/")[-1] for k in sheet.scores.unscored[:5])
+            + ("等" if len(sheet.scores.unscored) > 5 else ""),
+            None,
+        )
+    return findings
+
+
+def _subtotal_children(node: Node) -> list[Node]:
+    """What a 小计 adds up on the sheet: a 二级 node's leaves (4-level paths have no 三级 小计), a 一级 node's
+    二级 subtotals and its own 2-level leaves."""
+    if node.level == 1:
+        return list(node.children)
+    return leaves(node)
+
+
+def _shown_score(sheet: EvaluationSheet, node: Node) -> Decimal | None:
+    if node.is_leaf:
+        leaf = sheet.leaf(node.key)
+        return leaf.score if leaf else None
+    row = sheet.subtotals.get(node.key)
+    return row.score if row else None
+
+
+def _check_sum(
+    add: Callable[..., None], what: str, row: SumRow, expected: Decimal | None, points: Decimal, places: int
+) -> None:
+    score_ref, points_ref, rate_ref = _c("score", row.row), _c("points", row.row), _c("value", row.row)
+    if row.points is not None and row.points != points:
+        add(
+            ERROR,
+            "sum-mismatch",
+            f"{what}的分值写的是 {format_score(row.points, places)}，各项分值之和为 {format_score(points, places)}",
+            points_ref,
+        )
+    if (row.score is None) != (expected is None) or (
+        row.score is not None
+        and expected is not None
+        and round_half_up(row.score, places) != round_half_up(expected, places)
+    ):
+        add(
+            ERROR,
+            "sum-mismatch",
+            f"{what}的得分写的是{_score_text(row.score, places)}，各项得分之和为{_score_text(expected, places)}",
+            score_ref,
+        )
+    if row.rate is not None and row.score is not None and row.points:
+        right = row.score / row.points
+        if round_half_up(row.rate, 4) != round_half_up(right, 4):
+            add(
+                ERROR,
+                "printed-rate",
+                f"{what}的得分率写的是 {format_percent(row.rate)}，得分 "
+                f"{format_score(row.score, places)} ÷ 分值 {format_score(row.points, places)} = "
+                f"{format_percent(right)}",
+                rate_ref,
+            )
+
+
+def _typed_over_standard(leaf: LeafRow, add: Callable[..., None]) -> None:
+    """A score the evaluator typed (or wrote a formula for) where the standard computes one: a score no band gives
+    is wrong; one above the standard's, or below it, needs the grounds in 扣分原因 (above it without them is an
+    error, below it without them is a deduction without a reason)."""
+    indicator, score, standard = leaf.indicator, leaf.score, leaf.standard
+    assert score is not None and standard is not None
+    places, rule = indicator.score_places, indicator.rule
+    if isinstance(rule, BandsRule) and score not in {round_half_up(b.score, places) for b in rule.bands}:
+        add(
+            ERROR,
+            "band-score-unknown",
+            f"得分 {format_score(score, places)} 不是评分标准中任何一档的分数（"
+            f"{'、'.join(format_score(b.score, places) for b in rule.bands)}）",
+        )
+    elif score > standard:
+        add(
+            HINT if leaf.reason else ERROR,
+            "score-above-standard",
+            f"得分 {format_score(score, places)} 高于评分标准按指标值给出的 {format_score(standard, places)} 分"
+            + ("（扣分原因中写明了依据）" if leaf.reason else "；请按标准计分，或在“扣分原因”中写明改判的依据"),
+        )
+    elif score < standard and not leaf.reason:
+        add(
+            ERROR,
+            "reason-missing",
+            f"得分 {format_score(score, places)} 低于评分标准按指标值给出的 {format_score(standard, places)} 分，"
+            "请在“扣分原因”中写明依据",
+            _c("reason", leaf.row),
+        )
+
+
+def _leaf_findings(title: str, leaf: LeafRow) -> list[Finding]:
+    indicator, findings = leaf.indicator, []
+    places = indicator.score_places
+    score_ref = _c("score", leaf.row)
+
+    def add(severity: str, code: str, message: str, ref: str | None = score_ref) -> None:
+        findings.append(Finding(severity, code, f"{indicator.key}：{message}", title, ref))
+
+    points_shown = D(leaf.points_shown)
+    if not isinstance(points_shown, Decimal) or points_shown != indicator.points:
+        add(
+            ERROR,
+            "points-changed",
+            f"分值写的是 {leaf.points_shown!s:.20}，评价指标体系规定为 {format_score(indicator.points, places)} 分",
+            _c("points", leaf.row),
+        )
+    score = leaf.score
+    if score is None:
+        return findings
+    if score < 0 or score > indicator.points:
+        add(
+            ERROR,
+            "score-over-weight",
+            f"得分 {format_score(score, places)} 不在 0 到分值 {format_score(indicator.points, places)} 之间",
+        )
+        return findings
+    rule = indicator.rule
+    if indicator.computed and leaf.typed and leaf.standard is not None:
+        _typed_over_standard(leaf, add)
+    if isinstance(rule, ChecklistRule) and leaf.a:
+        ticks = _ticks(str(leaf.a), len(rule.items))
+        if ticks is None:
+            add(
+                ERROR,
+                "number-unreadable",
+                f"数据A“{str(leaf.a)[:30]}”应写符合的评价要点序号，如“1、3”或“全部”“无”",
+                _c("a", leaf.row),
+            )
+        elif (expected := checklist_score(indicator, ticks)) != score:
+            add(
+                ERROR,
+                "checklist-mismatch",
+                f"数据A 写明符合的要点合计 {format_score(expected, places)} 分，得分却是 "
+                f"{format_score(score, places)} 分",
+            )
+    if isinstance(rule, FindingsRule) and isinstance(leaf.a, Decimal):
+        try:
+            expected = findings_score(indicator, leaf.a)
+        except (ArithmeticError, NumberError) as error:  # a negative or fractional count
+            add(ERROR, "number-unreadable", f"数据A（发现的问题个数）：{error}", _c("a", leaf.row))
+            expected = None
+        if expected is not None and expected != score:
+            add(
+                ERROR,
+                "findings-mismatch",
+                f"发现 {format_score(leaf.a, 0)} 个问题应得 {format_score(expected, places)}"
+                f" 分，得分却是 {format_score(score, places)} 分",
+            )
+    if isinstance(rule, ManualRule) and rule.step and (score / rule.step) % 1 != 0:
+        add(ERROR, "score-step", f"得分 {format_score(score, places)} 不是 {format_score(rule.step, 2)} 分的整数倍")
+    if score < indicator.points and not leaf.reason and not indicator.computed:
+        add(
+            ERROR,
+            "reason-missing",
+            f"扣了 {format_score(indicator.points - score, places)} 分，请在“扣分原因”中写明原因",
+            _c("reason", leaf.row),
+        )
+    return findings
+
+
+def _ticks(text: str, count: int) -> list[bool] | None:
+    """“1、3”“①③”“全部”“无” as one True/False per item; None when it is not that."""
+    text = text.strip()
+    if text in ("全部", "全部符合", "均符合"):
+        return [True] * count
+    if text in ("无", "0", "均不符合", "都不符合"):
+        return [False] * count
+    numbers = [f",{CIRCLED.index(ch) + 1}," if ch in CIRCLED else ch for ch in text]
+    parts = [
+        p
+        for p in re.split(
+            r"[、,，;；\s]+", "".join(numbers).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        )
+        if p
+    ]
+    if not parts or not all(re.fullmatch(r"[0-9]{1,3}", p) and 1 <= int(p) <= count for p in parts):
+        return None
+    met = {int(p) for p in parts}
+    return [i in met for i in range(1, count + 1)]
