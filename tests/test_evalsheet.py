@@ -15,9 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from office import convert, profile
 
+from perfeval_xl.checks.evaluation import _ticks
 from perfeval_xl.engine.evaluation import load_framework, standard_score, tree
 from perfeval_xl.workbook.book import load, new_workbook, package, set_named
-from perfeval_xl.workbook.evalsheet import HEADINGS, KEY, _ticks, plan
+from perfeval_xl.workbook.evalsheet import HEADINGS, KEY, plan
 
 SHEET = "评价指标评分表"
 

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfeval_xl.core.errors import NumberError, RuleSetError
+from perfeval_xl.core.names import LINKABLE_NAMES
 from perfeval_xl.engine import evaluation
 from perfeval_xl.engine.evaluation import (
     available_frameworks,
@@ -17,7 +18,6 @@ from perfeval_xl.engine.evaluation import (
     findings_score,
     grade_of,
     is_evaluation,
-    linkable_names,
     load_framework,
     parse_framework,
     score_rate,
@@ -614,8 +614,8 @@ def test_shipped__points_add_up_and_every_standard_has_a_source(framework):
 def test_shipped__every_from_name_is_a_defined_name_of_the_workbook(framework):
     names = {row[0] for row in defined_names(workbook_layout("dept", load_rules("national"), ["甲"], ""))}
     sources = [name for i in framework.indicators if i.value and i.value.sources for name in i.value.sources]
-    assert len(sources) >= 8 and set(sources) <= names and set(sources) <= linkable_names()
-    assert {"fund_budget", "indicators", "total_score"}.isdisjoint(linkable_names())  # 附件2 is not in the workbook
+    assert len(sources) >= 8 and set(sources) <= names and set(sources) <= LINKABLE_NAMES
+    assert {"fund_budget", "indicators", "total_score"}.isdisjoint(LINKABLE_NAMES)  # 附件2 is not in the workbook
 
 
 def test_shipped__gongxing_is_the_53_tree_with_example_weights():
@@ -869,3 +869,15 @@ def test_fuzz__a_damaged_framework_file_is_refused_in_words_or_loads(edits):
         assert str(error).strip()
     else:
         assert sum(indicator.points for indicator in framework.indicators) == framework.full_marks
+
+
+def test_names__the_contract_is_what_the_layout_places_on_its_sheets():
+    """core/names.py declares the names other parts rely on; the layout must place exactly those, in that order."""
+    from perfeval_xl.core.names import BASIC_NAMES, EVAL_TEXTS, REVENUE_NAMES
+    from perfeval_xl.workbook.evalsheet import texts_sheet
+    from perfeval_xl.workbook.layout import basic_sheet, revenue_sheet
+
+    assert [c.name for c in basic_sheet(()).cells if c.name] == list(BASIC_NAMES)
+    assert [c.name for c in revenue_sheet().cells if c.name] == list(REVENUE_NAMES)
+    assert [(c.name, c.description) for c in texts_sheet().cells if c.name] == list(EVAL_TEXTS)
+    assert set(BASIC_NAMES) | set(REVENUE_NAMES) == LINKABLE_NAMES

@@ -10,6 +10,7 @@ import pytest
 
 from perfeval_xl.core.errors import RuleSetError
 from perfeval_xl.core.records import ERROR, HINT, Assessment, Funding, FundLine, Indicator
+from perfeval_xl.core.rulesets import level1_name, level2_name
 from perfeval_xl.engine import scoring
 from perfeval_xl.engine.scoring import (
     ScoreLine,
@@ -21,8 +22,6 @@ from perfeval_xl.engine.scoring import (
     execution_weight,
     grade,
     indicator_score,
-    level1_name,
-    level2_name,
     load_rules,
     score_assessment,
     total_score,

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import Any
 
+from perfeval_xl.checks.evaluation import evaluation_findings
 from perfeval_xl.core.numbers import (
     D,
     agrees,
@@ -34,15 +35,13 @@ from perfeval_xl.core.records import (
     SpendingRow,
     Submission,
 )
+from perfeval_xl.core.rulesets import RuleSet, level1_name, level2_name
 from perfeval_xl.engine.rates import change_rate, control_rate, execution_rate, share, variance_rate
 from perfeval_xl.engine.scoring import (
     AssessmentScore,
     IndicatorScore,
-    RuleSet,
     check_manual_score,
     execution_weight,
-    level1_name,
-    level2_name,
     load_rules,
     score_assessment,
 )
@@ -1003,11 +1002,7 @@ def check_narrative_figures(submission: Submission, rules: RuleSet) -> list[Find
 
 
 def check_evaluation(submission: Submission, rules: RuleSet) -> list[Finding]:
-    """An evaluation workbook's 评价指标评分表 (its checks live with its reading, in evalsheet.py)."""
-    from perfeval_xl.workbook.evalsheet import (
-        evaluation_findings,  # evalsheet imports the layouts, which import this module's peers
-    )
-
+    """An evaluation workbook's 评价指标评分表 (checks/evaluation.py)."""
     return evaluation_findings(submission.evaluation) if submission.evaluation is not None else []
 
 

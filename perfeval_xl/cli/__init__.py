@@ -22,9 +22,10 @@ from perfeval_xl.core.errors import PerfevalError, os_reason
 from perfeval_xl.core.example import corrected_example, published_example
 from perfeval_xl.core.numbers import format_amount, format_percent, format_score
 from perfeval_xl.core.records import Assessment, BasicData, Finding, SpendingRow, Submission
+from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.core.version import __version__
 from perfeval_xl.engine.rates import change_rate, control_rate
-from perfeval_xl.engine.scoring import RuleSet, available_rules, load_rules, score_assessment
+from perfeval_xl.engine.scoring import available_rules, load_rules, score_assessment
 from perfeval_xl.utils.files import write_atomic
 
 

@@ -220,3 +220,26 @@ def format_score(value: Decimal | None, places: int = 2) -> str:
         return "—"
     text = f"{round_half_up(value, places):.{places}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def plain_decimal(value: Decimal) -> str:
+    """A Decimal without trailing zeros or an exponent: 0.10 → "0.1", 1E+2 → "100"."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def cell_text(value: object) -> str:
+    """A cell's content as text; a number as a plain decimal, to Excel's 15 digits (0.1 + 0.2 -> "0.3", not
+    "0.30000000000000004"; 1.5e-07 -> "0.00000015")."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number = D(value)
+        if isinstance(number, Decimal):
+            return plain_decimal(number)
+        if isinstance(value, int):
+            return str(Decimal(value))  # str() of an int of more than 4300 digits raises; a Decimal's does not
+    try:
+        return str(value)
+    except (ValueError, RecursionError):  # such an int inside a list, or a list nested thousands deep
+        return type(value).__name__

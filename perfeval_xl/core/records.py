@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from perfeval_xl.workbook.evalsheet import EvaluationSheet
+from perfeval_xl.core.frameworks import EvalIndicator, Framework, TreeScores
 
 ERROR, HINT = "错误", "提示"  # 错误 blocks the report; 提示 does not
 
@@ -472,4 +470,75 @@ class Submission:
     revenue: RevenueTable | None = None
     share_tables: tuple[ShareTable, ...] = ()
     narrative: Narrative | None = None
-    evaluation: EvaluationSheet | None = None  # an evaluation workbook's 评价指标评分表 (evalsheet.py)
+    evaluation: EvaluationSheet | None = None
+
+
+# ---------------------------------------------------------------- 部门整体支出绩效评价: the 评价指标评分表
+
+
+@dataclass(frozen=True)
+class LeafRow(_Located):
+    """One indicator row of the 评价指标评分表 as it shows after a full recalculation.
+
+    Attributes:
+      indicator: the framework's indicator the row's path names.
+      a, b: 数据A/数据B as shown (a number, None, or for a checklist the text of the items met).
+      value: 指标值 as shown: a number, None (blank) or "—" (no value: no denominator).
+      standard: what the indicator's standard gives for that 指标值 (computed methods), else None.
+      score: 得分 as shown; typed: the evaluator typed it (over the formula, or where there is none).
+      reason: 扣分原因 as typed.
+      points_shown: 分值 as the sheet shows it (checked against the framework's).
+      where: the cells of points, a, b, value, score and reason.
+    """
+
+    indicator: EvalIndicator
+    a: object
+    b: object
+    value: object
+    standard: Decimal | None
+    score: Decimal | None
+    typed: bool
+    reason: str
+    points_shown: object
+    where: Where = field(**_WHERE)
+
+
+@dataclass(frozen=True)
+class SumRow(_Located):
+    """A 小计 or the 总分 row as shown: 分值, 得分 and 得分率; `where` has the cells of points, score and rate."""
+
+    key: str
+    points: Decimal | None
+    score: Decimal | None
+    rate: Decimal | None
+    where: Where = field(**_WHERE)
+
+
+@dataclass(frozen=True)
+class EvaluationSheet(_Located):
+    """The 评价指标评分表 as read, and the engine's scores of the tree from the leaves' shown scores.
+
+    Attributes:
+      framework: the evaluation framework the sheet was made from.
+      title: the sheet's name.
+      leaves: the indicator rows, in sheet order.
+      subtotals: the 小计 rows by the path of the node they add up.
+      total: the 总分 row.
+      grade: the 等级 as shown.
+      scores: the engine's scores of every node from the leaves' shown scores.
+      texts: what the evaluator typed on 评价报告文字 (and 说明's evaluator and date), by defined name.
+      where: the cell of the grade.
+    """
+
+    framework: Framework
+    title: str
+    leaves: tuple[LeafRow, ...]
+    subtotals: Mapping[str, SumRow]
+    total: SumRow | None
+    grade: object
+    scores: TreeScores
+    texts: Mapping[str, str] = field(default_factory=dict)
+    where: Where = field(**_WHERE)
+
+    def leaf(self, key: str) -> LeafRow | None:
+        return next((leaf for leaf in self.leaves if leaf.indicator.key == key), None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -12,11 +11,36 @@ from types import MappingProxyType
 from typing import Any
 
 from perfeval_xl.core.errors import NumberError, RuleSetError
+from perfeval_xl.core.frameworks import (
+    BOUND_KEYS,
+    CIRCLED,
+    COUNTS,
+    DEFAULT_SCORE_PLACES,
+    KIND,
+    LEVEL_NAMES,
+    METHOD_NAMES,
+    METHODS,
+    BandsRule,
+    ChecklistItem,
+    ChecklistRule,
+    EvalIndicator,
+    FindingsRule,
+    Framework,
+    ManualRule,
+    Node,
+    PerPointRule,
+    RatioRule,
+    Rule,
+    TreeScores,
+    ValueBand,
+    ValueSpec,
+)
+from perfeval_xl.core.names import LINKABLE_NAMES
 from perfeval_xl.core.numbers import format_score, normalize_text, require_number, round_half_up
+from perfeval_xl.core.rulesets import Grade
 from perfeval_xl.engine import rates
 from perfeval_xl.engine.scoring import (
     MAX_RULE_NAME_LENGTH,
-    Grade,
     Settings,
     parse_toml,
     plain_number,
@@ -28,21 +52,6 @@ from perfeval_xl.engine.scoring import (
     shown_text,
     shown_value,
 )
-
-KIND = "evaluation"
-METHODS = ("bands", "per_point", "ratio", "checklist", "findings", "manual")
-COMPUTED_METHODS = ("bands", "per_point", "ratio")  # the engine scores these from the 指标值
-METHOD_NAMES = {
-    "bands": "分档计分",
-    "per_point": "按百分点扣分",
-    "ratio": "按比例计分",
-    "checklist": "逐项评分",
-    "findings": "按问题扣分",
-    "manual": "人工评分",
-}
-COUNTS = ("exact", "ceil", "floor")
-BOUND_KEYS = ("eq", "ge", "gt", "le", "lt")
-LEVEL_NAMES = ("一级指标", "二级指标", "三级指标", "四级指标")
 
 TOP_KEYS = ("kind", "name", "title", "source", "full_marks", "score_places", "grades", "levels", "indicators")
 COMMON_KEYS = ("path", "points", "method", "value", "source", "description")
@@ -70,9 +79,7 @@ MIN_DIVISOR = Decimal("1E-6")  # a smaller step or target (0.0001 个百分点) 
 # of full_marks so that a 50-point framework without [[grades]] still grades sensibly.
 DEFAULT_GRADES = ((Decimal("0.9"), "优"), (Decimal("0.8"), "良"), (Decimal("0.6"), "中"), (Decimal(0), "差"))
 DEFAULT_FULL_MARKS = Decimal(100)
-DEFAULT_SCORE_PLACES = 2
 DEFAULT_STEP = "1%"
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def _two_figure_functions() -> dict[str, Callable[[object, object], Decimal | None]]:
@@ -105,188 +112,6 @@ _CHANGE_RATES = ("relative_change", "change_rate", "variance_rate", "adjustment_
 
 
 # ---------------------------------------------------------------- the framework
-
-
-@dataclass(frozen=True)
-class Band:
-    """One scoring band: a value within every bound it gives gets `score`. Bands are tried in order."""
-
-    score: Decimal
-    ge: Decimal | None = None
-    gt: Decimal | None = None
-    le: Decimal | None = None
-    lt: Decimal | None = None
-    eq: Decimal | None = None
-
-    def bounds(self) -> dict[str, Decimal]:
-        return {op: getattr(self, op) for op in BOUND_KEYS if getattr(self, op) is not None}
-
-    def contains(self, value: Decimal) -> bool:
-        return (
-            (self.ge is None or value >= self.ge)
-            and (self.gt is None or value > self.gt)
-            and (self.le is None or value <= self.le)
-            and (self.lt is None or value < self.lt)
-            and (self.eq is None or value == self.eq)
-        )
-
-
-@dataclass(frozen=True)
-class ValueSpec:
-    """How the 指标值 is computed: rates.<rate>(a, b); `sources` are the defined names `from` links a and b to."""
-
-    rate: str
-    a: str
-    b: str
-    sources: tuple[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class BandsRule:
-    bands: tuple[Band, ...]
-    no_value: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class PerPointRule:
-    """Full points while the value is `op` (le/ge) `bound`; `deduct` off per `step` beyond it, counted by `count`."""
-
-    op: str
-    bound: Decimal
-    deduct: Decimal
-    step: Decimal
-    count: str = "exact"
-    no_value: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class RatioRule:
-    """points × value (÷ target when given), capped at points."""
-
-    target: Decimal | None = None
-    no_value: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    text: str
-    score: Decimal
-
-
-@dataclass(frozen=True)
-class ChecklistRule:
-    """The 评价要点; `equal` when the items were plain texts sharing the points evenly."""
-
-    items: tuple[ChecklistItem, ...]
-    equal: bool
-
-
-@dataclass(frozen=True)
-class FindingsRule:
-    per_finding: Decimal
-
-
-@dataclass(frozen=True)
-class ManualRule:
-    step: Decimal | None = None
-
-
-Rule = BandsRule | PerPointRule | RatioRule | ChecklistRule | FindingsRule | ManualRule
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """A leaf of the tree: one row of the 评分表.
-
-    Attributes:
-      path: 一级/二级[/三级[/四级]] names, the last being the indicator itself.
-      points: 分值.
-      method: one of METHODS; `rule` holds its parameters.
-      source: where the standard comes from.
-      value: how the 指标值 is computed, or None when there is no figure (or the evaluator types it).
-      description: the 评价要点, when the rule file gives them.
-      percent: the rule writes its thresholds as percentages ("10%"), so its words show them so.
-      score_places: the framework's; scores are rounded to it, half up, at the end only.
-    """
-
-    path: tuple[str, ...]
-    points: Decimal
-    method: str
-    rule: Rule
-    source: str
-    value: ValueSpec | None = None
-    description: str = ""
-    percent: bool = False
-    score_places: int = DEFAULT_SCORE_PLACES
-
-    @property
-    def key(self) -> str:
-        return "/".join(self.path)
-
-    @property
-    def name(self) -> str:
-        return self.path[-1]
-
-    @property
-    def computed(self) -> bool:
-        return self.method in COMPUTED_METHODS
-
-
-@dataclass(frozen=True)
-class Framework:
-    """An evaluation framework: the indicator tree, its standards and grades.
-
-    Attributes:
-      levels: the points `[[levels]]` gives inner nodes (each checked to be the sum of its children's).
-      source: where the framework comes from.
-    """
-
-    name: str
-    title: str
-    full_marks: Decimal
-    score_places: int
-    grades: tuple[Grade, ...]
-    indicators: tuple[Indicator, ...]
-    levels: Mapping[tuple[str, ...], Decimal] = field(hash=False)  # a mapping has no hash; the rest identifies it
-    source: str = ""
-
-
-@dataclass(frozen=True)
-class Node:
-    """A node of the tree: an inner node (一级, 二级, a 4-level path's 三级) or a leaf (its indicator)."""
-
-    path: tuple[str, ...]
-    points: Decimal
-    level: int
-    children: tuple[Node, ...]
-    indicator: Indicator | None = None
-
-    @property
-    def key(self) -> str:
-        return "/".join(self.path)
-
-    @property
-    def is_leaf(self) -> bool:
-        return self.indicator is not None
-
-
-@dataclass(frozen=True)
-class TreeScores:
-    """The scores of every node ("/".join(path) -> score), the total and the grade.
-
-    An unscored leaf maps to None and counts 0 in the sums above it, as the sheet's SUM does, so a half-filled
-    sheet shows its running subtotals; it is listed in `unscored`, and the grade is None until there are none.
-    """
-
-    scores: Mapping[str, Decimal | None]
-    total: Decimal
-    grade: str | None
-    unscored: tuple[str, ...]
-
-    @property
-    def complete(self) -> bool:
-        return not self.unscored
-
 
 # ---------------------------------------------------------------- finding and reading framework files
 
@@ -445,7 +270,7 @@ def _grades(read: Settings, settings: dict[str, Any], full_marks: Decimal) -> tu
     return tuple(grades)
 
 
-def _indicator(read: Settings, index: int, table: object, full_marks: Decimal, places: int) -> Indicator:
+def _indicator(read: Settings, index: int, table: object, full_marks: Decimal, places: int) -> EvalIndicator:
     where = f"indicators[{index}]"  # counted from 1, as a person counts the [[indicators]] tables
     if not isinstance(table, dict):
         raise read.fail(where, "应写成一个 [[indicators]] 表")
@@ -461,7 +286,7 @@ def _indicator(read: Settings, index: int, table: object, full_marks: Decimal, p
     if isinstance(rule, BandsRule):
         lowest = Decimal(0) if value is not None and value.rate in NONNEGATIVE_RATES else None
         _check_cover(read, f"{where}的 bands", rule.bands, percent, lowest)
-    return Indicator(
+    return EvalIndicator(
         path=path,
         points=points,
         method=method,
@@ -549,7 +374,7 @@ def _value(read: Settings, where: str, value: object) -> ValueSpec | None:
             raise read.fail(
                 f"{key}.from", f'应写成两个名称的列表，如 ["staff_actual", "staff_quota"]，而不是 {shown_value(names)}'
             )
-        known = linkable_names()
+        known = LINKABLE_NAMES
         for name in names:
             if read.text(f"{key}.from", name) not in known:
                 raise read.fail(
@@ -559,15 +384,6 @@ def _value(read: Settings, where: str, value: object) -> ValueSpec | None:
                 )
         sources = (names[0], names[1])
     return ValueSpec(rate, a, b, sources)
-
-
-@lru_cache(maxsize=1)
-def linkable_names() -> frozenset[str]:
-    """The defined names a `from` may link to: the cells of the input sheets an evaluation workbook reuses
-    (附件1 and 收支预决算). Imported here, not at the top, because layout.py may come to import this module."""
-    from perfeval_xl.workbook.layout import basic_sheet, revenue_sheet
-
-    return frozenset(cell.name for sheet in (basic_sheet(()), revenue_sheet()) for cell in sheet.cells if cell.name)
 
 
 # ---------------------------------------------------------------- one reader per method
@@ -590,7 +406,9 @@ def _read_bands(read: Settings, where: str, table: dict[str, Any], points: Decim
                 bounds[op], written_as_percent = _threshold(read, f"{band_key}.{op}", item[op])
                 percent = percent or written_as_percent
         _check_band_bounds(read, band_key, bounds)
-        bands.append(Band(_score(read, f"{band_key}.score", _needed(read, band_key, item, "score"), points), **bounds))
+        bands.append(
+            ValueBand(_score(read, f"{band_key}.score", _needed(read, band_key, item, "score"), points), **bounds)
+        )
     return BandsRule(tuple(bands), _no_value(read, where, table, points)), percent
 
 
@@ -603,7 +421,9 @@ def _check_band_bounds(read: Settings, key: str, bounds: Mapping[str, Decimal]) 
         raise read.fail(key, "的 eq 不能与其他界限同用")
 
 
-def _check_cover(read: Settings, key: str, bands: Sequence[Band], percent: bool, lowest: Decimal | None = None) -> None:
+def _check_cover(
+    read: Settings, key: str, bands: Sequence[ValueBand], percent: bool, lowest: Decimal | None = None
+) -> None:
     """Every value the rate can take (from `lowest` up, when it cannot be negative) must fall in a band, and every
     band must be the first match of some value.
 
@@ -627,7 +447,7 @@ def _check_cover(read: Settings, key: str, bands: Sequence[Band], percent: bool,
             raise read.fail(f"{key}[{number}]", "永远用不到：它的取值已被前面的档次包含，或它的界限互相矛盾")
 
 
-def _probes(bands: Sequence[Band], percent: bool) -> list[tuple[Decimal, str]]:
+def _probes(bands: Sequence[ValueBand], percent: bool) -> list[tuple[Decimal, str]]:
     edges = sorted({value for band in bands for value in band.bounds().values()})
     if not edges:
         return [(Decimal(0), "任何值")]
@@ -720,7 +540,7 @@ _RULE_READERS: dict[str, Callable[[Settings, str, dict[str, Any], Decimal], tupl
 }
 
 
-def _check_tree(read: Settings, indicators: Sequence[Indicator], full_marks: Decimal) -> None:
+def _check_tree(read: Settings, indicators: Sequence[EvalIndicator], full_marks: Decimal) -> None:
     """Leaves unique and never inner nodes; each inner node's leaves in one run (its subtotal row follows them);
     the 分值 adding up to full_marks."""
     where = {
@@ -753,7 +573,7 @@ def _check_tree(read: Settings, indicators: Sequence[Indicator], full_marks: Dec
         )
 
 
-def _levels(read: Settings, indicators: Sequence[Indicator]) -> dict[tuple[str, ...], Decimal]:
+def _levels(read: Settings, indicators: Sequence[EvalIndicator]) -> dict[tuple[str, ...], Decimal]:
     sums: dict[tuple[str, ...], Decimal] = {}
     for indicator in indicators:
         for depth in range(1, len(indicator.path)):
@@ -780,7 +600,7 @@ def _levels(read: Settings, indicators: Sequence[Indicator]) -> dict[tuple[str, 
 # ---------------------------------------------------------------- scores
 
 
-def evaluate_value(indicator: Indicator, a: object, b: object) -> Decimal | None:
+def evaluate_value(indicator: EvalIndicator, a: object, b: object) -> Decimal | None:
     """The 指标值 from the two figures (unrounded); None when the rule has no `value` or the rate has none
     (no denominator). Unreadable text raises NumberError, as the rates do."""
     if indicator.value is None:
@@ -791,7 +611,7 @@ def evaluate_value(indicator: Indicator, a: object, b: object) -> Decimal | None
     return value
 
 
-def standard_score(indicator: Indicator, value: object) -> Decimal | None:
+def standard_score(indicator: EvalIndicator, value: object) -> Decimal | None:
     """The score the standard gives a 指标值, rounded half up to score_places; None for checklist/findings/manual
     indicators, and for no value unless the rule gives `no_value` (the evaluator scores the row then)."""
     if not indicator.computed:
@@ -831,7 +651,7 @@ def _ratio(rule: RatioRule, points: Decimal, value: Decimal) -> Decimal:
     return min(points, max(Decimal(0), points * share))
 
 
-def checklist_score(indicator: Indicator, ticks: Sequence[bool]) -> Decimal:
+def checklist_score(indicator: EvalIndicator, ticks: Sequence[bool]) -> Decimal:
     """The sum of the items met (one True/False per item, in order), rounded half up to score_places."""
     rule = indicator.rule
     if not isinstance(rule, ChecklistRule):
@@ -845,7 +665,7 @@ def checklist_score(indicator: Indicator, ticks: Sequence[bool]) -> Decimal:
     return round_half_up(score, indicator.score_places)
 
 
-def findings_score(indicator: Indicator, n: object) -> Decimal | None:
+def findings_score(indicator: EvalIndicator, n: object) -> Decimal | None:
     """points − per_finding × n, down to 0; None when no count is given yet."""
     rule = indicator.rule
     if not isinstance(rule, FindingsRule):
@@ -935,14 +755,14 @@ def _number_text(value: Decimal, percent: bool) -> str:
     return f"{plain_number(value.scaleb(2))}%" if percent else plain_number(value)
 
 
-def _points_text(value: Decimal, indicator: Indicator) -> str:
+def _points_text(value: Decimal, indicator: EvalIndicator) -> str:
     return format_score(value, indicator.score_places)
 
 
 _BOUND_WORDS = {"eq": "等于", "ge": "不低于", "gt": "大于", "le": "不超过", "lt": "小于"}
 
 
-def standard_text(indicator: Indicator) -> str:
+def standard_text(indicator: EvalIndicator) -> str:
     """The scoring standard in words, generated from the rule: what the 评分标准 column and the report print."""
     rule = indicator.rule
     text = _STANDARD_WORDS[indicator.method](indicator, rule)
@@ -954,7 +774,7 @@ def standard_text(indicator: Indicator) -> str:
     return text
 
 
-def _bands_words(indicator: Indicator, rule: BandsRule) -> str:
+def _bands_words(indicator: EvalIndicator, rule: BandsRule) -> str:
     parts = []
     for band in rule.bands:
         bounds = band.bounds()
@@ -963,7 +783,7 @@ def _bands_words(indicator: Indicator, rule: BandsRule) -> str:
     return "；".join(parts)
 
 
-def _per_point_words(indicator: Indicator, rule: PerPointRule) -> str:
+def _per_point_words(indicator: EvalIndicator, rule: PerPointRule) -> str:
     percent = indicator.percent
     bound = _number_text(rule.bound, percent)
     beyond = "超出" if rule.op == "le" else "低于"
@@ -975,13 +795,13 @@ def _per_point_words(indicator: Indicator, rule: PerPointRule) -> str:
     )
 
 
-def _ratio_words(indicator: Indicator, rule: RatioRule) -> str:
+def _ratio_words(indicator: EvalIndicator, rule: RatioRule) -> str:
     if rule.target is None:
         return "按比例计分：得分 = 分值 × 指标值，满分为止，最低 0 分"
     return f"按比例计分：得分 = 分值 × 指标值 ÷ {_number_text(rule.target, indicator.percent)}，满分为止，最低 0 分"
 
 
-def _checklist_words(indicator: Indicator, rule: ChecklistRule) -> str:
+def _checklist_words(indicator: EvalIndicator, rule: ChecklistRule) -> str:
     return "；".join(
         f"{_item_mark(n)}{item.text}（{_points_text(item.score, indicator)}分）" for n, item in enumerate(rule.items)
     )
@@ -991,17 +811,17 @@ def _item_mark(index: int) -> str:
     return CIRCLED[index] if index < len(CIRCLED) else f"({index + 1})"
 
 
-def _findings_words(indicator: Indicator, rule: FindingsRule) -> str:
+def _findings_words(indicator: EvalIndicator, rule: FindingsRule) -> str:
     return f"每发现一个问题扣{_points_text(rule.per_finding, indicator)}分，扣完为止"
 
 
-def _manual_words(indicator: Indicator, rule: ManualRule) -> str:
+def _manual_words(indicator: EvalIndicator, rule: ManualRule) -> str:
     basis = f"评价要点（{indicator.description}）" if indicator.description else "评价要点"
     step = f"，得分以{plain_number(rule.step)}分为单位" if rule.step is not None else ""
     return f"评价人员根据{basis}打分{step}，扣分须写明原因"
 
 
-_STANDARD_WORDS: dict[str, Callable[[Indicator, Any], str]] = {
+_STANDARD_WORDS: dict[str, Callable[[EvalIndicator, Any], str]] = {
     "bands": _bands_words,
     "per_point": _per_point_words,
     "ratio": _ratio_words,
@@ -1011,7 +831,7 @@ _STANDARD_WORDS: dict[str, Callable[[Indicator, Any], str]] = {
 }
 
 
-def value_text(indicator: Indicator) -> str:
+def value_text(indicator: EvalIndicator) -> str:
     """How the 指标值 is computed, in words ("实际在职人数 ÷ 编制数"); empty when the rule has no `value`."""
     spec = indicator.value
     if spec is None:

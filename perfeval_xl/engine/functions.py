@@ -14,15 +14,10 @@ from decimal import Decimal
 from functools import lru_cache
 
 from perfeval_xl.core.errors import NumberError, RuleSetError
+from perfeval_xl.core.frameworks import EvalIndicator, Framework
 from perfeval_xl.core.numbers import D
-from perfeval_xl.engine.evaluation import (
-    Framework,
-    Indicator,
-    available_frameworks,
-    evaluate_value,
-    load_framework,
-    standard_score,
-)
+from perfeval_xl.core.rulesets import RuleSet
+from perfeval_xl.engine.evaluation import available_frameworks, evaluate_value, load_framework, standard_score
 from perfeval_xl.engine.rates import (
     adjustment_rate,
     change_amount,
@@ -33,7 +28,6 @@ from perfeval_xl.engine.rates import (
     variance_rate,
 )
 from perfeval_xl.engine.scoring import (
-    RuleSet,
     ScoreLine,
     assess_indicator,
     execution_score,
@@ -159,7 +153,7 @@ def _framework_as_of(name: str, _mtime_ns: int, _size: int) -> Framework:
     return load_framework(name)
 
 
-def _evaluation_indicator(rule_set: object, indicator: object) -> Indicator:
+def _evaluation_indicator(rule_set: object, indicator: object) -> EvalIndicator:
     """The indicator a 评分表 row names by its path (the helper column), in the framework the sheet names."""
     if not isinstance(rule_set, str) or not isinstance(indicator, str):  # a number, a range, a huge int…
         raise RuleSetError("评价指标体系和指标路径应为文字")

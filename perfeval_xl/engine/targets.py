@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from perfeval_xl.core.numbers import SCALES, TOO_LARGE, D, compact_text, normalize_text
+from perfeval_xl.core.numbers import SCALES, TOO_LARGE, cell_text, compact_text, normalize_text, plain_decimal
 
 QUANTITATIVE, QUALITATIVE, UNREADABLE = "quantitative", "qualitative", "unreadable"
 AT_LEAST, AT_MOST, EQUAL = ">=", "<=", "="
@@ -158,14 +158,9 @@ class Target:
         if self.kind == UNREADABLE or self.value is None:
             return "无法识别"
         symbol = OP_SYMBOLS.get(self.op or "", "")
-        number = _plain(self.value.scaleb(2)) + "%" if self.unit == "%" else _plain(self.value)
+        number = plain_decimal(self.value.scaleb(2)) + "%" if self.unit == "%" else plain_decimal(self.value)
         unit = "" if self.unit in ("", "%") else " " + self.unit
         return f"{symbol} {number}{unit}".strip()
-
-
-def _plain(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def parse_target(text: object, bare_op: str = AT_LEAST) -> Target:
@@ -176,23 +171,6 @@ def parse_target(text: object, bare_op: str = AT_LEAST) -> Target:
 def parse_actual(text: object) -> Target:
     """Read a 实际完成值 with the same grammar; a plain number has op None, "5.4%以内" keeps its direction."""
     return _parse(cell_text(text), None)
-
-
-def cell_text(value: object) -> str:
-    """A cell's content as text; a number as a plain decimal, to Excel's 15 digits (0.1 + 0.2 -> "0.3", not
-    "0.30000000000000004"; 1.5e-07 -> "0.00000015")."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        number = D(value)
-        if isinstance(number, Decimal):
-            return _plain(number)
-        if isinstance(value, int):
-            return str(Decimal(value))  # str() of an int of more than 4300 digits raises; a Decimal's does not
-    try:
-        return str(value)
-    except (ValueError, RecursionError):  # such an int inside a list, or a list nested thousands deep
-        return type(value).__name__
 
 
 @lru_cache(maxsize=8192)

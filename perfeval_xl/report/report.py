@@ -23,41 +23,39 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from perfeval_xl.core.errors import PerfevalError
-from perfeval_xl.core.numbers import D, format_amount, format_percent, format_score, round_half_up
-from perfeval_xl.core.records import ECONOMIC_CLASSES, NARRATIVE_TEXTS, OTHER_BUDGETS, Assessment, Finding, Submission
-from perfeval_xl.engine.evaluation import (
+from perfeval_xl.core.frameworks import (
     CIRCLED,
     LEVEL_NAMES,
     METHOD_NAMES,
+    SUBTOTAL,
     ChecklistRule,
+    EvalIndicator,
     FindingsRule,
     Framework,
-    Indicator,
     Node,
-    grade_of,
-    leaves,
-    score_rate,
-    standard_text,
-    tree,
-    value_text,
 )
+from perfeval_xl.core.names import EVAL_TEXTS
+from perfeval_xl.core.numbers import D, format_amount, format_percent, format_score, round_half_up
+from perfeval_xl.core.records import (
+    ECONOMIC_CLASSES,
+    NARRATIVE_TEXTS,
+    OTHER_BUDGETS,
+    Assessment,
+    EvaluationSheet,
+    Finding,
+    LeafRow,
+    Submission,
+)
+from perfeval_xl.core.rulesets import RuleSet, level1_name, level2_name
+from perfeval_xl.engine.evaluation import grade_of, leaves, score_rate, standard_text, tree, value_text
 from perfeval_xl.engine.rates import adjustment_rate, change_amount, change_rate, control_rate, execution_rate, share
-from perfeval_xl.engine.scoring import (
-    AssessmentScore,
-    RuleSet,
-    execution_weight,
-    level1_name,
-    level2_name,
-    load_rules,
-    score_assessment,
-)
+from perfeval_xl.engine.scoring import AssessmentScore, execution_weight, load_rules, score_assessment
 from perfeval_xl.report import charts
 from perfeval_xl.report.pdf import to_pdf
 from perfeval_xl.report.suggestions import suggest
 from perfeval_xl.report.templates import DEPT_TEMPLATE, EVALUATION_TEMPLATE, PROJECT_TEMPLATE
 from perfeval_xl.utils.files import stage, write_failed
 from perfeval_xl.utils.shipped import shipped_file
-from perfeval_xl.workbook.evalsheet import EVAL_TEXTS, SUBTOTAL, EvaluationSheet, LeafRow
 
 
 class ReportError(PerfevalError, ValueError):
@@ -451,7 +449,7 @@ def _figure(value: object) -> str:
     return "0" if text == "-0" else text
 
 
-def _value_shown(indicator: Indicator, value: object) -> str:
+def _value_shown(indicator: EvalIndicator, value: object) -> str:
     """A 指标值 as the report prints it: a percentage for rates, else the number."""
     number = _number(value)
     if number is None:

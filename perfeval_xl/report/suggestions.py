@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from perfeval_xl.core.numbers import format_amount, format_percent
 from perfeval_xl.core.records import Assessment, Submission
+from perfeval_xl.core.rulesets import RuleSet, level1_name
 from perfeval_xl.engine.rates import adjustment_rate, control_rate
-from perfeval_xl.engine.scoring import AssessmentScore, RuleSet, level1_name, score_assessment
+from perfeval_xl.engine.scoring import AssessmentScore, score_assessment
 
 
 @dataclass(frozen=True)

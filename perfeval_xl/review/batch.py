@@ -23,8 +23,9 @@ from typing import TextIO
 
 from perfeval_xl.core.errors import PerfevalError
 from perfeval_xl.core.records import ERROR, HINT, Assessment, Finding, Submission
+from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.engine.rates import execution_rate
-from perfeval_xl.engine.scoring import RuleSet, score_assessment
+from perfeval_xl.engine.scoring import score_assessment
 
 PASSED, HAS_ERRORS, UNREADABLE = "通过", "有错误", "无法读取"
 SUFFIXES = (".xlsx", ".xlsm")

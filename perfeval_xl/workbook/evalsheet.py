@@ -15,25 +15,25 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from perfeval_xl.core.errors import NumberError
-from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, round_half_up
-from perfeval_xl.core.records import ERROR, HINT, Finding
-from perfeval_xl.engine.evaluation import (
-    CIRCLED,
-    MAGNITUDE_RATES,
+from perfeval_xl.core.frameworks import (
+    GRADE,
+    SUBTOTAL,
+    TOTAL,
     BandsRule,
     ChecklistRule,
+    EvalIndicator,
     FindingsRule,
     Framework,
-    Indicator,
-    ManualRule,
     Node,
     PerPointRule,
     RatioRule,
-    TreeScores,
-    checklist_score,
+)
+from perfeval_xl.core.names import EVAL_TEXTS
+from perfeval_xl.core.numbers import D, NotANumber, round_half_up
+from perfeval_xl.core.records import ERROR, HINT, CellRef, EvaluationSheet, Finding, LeafRow, SumRow
+from perfeval_xl.engine.evaluation import (
+    MAGNITUDE_RATES,
     evaluate_value,
-    findings_score,
     grade_of,
     leaves,
     score_rate,
@@ -82,20 +82,7 @@ LETTERS = dict(
 )
 KEY = "K"  # the helper column: each row's path
 HEADER_ROW, FIRST_ROW = 3, 4
-SUBTOTAL, TOTAL, GRADE = "小计", "总分", "等级"
 RATE_LABEL = "得分率"
-
-# the words typed into 评价报告文字, in report order: (defined name, label)
-EVAL_TEXTS = (
-    ("eval_overview", "部门（单位）基本情况：职能、机构人员、预算及执行情况"),
-    ("eval_purpose", "绩效评价的目的、对象和范围"),
-    ("eval_principles", "评价原则、方法和标准（可留空：报告按指标体系写出）"),
-    ("eval_process", "绩效评价工作过程"),
-    ("eval_experience", "主要经验及做法"),
-    ("eval_problems", "存在的问题及原因分析（扣分情况会自动列出，这里写补充分析）"),
-    ("eval_suggestions", "有关建议"),
-    ("eval_other", "其他需要说明的问题（没有时留空）"),
-)
 
 
 # ---------------------------------------------------------------- the layout
@@ -213,7 +200,7 @@ def _row_heights(framework: Framework, where: SheetPlan) -> dict[int, float]:
     return heights
 
 
-def _row_name(indicator: Indicator) -> str:
+def _row_name(indicator: EvalIndicator) -> str:
     """The name a leaf row shows: a 4-level path's 三级 and 四级 joined as “三级：四级”."""
     return f"{indicator.path[2]}：{indicator.path[3]}" if len(indicator.path) == 4 else indicator.path[-1]
 
@@ -257,7 +244,7 @@ def _subtotal_cells(node: Node, row: int, points: list[str], scores: list[str]) 
     ]
 
 
-def _leaf_cells(indicator: Indicator | None, row: int, flavour: str, name_in: str = "level3") -> list[Cell]:
+def _leaf_cells(indicator: EvalIndicator | None, row: int, flavour: str, name_in: str = "level3") -> list[Cell]:
     assert indicator is not None
     what = indicator.key
     cells = [
@@ -293,7 +280,7 @@ def _leaf_cells(indicator: Indicator | None, row: int, flavour: str, name_in: st
     return cells
 
 
-def _figure_cells(indicator: Indicator, row: int) -> list[Cell]:
+def _figure_cells(indicator: EvalIndicator, row: int) -> list[Cell]:
     a, b = _c("a", row), _c("b", row)
     spec = indicator.value
     if spec is not None and spec.sources:
@@ -316,7 +303,7 @@ def _figure_cells(indicator: Indicator, row: int) -> list[Cell]:
     return [Cell(a, LABEL, ""), Cell(b, LABEL, "")]
 
 
-def _percent_value(indicator: Indicator) -> bool:
+def _percent_value(indicator: EvalIndicator) -> bool:
     return indicator.value is not None and indicator.value.rate != "change_amount"
 
 
@@ -328,7 +315,7 @@ def _link_formula(name: str) -> str:
     return f'=IF({name}="","",{name})'
 
 
-def value_formula(indicator: Indicator, row: int, flavour: str) -> str:
+def value_formula(indicator: EvalIndicator, row: int, flavour: str) -> str:
     a, b, key = _c("a", row), _c("b", row), f"{KEY}{row}"
     if flavour == UDF:
         return f"=PE_EVALVALUE({a},{b},eval_rule_set,{key})"
@@ -345,7 +332,7 @@ def value_formula(indicator: Indicator, row: int, flavour: str) -> str:
     return f'=IF(OR({a}="",{b}=""),"",IF(N({b})=0,"—",{quotient}))'
 
 
-def score_formula(indicator: Indicator, row: int, flavour: str) -> str:
+def score_formula(indicator: EvalIndicator, row: int, flavour: str) -> str:
     value, key = _c("value", row), f"{KEY}{row}"
     if flavour == UDF:
         return f"=PE_EVALSCORE({value},eval_rule_set,{key})"
@@ -500,58 +487,6 @@ def evaluation_workbook_layout(framework: Framework, flavour: str, template_info
 # ---------------------------------------------------------------- reading
 
 
-@dataclass(frozen=True)
-class LeafRow:
-    """One indicator row as it shows after a full recalculation.
-
-    Attributes:
-      a, b: 数据A/数据B as shown (a number, None, or for a checklist the text of the items met).
-      value: 指标值 as shown: a number, None (blank) or "—" (no value: no denominator).
-      standard: what the indicator's standard gives for that 指标值 (computed methods), else None.
-      score: 得分 as shown; typed: the evaluator typed it (over the formula, or where there is none).
-      reason: 扣分原因 as typed.
-    """
-
-    indicator: Indicator
-    row: int
-    a: object
-    b: object
-    value: object
-    standard: Decimal | None
-    score: Decimal | None
-    typed: bool
-    reason: str
-    points_shown: object
-
-
-@dataclass(frozen=True)
-class SumRow:
-    """A 小计 or the 总分 row as shown: 分值, 得分 and 得分率."""
-
-    key: str
-    row: int
-    points: Decimal | None
-    score: Decimal | None
-    rate: Decimal | None
-
-
-@dataclass(frozen=True)
-class EvaluationSheet:
-    """The 评价指标评分表 as read, and the engine's scores of the tree from the leaves' shown scores."""
-
-    framework: Framework
-    title: str
-    leaves: tuple[LeafRow, ...]
-    subtotals: Mapping[str, SumRow]
-    total: SumRow | None
-    grade: object
-    scores: TreeScores
-    texts: Mapping[str, str] = field(default_factory=dict)
-
-    def leaf(self, key: str) -> LeafRow | None:
-        return next((leaf for leaf in self.leaves if leaf.indicator.key == key), None)
-
-
 @dataclass
 class SheetAccess:
     """What the reader needs of the file: a cell's content and saved result, the linked figures as shown, and
@@ -675,7 +610,7 @@ class _Reader:
 
     # ---------- rows
 
-    def leaf(self, indicator: Indicator, row: int) -> LeafRow:
+    def leaf(self, indicator: EvalIndicator, row: int) -> LeafRow:
         what = indicator.key
         value_ref, score_ref = _c("value", row), _c("score", row)
         a, b = self.figure(indicator, row, 0), self.figure(indicator, row, 1)
@@ -704,7 +639,6 @@ class _Reader:
         score = self.number(raw_score, score_ref, f"{what} 得分")
         return LeafRow(
             indicator,
-            row,
             a,
             b,
             value,
@@ -713,9 +647,10 @@ class _Reader:
             typed,
             self.text(_c("reason", row), f"{what} 扣分原因"),
             self.shown(_c("points", row)),
+            where=self.cells(row, ("points", "a", "b", "value", "score", "reason")),
         )
 
-    def figure(self, indicator: Indicator, row: int, index: int) -> object:
+    def figure(self, indicator: EvalIndicator, row: int, index: int) -> object:
         ref = _c(("a", "b")[index], row)
         spec = indicator.value
         what = f"{indicator.key} {('数据A', '数据B')[index]}"
@@ -734,7 +669,12 @@ class _Reader:
         score = self.sum_cell(_c("score", row), f"{key} 得分")
         rate_ref = _c("value", row)
         rate = self.computed(rate_ref, (_rate_formula(row),), lambda: _as_cell(_rate(score, points)), f"{key} 得分率")
-        return SumRow(key, row, points, score, self.number(rate, rate_ref, f"{key} 得分率"))
+        where = self.cells(row, ("points", "score")) | {"rate": CellRef(self.access.title, rate_ref)}
+        return SumRow(key, points, score, self.number(rate, rate_ref, f"{key} 得分率"), where=where)
+
+    def cells(self, row: int, columns: tuple[str, ...]) -> dict[str, CellRef]:
+        """Where each column's cell of a row is: what a finding about it points at."""
+        return {column: CellRef(self.access.title, _c(column, row)) for column in columns}
 
     def sum_cell(self, ref: str, what: str) -> Decimal | None:
         """A SUM as Excel shows it: the numbers among the cells it names (text is not counted); blank when none
@@ -771,7 +711,7 @@ def _refs(text: str) -> list[str] | None:
     return cells
 
 
-def _figure_value(indicator: Indicator, a: object, b: object) -> object:
+def _figure_value(indicator: EvalIndicator, a: object, b: object) -> object:
     """The 指标值 cell for two figures: blank until both are there, "—" with no denominator."""
     if a is None or b is None:
         return ""
@@ -847,229 +787,12 @@ def read_sheet(
         )
     scores = score_tree(framework, {leaf.indicator.key: leaf.score for leaf in leaves})
     return EvaluationSheet(
-        framework, access.title, tuple(leaves), subtotals, total, "" if _blank(grade) else str(grade).strip(), scores
+        framework,
+        access.title,
+        tuple(leaves),
+        subtotals,
+        total,
+        "" if _blank(grade) else str(grade).strip(),
+        scores,
+        where={"grade": CellRef(access.title, grade_ref)} if grade_ref else {},
     )
-
-
-# ---------------------------------------------------------------- checks
-
-
-def _score_text(value: Decimal | None, places: int) -> str:
-    return "空白" if value is None else f"{format_score(value, places)}分"
-
-
-def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
-    """What a finance bureau sends back about a 评分表: scores the standard does not give, sums and 得分率 that are
-    wrong, deductions without reasons, a grade that is not the total's."""
-    framework, places = sheet.framework, sheet.framework.score_places
-    findings: list[Finding] = []
-
-    def add(severity: str, code: str, message: str, ref: str | None) -> None:
-        findings.append(Finding(severity, code, message, sheet.title, ref))
-
-    for leaf in sheet.leaves:
-        findings += _leaf_findings(sheet.title, leaf)
-    nodes = {node.key: node for node in tree(framework)}
-    for key, row in sheet.subtotals.items():
-        node = nodes[key]
-        children = [_shown_score(sheet, kid) for kid in _subtotal_children(node)]
-        expected = (
-            sum((c for c in children if c is not None), Decimal(0)) if any(c is not None for c in children) else None
-        )
-        _check_sum(add, f"{key} 小计", row, expected, node.points, places)
-    if sheet.total is not None:
-        level1 = [sheet.subtotals.get(node.key) for node in tree(framework) if node.level == 1]
-        parts = [row.score for row in level1 if row is not None and row.score is not None]
-        _check_sum(add, "总分", sheet.total, sum(parts, Decimal(0)) if parts else None, framework.full_marks, places)
-        total = sheet.total.score
-        expected_grade = grade_of(framework, total) if total is not None else None
-        if expected_grade is not None and sheet.grade and sheet.grade != expected_grade:
-            add(
-                ERROR,
-                "grade-mismatch",
-                f"等级写的是“{sheet.grade}”，总分 {format_score(total, places)} 分应为“{expected_grade}”",
-                _c("score", sheet.total.row + 1),
-            )
-    if sheet.scores.unscored:
-        add(
-            ERROR,
-            "eval-unscored",
-            f"还有 {len(sheet.scores.unscored)} 个指标没有得分："
-            + "、".join(k.split("/")[-1] for k in sheet.scores.unscored[:5])
-            + ("等" if len(sheet.scores.unscored) > 5 else ""),
-            None,
-        )
-    return findings
-
-
-def _subtotal_children(node: Node) -> list[Node]:
-    """What a 小计 adds up on the sheet: a 二级 node's leaves (4-level paths have no 三级 小计), a 一级 node's
-    二级 subtotals and its own 2-level leaves."""
-    if node.level == 1:
-        return list(node.children)
-    return leaves(node)
-
-
-def _shown_score(sheet: EvaluationSheet, node: Node) -> Decimal | None:
-    if node.is_leaf:
-        leaf = sheet.leaf(node.key)
-        return leaf.score if leaf else None
-    row = sheet.subtotals.get(node.key)
-    return row.score if row else None
-
-
-def _check_sum(
-    add: Callable[..., None], what: str, row: SumRow, expected: Decimal | None, points: Decimal, places: int
-) -> None:
-    score_ref, points_ref, rate_ref = _c("score", row.row), _c("points", row.row), _c("value", row.row)
-    if row.points is not None and row.points != points:
-        add(
-            ERROR,
-            "sum-mismatch",
-            f"{what}的分值写的是 {format_score(row.points, places)}，各项分值之和为 {format_score(points, places)}",
-            points_ref,
-        )
-    if (row.score is None) != (expected is None) or (
-        row.score is not None
-        and expected is not None
-        and round_half_up(row.score, places) != round_half_up(expected, places)
-    ):
-        add(
-            ERROR,
-            "sum-mismatch",
-            f"{what}的得分写的是{_score_text(row.score, places)}，各项得分之和为{_score_text(expected, places)}",
-            score_ref,
-        )
-    if row.rate is not None and row.score is not None and row.points:
-        right = row.score / row.points
-        if round_half_up(row.rate, 4) != round_half_up(right, 4):
-            add(
-                ERROR,
-                "printed-rate",
-                f"{what}的得分率写的是 {format_percent(row.rate)}，得分 "
-                f"{format_score(row.score, places)} ÷ 分值 {format_score(row.points, places)} = "
-                f"{format_percent(right)}",
-                rate_ref,
-            )
-
-
-def _typed_over_standard(leaf: LeafRow, add: Callable[..., None]) -> None:
-    """A score the evaluator typed (or wrote a formula for) where the standard computes one: a score no band gives
-    is wrong; one above the standard's, or below it, needs the grounds in 扣分原因 (above it without them is an
-    error, below it without them is a deduction without a reason)."""
-    indicator, score, standard = leaf.indicator, leaf.score, leaf.standard
-    assert score is not None and standard is not None
-    places, rule = indicator.score_places, indicator.rule
-    if isinstance(rule, BandsRule) and score not in {round_half_up(b.score, places) for b in rule.bands}:
-        add(
-            ERROR,
-            "band-score-unknown",
-            f"得分 {format_score(score, places)} 不是评分标准中任何一档的分数（"
-            f"{'、'.join(format_score(b.score, places) for b in rule.bands)}）",
-        )
-    elif score > standard:
-        add(
-            HINT if leaf.reason else ERROR,
-            "score-above-standard",
-            f"得分 {format_score(score, places)} 高于评分标准按指标值给出的 {format_score(standard, places)} 分"
-            + ("（扣分原因中写明了依据）" if leaf.reason else "；请按标准计分，或在“扣分原因”中写明改判的依据"),
-        )
-    elif score < standard and not leaf.reason:
-        add(
-            ERROR,
-            "reason-missing",
-            f"得分 {format_score(score, places)} 低于评分标准按指标值给出的 {format_score(standard, places)} 分，"
-            "请在“扣分原因”中写明依据",
-            _c("reason", leaf.row),
-        )
-
-
-def _leaf_findings(title: str, leaf: LeafRow) -> list[Finding]:
-    indicator, findings = leaf.indicator, []
-    places = indicator.score_places
-    score_ref = _c("score", leaf.row)
-
-    def add(severity: str, code: str, message: str, ref: str | None = score_ref) -> None:
-        findings.append(Finding(severity, code, f"{indicator.key}：{message}", title, ref))
-
-    points_shown = D(leaf.points_shown)
-    if not isinstance(points_shown, Decimal) or points_shown != indicator.points:
-        add(
-            ERROR,
-            "points-changed",
-            f"分值写的是 {leaf.points_shown!s:.20}，评价指标体系规定为 {format_score(indicator.points, places)} 分",
-            _c("points", leaf.row),
-        )
-    score = leaf.score
-    if score is None:
-        return findings
-    if score < 0 or score > indicator.points:
-        add(
-            ERROR,
-            "score-over-weight",
-            f"得分 {format_score(score, places)} 不在 0 到分值 {format_score(indicator.points, places)} 之间",
-        )
-        return findings
-    rule = indicator.rule
-    if indicator.computed and leaf.typed and leaf.standard is not None:
-        _typed_over_standard(leaf, add)
-    if isinstance(rule, ChecklistRule) and leaf.a:
-        ticks = _ticks(str(leaf.a), len(rule.items))
-        if ticks is None:
-            add(
-                ERROR,
-                "number-unreadable",
-                f"数据A“{str(leaf.a)[:30]}”应写符合的评价要点序号，如“1、3”或“全部”“无”",
-                _c("a", leaf.row),
-            )
-        elif (expected := checklist_score(indicator, ticks)) != score:
-            add(
-                ERROR,
-                "checklist-mismatch",
-                f"数据A 写明符合的要点合计 {format_score(expected, places)} 分，得分却是 "
-                f"{format_score(score, places)} 分",
-            )
-    if isinstance(rule, FindingsRule) and isinstance(leaf.a, Decimal):
-        try:
-            expected = findings_score(indicator, leaf.a)
-        except (ArithmeticError, NumberError) as error:  # a negative or fractional count
-            add(ERROR, "number-unreadable", f"数据A（发现的问题个数）：{error}", _c("a", leaf.row))
-            expected = None
-        if expected is not None and expected != score:
-            add(
-                ERROR,
-                "findings-mismatch",
-                f"发现 {format_score(leaf.a, 0)} 个问题应得 {format_score(expected, places)}"
-                f" 分，得分却是 {format_score(score, places)} 分",
-            )
-    if isinstance(rule, ManualRule) and rule.step and (score / rule.step) % 1 != 0:
-        add(ERROR, "score-step", f"得分 {format_score(score, places)} 不是 {format_score(rule.step, 2)} 分的整数倍")
-    if score < indicator.points and not leaf.reason and not indicator.computed:
-        add(
-            ERROR,
-            "reason-missing",
-            f"扣了 {format_score(indicator.points - score, places)} 分，请在“扣分原因”中写明原因",
-            _c("reason", leaf.row),
-        )
-    return findings
-
-
-def _ticks(text: str, count: int) -> list[bool] | None:
-    """“1、3”“①③”“全部”“无” as one True/False per item; None when it is not that."""
-    text = text.strip()
-    if text in ("全部", "全部符合", "均符合"):
-        return [True] * count
-    if text in ("无", "0", "均不符合", "都不符合"):
-        return [False] * count
-    numbers = [f",{CIRCLED.index(ch) + 1}," if ch in CIRCLED else ch for ch in text]
-    parts = [
-        p
-        for p in re.split(
-            r"[、,，;；\s]+", "".join(numbers).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-        )
-        if p
-    ]
-    if not parts or not all(re.fullmatch(r"[0-9]{1,3}", p) and 1 <= int(p) <= count for p in parts):
-        return None
-    met = {int(p) for p in parts}
-    return [i in met for i in range(1, count + 1)]

@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from perfeval_xl.core.numbers import format_score
 from perfeval_xl.core.records import REVENUE_COLUMNS
+from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.engine.functions import FUNCTIONS
-from perfeval_xl.engine.scoring import RuleSet
 
 # ---------------------------------------------------------------- vocabulary
 

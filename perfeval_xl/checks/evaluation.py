@@ -1,0 +1,234 @@
+"""Checks of a 评价指标评分表: scores the standard does not give, sums and 得分率 that are wrong, deductions without
+reasons, a grade that is not the total's. Every finding points at the cell its row's `where` names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from perfeval_xl.core.errors import NumberError
+from perfeval_xl.core.frameworks import CIRCLED, BandsRule, ChecklistRule, FindingsRule, ManualRule, Node
+from perfeval_xl.core.numbers import D, format_percent, format_score, round_half_up
+from perfeval_xl.core.records import ERROR, HINT, CellRef, EvaluationSheet, Finding, LeafRow, SumRow
+from perfeval_xl.engine.evaluation import checklist_score, findings_score, grade_of, leaves, tree
+
+
+def _score_text(value: Decimal | None, places: int) -> str:
+    return "空白" if value is None else f"{format_score(value, places)}分"
+
+
+def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
+    """What a finance bureau sends back about a 评分表: scores the standard does not give, sums and 得分率 that are
+    wrong, deductions without reasons, a grade that is not the total's."""
+    framework, places = sheet.framework, sheet.framework.score_places
+    findings: list[Finding] = []
+
+    def add(severity: str, code: str, message: str, ref: CellRef | None) -> None:
+        findings.append(Finding(severity, code, message, ref.sheet if ref else sheet.title, ref.cell if ref else None))
+
+    for leaf in sheet.leaves:
+        findings += _leaf_findings(leaf)
+    nodes = {node.key: node for node in tree(framework)}
+    for key, row in sheet.subtotals.items():
+        node = nodes[key]
+        children = [_shown_score(sheet, kid) for kid in _subtotal_children(node)]
+        expected = (
+            sum((c for c in children if c is not None), Decimal(0)) if any(c is not None for c in children) else None
+        )
+        _check_sum(add, f"{key} 小计", row, expected, node.points, places)
+    if sheet.total is not None:
+        level1 = [sheet.subtotals.get(node.key) for node in tree(framework) if node.level == 1]
+        parts = [row.score for row in level1 if row is not None and row.score is not None]
+        _check_sum(add, "总分", sheet.total, sum(parts, Decimal(0)) if parts else None, framework.full_marks, places)
+        total = sheet.total.score
+        expected_grade = grade_of(framework, total) if total is not None else None
+        if expected_grade is not None and sheet.grade and sheet.grade != expected_grade:
+            add(
+                ERROR,
+                "grade-mismatch",
+                f"等级写的是“{sheet.grade}”，总分 {format_score(total, places)} 分应为“{expected_grade}”",
+                sheet.at("grade"),
+            )
+    if sheet.scores.unscored:
+        add(
+            ERROR,
+            "eval-unscored",
+            f"还有 {len(sheet.scores.unscored)} 个指标没有得分："
+            + "、".join(k.split("/")[-1] for k in sheet.scores.unscored[:5])
+            + ("等" if len(sheet.scores.unscored) > 5 else ""),
+            None,
+        )
+    return findings
+
+
+def _subtotal_children(node: Node) -> list[Node]:
+    """What a 小计 adds up on the sheet: a 二级 node's leaves (4-level paths have no 三级 小计), a 一级 node's
+    二级 subtotals and its own 2-level leaves."""
+    if node.level == 1:
+        return list(node.children)
+    return leaves(node)
+
+
+def _shown_score(sheet: EvaluationSheet, node: Node) -> Decimal | None:
+    if node.is_leaf:
+        leaf = sheet.leaf(node.key)
+        return leaf.score if leaf else None
+    row = sheet.subtotals.get(node.key)
+    return row.score if row else None
+
+
+def _check_sum(
+    add: Callable[..., None], what: str, row: SumRow, expected: Decimal | None, points: Decimal, places: int
+) -> None:
+    score_ref, points_ref, rate_ref = row.at("score"), row.at("points"), row.at("rate")
+    if row.points is not None and row.points != points:
+        add(
+            ERROR,
+            "sum-mismatch",
+            f"{what}的分值写的是 {format_score(row.points, places)}，各项分值之和为 {format_score(points, places)}",
+            points_ref,
+        )
+    if (row.score is None) != (expected is None) or (
+        row.score is not None
+        and expected is not None
+        and round_half_up(row.score, places) != round_half_up(expected, places)
+    ):
+        add(
+            ERROR,
+            "sum-mismatch",
+            f"{what}的得分写的是{_score_text(row.score, places)}，各项得分之和为{_score_text(expected, places)}",
+            score_ref,
+        )
+    if row.rate is not None and row.score is not None and row.points:
+        right = row.score / row.points
+        if round_half_up(row.rate, 4) != round_half_up(right, 4):
+            add(
+                ERROR,
+                "printed-rate",
+                f"{what}的得分率写的是 {format_percent(row.rate)}，得分 "
+                f"{format_score(row.score, places)} ÷ 分值 {format_score(row.points, places)} = "
+                f"{format_percent(right)}",
+                rate_ref,
+            )
+
+
+def _typed_over_standard(leaf: LeafRow, add: Callable[..., None]) -> None:
+    """A score the evaluator typed (or wrote a formula for) where the standard computes one: a score no band gives
+    is wrong; one above the standard's, or below it, needs the grounds in 扣分原因 (above it without them is an
+    error, below it without them is a deduction without a reason)."""
+    indicator, score, standard = leaf.indicator, leaf.score, leaf.standard
+    assert score is not None and standard is not None
+    places, rule = indicator.score_places, indicator.rule
+    if isinstance(rule, BandsRule) and score not in {round_half_up(b.score, places) for b in rule.bands}:
+        add(
+            ERROR,
+            "band-score-unknown",
+            f"得分 {format_score(score, places)} 不是评分标准中任何一档的分数（"
+            f"{'、'.join(format_score(b.score, places) for b in rule.bands)}）",
+        )
+    elif score > standard:
+        add(
+            HINT if leaf.reason else ERROR,
+            "score-above-standard",
+            f"得分 {format_score(score, places)} 高于评分标准按指标值给出的 {format_score(standard, places)} 分"
+            + ("（扣分原因中写明了依据）" if leaf.reason else "；请按标准计分，或在“扣分原因”中写明改判的依据"),
+        )
+    elif score < standard and not leaf.reason:
+        add(
+            ERROR,
+            "reason-missing",
+            f"得分 {format_score(score, places)} 低于评分标准按指标值给出的 {format_score(standard, places)} 分，"
+            "请在“扣分原因”中写明依据",
+            leaf.at("reason"),
+        )
+
+
+def _leaf_findings(leaf: LeafRow) -> list[Finding]:
+    indicator, findings = leaf.indicator, []
+    places, score_ref = indicator.score_places, leaf.at("score")
+
+    def add(severity: str, code: str, message: str, ref: CellRef | None = score_ref) -> None:
+        findings.append(Finding(severity, code, f"{indicator.key}：{message}").located(ref))
+
+    points_shown = D(leaf.points_shown)
+    if not isinstance(points_shown, Decimal) or points_shown != indicator.points:
+        add(
+            ERROR,
+            "points-changed",
+            f"分值写的是 {leaf.points_shown!s:.20}，评价指标体系规定为 {format_score(indicator.points, places)} 分",
+            leaf.at("points"),
+        )
+    score = leaf.score
+    if score is None:
+        return findings
+    if score < 0 or score > indicator.points:
+        add(
+            ERROR,
+            "score-over-weight",
+            f"得分 {format_score(score, places)} 不在 0 到分值 {format_score(indicator.points, places)} 之间",
+        )
+        return findings
+    rule = indicator.rule
+    if indicator.computed and leaf.typed and leaf.standard is not None:
+        _typed_over_standard(leaf, add)
+    if isinstance(rule, ChecklistRule) and leaf.a:
+        ticks = _ticks(str(leaf.a), len(rule.items))
+        if ticks is None:
+            add(
+                ERROR,
+                "number-unreadable",
+                f"数据A“{str(leaf.a)[:30]}”应写符合的评价要点序号，如“1、3”或“全部”“无”",
+                leaf.at("a"),
+            )
+        elif (expected := checklist_score(indicator, ticks)) != score:
+            add(
+                ERROR,
+                "checklist-mismatch",
+                f"数据A 写明符合的要点合计 {format_score(expected, places)} 分，得分却是 "
+                f"{format_score(score, places)} 分",
+            )
+    if isinstance(rule, FindingsRule) and isinstance(leaf.a, Decimal):
+        try:
+            expected = findings_score(indicator, leaf.a)
+        except (ArithmeticError, NumberError) as error:  # a negative or fractional count
+            add(ERROR, "number-unreadable", f"数据A（发现的问题个数）：{error}", leaf.at("a"))
+            expected = None
+        if expected is not None and expected != score:
+            add(
+                ERROR,
+                "findings-mismatch",
+                f"发现 {format_score(leaf.a, 0)} 个问题应得 {format_score(expected, places)}"
+                f" 分，得分却是 {format_score(score, places)} 分",
+            )
+    if isinstance(rule, ManualRule) and rule.step and (score / rule.step) % 1 != 0:
+        add(ERROR, "score-step", f"得分 {format_score(score, places)} 不是 {format_score(rule.step, 2)} 分的整数倍")
+    if score < indicator.points and not leaf.reason and not indicator.computed:
+        add(
+            ERROR,
+            "reason-missing",
+            f"扣了 {format_score(indicator.points - score, places)} 分，请在“扣分原因”中写明原因",
+            leaf.at("reason"),
+        )
+    return findings
+
+
+def _ticks(text: str, count: int) -> list[bool] | None:
+    """“1、3”“①③”“全部”“无” as one True/False per item; None when it is not that."""
+    text = text.strip()
+    if text in ("全部", "全部符合", "均符合"):
+        return [True] * count
+    if text in ("无", "0", "均不符合", "都不符合"):
+        return [False] * count
+    numbers = [f",{CIRCLED.index(ch) + 1}," if ch in CIRCLED else ch for ch in text]
+    parts = [
+        p
+        for p in re.split(
+            r"[、,，;；\s]+", "".join(numbers).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        )
+        if p
+    ]
+    if not parts or not all(re.fullmatch(r"[0-9]{1,3}", p) and 1 <= int(p) <= count for p in parts):
+        return None
+    met = {int(p) for p in parts}
+    return [i in met for i in range(1, count + 1)]

@@ -1,0 +1,213 @@
+"""The records of an evaluation framework (部门整体支出绩效评价): the indicator tree, each leaf's scoring rule.
+
+A framework is read from a rule file with kind = "evaluation" (engine/evaluation); these are the values it becomes,
+shared by the engine that scores them, the workbook that lays them out and the report that words them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from perfeval_xl.core.rulesets import Grade
+
+KIND = "evaluation"
+METHODS = ("bands", "per_point", "ratio", "checklist", "findings", "manual")
+COMPUTED_METHODS = ("bands", "per_point", "ratio")  # the engine scores these from the 指标值
+METHOD_NAMES = {
+    "bands": "分档计分",
+    "per_point": "按百分点扣分",
+    "ratio": "按比例计分",
+    "checklist": "逐项评分",
+    "findings": "按问题扣分",
+    "manual": "人工评分",
+}
+COUNTS = ("exact", "ceil", "floor")
+BOUND_KEYS = ("eq", "ge", "gt", "le", "lt")
+LEVEL_NAMES = ("一级指标", "二级指标", "三级指标", "四级指标")
+DEFAULT_SCORE_PLACES = 2
+# the rows of a 评价指标评分表 that add up its tree, as the sheet and the report's 附件 label them
+SUBTOTAL, TOTAL, GRADE = "小计", "总分", "等级"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+@dataclass(frozen=True)
+class ValueBand:
+    """One scoring band: a value within every bound it gives gets `score`. Bands are tried in order."""
+
+    score: Decimal
+    ge: Decimal | None = None
+    gt: Decimal | None = None
+    le: Decimal | None = None
+    lt: Decimal | None = None
+    eq: Decimal | None = None
+
+    def bounds(self) -> dict[str, Decimal]:
+        return {op: getattr(self, op) for op in BOUND_KEYS if getattr(self, op) is not None}
+
+    def contains(self, value: Decimal) -> bool:
+        return (
+            (self.ge is None or value >= self.ge)
+            and (self.gt is None or value > self.gt)
+            and (self.le is None or value <= self.le)
+            and (self.lt is None or value < self.lt)
+            and (self.eq is None or value == self.eq)
+        )
+
+
+@dataclass(frozen=True)
+class ValueSpec:
+    """How the 指标值 is computed: rates.<rate>(a, b); `sources` are the defined names `from` links a and b to."""
+
+    rate: str
+    a: str
+    b: str
+    sources: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class BandsRule:
+    bands: tuple[ValueBand, ...]
+    no_value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PerPointRule:
+    """Full points while the value is `op` (le/ge) `bound`; `deduct` off per `step` beyond it, counted by `count`."""
+
+    op: str
+    bound: Decimal
+    deduct: Decimal
+    step: Decimal
+    count: str = "exact"
+    no_value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class RatioRule:
+    """points × value (÷ target when given), capped at points."""
+
+    target: Decimal | None = None
+    no_value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    text: str
+    score: Decimal
+
+
+@dataclass(frozen=True)
+class ChecklistRule:
+    """The 评价要点; `equal` when the items were plain texts sharing the points evenly."""
+
+    items: tuple[ChecklistItem, ...]
+    equal: bool
+
+
+@dataclass(frozen=True)
+class FindingsRule:
+    per_finding: Decimal
+
+
+@dataclass(frozen=True)
+class ManualRule:
+    step: Decimal | None = None
+
+
+Rule = BandsRule | PerPointRule | RatioRule | ChecklistRule | FindingsRule | ManualRule
+
+
+@dataclass(frozen=True)
+class EvalIndicator:
+    """A leaf of the tree: one row of the 评分表.
+
+    Attributes:
+      path: 一级/二级[/三级[/四级]] names, the last being the indicator itself.
+      points: 分值.
+      method: one of METHODS; `rule` holds its parameters.
+      source: where the standard comes from.
+      value: how the 指标值 is computed, or None when there is no figure (or the evaluator types it).
+      description: the 评价要点, when the rule file gives them.
+      percent: the rule writes its thresholds as percentages ("10%"), so its words show them so.
+      score_places: the framework's; scores are rounded to it, half up, at the end only.
+    """
+
+    path: tuple[str, ...]
+    points: Decimal
+    method: str
+    rule: Rule
+    source: str
+    value: ValueSpec | None = None
+    description: str = ""
+    percent: bool = False
+    score_places: int = DEFAULT_SCORE_PLACES
+
+    @property
+    def key(self) -> str:
+        return "/".join(self.path)
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+    @property
+    def computed(self) -> bool:
+        return self.method in COMPUTED_METHODS
+
+
+@dataclass(frozen=True)
+class Framework:
+    """An evaluation framework: the indicator tree, its standards and grades.
+
+    Attributes:
+      levels: the points `[[levels]]` gives inner nodes (each checked to be the sum of its children's).
+      source: where the framework comes from.
+    """
+
+    name: str
+    title: str
+    full_marks: Decimal
+    score_places: int
+    grades: tuple[Grade, ...]
+    indicators: tuple[EvalIndicator, ...]
+    levels: Mapping[tuple[str, ...], Decimal] = field(hash=False)  # a mapping has no hash; the rest identifies it
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node of the tree: an inner node (一级, 二级, a 4-level path's 三级) or a leaf (its indicator)."""
+
+    path: tuple[str, ...]
+    points: Decimal
+    level: int
+    children: tuple[Node, ...]
+    indicator: EvalIndicator | None = None
+
+    @property
+    def key(self) -> str:
+        return "/".join(self.path)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.indicator is not None
+
+
+@dataclass(frozen=True)
+class TreeScores:
+    """The scores of every node ("/".join(path) -> score), the total and the grade.
+
+    An unscored leaf maps to None and counts 0 in the sums above it, as the sheet's SUM does, so a half-filled
+    sheet shows its running subtotals; it is listed in `unscored`, and the grade is None until there are none.
+    """
+
+    scores: Mapping[str, Decimal | None]
+    total: Decimal
+    grade: str | None
+    unscored: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.unscored
