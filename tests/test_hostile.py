@@ -17,6 +17,7 @@ import pytest
 from hostile_corpus import CORPUS, RULE_FILES
 
 from perfeval_xl.cli import main
+from perfeval_xl.core.codes import CATALOGUE
 
 WORKBOOKS = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".xlsx", ".xlsm"))
 HUGE_RULE_FILE = 2 * 1024**3  # sparse: takes no disk, but a reader that trusts it would try to hold 2 GB
@@ -77,6 +78,7 @@ def test_hostile__every_command_fails_cleanly_or_works(tmp_path, capsys, name):
     if code in (0, 1):
         payload = json.loads(out, parse_constant=_strict)
         assert set(payload) == {"findings", "values", "recomputed"}
+        assert {f["code"] for f in payload["findings"]} <= CATALOGUE.keys()  # every finding's code is declared
 
     code, out, err = _run(["report", str(path), "--projects"], capsys)
     assert code in (0, 1, 2) and "Traceback" not in out + err, (code, err[-2000:])

@@ -8,10 +8,63 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import Any
 
 from perfeval_xl.checks.evaluation import evaluation_findings
+from perfeval_xl.core.codes import (
+    ACTUAL_IS_RANGE,
+    ACTUAL_MISSING,
+    ACTUAL_NOT_NUMBER,
+    ACTUAL_UNREADABLE,
+    BLOCK_WEIGHT,
+    BUILDING_OVER,
+    COMPETENT_DEPT_MISSING,
+    CROSS_BASIC_BREAKDOWN,
+    CROSS_BASIC_SPENDING,
+    CROSS_PROJECT_SPENDING,
+    CROSS_PUBLIC_FUNDS,
+    EXEC_LOW_NO_REASON,
+    EXEC_OVER_BUDGET,
+    EXECUTION_WEIGHT,
+    FUNDING_MISSING,
+    GOAL_ACTUAL_MISSING,
+    GOAL_MISSING,
+    GRADE_MISMATCH,
+    HEADING_WEIGHT,
+    INDICATOR_UNNAMED,
+    LEVEL1_UNKNOWN,
+    LEVEL2_UNKNOWN,
+    NARRATIVE_FIGURE,
+    NARRATIVE_MISSING,
+    OVER_BUDGET,
+    PRINTED_RATE,
+    PRINTED_RATE_NO_BASE,
+    PRINTED_SCORE,
+    PRINTED_TOTAL,
+    PRINTED_WEIGHT_TOTAL,
+    PROJECT_AMOUNT_MISMATCH,
+    PROJECT_NAME_MISSING,
+    PROJECT_NOT_LISTED,
+    PROJECT_SHEET_MISSING,
+    REASON_FOR_DEDUCTION,
+    REASON_MISSING,
+    SCORE_NEEDS_JUDGEMENT,
+    SCORE_NOT_APPLICABLE,
+    SCORE_OVER_WEIGHT,
+    STAFF_OVER_QUOTA,
+    SUM_MISMATCH,
+    TOTAL_CAPPED,
+    UNIT_MISMATCH,
+    UNIT_NAME_MISSING,
+    WEIGHT_MISSING,
+    WEIGHT_NEGATIVE,
+    WEIGHT_UNREADABLE,
+    WEIGHTS_TOTAL,
+    YEAR_MISSING,
+    Code,
+)
 from perfeval_xl.core.numbers import (
     D,
     agrees,
@@ -53,8 +106,9 @@ ROUNDING_GAP = Decimal("0.01")  # a difference of one printed cent between two t
 Check = Callable[[Submission, RuleSet], list[Finding]]
 
 
-def _finding(severity: str, code: str, message: str, ref: CellRef | None = None) -> Finding:
-    return Finding(severity, code, message).located(ref)
+def _said_of(finding: Finding, subject: str, ref: CellRef | None) -> Finding:
+    """An engine's finding about one row, said of that row (“附件2 指标“…”：…”) and pointing at its cell."""
+    return replace(finding, message=f"{subject}：{finding.message}").located(ref)
 
 
 def _assessments(submission: Submission) -> list[Assessment]:
@@ -68,30 +122,19 @@ def check_header(submission: Submission, rules: RuleSet) -> list[Finding]:
     """The unit's name and year, and each table's name and goals, are filled in."""
     header, findings = submission.header, []
     if not header.unit_name.strip():
-        findings.append(_finding(ERROR, "unit-name-missing", "预算部门（单位）名称未填写", header.at("unit_name")))
+        findings.append(UNIT_NAME_MISSING("预算部门（单位）名称未填写", header.at("unit_name")))
     if header.fiscal_year is None:
-        findings.append(_finding(HINT, "year-missing", "评价年度未填写", header.at("fiscal_year")))
+        findings.append(YEAR_MISSING("评价年度未填写", header.at("fiscal_year")))
     for table in _assessments(submission):
         if table.kind == "project" and not table.name.strip():
-            findings.append(_finding(ERROR, "project-name-missing", "附件3 项目名称未填写", table.at("name")))
+            findings.append(PROJECT_NAME_MISSING("附件3 项目名称未填写", table.at("name")))
         if table.kind == "project" and not table.competent_dept.strip():
-            findings.append(
-                _finding(HINT, "competent-dept-missing", f"{table.title} 主管部门未填写", table.at("competent_dept"))
-            )
+            findings.append(COMPETENT_DEPT_MISSING(f"{table.title} 主管部门未填写", table.at("competent_dept")))
         if not table.goal_expected.strip():
-            findings.append(
-                _finding(
-                    HINT, "goal-missing", f"{table.title} 年度总体目标（预期目标）未填写", table.at("goal_expected")
-                )
-            )
+            findings.append(GOAL_MISSING(f"{table.title} 年度总体目标（预期目标）未填写", table.at("goal_expected")))
         if table.goal_expected.strip() and not table.goal_actual.strip():
             findings.append(
-                _finding(
-                    HINT,
-                    "goal-actual-missing",
-                    f"{table.title} 年度总体目标的实际完成情况未填写",
-                    table.at("goal_actual"),
-                )
+                GOAL_ACTUAL_MISSING(f"{table.title} 年度总体目标的实际完成情况未填写", table.at("goal_actual"))
             )
     return findings
 
@@ -113,18 +156,15 @@ def _weights_of(table: Assessment, rules: RuleSet) -> list[Finding]:
     weight = execution_weight(funding, rules)
     if funding.weight is None:
         findings.append(
-            _finding(
-                HINT,
-                "execution-weight",
+            EXECUTION_WEIGHT(
                 f"{table.title} 预算执行率分值未填写，按规则取 {format_score(rules.execution_weight)} 分",
                 funding.at("weight"),
+                severity=HINT,
             )
         )
     elif funding.weight != rules.execution_weight:
         findings.append(
-            _finding(
-                ERROR,
-                "execution-weight",
+            EXECUTION_WEIGHT(
                 f"{table.title} 预算执行率分值为 {format_score(funding.weight)}，"
                 f"规则“{rules.title}”为 {format_score(rules.execution_weight)}",
                 funding.at("weight"),
@@ -140,9 +180,7 @@ def _weights_of(table: Assessment, rules: RuleSet) -> list[Finding]:
         level2 = level2_name(indicator.level2)
         if allowed and level2 and level2 not in allowed:
             findings.append(
-                _finding(
-                    HINT,
-                    "level2-unknown",
+                LEVEL2_UNKNOWN(
                     f"{table.title} 二级指标“{level2}”不属于“{name}”（应为 {'、'.join(allowed)} 之一）",
                     indicator.at("level2"),
                 )
@@ -151,9 +189,7 @@ def _weights_of(table: Assessment, rules: RuleSet) -> list[Finding]:
         expected = rules.block_weights.get(level1_name(name)[0])
         if expected is not None and printed != expected:
             findings.append(
-                _finding(
-                    ERROR,
-                    "heading-weight",
+                HEADING_WEIGHT(
                     f"{table.title} “{name}”标题写 {format_score(printed)} 分，规则为 {format_score(expected)} 分",
                     table.at(f"block:{name}"),
                 )
@@ -161,9 +197,7 @@ def _weights_of(table: Assessment, rules: RuleSet) -> list[Finding]:
     if rules.block_weights:
         for name in blocks.keys() - rules.block_weights.keys():
             findings.append(
-                _finding(
-                    ERROR,
-                    "level1-unknown",
+                LEVEL1_UNKNOWN(
                     f"{table.title} 一级指标“{name}”不在规则之中（应为 {'、'.join(rules.block_weights)}）",
                     first_cell.get(name),
                 )
@@ -174,9 +208,7 @@ def _weights_of(table: Assessment, rules: RuleSet) -> list[Finding]:
             if actual != expected:
                 heading = f"（标题写 {format_score(printed)} 分）" if printed is not None else ""
                 findings.append(
-                    _finding(
-                        ERROR,
-                        "block-weight",
+                    BLOCK_WEIGHT(
                         f"{table.title} “{name}”各三级指标分值合计 {format_score(actual)} 分，"
                         f"应为 {format_score(expected)} 分{heading}",
                         table.at(f"block:{name}") or first_cell.get(name),
@@ -185,9 +217,7 @@ def _weights_of(table: Assessment, rules: RuleSet) -> list[Finding]:
     total = weight + sum(blocks.values(), Decimal(0))
     if total != rules.full_marks:
         findings.append(
-            _finding(
-                ERROR,
-                "weights-total",
+            WEIGHTS_TOTAL(
                 f"{table.title} 分值合计 {format_score(total)} 分（预算执行率 {format_score(weight)} + "
                 f"绩效指标 {format_score(total - weight)}），应为 {format_score(rules.full_marks)} 分",
                 table.at("printed_weight_total"),
@@ -195,9 +225,7 @@ def _weights_of(table: Assessment, rules: RuleSet) -> list[Finding]:
         )
     if table.printed_weight_total is not None and table.printed_weight_total != total:
         findings.append(
-            _finding(
-                ERROR,
-                "printed-weight-total",
+            PRINTED_WEIGHT_TOTAL(
                 f"{table.title} 总分一栏的分值印为 {format_score(table.printed_weight_total)}，"
                 f"各行分值合计为 {format_score(total)}",
                 table.at("printed_weight_total"),
@@ -226,18 +254,14 @@ def _execution_row(table: Assessment, scores: AssessmentScore, rules: RuleSet) -
     rate = scores.execution_rate
     if total.budget is None or total.executed is None:
         findings.append(
-            _finding(
-                ERROR,
-                "funding-missing",
+            FUNDING_MISSING(
                 f"{table.title} 年度资金总额的全年预算数或全年执行数未填写",
                 total.at("budget" if total.budget is None else "executed"),
             )
         )
     if rate is not None and rate > 1:
         findings.append(
-            _finding(
-                HINT,
-                "exec-over-budget",
+            EXEC_OVER_BUDGET(
                 f"{table.title} 全年执行数 {format_amount(total.executed)} 大于全年预算数 "
                 f"{format_amount(total.budget)}（执行率 {format_percent(rate)}），超预算支出须说明原因；得分按分值封顶",
                 total.at("executed"),
@@ -245,9 +269,7 @@ def _execution_row(table: Assessment, scores: AssessmentScore, rules: RuleSet) -
         )
     if rate is not None and rate < rules.reason_below_exec_rate and not funding.reason.strip():
         findings.append(
-            _finding(
-                ERROR,
-                "exec-low-no-reason",
+            EXEC_LOW_NO_REASON(
                 f"{table.title} 执行率 {format_percent(rate)} 低于 {format_percent(rules.reason_below_exec_rate, 0)}，"
                 "须填写偏差原因分析及改进措施",
                 funding.at("reason") or total.at("executed"),
@@ -256,9 +278,7 @@ def _execution_row(table: Assessment, scores: AssessmentScore, rules: RuleSet) -
     printed, weight = funding.printed_score, execution_weight(funding, rules)
     if printed is not None and printed > weight:
         findings.append(
-            _finding(
-                ERROR,
-                "score-over-weight",
+            SCORE_OVER_WEIGHT(
                 f"{table.title} 预算执行率得分 {format_score(printed)} 超过分值 {format_score(weight)}",
                 funding.at("printed_score"),
             )
@@ -269,9 +289,7 @@ def _execution_row(table: Assessment, scores: AssessmentScore, rules: RuleSet) -
         and abs(printed - scores.execution_score) > rules.score_tolerance
     ):
         findings.append(
-            _finding(
-                ERROR,
-                "printed-score",
+            PRINTED_SCORE(
                 f"{table.title} 预算执行率得分印为 {format_score(printed)}，"
                 f"按 分值 {format_score(weight)} × 执行率 {format_percent(rate)} 应为 "
                 f"{format_score(scores.execution_score)}",
@@ -288,28 +306,22 @@ def _indicator_rows(table: Assessment, scores: AssessmentScore, rules: RuleSet) 
         name = f"{table.title} 指标“{indicator.level3 or '（未命名）'}”"
         for note in result.notes:
             cell = {
-                "weight-missing": "weight",
-                "weight-unreadable": "weight",
-                "weight-negative": "weight",
-                "actual-missing": "actual",
-                "actual-unreadable": "actual",
-                "actual-not-number": "actual",
-                "actual-is-range": "actual",
-                "unit-mismatch": "actual",
+                WEIGHT_MISSING.code: "weight",
+                WEIGHT_UNREADABLE.code: "weight",
+                WEIGHT_NEGATIVE.code: "weight",
+                ACTUAL_MISSING.code: "actual",
+                ACTUAL_UNREADABLE.code: "actual",
+                ACTUAL_NOT_NUMBER.code: "actual",
+                ACTUAL_IS_RANGE.code: "actual",
+                UNIT_MISMATCH.code: "actual",
             }.get(note.code, "target")
-            findings.append(_finding(note.severity, note.code, f"{name}：{note.message}", indicator.at(cell)))
+            findings.append(_said_of(note, name, indicator.at(cell)))
         if not indicator.level3.strip():
-            findings.append(
-                _finding(
-                    HINT, "indicator-unnamed", f"{table.title} 有一行指标未填写三级指标名称", indicator.at("level3")
-                )
-            )
+            findings.append(INDICATOR_UNNAMED(f"{table.title} 有一行指标未填写三级指标名称", indicator.at("level3")))
         problems = []
         if item.manual and result.basis == "not_applicable":
             findings.append(
-                _finding(
-                    HINT,
-                    "score-not-applicable",
+                SCORE_NOT_APPLICABLE(
                     f"{name}：标为不适用，但填写了得分 {format_score(indicator.score)}；不适用的指标不计分",
                     indicator.at("score"),
                 )
@@ -319,16 +331,10 @@ def _indicator_rows(table: Assessment, scores: AssessmentScore, rules: RuleSet) 
                 indicator.score, indicator.target, indicator.actual, indicator.weight, rules, indicator.level2
             )
             for problem in problems:
-                findings.append(
-                    _finding(problem.severity, problem.code, f"{name}：{problem.message}", indicator.at("score"))
-                )
+                findings.append(_said_of(problem, name, indicator.at("score")))
         elif result.basis == "judgement":
             bands = "、".join(f"{b.name} {format_percent(b.low, 0)}–{format_percent(b.high, 0)}" for b in rules.bands)
-            findings.append(
-                _finding(
-                    ERROR, "score-needs-judgement", f"{name}：需人工评定得分（按分值的 {bands}）", indicator.at("score")
-                )
-            )
+            findings.append(SCORE_NEEDS_JUDGEMENT(f"{name}：需人工评定得分（按分值的 {bands}）", indicator.at("score")))
         if not problems:  # a manual score already reported says what the reason should explain
             findings += _reason_needed(name, item, rules)
     return findings
@@ -344,18 +350,13 @@ def _reason_needed(name: str, item: IndicatorScore, rules: RuleSet) -> list[Find
     if missed:
         completion = f"（完成率 {format_percent(result.completion)}）" if result.completion is not None else ""
         return [
-            _finding(
-                ERROR,
-                "reason-missing",
-                f"{name}：未完成年度指标值{completion}，须填写偏差原因分析及改进措施",
-                indicator.at("reason"),
+            REASON_MISSING(
+                f"{name}：未完成年度指标值{completion}，须填写偏差原因分析及改进措施", indicator.at("reason")
             )
         ]
     if item.score < indicator.weight - rules.score_tolerance:
         return [
-            _finding(
-                HINT,
-                "reason-for-deduction",
+            REASON_FOR_DEDUCTION(
                 f"{name}：得分 {format_score(item.score)} 低于分值 {format_score(indicator.weight)}，"
                 "宜在偏差原因中说明扣分理由",
                 indicator.at("reason"),
@@ -369,9 +370,7 @@ def _totals(table: Assessment, scores: AssessmentScore, rules: RuleSet) -> list[
     if scores.total is not None and scores.cap is not None and scores.total >= scores.cap:
         below = min(cap.below for cap in rules.total_caps if scores.execution_rate < cap.below)
         findings.append(
-            _finding(
-                HINT,
-                "total-capped",
+            TOTAL_CAPPED(
                 f"{table.title} 执行率 {_precise_percent(scores.execution_rate, below)}，"
                 f"按规则总分最高 {format_score(scores.cap)} 分",
                 table.at("printed_total"),
@@ -380,9 +379,7 @@ def _totals(table: Assessment, scores: AssessmentScore, rules: RuleSet) -> list[
     findings += _printed_total(table, scores, rules)
     if table.printed_grade.strip() and scores.grade is not None and table.printed_grade.strip() != scores.grade:
         findings.append(
-            _finding(
-                ERROR,
-                "grade-mismatch",
+            GRADE_MISMATCH(
                 f"{table.title} 等级写“{table.printed_grade.strip()}”，"
                 f"总分 {_precise_score(scores.total, rules)} 按规则“{rules.title}”应为“{scores.grade}”",
                 table.at("printed_grade"),
@@ -404,10 +401,8 @@ def _printed_total(table: Assessment, scores: AssessmentScore, rules: RuleSet) -
     )
     rows = 1 + len(scores.indicators)
     if gap <= rows * rules.score_tolerance:  # each printed row score may carry half a unit of rounding
-        return [
-            _finding(HINT, "printed-total", f"{message}，相差在各项得分四舍五入的尾差之内", table.at("printed_total"))
-        ]
-    return [_finding(ERROR, "printed-total", message, table.at("printed_total"))]
+        return [PRINTED_TOTAL(f"{message}，相差在各项得分四舍五入的尾差之内", table.at("printed_total"), severity=HINT)]
+    return [PRINTED_TOTAL(message, table.at("printed_total"))]
 
 
 def _precise_score(total: Decimal | None, rules: RuleSet) -> str:
@@ -474,11 +469,8 @@ def _rows_add_up(total: SpendingRow, parts: list[SpendingRow], what: str, at_mos
     if not wrong:
         return []
     return [
-        _finding(
-            ERROR,
-            "sum-mismatch",
-            f"附件1 {total.label}不等于{what}之和：" + "；".join(text for _, text in wrong),
-            total.at(wrong[0][0]),
+        SUM_MISMATCH(
+            f"附件1 {total.label}不等于{what}之和：" + "；".join(text for _, text in wrong), total.at(wrong[0][0])
         )
     ]
 
@@ -521,9 +513,7 @@ def _funding_sums(table: Assessment) -> list[Finding]:
             if parts is not None and stated is not None and abs(parts - stated) > AMOUNT_TOLERANCE:
                 names = "、".join(line.label for line in funding.sources)
                 findings.append(
-                    _finding(
-                        ERROR,
-                        "sum-mismatch",
+                    SUM_MISMATCH(
                         f"{table.title} 年度资金总额{label} {format_amount(stated)}，"
                         f"不等于{names}之和 {format_amount(parts)}{_cells_of(total, funding.sources, column)}",
                         total.at(column),
@@ -533,9 +523,7 @@ def _funding_sums(table: Assessment) -> list[Finding]:
     if table.kind == "dept" and (basic is None or project is None):
         missing = "、".join(name for name, value in (("基本支出", basic), ("项目支出", project)) if value is None)
         findings.append(
-            _finding(
-                ERROR,
-                "funding-missing",
+            FUNDING_MISSING(
                 f"{table.title} 按支出性质分的{missing}未填写（没有时填 0）",
                 funding.at("expense_basic" if basic is None else "expense_project"),
             )
@@ -544,9 +532,7 @@ def _funding_sums(table: Assessment) -> list[Finding]:
         parts = (basic or Decimal(0)) + (project or Decimal(0))
         if abs(parts - total.executed) > AMOUNT_TOLERANCE:
             findings.append(
-                _finding(
-                    ERROR,
-                    "sum-mismatch",
+                SUM_MISMATCH(
                     f"{table.title} 基本支出 {format_amount(basic)} + 项目支出 {format_amount(project)} = "
                     f"{format_amount(parts)}，不等于全年执行数 {format_amount(total.executed)}",
                     funding.at("expense_basic") or total.at("executed"),
@@ -557,9 +543,7 @@ def _funding_sums(table: Assessment) -> list[Finding]:
         matches = [v for v in (total.budget, total.executed) if v is not None and abs(income - v) <= AMOUNT_TOLERANCE]
         if not matches:
             findings.append(
-                _finding(
-                    ERROR,
-                    "sum-mismatch",
+                SUM_MISMATCH(
                     f"{table.title} 按收入性质分各项合计 {format_amount(income)}，"
                     f"既不等于全年预算数 {format_amount(total.budget)}，"
                     f"也不等于全年执行数 {format_amount(total.executed)}",
@@ -595,9 +579,7 @@ def _revenue_sums(submission: Submission) -> list[Finding]:
                 continue
             if abs((stated or Decimal(0)) - parts_sum) > AMOUNT_TOLERANCE:
                 findings.append(
-                    _finding(
-                        ERROR,
-                        "sum-mismatch",
+                    SUM_MISMATCH(
                         f"收支预决算 {label}行 {total_name} {_stated(stated)}，"
                         f"不等于 {parts_name} = {format_amount(parts_sum)}{_cells_of(total_column, parts, row)}",
                         total_column.at(row),
@@ -611,11 +593,8 @@ def _breakdown_sum(table: ShareTable) -> list[Finding]:
     if table.total is None or parts is None or abs(parts - table.total) <= AMOUNT_TOLERANCE:
         return []
     return [
-        _finding(
-            ERROR,
-            "sum-mismatch",
-            f"{table.title} 合计 {format_amount(table.total)}，各项之和为 {format_amount(parts)}",
-            table.at("total"),
+        SUM_MISMATCH(
+            f"{table.title} 合计 {format_amount(table.total)}，各项之和为 {format_amount(parts)}", table.at("total")
         )
     ]
 
@@ -632,9 +611,7 @@ def check_controls(submission: Submission, rules: RuleSet) -> list[Finding]:
     staff = basic.staff
     if staff.quota is not None and staff.actual is not None and staff.actual > staff.quota:
         findings.append(
-            _finding(
-                HINT,
-                "staff-over-quota",
+            STAFF_OVER_QUOTA(
                 f"附件1 实际在职人数 {format_score(staff.actual)} 人超过编制数 {format_score(staff.quota)} 人（控制率 "
                 f"{format_percent(control_rate(staff.actual, staff.quota))}）",
                 staff.at("actual"),
@@ -643,9 +620,7 @@ def check_controls(submission: Submission, rules: RuleSet) -> list[Finding]:
     for row in (basic.sangong, basic.public_funds):
         if row.budget is not None and row.final is not None and row.final > row.budget:
             findings.append(
-                _finding(
-                    HINT,
-                    "over-budget",
+                OVER_BUDGET(
                     f"附件1 {row.label}本年决算数 {format_amount(row.final)} 大于本年预算数 "
                     f"{format_amount(row.budget)}（控制率 {format_percent(control_rate(row.final, row.budget))}）",
                     row.at("final"),
@@ -659,11 +634,8 @@ def check_controls(submission: Submission, rules: RuleSet) -> list[Finding]:
         a, p = getattr(building, actual), getattr(building, planned)
         if a is not None and p is not None and a > p:
             findings.append(
-                _finding(
-                    HINT,
-                    "building-over",
-                    f"附件1 楼堂馆所{what}（控制率 {format_percent(control_rate(a, p))}）",
-                    building.at(actual),
+                BUILDING_OVER(
+                    f"附件1 楼堂馆所{what}（控制率 {format_percent(control_rate(a, p))}）", building.at(actual)
                 )
             )
     return findings
@@ -761,21 +733,13 @@ def _printed(
     if computed is None:
         if printed.is_zero():
             return [
-                _finding(
-                    HINT,
-                    "printed-rate-no-base",
+                PRINTED_RATE_NO_BASE(
                     f"{what}印为 {format_printed_percent(printed)}，但分母为空或为零，无法计算，应填“—”",
                     ref,
+                    severity=HINT,
                 )
             ]
-        return [
-            _finding(
-                ERROR,
-                "printed-rate-no-base",
-                f"{what}印为 {format_printed_percent(printed)}，但分母为空或为零，无法计算",
-                ref,
-            )
-        ]
+        return [PRINTED_RATE_NO_BASE(f"{what}印为 {format_printed_percent(printed)}，但分母为空或为零，无法计算", ref)]
     if agrees(printed, computed, min_places=2):  # a rate is never printed coarser than whole percents
         return []
     if severity == ERROR and _truncated(computed, printed) == printed:
@@ -783,12 +747,11 @@ def _printed(
         severity, note = HINT, "（原数疑为截尾而非四舍五入）"
     places = max(2, -int(printed.scaleb(2).as_tuple().exponent))
     return [
-        _finding(
-            severity,
-            "printed-rate",
+        PRINTED_RATE(
             f"{what}印为 {format_printed_percent(printed)}，"
             f"按 {formula} 计算应为 {format_percent(computed, places)}{note}",
             ref,
+            severity=severity,
         )
     ]
 
@@ -843,15 +806,15 @@ def _project_key(name: str) -> str:
     return re.sub(r"[\W_]+", "", text)
 
 
-def _agree(a: Decimal | None, b: Decimal | None, message: str, ref: CellRef | None, code: str) -> list[Finding]:
+def _agree(a: Decimal | None, b: Decimal | None, message: str, ref: CellRef | None, code: Code) -> list[Finding]:
     if a is None or b is None:
         return []
     gap = abs(a - b)
     if gap <= AMOUNT_TOLERANCE:
         return []
     if gap <= ROUNDING_GAP + AMOUNT_TOLERANCE:
-        return [_finding(HINT, code, f"{message}，相差 {format_amount(gap)}，可能是尾数差异，请核对", ref)]
-    return [_finding(ERROR, code, f"{message}，相差 {format_amount(gap)}", ref)]
+        return [code(f"{message}，相差 {format_amount(gap)}，可能是尾数差异，请核对", ref, severity=HINT)]
+    return [code(f"{message}，相差 {format_amount(gap)}", ref)]
 
 
 def check_cross_tables(submission: Submission, rules: RuleSet) -> list[Finding]:
@@ -865,7 +828,7 @@ def check_cross_tables(submission: Submission, rules: RuleSet) -> list[Finding]:
             f"附件1 项目支出本年决算数 {format_amount(basic.project_spending.final)} 与附件2 项目支出 "
             f"{format_amount(overall.funding.expense_project)} 不一致",
             overall.funding.at("expense_project"),
-            code="cross-project-spending",
+            code=CROSS_PROJECT_SPENDING,
         )
     if revenue and overall:
         personnel, public = revenue.column("personnel"), revenue.column("public")
@@ -877,7 +840,7 @@ def check_cross_tables(submission: Submission, rules: RuleSet) -> list[Finding]:
                 f"收支预决算 人员经费 + 公用经费 决算 {format_amount(basic_final)} 与附件2 基本支出 "
                 f"{format_amount(overall.funding.expense_basic)} 不一致",
                 overall.funding.at("expense_basic"),
-                code="cross-basic-spending",
+                code=CROSS_BASIC_SPENDING,
             )
     if basic and revenue:
         public = revenue.column("public")
@@ -888,7 +851,7 @@ def check_cross_tables(submission: Submission, rules: RuleSet) -> list[Finding]:
                 f"附件1 公用经费本年决算数 {format_amount(basic.public_funds.final)} 与收支预决算 公用经费决算 "
                 f"{format_amount(public.final)} 不一致",
                 basic.public_funds.at("final"),
-                code="cross-public-funds",
+                code=CROSS_PUBLIC_FUNDS,
             )
     narrative = submission.narrative
     if narrative and overall:
@@ -901,7 +864,7 @@ def check_cross_tables(submission: Submission, rules: RuleSet) -> list[Finding]:
                 f"报告文字 基本支出按经济分类合计 {format_amount(total)} 与附件2 基本支出 "
                 f"{format_amount(overall.funding.expense_basic)} 不一致",
                 narrative.at("wage_welfare"),
-                code="cross-basic-breakdown",
+                code=CROSS_BASIC_BREAKDOWN,
             )
     if basic and (overall or submission.projects):
         findings += _projects_have_sheets(basic, submission.projects)
@@ -920,11 +883,8 @@ def _projects_have_sheets(basic: BasicData, sheets: tuple[Assessment, ...]) -> l
         sheet = by_key.get(key)
         if sheet is None:
             findings.append(
-                _finding(
-                    ERROR,
-                    "project-sheet-missing",
-                    f"附件1 列有项目“{row.label.strip()}”，但没有对应的附件3 项目支出绩效自评表",
-                    row.at("label"),
+                PROJECT_SHEET_MISSING(
+                    f"附件1 列有项目“{row.label.strip()}”，但没有对应的附件3 项目支出绩效自评表", row.at("label")
                 )
             )
             continue
@@ -934,13 +894,11 @@ def _projects_have_sheets(basic: BasicData, sheets: tuple[Assessment, ...]) -> l
             f"附件1 项目“{row.label.strip()}”本年决算数 {format_amount(row.final)} 与{sheet.title} 全年执行数 "
             f"{format_amount(sheet.funding.total.executed)} 不一致",
             sheet.funding.total.at("executed"),
-            code="project-amount-mismatch",
+            code=PROJECT_AMOUNT_MISMATCH,
         )
     for key, sheet in by_key.items():
         if key not in listed:
-            findings.append(
-                _finding(HINT, "project-not-listed", f"{sheet.title} 的项目没有列在附件1 项目支出中", sheet.at("name"))
-            )
+            findings.append(PROJECT_NOT_LISTED(f"{sheet.title} 的项目没有列在附件1 项目支出中", sheet.at("name")))
     return findings
 
 
@@ -954,9 +912,7 @@ def check_narrative(submission: Submission, rules: RuleSet) -> list[Finding]:
         return []
     labels = dict(NARRATIVE_TEXTS)
     return [
-        _finding(
-            HINT, "narrative-missing", f"报告文字“{labels[key]}”未填写，报告中该部分将写“未填写”", narrative.at(key)
-        )
+        NARRATIVE_MISSING(f"报告文字“{labels[key]}”未填写，报告中该部分将写“未填写”", narrative.at(key))
         for key in NARRATIVE_REQUIRED
         if not narrative.text(key).strip()
     ]
@@ -990,9 +946,7 @@ def check_narrative_figures(submission: Submission, rules: RuleSet) -> list[Find
                 quoted = D(match.group(1))
                 if isinstance(quoted, Decimal) and abs(quoted - stated) > AMOUNT_TOLERANCE:
                     findings.append(
-                        _finding(
-                            ERROR,
-                            "narrative-figure",
+                        NARRATIVE_FIGURE(
                             f"报告文字“{labels[key]}”中写{name} {format_amount(quoted)} 万元，"
                             f"表中为 {format_amount(stated)} 万元",
                             narrative.at(key),

@@ -7,6 +7,22 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
+from perfeval_xl.core.codes import (
+    BAND_SCORE_UNKNOWN,
+    CHECKLIST_MISMATCH,
+    EVAL_UNSCORED,
+    FINDINGS_MISMATCH,
+    GRADE_MISMATCH,
+    NUMBER_UNREADABLE,
+    POINTS_CHANGED,
+    PRINTED_RATE,
+    REASON_MISSING,
+    SCORE_ABOVE_STANDARD,
+    SCORE_OVER_WEIGHT,
+    SCORE_STEP,
+    SUM_MISMATCH,
+    Code,
+)
 from perfeval_xl.core.errors import NumberError
 from perfeval_xl.core.frameworks import CIRCLED, BandsRule, ChecklistRule, FindingsRule, ManualRule, Node
 from perfeval_xl.core.numbers import D, format_percent, format_score, round_half_up
@@ -24,8 +40,8 @@ def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
     framework, places = sheet.framework, sheet.framework.score_places
     findings: list[Finding] = []
 
-    def add(severity: str, code: str, message: str, ref: CellRef | None) -> None:
-        findings.append(Finding(severity, code, message, ref.sheet if ref else sheet.title, ref.cell if ref else None))
+    def add(code: Code, message: str, ref: CellRef | None, severity: str | None = None) -> None:
+        findings.append(code(message, ref or CellRef(sheet.title), severity=severity))
 
     for leaf in sheet.leaves:
         findings += _leaf_findings(leaf)
@@ -45,15 +61,13 @@ def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
         expected_grade = grade_of(framework, total) if total is not None else None
         if expected_grade is not None and sheet.grade and sheet.grade != expected_grade:
             add(
-                ERROR,
-                "grade-mismatch",
+                GRADE_MISMATCH,
                 f"等级写的是“{sheet.grade}”，总分 {format_score(total, places)} 分应为“{expected_grade}”",
                 sheet.at("grade"),
             )
     if sheet.scores.unscored:
         add(
-            ERROR,
-            "eval-unscored",
+            EVAL_UNSCORED,
             f"还有 {len(sheet.scores.unscored)} 个指标没有得分："
             + "、".join(k.split("/")[-1] for k in sheet.scores.unscored[:5])
             + ("等" if len(sheet.scores.unscored) > 5 else ""),
@@ -84,8 +98,7 @@ def _check_sum(
     score_ref, points_ref, rate_ref = row.at("score"), row.at("points"), row.at("rate")
     if row.points is not None and row.points != points:
         add(
-            ERROR,
-            "sum-mismatch",
+            SUM_MISMATCH,
             f"{what}的分值写的是 {format_score(row.points, places)}，各项分值之和为 {format_score(points, places)}",
             points_ref,
         )
@@ -95,8 +108,7 @@ def _check_sum(
         and round_half_up(row.score, places) != round_half_up(expected, places)
     ):
         add(
-            ERROR,
-            "sum-mismatch",
+            SUM_MISMATCH,
             f"{what}的得分写的是{_score_text(row.score, places)}，各项得分之和为{_score_text(expected, places)}",
             score_ref,
         )
@@ -104,8 +116,7 @@ def _check_sum(
         right = row.score / row.points
         if round_half_up(row.rate, 4) != round_half_up(right, 4):
             add(
-                ERROR,
-                "printed-rate",
+                PRINTED_RATE,
                 f"{what}的得分率写的是 {format_percent(row.rate)}，得分 "
                 f"{format_score(row.score, places)} ÷ 分值 {format_score(row.points, places)} = "
                 f"{format_percent(right)}",
@@ -122,22 +133,20 @@ def _typed_over_standard(leaf: LeafRow, add: Callable[..., None]) -> None:
     places, rule = indicator.score_places, indicator.rule
     if isinstance(rule, BandsRule) and score not in {round_half_up(b.score, places) for b in rule.bands}:
         add(
-            ERROR,
-            "band-score-unknown",
+            BAND_SCORE_UNKNOWN,
             f"得分 {format_score(score, places)} 不是评分标准中任何一档的分数（"
             f"{'、'.join(format_score(b.score, places) for b in rule.bands)}）",
         )
     elif score > standard:
         add(
-            HINT if leaf.reason else ERROR,
-            "score-above-standard",
+            SCORE_ABOVE_STANDARD,
             f"得分 {format_score(score, places)} 高于评分标准按指标值给出的 {format_score(standard, places)} 分"
             + ("（扣分原因中写明了依据）" if leaf.reason else "；请按标准计分，或在“扣分原因”中写明改判的依据"),
+            severity=HINT if leaf.reason else ERROR,
         )
     elif score < standard and not leaf.reason:
         add(
-            ERROR,
-            "reason-missing",
+            REASON_MISSING,
             f"得分 {format_score(score, places)} 低于评分标准按指标值给出的 {format_score(standard, places)} 分，"
             "请在“扣分原因”中写明依据",
             leaf.at("reason"),
@@ -148,14 +157,13 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
     indicator, findings = leaf.indicator, []
     places, score_ref = indicator.score_places, leaf.at("score")
 
-    def add(severity: str, code: str, message: str, ref: CellRef | None = score_ref) -> None:
-        findings.append(Finding(severity, code, f"{indicator.key}：{message}").located(ref))
+    def add(code: Code, message: str, ref: CellRef | None = score_ref, severity: str | None = None) -> None:
+        findings.append(code(f"{indicator.key}：{message}", ref, severity=severity))
 
     points_shown = D(leaf.points_shown)
     if not isinstance(points_shown, Decimal) or points_shown != indicator.points:
         add(
-            ERROR,
-            "points-changed",
+            POINTS_CHANGED,
             f"分值写的是 {leaf.points_shown!s:.20}，评价指标体系规定为 {format_score(indicator.points, places)} 分",
             leaf.at("points"),
         )
@@ -164,8 +172,7 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
         return findings
     if score < 0 or score > indicator.points:
         add(
-            ERROR,
-            "score-over-weight",
+            SCORE_OVER_WEIGHT,
             f"得分 {format_score(score, places)} 不在 0 到分值 {format_score(indicator.points, places)} 之间",
         )
         return findings
@@ -176,15 +183,13 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
         ticks = _ticks(str(leaf.a), len(rule.items))
         if ticks is None:
             add(
-                ERROR,
-                "number-unreadable",
+                NUMBER_UNREADABLE,
                 f"数据A“{str(leaf.a)[:30]}”应写符合的评价要点序号，如“1、3”或“全部”“无”",
                 leaf.at("a"),
             )
         elif (expected := checklist_score(indicator, ticks)) != score:
             add(
-                ERROR,
-                "checklist-mismatch",
+                CHECKLIST_MISMATCH,
                 f"数据A 写明符合的要点合计 {format_score(expected, places)} 分，得分却是 "
                 f"{format_score(score, places)} 分",
             )
@@ -192,21 +197,19 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
         try:
             expected = findings_score(indicator, leaf.a)
         except (ArithmeticError, NumberError) as error:  # a negative or fractional count
-            add(ERROR, "number-unreadable", f"数据A（发现的问题个数）：{error}", leaf.at("a"))
+            add(NUMBER_UNREADABLE, f"数据A（发现的问题个数）：{error}", leaf.at("a"))
             expected = None
         if expected is not None and expected != score:
             add(
-                ERROR,
-                "findings-mismatch",
+                FINDINGS_MISMATCH,
                 f"发现 {format_score(leaf.a, 0)} 个问题应得 {format_score(expected, places)}"
                 f" 分，得分却是 {format_score(score, places)} 分",
             )
     if isinstance(rule, ManualRule) and rule.step and (score / rule.step) % 1 != 0:
-        add(ERROR, "score-step", f"得分 {format_score(score, places)} 不是 {format_score(rule.step, 2)} 分的整数倍")
+        add(SCORE_STEP, f"得分 {format_score(score, places)} 不是 {format_score(rule.step, 2)} 分的整数倍")
     if score < indicator.points and not leaf.reason and not indicator.computed:
         add(
-            ERROR,
-            "reason-missing",
+            REASON_MISSING,
             f"扣了 {format_score(indicator.points - score, places)} 分，请在“扣分原因”中写明原因",
             leaf.at("reason"),
         )

@@ -53,7 +53,7 @@ class Finding:
 
     Attributes:
       severity: 错误 (blocks the report) or 提示 (does not).
-      code: a stable ASCII identifier of the check ("weights-total", "printed-rate"…).
+      code: a stable ASCII identifier of the kind of finding (core/codes.py declares every one).
       message: what is wrong, in plain Chinese, with the figures.
       sheet: the worksheet, when known.
       cell: the A1 reference, when known.

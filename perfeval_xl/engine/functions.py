@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
 
+from perfeval_xl.core.codes import ACTUAL_UNREADABLE, TARGET_UNREADABLE, UNIT_MISMATCH, WEIGHT_UNREADABLE
 from perfeval_xl.core.errors import NumberError, RuleSetError
 from perfeval_xl.core.frameworks import EvalIndicator, Framework
 from perfeval_xl.core.numbers import D
@@ -217,10 +218,10 @@ DASH_WHEN_FILLED = frozenset(
 
 
 SCORE_MESSAGES = {  # what PE_SCORE shows when it cannot score, by the code of the note that says why
-    "target-unreadable": "#目标值无法识别",
-    "actual-unreadable": "#实际值无法识别",
-    "unit-mismatch": "#单位不一致",
-    "weight-unreadable": "#分值无法识别",
+    TARGET_UNREADABLE.code: "#目标值无法识别",
+    ACTUAL_UNREADABLE.code: "#实际值无法识别",
+    UNIT_MISMATCH.code: "#单位不一致",
+    WEIGHT_UNREADABLE.code: "#分值无法识别",
 }
 
 

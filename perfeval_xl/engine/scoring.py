@@ -22,6 +22,27 @@ from pathlib import Path, PurePath, PurePosixPath
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from perfeval_xl.core.codes import (
+    ACTUAL_IS_RANGE,
+    ACTUAL_MISSING,
+    ACTUAL_NOT_NUMBER,
+    ACTUAL_UNREADABLE,
+    DEVIATION_PENALTY,
+    SCORE_ABOVE_BAND,
+    SCORE_ABOVE_RULE,
+    SCORE_BELOW_BAND,
+    SCORE_BELOW_RULE,
+    SCORE_NEGATIVE,
+    SCORE_OVER_WEIGHT,
+    SCORE_UNREADABLE,
+    TARGET_FAR_EXCEEDED,
+    TARGET_NOT_POSITIVE,
+    TARGET_UNREADABLE,
+    UNIT_MISMATCH,
+    WEIGHT_MISSING,
+    WEIGHT_NEGATIVE,
+    WEIGHT_UNREADABLE,
+)
 from perfeval_xl.core.errors import NumberError, RuleSetError, os_reason
 from perfeval_xl.core.numbers import (
     D,
@@ -32,7 +53,7 @@ from perfeval_xl.core.numbers import (
     require_number,
     round_half_up,
 )
-from perfeval_xl.core.records import ERROR, HINT, Assessment, Finding, Funding, Indicator
+from perfeval_xl.core.records import Assessment, Finding, Funding, Indicator
 from perfeval_xl.core.rulesets import Grade, QualitativeBand, RuleSet, TotalCap, level1_name, level2_name
 from perfeval_xl.engine.rates import completion_rate, execution_rate
 from perfeval_xl.engine.targets import (
@@ -599,20 +620,14 @@ def assess_indicator(
         return IndicatorResult(None, "not_applicable", wanted, achieved)
     points = D(weight)
     if isinstance(points, NotANumber):
-        return IndicatorResult(
-            None, "incomplete", wanted, achieved, notes=(Finding(ERROR, "weight-unreadable", f"分值{points.reason}"),)
-        )
+        return IndicatorResult(None, "incomplete", wanted, achieved, notes=(WEIGHT_UNREADABLE(f"分值{points.reason}"),))
     if points is None:
-        return IndicatorResult(
-            None, "incomplete", wanted, achieved, notes=(Finding(ERROR, "weight-missing", "分值未填写"),)
-        )
+        return IndicatorResult(None, "incomplete", wanted, achieved, notes=(WEIGHT_MISSING("分值未填写"),))
     if points < 0:
-        note = Finding(ERROR, "weight-negative", f"分值 {format_score(points)} 不能为负数")
+        note = WEIGHT_NEGATIVE(f"分值 {format_score(points)} 不能为负数")
         return IndicatorResult(None, "incomplete", wanted, achieved, notes=(note,))
     if wanted.kind == UNREADABLE:
-        note = Finding(
-            HINT, "target-unreadable", f"年度指标值“{wanted.text.strip()}”无法自动评分：{wanted.error}；请人工评分"
-        )
+        note = TARGET_UNREADABLE(f"年度指标值“{wanted.text.strip()}”无法自动评分：{wanted.error}；请人工评分")
         return IndicatorResult(None, "judgement", wanted, achieved, notes=(note,))
     if wanted.kind == QUALITATIVE:
         outcome = qualitative_outcome(target, actual)
@@ -624,24 +639,20 @@ def assess_indicator(
 
 def _assess_quantitative(wanted: Target, achieved: Target, points: Decimal, rules: RuleSet) -> IndicatorResult:
     if not achieved.text.strip():
-        note = Finding(ERROR, "actual-missing", "实际完成值未填写")
+        note = ACTUAL_MISSING("实际完成值未填写")
         return IndicatorResult(None, "incomplete", wanted, achieved, notes=(note,))
     if achieved.kind == UNREADABLE:
-        note = Finding(
-            HINT, "actual-unreadable", f"实际完成值“{achieved.text.strip()}”无法自动评分：{achieved.error}；请人工评分"
-        )
+        note = ACTUAL_UNREADABLE(f"实际完成值“{achieved.text.strip()}”无法自动评分：{achieved.error}；请人工评分")
         return IndicatorResult(None, "judgement", wanted, achieved, notes=(note,))
     if achieved.kind == QUALITATIVE:
-        note = Finding(
-            HINT,
-            "actual-not-number",
+        note = ACTUAL_NOT_NUMBER(
             f"年度指标值是数字（{wanted.describe()}），实际完成值“{achieved.text.strip()}”不是，"
-            "请填写实际数字或人工评分",
+            "请填写实际数字或人工评分"
         )
         return IndicatorResult(None, "judgement", wanted, achieved, notes=(note,))
     mismatch = units_compatible(wanted, achieved)
     if mismatch:
-        return IndicatorResult(None, "incomplete", wanted, achieved, notes=(Finding(ERROR, "unit-mismatch", mismatch),))
+        return IndicatorResult(None, "incomplete", wanted, achieved, notes=(UNIT_MISMATCH(mismatch),))
     target_value, actual_value = wanted.value, achieved.value
     assert target_value is not None and actual_value is not None
     completion = completion_rate(actual_value, target_value)
@@ -652,11 +663,9 @@ def _assess_quantitative(wanted: Target, achieved: Target, points: Decimal, rule
         )
         if met:
             return IndicatorResult(points, "quantitative", wanted, achieved, completion, met=True)
-        note = Finding(
-            HINT,
-            "actual-is-range",
+        note = ACTUAL_IS_RANGE(
             f"实际完成值“{achieved.text.strip()}”是一个范围，无法与目标（{wanted.describe()}）比较，"
-            "请填写实际数字或人工评分",
+            "请填写实际数字或人工评分"
         )
         return IndicatorResult(None, "judgement", wanted, achieved, completion, notes=(note,))
 
@@ -664,9 +673,7 @@ def _assess_quantitative(wanted: Target, achieved: Target, points: Decimal, rule
     tolerance = rules.approx_tolerance if wanted.approximate else rules.equal_tolerance
     met = _reaches(op, target_value, actual_value, tolerance)
     if target_value <= 0 and not met:
-        note = Finding(
-            HINT, "target-not-positive", f"年度指标值为 {wanted.describe()}，为零或负数时无法按比例折算，请人工评分"
-        )
+        note = TARGET_NOT_POSITIVE(f"年度指标值为 {wanted.describe()}，为零或负数时无法按比例折算，请人工评分")
         return IndicatorResult(None, "judgement", wanted, achieved, completion, notes=(note,), met=False)
     if target_value <= 0:
         completion = None  # a ratio to zero or to a negative target says nothing
@@ -679,11 +686,9 @@ def _assess_quantitative(wanted: Target, achieved: Target, points: Decimal, rule
         and completion > rules.far_exceed
     ):
         notes.append(
-            Finding(
-                HINT,
-                "target-far-exceeded",
+            TARGET_FAR_EXCEEDED(
                 f"实际完成值为目标的 {format_percent(completion)}，超过 {format_percent(rules.far_exceed, 0)}，"
-                "年度指标值可能设置偏低",
+                "年度指标值可能设置偏低"
             )
         )
     if (
@@ -694,12 +699,10 @@ def _assess_quantitative(wanted: Target, achieved: Target, points: Decimal, rule
     ):
         score = max(Decimal(0), score - rules.deviation_penalty)
         notes.append(
-            Finding(
-                HINT,
-                "deviation-penalty",
+            DEVIATION_PENALTY(
                 f"实际完成值为目标的 {format_percent(completion)}，"
                 f"达到偏离标准（{format_percent(rules.deviation_over, 0)}），按规则扣 "
-                f"{format_score(rules.deviation_penalty)} 分",
+                f"{format_score(rules.deviation_penalty)} 分"
             )
         )
     return IndicatorResult(score, "quantitative", wanted, achieved, completion, notes=tuple(notes), met=met)
@@ -738,40 +741,34 @@ def check_manual_score(
     if typed is None:
         return []
     if isinstance(typed, NotANumber):
-        return [Finding(ERROR, "score-unreadable", f"得分{typed.reason}")]
+        return [SCORE_UNREADABLE(f"得分{typed.reason}")]
     shown = format_score(typed, rules.score_places)
     if typed < 0:
-        return [Finding(ERROR, "score-negative", f"得分 {shown} 不能为负数")]
+        return [SCORE_NEGATIVE(f"得分 {shown} 不能为负数")]
     points = D(weight)
     if isinstance(points, Decimal) and round_half_up(typed, rules.score_places) > points:  # as it is printed
-        return [Finding(ERROR, "score-over-weight", f"得分 {shown} 超过分值 {format_score(points)}")]
+        return [SCORE_OVER_WEIGHT(f"得分 {shown} 超过分值 {format_score(points)}")]
     result = assess_indicator(target, actual, weight, rules, level2)
     tolerance = rules.score_tolerance
     if result.basis == "quantitative" and result.score is not None:
         expected = format_score(result.score, rules.score_places)
         if typed > result.score + tolerance:
             return [
-                Finding(
-                    ERROR,
-                    "score-above-rule",
-                    f"得分 {shown} 高于按规则计算的 {expected} 分（完成率 {format_percent(result.completion)}）",
+                SCORE_ABOVE_RULE(
+                    f"得分 {shown} 高于按规则计算的 {expected} 分（完成率 {format_percent(result.completion)}）"
                 )
             ]
         if typed < result.score - tolerance:
-            return [
-                Finding(
-                    HINT, "score-below-rule", f"得分 {shown} 低于按规则计算的 {expected} 分，宜在偏差原因中说明扣分理由"
-                )
-            ]
+            return [SCORE_BELOW_RULE(f"得分 {shown} 低于按规则计算的 {expected} 分，宜在偏差原因中说明扣分理由")]
         return []
     band = rules.band_for(result.outcome)
     if band is not None and isinstance(points, Decimal):
         low, high = points * band.low, points * band.high
         where = f"实际完成情况显示为“{band.name}”，得分应在 {format_score(low)}–{format_score(high)} 分之间"
         if typed > high + tolerance:
-            return [Finding(ERROR, "score-above-band", f"得分 {shown} 偏高：{where}")]
+            return [SCORE_ABOVE_BAND(f"得分 {shown} 偏高：{where}")]
         if typed < low - tolerance:
-            return [Finding(HINT, "score-below-band", f"得分 {shown} 偏低：{where}")]
+            return [SCORE_BELOW_BAND(f"得分 {shown} 偏低：{where}")]
     return []
 
 

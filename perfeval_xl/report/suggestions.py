@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from perfeval_xl.core.codes import TARGET_FAR_EXCEEDED
 from perfeval_xl.core.numbers import format_amount, format_percent
 from perfeval_xl.core.records import Assessment, Submission
 from perfeval_xl.core.rulesets import RuleSet, level1_name
@@ -95,7 +96,9 @@ def _far_exceeded(
     if rules.far_exceed is None:
         return None
     # the scoring's own note says when a "不低于" target was exceeded far enough to look set too low
-    exceeded = [item for item in scores.indicators if any(n.code == "target-far-exceeded" for n in item.result.notes)]
+    exceeded = [
+        item for item in scores.indicators if any(n.code == TARGET_FAR_EXCEEDED.code for n in item.result.notes)
+    ]
     if not exceeded:
         return None
     names = "、".join(f"“{i.indicator.level3}”（完成 {format_percent(i.result.completion)}）" for i in exceeded)
@@ -148,7 +151,7 @@ def _spending_controls(
         return None
     items = "、".join(f"{row.label}（控制率 {format_percent(control_rate(row.final, row.budget))}）" for row in over)
     return Suggestion(
-        "over-budget",
+        "spending-over-budget",
         f"部分经费支出超过预算：{items}。",
         "严格执行中央八项规定精神，从严控制“三公”经费和一般性支出，坚决杜绝超预算支出。",
     )

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
+from perfeval_xl.core.codes import DUPLICATE_SUBMISSION
 from perfeval_xl.core.errors import PerfevalError
 from perfeval_xl.core.records import ERROR, HINT, Assessment, Finding, Submission
 from perfeval_xl.core.rulesets import RuleSet
@@ -245,11 +246,9 @@ def with_duplicates_marked(results: Sequence[FileResult]) -> list[FileResult]:
     for result in results:
         others = [p for p in marked.get(result.path, []) if p != result.path]
         if others:
-            finding = Finding(
-                HINT,
-                "duplicate-submission",
+            finding = DUPLICATE_SUBMISSION(
                 f"{result.unit} {result.year or ''}年度另有 {len(others)} 份自评表：{'、'.join(others)}；"
-                "请确认以哪一份为准",
+                "请确认以哪一份为准"
             )
             result = replace(result, findings=(*result.findings, finding), hints=result.hints + 1)
         out.append(result)

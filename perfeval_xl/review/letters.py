@@ -11,64 +11,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from perfeval_xl.core.codes import CATALOGUE
 from perfeval_xl.core.records import ERROR
 from perfeval_xl.report.report import chinese_date, render, safe_name, template_file
 from perfeval_xl.report.templates import LETTER_TEMPLATE
 from perfeval_xl.review.batch import HAS_ERRORS, UNREADABLE, FileResult
 
-# What the unit has to do, by the code of the finding; the finding's own message says what is wrong and where.
-CORRECTIONS = {
-    "printed-rate": "按表中数据重新计算该比率，改正印出的数",
-    "printed-rate-no-base": "分母为空或为零时不计算比率，改填“—”",
-    "printed-score": "按 分值 × 执行率 改正预算执行率得分",
-    "printed-total": "按各项得分之和改正总分",
-    "printed-weight-total": "按各行分值之和改正“总分”一栏的分值",
-    "grade-mismatch": "按总分改正自评等级",
-    "sum-mismatch": "核对合计与各项，使合计等于各项之和",
-    "weights-total": "按评分规则调整各项分值，使分值合计等于满分",
-    "block-weight": "调整该一级指标下各三级指标的分值，使其合计等于该一级指标的分值",
-    "heading-weight": "按评分规则改正一级指标标题中的分值",
-    "execution-weight": "按评分规则改正预算执行率的分值",
-    "score-over-weight": "得分不得超过分值，请改正",
-    "score-negative": "得分不能为负，请改正",
-    "score-above-rule": "按评分规则重新计算得分，或在偏差原因中写明依据",
-    "score-above-band": "按实际完成情况对应的档次重新评分",
-    "score-needs-judgement": "对该指标作出评定并填写得分",
-    "reason-missing": "填写偏差原因分析及改进措施",
-    "exec-low-no-reason": "填写执行率偏差原因",
-    "funding-missing": "补填年度资金总额和按支出性质分的金额（没有时填 0）",
-    "actual-missing": "补填实际完成值",
-    "unit-mismatch": "使年度指标值与实际完成值的计量单位一致",
-    "weight-missing": "补填分值",
-    "number-unreadable": "在该单元格中只填写数字",
-    "unit-name-missing": "补填预算部门名称",
-    "project-name-missing": "补填项目名称",
-    "project-sheet-missing": "为该项目补报附件3 项目支出绩效自评表",
-    "project-amount-mismatch": "核对附件3 全年执行数与附件1 该项目的决算数，使之一致",
-    "narrative-figure": "改正报告文字中引用的金额，使之与表中一致",
-    "level1-unknown": "按评分规则改正一级指标名称",
-    "name-missing": "请用原模板重新填写，不要删除表格中的行或名称",
-    "name-broken": "请用原模板重新填写，不要删除表格中的行或名称",
-    "input-formula": "在该单元格中直接填写数字或文字，不要填公式",
-    "rule-set-unknown": "在“说明”页的“评分规则”中写正确的规则名称",
-    # 部门整体支出绩效评价 (评价指标评分表)
-    "score-above-standard": "按评分标准和指标值重新计分，或在扣分原因中写明改判的依据",
-    "band-score-unknown": "按指标值所在的档次给分",
-    "checklist-mismatch": "核对符合的评价要点，使得分等于这些要点的分值之和",
-    "findings-mismatch": "按发现的问题个数和每个问题的扣分重新计分",
-    "score-step": "按评分标准规定的最小单位给分",
-    "eval-unscored": "对每个指标评分后再报送",
-    "eval-row-unknown": "删除不属于评价指标体系的行，或把该指标加入指标体系文件",
-    "eval-row-missing": "请用原模板重新填写，不要删除评分表的行或改动最右一列的指标路径",
-    "points-changed": "按评价指标体系改正分值",
-}
-CROSS_CHECK = "核对各表中的同一数字，使之一致"
-
 
 def fix_for(code: str) -> str:
-    if code.startswith("cross-"):
-        return CROSS_CHECK
-    return CORRECTIONS.get(code, "按左栏的说明核对改正")
+    """What the unit is asked to do about a finding: its correction in the catalogue (core/codes.py)."""
+    declared = CATALOGUE.get(code)
+    return declared.correction if declared else "按左栏的说明核对改正"
 
 
 UNREADABLE_FIX = "请在 Excel 中打开核对，另存为 .xlsx 或 .xlsm 后重新报送"

@@ -32,12 +32,24 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from perfeval_xl.checks import run_checks
+from perfeval_xl.core.codes import (
+    CACHED_STALE,
+    COMPUTED_BLANK,
+    FORMULA_OVERWRITTEN,
+    FORMULA_REPLACED,
+    FUNCTIONS_MISSING,
+    INPUT_FORMULA,
+    NAME_BROKEN,
+    NAME_MISSING,
+    NUMBER_AS_TEXT,
+    NUMBER_UNREADABLE,
+    RULE_SET_UNKNOWN,
+)
 from perfeval_xl.core.errors import PerfevalError, RuleSetError
 from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, normalize_text
 from perfeval_xl.core.records import (
     ECONOMIC_CLASSES,
     ERROR,
-    HINT,
     NARRATIVE_TEXTS,
     OTHER_BUDGETS,
     REVENUE_COLUMNS,
@@ -915,15 +927,13 @@ class _Book:
         except Exception:  # openpyxl raises on #REF! and other unparsable definitions
             pointed = []
         if not pointed or pointed[0][0] not in self.worksheet_titles:  # a chart sheet holds no cells
-            self.findings.append(
-                Finding(ERROR, "name-broken", f"名称“{name}”指向的单元格已不存在（{defined.attr_text}）")
-            )
+            self.findings.append(NAME_BROKEN(f"名称“{name}”指向的单元格已不存在（{defined.attr_text}）"))
             return None
         sheet, ref = pointed[0]
         ref = ref.replace("$", "")
         if not _plausible_range(ref):  # '附件2'!#REF! after Excel deleted the row, or a hand-edited $B$0
             self.findings.append(
-                Finding(ERROR, "name-broken", f"名称“{name}”指向的单元格已不存在（{defined.attr_text}）", sheet)
+                NAME_BROKEN(f"名称“{name}”指向的单元格已不存在（{defined.attr_text}）", CellRef(sheet))
             )
             return None
         return _Place(sheet, ref)
@@ -955,7 +965,7 @@ class _Book:
         elif isinstance(number, Decimal):
             problem = _implausible_number(number, kind, name)
         if problem:
-            self.findings.append(Finding(ERROR, "number-unreadable", f"{what}：{problem}", where.sheet, where.cell))
+            self.findings.append(NUMBER_UNREADABLE(f"{what}：{problem}", CellRef(where.sheet, where.cell)))
             return None
         return number
 
@@ -970,12 +980,9 @@ class _Book:
             cached = self.cached.get((where.sheet, where.cell or ""))
             if cached is None or (isinstance(cached, str) and cached.startswith("#")):
                 self.findings.append(
-                    Finding(
-                        ERROR,
-                        "input-formula",
+                    INPUT_FORMULA(
                         f"{what}：单元格中是公式“{formula}”，文件里没有它的计算结果；请直接填写数字或文字",
-                        where.sheet,
-                        where.cell,
+                        CellRef(where.sheet, where.cell),
                     )
                 )
                 return None if kind in NUMERIC_KINDS else ""
@@ -1074,9 +1081,7 @@ class _Book:
     def _ref_on(self, name: str, sheet: str) -> str | None:
         place = self.global_names.get(name)
         if place is None or place.sheet != sheet or ":" in place.ref:
-            self.findings.append(
-                Finding(ERROR, "name-missing", f"找不到名称“{name}”，或它不再指向评分表上的一个单元格")
-            )
+            self.findings.append(NAME_MISSING(f"找不到名称“{name}”，或它不再指向评分表上的一个单元格"))
             return None
         return place.ref
 
@@ -1124,19 +1129,15 @@ class _Book:
         for name, cell in sheet.layout.named().items():
             if name not in sheet.names and name != "template_info":
                 self.findings.append(
-                    Finding(
-                        ERROR,
-                        "name-missing",
+                    NAME_MISSING(
                         f"找不到名称“{name}”（{cell.description}）：它可能被删除，或所在的行被删掉了",
-                        sheet.ws.title,
+                        CellRef(sheet.ws.title),
                     )
                 )
         for table in sheet.layout.tables:
             if table.name not in sheet.names:
                 self.findings.append(
-                    Finding(
-                        ERROR, "name-missing", f"找不到区域名称“{table.name}”（{table.description}）", sheet.ws.title
-                    )
+                    NAME_MISSING(f"找不到区域名称“{table.name}”（{table.description}）", CellRef(sheet.ws.title))
                 )
 
     def cell_of(self, sheet: _Sheet, name: str) -> CellRef | None:
@@ -1192,13 +1193,10 @@ class _Book:
             self.recomputed[key] = recomputed
             if recomputed is not None:  # a formula cleared, or (no-macro flavour) a score left untyped
                 self.findings.append(
-                    Finding(
-                        HINT,
-                        "computed-blank",
+                    COMPUTED_BLANK(
                         f"{cell.description}是空的（公式被清除，或应填写而未填写），表上看不到它；"
                         f"按数据应为 {_show_as(cell, recomputed)}",
-                        where.sheet,
-                        where.cell,
+                        CellRef(where.sheet, where.cell),
                     )
                 )
             shown = None
@@ -1206,12 +1204,9 @@ class _Book:
             self.recomputed[key] = recomputed
             if cell.formula.function not in TYPED_IN_NATIVE:
                 self.findings.append(
-                    Finding(
-                        HINT,
-                        "formula-overwritten",
+                    FORMULA_OVERWRITTEN(
                         f"{cell.description}应由公式计算，现在是手工填写的“{_show(raw)}”；按填写值计算和核对",
-                        where.sheet,
-                        where.cell,
+                        CellRef(where.sheet, where.cell),
                     )
                 )
             if cell.kind in NUMERIC_KINDS:
@@ -1229,23 +1224,18 @@ class _Book:
         shown_formula = _show(formula)[:60]
         if cached is None or (isinstance(cached, str) and cached.startswith("#")):
             self.findings.append(
-                Finding(
-                    ERROR,
-                    "formula-replaced",
+                FORMULA_REPLACED(
                     f"{cell.description}的公式被改成了“{shown_formula}”，文件里没有它的计算结果；"
                     "请恢复原来的公式，或直接填写数字",
-                    where.sheet,
-                    where.cell,
+                    CellRef(where.sheet, where.cell),
+                    severity=ERROR,
                 )
             )
             return None
         self.findings.append(
-            Finding(
-                HINT,
-                "formula-replaced",
+            FORMULA_REPLACED(
                 f"{cell.description}的公式被改成了“{shown_formula}”；按文件中保存的结果 {_show(cached)} 计算和核对",
-                where.sheet,
-                where.cell,
+                CellRef(where.sheet, where.cell),
             )
         )
         if cell.kind in NUMERIC_KINDS:
@@ -1254,13 +1244,10 @@ class _Book:
 
     def _number_as_text(self, raw: object, where: CellRef, what: str) -> None:
         self.findings.append(
-            Finding(
-                HINT,
-                "number-as-text",
+            NUMBER_AS_TEXT(
                 f"{what}：“{str(raw).strip()[:20]}”是以文本形式存储的数字（单元格角上的绿色三角），Excel 的"
                 "求和（SUM）不计入它，无宏版的公式也不把它当数字；请选中它，点旁边的感叹号，选“转换为数字”",
-                where.sheet,
-                where.cell,
+                CellRef(where.sheet, where.cell),
             )
         )
 
@@ -1280,13 +1267,10 @@ class _Book:
         if _same(cached, result):
             return
         self.findings.append(
-            Finding(
-                HINT,
-                "cached-stale",
+            CACHED_STALE(
                 f"{cell.description}：文件中保存的结果为 {_show(cached)}，按当前数据重新计算为 {_show_as(cell, result)}"
                 "（文件可能在没有重新计算的情况下保存过）",
-                where.sheet,
-                where.cell,
+                CellRef(where.sheet, where.cell),
             )
         )
 
@@ -1451,7 +1435,7 @@ class _Book:
 
     def _header(self, sheet: _Sheet | None, rule_set: str | None = None) -> tuple[Header, str]:
         if sheet is None:
-            self.findings.append(Finding(ERROR, "name-missing", "找不到“说明”工作表上的单位名称、年度和评分规则"))
+            self.findings.append(NAME_MISSING("找不到“说明”工作表上的单位名称、年度和评分规则"))
             return Header(), "national"
         year = self.value(sheet, "fiscal_year")
         if rule_set is None:
@@ -1473,12 +1457,9 @@ class _Book:
         except RuleSetError as error:
             place = self.global_names.get("rule_set")
             self.findings.append(
-                Finding(
-                    ERROR,
-                    "rule-set-unknown",
+                RULE_SET_UNKNOWN(
                     f"{error}；本次按全国默认规则审核",
-                    place.sheet if place else None,
-                    place.ref if place else None,
+                    CellRef(place.sheet, place.ref) if place else None,
                 )
             )
             return load_rules("national")
@@ -1683,13 +1664,10 @@ class _Book:
             }
             if values.get("_raw_score") is None and isinstance(values.get("_rule_score"), Decimal):
                 self.findings.append(
-                    Finding(
-                        HINT,
-                        "computed-blank",
+                    COMPUTED_BLANK(
                         f"指标“{level3}”的得分是空的（公式被清除，或应填写而未填写），表上看不到它；"
-                        f"按规则应为 {format_score(values['_rule_score'])} 分",  # type: ignore[arg-type]
-                        sheet_title,
-                        where["score"].cell,
+                        f"按规则应为 {format_score(values['_rule_score'])} 分",
+                        CellRef(sheet_title, where["score"].cell),
                     )
                 )
             indicators.append(
@@ -1947,11 +1925,9 @@ def read_workbook(
     findings = book.findings
     if book.functions_missing:
         findings.append(
-            Finding(
-                HINT,
-                "functions-missing",
+            FUNCTIONS_MISSING(
                 "文件上次保存时 PE_* 函数没有计算（显示 #NAME?）：请安装“绩效自评”加载项，或使用无宏版；"
-                "本次检查已按数据重新计算",
+                "本次检查已按数据重新计算"
             )
         )
     findings = findings + run_checks(submission, rules)

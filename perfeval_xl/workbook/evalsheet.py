@@ -15,6 +15,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from perfeval_xl.core.codes import (
+    EVAL_ROW_MISSING,
+    EVAL_ROW_UNKNOWN,
+    FORMULA_OVERWRITTEN,
+    FORMULA_REPLACED,
+    INPUT_FORMULA,
+    NAME_BROKEN,
+    NUMBER_AS_TEXT,
+    NUMBER_UNREADABLE,
+    Code,
+)
 from perfeval_xl.core.frameworks import (
     GRADE,
     SUBTOTAL,
@@ -30,7 +41,7 @@ from perfeval_xl.core.frameworks import (
 )
 from perfeval_xl.core.names import EVAL_TEXTS
 from perfeval_xl.core.numbers import D, NotANumber, round_half_up
-from perfeval_xl.core.records import ERROR, HINT, CellRef, EvaluationSheet, Finding, LeafRow, SumRow
+from perfeval_xl.core.records import ERROR, CellRef, EvaluationSheet, Finding, LeafRow, SumRow
 from perfeval_xl.engine.evaluation import (
     MAGNITUDE_RATES,
     evaluate_value,
@@ -528,8 +539,8 @@ class _Reader:
     def __init__(self, framework: Framework, access: SheetAccess):
         self.framework, self.access = framework, access
 
-    def finding(self, severity: str, code: str, message: str, ref: str | None) -> None:
-        self.access.findings.append(Finding(severity, code, message, self.access.title, ref))
+    def finding(self, code: Code, message: str, ref: str | None, severity: str | None = None) -> None:
+        self.access.findings.append(code(message, CellRef(self.access.title, ref), severity=severity))
 
     def number(self, value: object, ref: str, what: str) -> Decimal | None:
         """A figure as the engine uses it; text that reads as a number counts, with the hint that Excel's sums and
@@ -538,12 +549,11 @@ class _Reader:
             return None
         number = D(value)
         if isinstance(number, NotANumber):
-            self.finding(ERROR, "number-unreadable", f"{what}：{number.reason}", ref)
+            self.finding(NUMBER_UNREADABLE, f"{what}：{number.reason}", ref)
             return None
         if isinstance(value, str):
             self.finding(
-                HINT,
-                "number-as-text",
+                NUMBER_AS_TEXT,
                 f"{what}：“{value[:20]}”是以文本形式存储的数字，Excel 的求和和公式不把它当数字；请改为数字",
                 ref,
             )
@@ -565,8 +575,7 @@ class _Reader:
         cached = self.access.cached(ref)
         if _unsaved(cached):
             self.finding(
-                ERROR,
-                "input-formula",
+                INPUT_FORMULA,
                 f"{what}：单元格中是公式“{formula[:60]}”，文件里没有它的计算结果；请直接填写数字或文字",
                 ref,
             )
@@ -590,18 +599,18 @@ class _Reader:
             cached = self.access.cached(ref)
             if _unsaved(cached):
                 self.finding(
-                    ERROR,
-                    "formula-replaced",
+                    FORMULA_REPLACED,
                     f"{what}：公式“{formula[:60]}”不是模板的，文件里也没有它的计算结果；请恢复模板的公式",
                     ref,
+                    severity=ERROR,
                 )
                 self.access.display[ref] = None
                 return None
-            self.finding(HINT, "formula-replaced", f"{what}：公式已换成“{formula[:60]}”，按文件保存的结果计", ref)
+            self.finding(FORMULA_REPLACED, f"{what}：公式已换成“{formula[:60]}”，按文件保存的结果计", ref)
             self.access.display[ref] = cached
             return cached
         if not _blank(raw) and templates:
-            self.finding(HINT, "formula-overwritten", f"{what}：公式被改写为 {str(raw)[:40]}，按改写的值计", ref)
+            self.finding(FORMULA_OVERWRITTEN, f"{what}：公式被改写为 {str(raw)[:40]}，按改写的值计", ref)
         return raw
 
     def is_template(self, ref: str, templates: tuple[str, ...]) -> bool:
@@ -755,8 +764,7 @@ def read_sheet(
         elif any(not _blank(access.raw(_c(k, row))) for k in ("level3", "points", "score")):
             name = access.raw(_c("level3", row)) or access.raw(_c("level2", row)) or ""
             reader.finding(
-                ERROR,
-                "eval-row-unknown",
+                EVAL_ROW_UNKNOWN,
                 f"第 {row} 行（{str(name)[:20] or '无名称'}）不是评价指标体系“{framework.name}”中的指标："
                 "它的得分也会计入小计；请删除这一行，或在指标体系文件中加上这个指标",
                 f"C{row}",
@@ -765,8 +773,7 @@ def read_sheet(
     for indicator in framework.indicators:
         if indicator.key not in found:
             reader.finding(
-                ERROR,
-                "eval-row-missing",
+                EVAL_ROW_MISSING,
                 f"评分表中找不到指标“{indicator.key}”的行（最右一列的指标路径被改动或整行被删除）",
                 None,
             )
@@ -774,9 +781,7 @@ def read_sheet(
     if total_ref and re.fullmatch(r"I\d+", total_ref):
         total = reader.sum_row("总分", int(total_ref[1:]))
     elif total_ref:
-        reader.finding(
-            ERROR, "name-broken", f"名称“eval_total”应指向评分表“得分”一列的总分，而不是 {total_ref}", total_ref
-        )
+        reader.finding(NAME_BROKEN, f"名称“eval_total”应指向评分表“得分”一列的总分，而不是 {total_ref}", total_ref)
     grade = None
     if grade_ref and total_ref:
         grade = reader.computed(
