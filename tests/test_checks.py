@@ -4,17 +4,14 @@ from dataclasses import replace
 
 from helpers import codes
 
-from perfeval_xl.checks import (
-    CHECKS,
-    check_controls,
-    check_cross_tables,
-    check_header,
-    check_printed_rates,
-    check_scores,
-    check_sums,
-    check_weights,
-    run_checks,
-)
+from perfeval_xl.checks import CHECKS, run_checks
+from perfeval_xl.checks.controls import check_controls
+from perfeval_xl.checks.cross import check_cross_tables
+from perfeval_xl.checks.header import check_header
+from perfeval_xl.checks.printed import check_printed_rates
+from perfeval_xl.checks.scores import check_scores
+from perfeval_xl.checks.sums import check_sums
+from perfeval_xl.checks.weights import check_weights
 from perfeval_xl.core.example import corrected_example, published_example
 from perfeval_xl.core.numbers import D
 from perfeval_xl.core.records import (
@@ -477,7 +474,7 @@ def test_example__published_reports_its_mistakes():
 
 
 def test_check_narrative_figures__quoted_amounts_agree_with_the_tables():
-    from perfeval_xl.checks import check_narrative_figures
+    from perfeval_xl.checks.narrative import check_narrative_figures
     from perfeval_xl.core.records import Narrative
 
     sub = submission(
@@ -538,7 +535,7 @@ def test_check_printed_rates__a_rate_typed_as_a_whole_number_is_still_checked():
 
 
 def test_check_narrative_figures__words_between_name_and_amount():
-    from perfeval_xl.checks import check_narrative_figures
+    from perfeval_xl.checks.narrative import check_narrative_figures
     from perfeval_xl.core.records import Narrative
 
     sub = submission(basic=basic(sangong=row("sangong", "三公经费", "2", "2", "1.13")))
@@ -551,7 +548,7 @@ def test_check_narrative_figures__words_between_name_and_amount():
 
 
 def test_project_key__numbering_goes_the_year_stays():
-    from perfeval_xl.checks import _project_key
+    from perfeval_xl.checks.cross import _project_key
 
     assert (
         _project_key("1、社保基金督查专项经费　")

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from perfeval_xl.checks import check_printed_rates, check_sums, run_checks
+from perfeval_xl.checks import run_checks
+from perfeval_xl.checks.printed import check_printed_rates
+from perfeval_xl.checks.sums import check_sums
 from perfeval_xl.core.example import published_example
 from perfeval_xl.core.numbers import D, agrees
 from perfeval_xl.core.records import ERROR, HINT, RevenueColumn, RevenueTable, ShareRow, ShareTable, Submission

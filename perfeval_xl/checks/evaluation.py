@@ -26,12 +26,18 @@ from perfeval_xl.core.codes import (
 from perfeval_xl.core.errors import NumberError
 from perfeval_xl.core.frameworks import CIRCLED, BandsRule, ChecklistRule, FindingsRule, ManualRule, Node
 from perfeval_xl.core.numbers import D, format_percent, format_score, round_half_up
-from perfeval_xl.core.records import ERROR, HINT, CellRef, EvaluationSheet, Finding, LeafRow, SumRow
+from perfeval_xl.core.records import ERROR, HINT, CellRef, EvaluationSheet, Finding, LeafRow, Submission, SumRow
+from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.engine.evaluation import checklist_score, findings_score, grade_of, leaves, tree
 
 
 def _score_text(value: Decimal | None, places: int) -> str:
     return "空白" if value is None else f"{format_score(value, places)}分"
+
+
+def check_evaluation(submission: Submission, rules: RuleSet) -> list[Finding]:
+    """An evaluation workbook's 评价指标评分表; a self-assessment has none."""
+    return evaluation_findings(submission.evaluation) if submission.evaluation is not None else []
 
 
 def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
