@@ -15,14 +15,8 @@ from perfeval_xl.engine.rates import (
     share,
     variance_rate,
 )
-from perfeval_xl.engine.scoring import (
-    check_manual_score,
-    execution_score,
-    grade,
-    indicator_score,
-    load_rules,
-    score_assessment,
-)
+from perfeval_xl.engine.rulesets import load_rules
+from perfeval_xl.engine.scoring import check_manual_score, execution_score, grade, indicator_score, score_assessment
 from perfeval_xl.engine.targets import parse_target
 from perfeval_xl.report.report import write_reports
 from perfeval_xl.workbook.book import load, new_workbook

@@ -153,7 +153,7 @@ def _typed_over(rng: random.Random, kind: str) -> object:
 def random_fill(source: Path, out: Path, seed: int) -> Path:
     """Every input of a dept workbook (PROJECTS) filled at random; about a quarter of the computed cells typed
     over, a few cleared; indicator rows with targets, actual values and weights, some scores typed over."""
-    from perfeval_xl.engine.scoring import load_rules
+    from perfeval_xl.engine.rulesets import load_rules
     from perfeval_xl.workbook.book import set_named, set_table_row
     from perfeval_xl.workbook.layout import workbook_layout
 

@@ -210,7 +210,7 @@ report_group = pytest.mark.benchmark(group="report")
 @pytest.fixture(scope="module")
 def report_inputs(workbooks, tmp_path_factory):
     """The example workbook, and the same context docxtpl alone would be given."""
-    from perfeval_xl.engine.scoring import load_rules
+    from perfeval_xl.engine.rulesets import load_rules
     from perfeval_xl.report.report import dept_context
     from perfeval_xl.workbook.book import load
 

@@ -33,7 +33,7 @@ from perfeval_xl.core.records import (
     Staff,
     Submission,
 )
-from perfeval_xl.engine.scoring import load_rules
+from perfeval_xl.engine.rulesets import load_rules
 
 NATIONAL = load_rules("national")
 

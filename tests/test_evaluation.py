@@ -27,7 +27,7 @@ from perfeval_xl.engine.evaluation import (
     tree,
     value_text,
 )
-from perfeval_xl.engine.scoring import load_rules
+from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.workbook.layout import defined_names, workbook_layout
 
 GONGXING = load_framework("gongxing-2013")

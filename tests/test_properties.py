@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfeval_xl.core.numbers import D, NotANumber
-from perfeval_xl.engine.scoring import indicator_score, load_rules
+from perfeval_xl.engine.rulesets import load_rules
+from perfeval_xl.engine.scoring import indicator_score
 from perfeval_xl.engine.targets import QUALITATIVE, QUANTITATIVE, UNREADABLE, parse_actual, parse_target
 
 NATIONAL = load_rules("national")

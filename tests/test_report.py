@@ -21,7 +21,8 @@ from perfeval_xl.core.example import corrected_example
 from perfeval_xl.core.numbers import format_amount, format_percent, format_score
 from perfeval_xl.core.records import Header
 from perfeval_xl.engine.rates import change_rate, control_rate, execution_rate, share
-from perfeval_xl.engine.scoring import load_rules, score_assessment
+from perfeval_xl.engine.rulesets import load_rules
+from perfeval_xl.engine.scoring import score_assessment
 from perfeval_xl.report import charts, report
 from perfeval_xl.report.report import ReportError, change, chinese_date, more_less, paragraphs, write_reports
 from perfeval_xl.report.templates import TEMPLATES

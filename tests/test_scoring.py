@@ -11,18 +11,18 @@ import pytest
 from perfeval_xl.core.errors import RuleSetError
 from perfeval_xl.core.records import ERROR, HINT, Assessment, Funding, FundLine, Indicator
 from perfeval_xl.core.rulesets import level1_name, level2_name
-from perfeval_xl.engine import scoring
+from perfeval_xl.engine import rulesets
+from perfeval_xl.engine.rulefiles import available_rules
+from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.engine.scoring import (
     ScoreLine,
     assess_indicator,
-    available_rules,
     check_manual_score,
     execution_cap,
     execution_score,
     execution_weight,
     grade,
     indicator_score,
-    load_rules,
     score_assessment,
     total_score,
 )
@@ -319,7 +319,7 @@ def test_load_rules__whatever_else_goes_wrong_is_a_rule_set_error(tmp_path, monk
     def broken(*args):
         raise TypeError("a reader this module does not yet guard")
 
-    monkeypatch.setattr(scoring, "_validate", broken)
+    monkeypatch.setattr(rulesets, "_validate", broken)
     with pytest.raises(RuleSetError, match="内容有误"):
         load_rules(path)
 

@@ -14,7 +14,7 @@ from perfeval_xl.core.example import published_example
 from perfeval_xl.core.numbers import D, agrees
 from perfeval_xl.core.records import ERROR, HINT, RevenueColumn, RevenueTable, ShareRow, ShareTable, Submission
 from perfeval_xl.engine.rates import control_rate, execution_rate, share, variance_rate
-from perfeval_xl.engine.scoring import load_rules
+from perfeval_xl.engine.rulesets import load_rules
 
 NATIONAL = load_rules("national")
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from perfeval_xl.core.example import corrected_example
 from perfeval_xl.core.records import FundLine, Indicator
-from perfeval_xl.engine.scoring import load_rules, score_assessment
+from perfeval_xl.engine.rulesets import load_rules
+from perfeval_xl.engine.scoring import score_assessment
 from perfeval_xl.report import suggestions
 from perfeval_xl.report.suggestions import suggest
 

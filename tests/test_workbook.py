@@ -15,7 +15,7 @@ from helpers import ROOT, codes, digest, example, insert_row_like_excel, rezip, 
 
 from perfeval_xl.core.example import corrected_example
 from perfeval_xl.core.records import ERROR, HINT
-from perfeval_xl.engine.scoring import load_rules
+from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.workbook.book import (
     XLSM_TYPE,
     XLSX_TYPE,

@@ -18,7 +18,7 @@ from perfeval_xl.checks.sums import check_sums
 from perfeval_xl.checks.weights import check_weights
 from perfeval_xl.core.records import Finding, Submission
 from perfeval_xl.core.rulesets import RuleSet
-from perfeval_xl.engine.scoring import load_rules
+from perfeval_xl.engine.rulesets import load_rules
 
 CHECKS: tuple[Check, ...] = (
     check_header,

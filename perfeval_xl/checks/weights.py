@@ -25,9 +25,7 @@ from perfeval_xl.core.records import (
     Submission,
 )
 from perfeval_xl.core.rulesets import RuleSet, level1_name, level2_name
-from perfeval_xl.engine.scoring import (
-    execution_weight,
-)
+from perfeval_xl.engine.scoring import execution_weight
 
 
 def check_weights(submission: Submission, rules: RuleSet) -> list[Finding]:

@@ -25,7 +25,9 @@ from perfeval_xl.core.records import Assessment, BasicData, Finding, SpendingRow
 from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.core.version import __version__
 from perfeval_xl.engine.rates import change_rate, control_rate
-from perfeval_xl.engine.scoring import available_rules, load_rules, score_assessment
+from perfeval_xl.engine.rulefiles import available_rules
+from perfeval_xl.engine.rulesets import load_rules
+from perfeval_xl.engine.scoring import score_assessment
 from perfeval_xl.utils.files import write_atomic
 
 

@@ -39,7 +39,7 @@ from perfeval_xl.core.names import LINKABLE_NAMES
 from perfeval_xl.core.numbers import format_score, normalize_text, require_number, round_half_up
 from perfeval_xl.core.rulesets import Grade
 from perfeval_xl.engine import rates
-from perfeval_xl.engine.scoring import (
+from perfeval_xl.engine.rulefiles import (
     MAX_RULE_NAME_LENGTH,
     Settings,
     parse_toml,

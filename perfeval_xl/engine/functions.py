@@ -28,16 +28,9 @@ from perfeval_xl.engine.rates import (
     share,
     variance_rate,
 )
-from perfeval_xl.engine.scoring import (
-    ScoreLine,
-    assess_indicator,
-    execution_score,
-    grade,
-    indicator_score,
-    load_rules,
-    refuse_odd_place,
-    total_score,
-)
+from perfeval_xl.engine.rulefiles import refuse_odd_place
+from perfeval_xl.engine.rulesets import load_rules
+from perfeval_xl.engine.scoring import ScoreLine, assess_indicator, execution_score, grade, indicator_score, total_score
 from perfeval_xl.engine.targets import is_not_applicable, parse_target
 
 NOT_APPLICABLE = "不适用"  # what PE_SCORE shows for an indicator that does not apply; PE_TOTAL leaves it out
