@@ -91,7 +91,8 @@ def _names(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
 
 def _evaluation_bytes() -> bytes:
     """A fully scored 评价指标评分表 (gongxing-2013), as tests/test_evalsheet.py fills one."""
-    from perfeval_xl.engine.evaluation import load_framework, standard_score
+    from perfeval_xl.engine.evaluation.load import load_framework
+    from perfeval_xl.engine.evaluation.scores import standard_score
     from perfeval_xl.workbook.book import new_workbook, package
     from perfeval_xl.workbook.evalsheet import KEY
 

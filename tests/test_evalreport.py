@@ -15,7 +15,8 @@ from helpers import run
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
 from perfeval_xl.core.numbers import format_percent, format_score
-from perfeval_xl.engine.evaluation import load_framework, score_rate, tree
+from perfeval_xl.engine.evaluation.load import load_framework
+from perfeval_xl.engine.evaluation.scores import score_rate, tree
 from perfeval_xl.report import report
 from perfeval_xl.report.report import ReportError, evaluation_context, node_number, write_reports
 from perfeval_xl.workbook.book import load, new_workbook, package, set_named

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from office import convert, profile
 
 from perfeval_xl.checks.evaluation import _ticks
-from perfeval_xl.engine.evaluation import load_framework, standard_score, tree
+from perfeval_xl.engine.evaluation.load import load_framework
+from perfeval_xl.engine.evaluation.scores import standard_score, tree
 from perfeval_xl.workbook.book import load, new_workbook, package, set_named
 from perfeval_xl.workbook.evalsheet import HEADINGS, KEY, plan
 

@@ -8,25 +8,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfeval_xl.core.errors import NumberError, RuleSetError
+from perfeval_xl.core.frameworks import COUNTS, METHODS
 from perfeval_xl.core.names import LINKABLE_NAMES
-from perfeval_xl.engine import evaluation
-from perfeval_xl.engine.evaluation import (
-    available_frameworks,
+from perfeval_xl.engine.evaluation import load
+from perfeval_xl.engine.evaluation.load import available_frameworks, is_evaluation, load_framework, parse_framework
+from perfeval_xl.engine.evaluation.scores import (
     checklist_score,
-    describe,
     evaluate_value,
     findings_score,
     grade_of,
-    is_evaluation,
-    load_framework,
-    parse_framework,
     score_rate,
     score_tree,
     standard_score,
-    standard_text,
     tree,
-    value_text,
 )
+from perfeval_xl.engine.evaluation.words import describe, standard_text, value_text
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.workbook.layout import defined_names, workbook_layout
 
@@ -506,7 +502,7 @@ def test_loader__broken_toml_and_anything_unguarded_are_rule_set_errors(monkeypa
     def broken(*args):
         raise TypeError("a check this module does not yet guard")
 
-    monkeypatch.setattr(evaluation, "_check_tree", broken)
+    monkeypatch.setattr(load, "_check_tree", broken)
     assert "内容有误" in refusal(framework_text(leaf('method = "manual"', 100)))
 
 
@@ -633,7 +629,7 @@ def test_shipped__gongxing_is_the_53_tree_with_example_weights():
         "效果/能力建设",
     ]
     methods = {i.method for i in GONGXING.indicators}
-    assert methods == set(evaluation.METHODS)
+    assert methods == set(METHODS)
     # the published standards of evaluation.md, computed
     assert standard_score(indicator_of(GONGXING, "“三公经费”控制率"), "103%") == 3
     assert standard_score(indicator_of(GONGXING, "重点支出安排率"), "85%") == 4
@@ -793,7 +789,7 @@ def test_property__shipped_standards_score_every_value_within_the_points(indicat
     deduct_share=st.decimals(min_value="0.01", max_value=1, places=2),
     step=st.decimals(min_value="0.0001", max_value=1, places=4),
     op=st.sampled_from(["le", "ge"]),
-    count=st.sampled_from(evaluation.COUNTS),
+    count=st.sampled_from(COUNTS),
     target=st.one_of(st.none(), st.decimals(min_value="0.01", max_value=5, places=2)),
     value=VALUES,
 )

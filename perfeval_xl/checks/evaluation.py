@@ -28,7 +28,7 @@ from perfeval_xl.core.frameworks import CIRCLED, BandsRule, ChecklistRule, Findi
 from perfeval_xl.core.numbers import D, format_percent, format_score, round_half_up
 from perfeval_xl.core.records import ERROR, HINT, CellRef, EvaluationSheet, Finding, LeafRow, Submission, SumRow
 from perfeval_xl.core.rulesets import RuleSet
-from perfeval_xl.engine.evaluation import checklist_score, findings_score, grade_of, leaves, tree
+from perfeval_xl.engine.evaluation.scores import checklist_score, findings_score, grade_of, leaves, tree
 
 
 def _score_text(value: Decimal | None, places: int) -> str:

@@ -154,7 +154,7 @@ SHIPPED_WORKBOOKS = {
 def _rules_as_written(rules_name: str | None) -> str | None:
     """What the 说明 sheet's 评分规则 says: a built-in name as given, a rule file by its full path — the workbook
     may be moved, and the PE_* functions in Excel do not know the workbook's folder."""
-    from perfeval_xl.engine.evaluation import available_frameworks
+    from perfeval_xl.engine.evaluation.load import available_frameworks
 
     if rules_name is None or rules_name in available_rules() or rules_name in available_frameworks():
         return rules_name
@@ -320,7 +320,7 @@ def new(
     out: str, kind: str, rules_name: str | None, count: int | None, names: tuple[str, ...], formulas: str, force: bool
 ) -> None:
     """生成空白的自评工作簿模板（.xlsm 或 .xlsx）。"""
-    from perfeval_xl.engine.evaluation import is_evaluation
+    from perfeval_xl.engine.evaluation.load import is_evaluation
     from perfeval_xl.workbook.book import new_workbook
 
     path = Path(out)
@@ -634,7 +634,8 @@ def _iso_date(text: str) -> date:
 @click.argument("name", required=False)
 def rules_command(name: str | None) -> None:
     """列出内置评分规则和评价指标体系，或显示一套（名称或 .toml 路径）的要点。"""
-    from perfeval_xl.engine.evaluation import available_frameworks, describe, is_evaluation, load_framework
+    from perfeval_xl.engine.evaluation.load import available_frameworks, is_evaluation, load_framework
+    from perfeval_xl.engine.evaluation.words import describe
 
     if name is None:
         click.echo("自评表的评分规则：")

@@ -18,7 +18,8 @@ from perfeval_xl.core.errors import NumberError, RuleSetError
 from perfeval_xl.core.frameworks import EvalIndicator, Framework
 from perfeval_xl.core.numbers import D
 from perfeval_xl.core.rulesets import RuleSet
-from perfeval_xl.engine.evaluation import available_frameworks, evaluate_value, load_framework, standard_score
+from perfeval_xl.engine.evaluation.load import available_frameworks, load_framework
+from perfeval_xl.engine.evaluation.scores import evaluate_value, standard_score
 from perfeval_xl.engine.rates import (
     adjustment_rate,
     change_amount,

@@ -47,7 +47,8 @@ from perfeval_xl.core.records import (
     Submission,
 )
 from perfeval_xl.core.rulesets import RuleSet, level1_name, level2_name
-from perfeval_xl.engine.evaluation import grade_of, leaves, score_rate, standard_text, tree, value_text
+from perfeval_xl.engine.evaluation.scores import grade_of, leaves, score_rate, tree
+from perfeval_xl.engine.evaluation.words import standard_text, value_text
 from perfeval_xl.engine.rates import adjustment_rate, change_amount, change_rate, control_rate, execution_rate, share
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.engine.scoring import AssessmentScore, execution_weight, score_assessment

@@ -71,7 +71,7 @@ from perfeval_xl.core.records import (
 )
 from perfeval_xl.core.rulesets import RuleSet, level1_name, level2_name
 from perfeval_xl.core.version import __version__
-from perfeval_xl.engine.evaluation import is_evaluation, load_framework
+from perfeval_xl.engine.evaluation.load import is_evaluation, load_framework
 from perfeval_xl.engine.functions import FUNCTIONS, display_value, excel_value
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.utils.zips import FIXED_TIME, reproducible_zip

@@ -42,7 +42,7 @@ from perfeval_xl.core.frameworks import (
 from perfeval_xl.core.names import EVAL_TEXTS
 from perfeval_xl.core.numbers import D, NotANumber, round_half_up
 from perfeval_xl.core.records import ERROR, CellRef, EvaluationSheet, Finding, LeafRow, SumRow
-from perfeval_xl.engine.evaluation import (
+from perfeval_xl.engine.evaluation.scores import (
     MAGNITUDE_RATES,
     evaluate_value,
     grade_of,
@@ -50,9 +50,9 @@ from perfeval_xl.engine.evaluation import (
     score_rate,
     score_tree,
     standard_score,
-    standard_text,
     tree,
 )
+from perfeval_xl.engine.evaluation.words import standard_text
 from perfeval_xl.workbook.layout import (
     AMOUNT,
     COMPUTED,

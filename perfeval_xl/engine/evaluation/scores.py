@@ -1,0 +1,203 @@
+"""Scores of an evaluation framework: an indicator's 指标值 and score by its standard, and the tree's sums."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from types import MappingProxyType
+
+from perfeval_xl.core.errors import NumberError
+from perfeval_xl.core.frameworks import (
+    BandsRule,
+    ChecklistRule,
+    EvalIndicator,
+    FindingsRule,
+    Framework,
+    Node,
+    PerPointRule,
+    RatioRule,
+    TreeScores,
+)
+from perfeval_xl.core.numbers import require_number, round_half_up
+from perfeval_xl.engine import rates
+from perfeval_xl.engine.rulefiles import (
+    plain_number,
+    shown_text,
+)
+
+
+def _two_figure_functions() -> dict[str, Callable[[object, object], Decimal | None]]:
+    """The public functions of rates.py that take two figures: a rate added there is usable here at once."""
+    found = {}
+    for name, function in vars(rates).items():
+        if name.startswith("_") or not inspect.isfunction(function) or function.__module__ != rates.__name__:
+            continue
+        parameters = list(inspect.signature(function).parameters.values())
+        if len(parameters) == 2 and all(p.kind is p.POSITIONAL_OR_KEYWORD for p in parameters):
+            found[name] = function
+    return found
+
+
+RATES = MappingProxyType(_two_figure_functions())
+
+
+# 53号's 预算调整数 is the total of 追加 and 追减 (调整后 − 年初 either way), so its 调整率 is a magnitude
+MAGNITUDE_RATES = ("adjustment_rate",)
+
+
+# rates that cannot be negative for figures that cannot be: bands need to cover them only from 0 up
+NONNEGATIVE_RATES = (
+    "ratio",
+    "control_rate",
+    "execution_rate",
+    "share",
+    "carryover_rate",
+    "completion_rate",
+    *MAGNITUDE_RATES,
+)
+
+
+def evaluate_value(indicator: EvalIndicator, a: object, b: object) -> Decimal | None:
+    """The 指标值 from the two figures (unrounded); None when the rule has no `value` or the rate has none
+    (no denominator). Unreadable text raises NumberError, as the rates do."""
+    if indicator.value is None:
+        return None
+    value = RATES[indicator.value.rate](a, b)
+    if value is not None and indicator.value.rate in MAGNITUDE_RATES:
+        return abs(value)
+    return value
+
+
+def standard_score(indicator: EvalIndicator, value: object) -> Decimal | None:
+    """The score the standard gives a 指标值, rounded half up to score_places; None for checklist/findings/manual
+    indicators, and for no value unless the rule gives `no_value` (the evaluator scores the row then)."""
+    if not indicator.computed:
+        return None
+    number = require_number(value)
+    rule = indicator.rule
+    assert isinstance(rule, BandsRule | PerPointRule | RatioRule)
+    if number is not None and indicator.value is not None and indicator.value.rate in MAGNITUDE_RATES:
+        number = abs(number)  # a 指标值 typed as −5% is an adjustment of 5%
+    if number is None:
+        score = rule.no_value
+    elif isinstance(rule, BandsRule):
+        # the loader checked the cover over the values the rate can take; one outside (a negative quotient of
+        # amounts) has no band and is scored by the evaluator
+        score = next((band.score for band in rule.bands if band.contains(number)), None)
+    elif isinstance(rule, PerPointRule):
+        score = _per_point(rule, indicator.points, number)
+    else:
+        score = _ratio(rule, indicator.points, number)
+    return None if score is None else round_half_up(score, indicator.score_places)
+
+
+def _per_point(rule: PerPointRule, points: Decimal, value: Decimal) -> Decimal:
+    within = value <= rule.bound if rule.op == "le" else value >= rule.bound
+    if within:
+        return points
+    steps = abs(value - rule.bound) / rule.step
+    if rule.count == "ceil":
+        steps = steps.to_integral_value(rounding=ROUND_CEILING)
+    elif rule.count == "floor":
+        steps = steps.to_integral_value(rounding=ROUND_FLOOR)
+    return max(Decimal(0), points - rule.deduct * steps)
+
+
+def _ratio(rule: RatioRule, points: Decimal, value: Decimal) -> Decimal:
+    share = value / rule.target if rule.target is not None else value
+    return min(points, max(Decimal(0), points * share))
+
+
+def checklist_score(indicator: EvalIndicator, ticks: Sequence[bool]) -> Decimal:
+    """The sum of the items met (one True/False per item, in order), rounded half up to score_places."""
+    rule = indicator.rule
+    if not isinstance(rule, ChecklistRule):
+        raise ValueError(f"“{indicator.key}”不是逐项评分（checklist）的指标")
+    if len(ticks) != len(rule.items) or not all(isinstance(tick, bool) for tick in ticks):
+        raise ValueError(f"“{indicator.key}”有 {len(rule.items)} 个评价要点，应逐项给出是否符合（True/False）")
+    if rule.equal:  # points × met ÷ count, so that all items met give the points exactly (10 ÷ 3 × 3 does not)
+        score = indicator.points * sum(ticks) / len(rule.items)
+    else:
+        score = sum((item.score for item, tick in zip(rule.items, ticks, strict=True) if tick), Decimal(0))
+    return round_half_up(score, indicator.score_places)
+
+
+def findings_score(indicator: EvalIndicator, n: object) -> Decimal | None:
+    """points − per_finding × n, down to 0; None when no count is given yet."""
+    rule = indicator.rule
+    if not isinstance(rule, FindingsRule):
+        raise ValueError(f"“{indicator.key}”不是按问题扣分（findings）的指标")
+    count = require_number(n)
+    if count is None:
+        return None
+    if count < 0 or count != count.to_integral_value():
+        raise NumberError(f"发现的问题个数应为 0 或正整数，而不是 {plain_number(count)}")
+    return round_half_up(max(Decimal(0), indicator.points - rule.per_finding * count), indicator.score_places)
+
+
+def score_rate(score: object, points: object) -> Decimal | None:
+    """得分率 = 得分 ÷ 分值 (unrounded), as published reports print it after each node."""
+    return rates.ratio(score, points)
+
+
+def grade_of(framework: Framework, total: object) -> str | None:
+    """The grade of a total, as scoring.grade() gives one: the lowest grade for anything below it."""
+    value = require_number(total)
+    if value is None:
+        return None
+    return next((g.label for g in framework.grades if value >= g.minimum), framework.grades[-1].label)
+
+
+def tree(framework: Framework) -> list[Node]:
+    """Every node in sheet order: each 一级 node, then its 二级 nodes each followed by their leaves (a 4-level
+    path's 三级 is an inner node too). Inner nodes' points are the sums of their leaves'."""
+    order: list[tuple[str, ...]] = []
+    children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for indicator in framework.indicators:
+        for depth in range(1, len(indicator.path) + 1):
+            path = indicator.path[:depth]
+            if path not in children:
+                children[path] = []
+                order.append(path)
+                if depth > 1:
+                    children[path[:-1]].append(path)
+    leaves = {indicator.path: indicator for indicator in framework.indicators}
+    built: dict[tuple[str, ...], Node] = {}
+    for path in reversed(order):  # in reverse pre-order every child is built before its parent
+        kids = tuple(built[child] for child in children[path])
+        indicator = leaves.get(path)
+        points = indicator.points if indicator else sum((kid.points for kid in kids), Decimal(0))
+        built[path] = Node(path, points, len(path), kids, indicator)
+    return [built[path] for path in order]
+
+
+def leaves(node: Node) -> list[Node]:
+    """The leaves under a node, in sheet order (the node itself when it is one)."""
+    return [node] if node.is_leaf else [leaf for child in node.children for leaf in leaves(child)]
+
+
+def score_tree(framework: Framework, leaf_scores: Mapping[tuple[str, ...] | str, object]) -> TreeScores:
+    """Every node's score from the leaves' (keyed by path or "/"-joined path; a missing leaf is unscored).
+
+    See TreeScores for how unscored leaves count. A key that is no leaf of the framework raises ValueError.
+    """
+    given = {(key if isinstance(key, str) else "/".join(key)): require_number(v) for key, v in leaf_scores.items()}
+    nodes = tree(framework)
+    unknown = set(given) - {node.key for node in nodes if node.is_leaf}
+    if unknown:
+        raise ValueError(f"评价指标体系“{framework.name}”中没有指标“{shown_text(sorted(unknown)[0], 40)}”")
+    scores: dict[str, Decimal | None] = {}
+    for node in reversed(nodes):
+        if node.is_leaf:
+            scores[node.key] = given.get(node.key)
+        else:
+            scores[node.key] = sum((scores[kid.key] or Decimal(0) for kid in node.children), Decimal(0))
+    unscored = tuple(node.key for node in nodes if node.is_leaf and scores[node.key] is None)
+    total = sum((scores[node.key] or Decimal(0) for node in nodes if node.level == 1), Decimal(0))
+    return TreeScores(
+        MappingProxyType({node.key: scores[node.key] for node in nodes}),
+        total,
+        None if unscored else grade_of(framework, total),
+        unscored,
+    )
