@@ -143,8 +143,9 @@ def read_value(read: Settings, where: str, value: object) -> ValueSpec | None:
     refuse_unknown(read, key, value, VALUE_KEYS)
     rate = needed(read, key, value, "rate")
     if not isinstance(rate, str) or rate not in RATES:
+        available = "、".join(RATES)
         raise read.fail(
-            f"{key}.rate", f"{shown_value(rate)} 不是 perfeval_xl/engine/rates.py 中的两数比率函数；可用的有：{'、'.join(RATES)}"
+            f"{key}.rate", f"{shown_value(rate)} 不是两数比率函数（engine/rates.py）；可用的有：{available}"
         )
     a = read.text(f"{key}.a", needed(read, key, value, "a")).strip()
     b = read.text(f"{key}.b", needed(read, key, value, "b")).strip()
