@@ -155,7 +155,7 @@ def random_fill(source: Path, out: Path, seed: int) -> Path:
     over, a few cleared; indicator rows with targets, actual values and weights, some scores typed over."""
     from perfeval_xl.engine.rulesets import load_rules
     from perfeval_xl.workbook.book import set_named, set_table_row
-    from perfeval_xl.workbook.layout import workbook_layout
+    from perfeval_xl.workbook.layout.book import workbook_layout
 
     rng = random.Random(seed)
     wb = openpyxl.load_workbook(source)

@@ -24,7 +24,7 @@ from perfeval_xl.engine.evaluation.scores import (
 )
 from perfeval_xl.engine.evaluation.words import describe, standard_text, value_text
 from perfeval_xl.engine.rulesets import load_rules
-from perfeval_xl.workbook.layout import defined_names, workbook_layout
+from perfeval_xl.workbook.layout.book import defined_names, workbook_layout
 
 GONGXING = load_framework("gongxing-2013")
 BUDGET = load_framework("budget-30-40-30")
@@ -871,7 +871,8 @@ def test_names__the_contract_is_what_the_layout_places_on_its_sheets():
     """core/names.py declares the names other parts rely on; the layout must place exactly those, in that order."""
     from perfeval_xl.core.names import BASIC_NAMES, EVAL_TEXTS, REVENUE_NAMES
     from perfeval_xl.workbook.evalsheet import texts_sheet
-    from perfeval_xl.workbook.layout import basic_sheet, revenue_sheet
+    from perfeval_xl.workbook.layout.basic import basic_sheet
+    from perfeval_xl.workbook.layout.revenue import revenue_sheet
 
     assert [c.name for c in basic_sheet(()).cells if c.name] == list(BASIC_NAMES)
     assert [c.name for c in revenue_sheet().cells if c.name] == list(REVENUE_NAMES)

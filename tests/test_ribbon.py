@@ -8,8 +8,8 @@ from helpers import digest, example
 
 from perfeval_xl.excel import ribbon
 from perfeval_xl.excel.button import review
-from perfeval_xl.workbook.layout import CHECK_HEADER as HEADER
-from perfeval_xl.workbook.layout import CHECK_SHEET
+from perfeval_xl.workbook.layout.book import CHECK_HEADER as HEADER
+from perfeval_xl.workbook.layout.book import CHECK_SHEET
 
 
 class FakeRange:

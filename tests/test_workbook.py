@@ -26,7 +26,7 @@ from perfeval_xl.workbook.book import (
     set_table_row,
     template_info,
 )
-from perfeval_xl.workbook.layout import workbook_layout
+from perfeval_xl.workbook.layout.book import workbook_layout
 
 NATIONAL = load_rules("national")
 INDICATOR_COLUMNS = ["level1", "level2", "level3", "target", "actual", "weight", "score", "reason"]

@@ -461,7 +461,7 @@ README_SECTIONS = ("names", "functions")
 def names_markdown() -> str:
     """The defined-name contract as a README table, generated from layout.py."""
     from perfeval_xl.workbook.book import template_info
-    from perfeval_xl.workbook.layout import defined_names, workbook_layout
+    from perfeval_xl.workbook.layout.book import defined_names, workbook_layout
 
     layout = workbook_layout("dept", load_rules(None), ["项目名称"], template_info("udf"))
     rows = ["| 名称 | 范围 | 位置（模板中） | 内容 |", "|---|---|---|---|"]

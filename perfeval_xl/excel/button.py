@@ -12,7 +12,7 @@ from typing import Any
 
 from perfeval_xl.core.records import Finding, Submission
 from perfeval_xl.workbook.book import load
-from perfeval_xl.workbook.layout import CHECK_SHEET
+from perfeval_xl.workbook.layout.book import CHECK_SHEET
 
 Renderer = Callable[[Path, Submission, list[Finding], dict[str, Any]], Path]
 

@@ -16,7 +16,7 @@ import xlwings as xw
 
 from perfeval_xl.core.errors import PerfevalError
 from perfeval_xl.excel.button import Review, review
-from perfeval_xl.workbook.layout import CHECK_ANCHOR, CHECK_HEADER, CHECK_SHEET, CHECK_WIDTHS
+from perfeval_xl.workbook.layout.book import CHECK_ANCHOR, CHECK_HEADER, CHECK_SHEET, CHECK_WIDTHS
 
 TITLE = "绩效自评"
 

@@ -77,7 +77,14 @@ from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.utils.zips import FIXED_TIME, reproducible_zip
 from perfeval_xl.workbook import evalsheet, fastread
 from perfeval_xl.workbook.evalsheet import evaluation_workbook_layout
-from perfeval_xl.workbook.layout import (
+from perfeval_xl.workbook.layout.assessment import (
+    FUNDING_EXPENSES,
+    FUNDING_INCOMES,
+    FUNDING_SOURCES,
+    overall_sheet,
+    project_sheet,
+)
+from perfeval_xl.workbook.layout.base import (
     AMOUNT,
     AREA,
     BASIC,
@@ -85,9 +92,6 @@ from perfeval_xl.workbook.layout import (
     COUNT,
     ELLIPSIS,
     EXCEL,
-    FUNDING_EXPENSES,
-    FUNDING_INCOMES,
-    FUNDING_SOURCES,
     GUIDE,
     INPUT,
     LABEL,
@@ -116,14 +120,12 @@ from perfeval_xl.workbook.layout import (
     SheetLayout,
     Table,
     WorkbookLayout,
-    basic_sheet,
-    guide_sheet,
-    narrative_sheet,
-    overall_sheet,
-    project_sheet,
-    revenue_sheet,
-    workbook_layout,
 )
+from perfeval_xl.workbook.layout.basic import basic_sheet
+from perfeval_xl.workbook.layout.book import workbook_layout
+from perfeval_xl.workbook.layout.guide import guide_sheet
+from perfeval_xl.workbook.layout.narrative import narrative_sheet
+from perfeval_xl.workbook.layout.revenue import revenue_sheet
 
 UDF, NATIVE = "udf", "native"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -1415,7 +1417,7 @@ class _Book:
         return self.evaluate(sheet, formula, int(values["_row"]), blocks)  # type: ignore[arg-type]
 
     def _target_readings(self, sheet: _Sheet, table: Table, rows: list[dict[str, object]]) -> None:
-        from perfeval_xl.workbook.layout import TARGET_READING
+        from perfeval_xl.workbook.layout.assessment import TARGET_READING
 
         if table.name != "indicators":
             return
@@ -1486,7 +1488,7 @@ class _Book:
         return row
 
     def _basic(self, sheet: _Sheet) -> BasicData:
-        from perfeval_xl.workbook.layout import PUBLIC_ROWS, SANGONG_ROWS
+        from perfeval_xl.workbook.layout.basic import PUBLIC_ROWS, SANGONG_ROWS
 
         staff = Staff(
             self.value(sheet, "staff_quota"),

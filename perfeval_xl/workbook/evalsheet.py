@@ -53,12 +53,11 @@ from perfeval_xl.engine.evaluation.scores import (
     tree,
 )
 from perfeval_xl.engine.evaluation.words import standard_text
-from perfeval_xl.workbook.layout import (
+from perfeval_xl.workbook.layout.base import (
     AMOUNT,
     COMPUTED,
     COUNT,
     EXCEL,
-    HEADER_FIELDS,
     INPUT,
     LABEL,
     LONG_TEXT,
@@ -73,10 +72,10 @@ from perfeval_xl.workbook.layout import (
     Formula,
     SheetLayout,
     WorkbookLayout,
-    basic_sheet,
-    guide_layout,
-    revenue_sheet,
 )
+from perfeval_xl.workbook.layout.basic import basic_sheet
+from perfeval_xl.workbook.layout.guide import HEADER_FIELDS, guide_layout
+from perfeval_xl.workbook.layout.revenue import revenue_sheet
 
 EVALUATION = "evaluation"  # the sheet's key, and the workbook's kind
 SHEET_TITLE = "评价指标评分表"
