@@ -94,7 +94,7 @@ def _evaluation_bytes() -> bytes:
     from perfeval_xl.engine.evaluation.load import load_framework
     from perfeval_xl.engine.evaluation.scores import standard_score
     from perfeval_xl.workbook.book import new_workbook, package
-    from perfeval_xl.workbook.evalsheet import KEY
+    from perfeval_xl.workbook.layout.evaluation import KEY
 
     wb = openpyxl.load_workbook(io.BytesIO(new_workbook("dept", "gongxing-2013", [], "udf", ".xlsm")), keep_vba=True)
     set_named(wb, "unit_name", "评价单位")

@@ -19,7 +19,7 @@ from perfeval_xl.checks.evaluation import _ticks
 from perfeval_xl.engine.evaluation.load import load_framework
 from perfeval_xl.engine.evaluation.scores import standard_score, tree
 from perfeval_xl.workbook.book import load, new_workbook, package, set_named
-from perfeval_xl.workbook.evalsheet import HEADINGS, KEY, plan
+from perfeval_xl.workbook.layout.evaluation import HEADINGS, KEY, plan
 
 SHEET = "评价指标评分表"
 

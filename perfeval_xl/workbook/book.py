@@ -46,6 +46,7 @@ from perfeval_xl.core.codes import (
     RULE_SET_UNKNOWN,
 )
 from perfeval_xl.core.errors import PerfevalError, RuleSetError
+from perfeval_xl.core.names import EVAL_TEXTS
 from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, normalize_text
 from perfeval_xl.core.records import (
     ECONOMIC_CLASSES,
@@ -75,8 +76,7 @@ from perfeval_xl.engine.evaluation.load import is_evaluation, load_framework
 from perfeval_xl.engine.functions import FUNCTIONS, display_value, excel_value
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.utils.zips import FIXED_TIME, reproducible_zip
-from perfeval_xl.workbook import evalsheet, fastread
-from perfeval_xl.workbook.evalsheet import evaluation_workbook_layout
+from perfeval_xl.workbook import fastread
 from perfeval_xl.workbook.layout.assessment import (
     FUNDING_EXPENSES,
     FUNDING_INCOMES,
@@ -97,6 +97,7 @@ from perfeval_xl.workbook.layout.base import (
     LABEL,
     LONG_TEXT,
     NARRATIVE,
+    NATIVE,
     NUMBER_FORMATS,
     NUMERIC_KINDS,
     OVERALL,
@@ -108,6 +109,7 @@ from perfeval_xl.workbook.layout.base import (
     SUM,
     TEXT,
     TITLE,
+    UDF,
     UNIT,
     WEIGHT,
     YEAR,
@@ -123,11 +125,12 @@ from perfeval_xl.workbook.layout.base import (
 )
 from perfeval_xl.workbook.layout.basic import basic_sheet
 from perfeval_xl.workbook.layout.book import workbook_layout
+from perfeval_xl.workbook.layout.evaluation import evaluation_workbook_layout
 from perfeval_xl.workbook.layout.guide import guide_sheet
 from perfeval_xl.workbook.layout.narrative import narrative_sheet
 from perfeval_xl.workbook.layout.revenue import revenue_sheet
+from perfeval_xl.workbook.reader.evaluation import SheetAccess, read_sheet
 
-UDF, NATIVE = "udf", "native"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 XLSM_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -1045,7 +1048,7 @@ class _Book:
 
         title = place.sheet
         worksheet = self.wb[title]
-        access = evalsheet.SheetAccess(
+        access = SheetAccess(
             title,
             raw=lambda ref: worksheet[ref].value,
             cached=lambda ref: self.cached.get((title, ref)),
@@ -1056,8 +1059,8 @@ class _Book:
             place.ref if ":" in place.ref else f"{place.ref}:{place.ref}"
         )
         total, grade = (self._ref_on(name, title) for name in ("eval_total", "eval_grade"))
-        sheet = evalsheet.read_sheet(framework, access, first, last, total, grade)
-        texts = {name: self._text_named(name) for name, _ in evalsheet.EVAL_TEXTS}
+        sheet = read_sheet(framework, access, first, last, total, grade)
+        texts = {name: self._text_named(name) for name, _ in EVAL_TEXTS}
         texts |= {name: self._text_named(name) for name in ("eval_evaluator", "eval_report_date")}
         sheet = replace(sheet, texts=texts)
         self.display.update({(title, ref): value for ref, value in access.display.items()})

@@ -58,6 +58,7 @@ PROJECT_SHEET_PREFIX = "附件3"
 
 
 ELLIPSIS = "……"
+UDF, NATIVE = "udf", "native"  # the two formula flavours: PE_* functions, or plain Excel formulas
 
 
 SUM = "SUM"

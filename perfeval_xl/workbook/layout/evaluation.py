@@ -1,0 +1,484 @@
+"""The 评价指标评分表 of an evaluation workbook, generated from its framework, and the workbook around it.
+
+One row per leaf in rule-file order, a 小计 after each 二级 and each 一级 group, then 总分 and 等级. A helper column
+right of the printed ones holds each row's path ("过程/预算执行/预算调整率"), so the reader and PE_EVALVALUE and
+PE_EVALSCORE know the row's indicator wherever the user moved it, and a row the user inserted is recognised as not
+the framework's.
+Formulas come in both flavours: PE_* functions, or plain Excel formulas computing the same."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from perfeval_xl.core.frameworks import (
+    GRADE,
+    SUBTOTAL,
+    TOTAL,
+    BandsRule,
+    ChecklistRule,
+    EvalIndicator,
+    FindingsRule,
+    Framework,
+    Node,
+    PerPointRule,
+    RatioRule,
+)
+from perfeval_xl.core.names import EVAL_TEXTS
+from perfeval_xl.core.numbers import round_half_up
+from perfeval_xl.engine.evaluation.scores import (
+    MAGNITUDE_RATES,
+    leaves,
+    tree,
+)
+from perfeval_xl.engine.evaluation.words import standard_text
+from perfeval_xl.workbook.layout.base import (
+    AMOUNT,
+    COMPUTED,
+    COUNT,
+    EXCEL,
+    INPUT,
+    LABEL,
+    LONG_TEXT,
+    NARRATIVE,
+    OVERRIDE,
+    RATE,
+    SCORE,
+    TEXT,
+    TITLE,
+    UDF,
+    UNIT,
+    Cell,
+    Formula,
+    SheetLayout,
+    WorkbookLayout,
+)
+from perfeval_xl.workbook.layout.basic import basic_sheet
+from perfeval_xl.workbook.layout.guide import HEADER_FIELDS, guide_layout
+from perfeval_xl.workbook.layout.revenue import revenue_sheet
+
+EVALUATION = "evaluation"  # the sheet's key, and the workbook's kind
+
+
+SHEET_TITLE = "评价指标评分表"
+
+
+TEXTS_TITLE = "评价报告文字"
+
+
+HEADINGS = ("一级指标", "二级指标", "三级指标", "分值", "数据A", "数据B", "指标值", "评分标准", "得分", "扣分原因")
+
+
+LETTERS = dict(
+    zip(
+        ("level1", "level2", "level3", "points", "a", "b", "value", "standard", "score", "reason"),
+        "ABCDEFGHIJ",
+        strict=True,
+    )
+)
+
+
+KEY = "K"  # the helper column: each row's path
+
+
+HEADER_ROW, FIRST_ROW = 3, 4
+
+
+RATE_LABEL = "得分率"
+
+
+@dataclass(frozen=True)
+class SheetPlan:
+    """Where each node of the tree sits on the sheet as built: leaf and subtotal rows by path, total and grade."""
+
+    leaf_rows: Mapping[str, int]
+    subtotal_rows: Mapping[str, int]
+    total_row: int
+    grade_row: int
+
+
+def plan(framework: Framework) -> SheetPlan:
+    """Rows in sheet order: each 一级 group's leaves, a 小计 after each 二级 group, a 小计 after the 一级 group."""
+    leaf_rows: dict[str, int] = {}
+    subtotal_rows: dict[str, int] = {}
+    row = FIRST_ROW
+    for level1 in _level1_of(framework):
+        for child in level1.children:
+            if child.is_leaf:
+                leaf_rows[child.key] = row
+                row += 1
+                continue
+            for leaf in leaves(child):
+                leaf_rows[leaf.key] = row
+                row += 1
+            subtotal_rows[child.key] = row
+            row += 1
+        subtotal_rows[level1.key] = row
+        row += 1
+    return SheetPlan(leaf_rows, subtotal_rows, row, row + 1)
+
+
+def _level1_of(framework: Framework) -> list[Node]:
+    return [node for node in tree(framework) if node.level == 1]
+
+
+def ref_at(letter_key: str, row: int) -> str:
+    return f"{LETTERS[letter_key]}{row}"
+
+
+def _excel(ref: str, text: str, kind: str, role: str = COMPUTED, name: str | None = None, what: str = "") -> Cell:
+    return Cell(ref, role, text, name, kind, Formula(EXCEL, ()), description=what)
+
+
+def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
+    """The 评价指标评分表 as built for `flavour` (PE_* functions, or plain Excel formulas)."""
+    where = plan(framework)
+    cells: list[Cell] = [
+        Cell(
+            "A1", COMPUTED, "部门整体支出绩效评价指标评分表", style="title", formula=Formula(TITLE, ()), merge_to="J1"
+        ),
+        Cell("A2", LABEL, "被评价单位", style="row_label"),
+        Cell("B2", COMPUTED, "", kind=TEXT, formula=Formula(UNIT, ()), merge_to="D2"),
+        Cell("E2", LABEL, "评价指标体系", style="row_label"),
+        Cell("F2", LABEL, framework.title, style="note", merge_to="J2"),
+    ]
+    cells += [
+        Cell(f"{letter}{HEADER_ROW}", LABEL, text, style="heading")
+        for letter, text in zip("ABCDEFGHIJ", HEADINGS, strict=True)
+    ]
+    cells.append(Cell(f"{KEY}{HEADER_ROW}", LABEL, "指标路径（辅助列，请勿修改）", style="helper"))
+    groups = _level1_of(framework)
+    for level1 in groups:
+        cells += _group_cells(level1, where, flavour)
+    total, grade = where.total_row, where.grade_row
+    level1_rows = [where.subtotal_rows[node.key] for node in groups]
+    cells += [
+        Cell(ref_at("level3", total), LABEL, TOTAL, style="row_label"),
+        _excel(ref_at("points", total), "=SUM(" + ",".join(ref_at("points", r) for r in level1_rows) + ")", SCORE),
+        Cell(ref_at("b", total), LABEL, RATE_LABEL, style="row_label"),
+        _excel(ref_at("value", total), rate_formula(total), RATE),
+        _excel(
+            ref_at("score", total),
+            _sum_formula([ref_at("score", r) for r in level1_rows]),
+            SCORE,
+            name="eval_total",
+            what="总分",
+        ),
+        Cell(ref_at("level3", grade), LABEL, GRADE, style="row_label"),
+        _excel(
+            ref_at("score", grade),
+            grade_formula(framework, ref_at("score", total)),
+            TEXT,
+            name="eval_grade",
+            what="等级",
+        ),
+    ]
+    first, last = FIRST_ROW, total - 1
+    return SheetLayout(
+        EVALUATION,
+        SHEET_TITLE,
+        tuple(cells),
+        widths={"A": 8, "B": 10, "C": 16, "D": 6, "E": 10, "F": 10, "G": 9, "H": 44, "I": 7, "J": 24, KEY: 30},
+        heights={1: 30, HEADER_ROW: 30, **_row_heights(framework, where)},
+        landscape=True,
+        print_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+        print_columns="A:J",
+        ranges={"eval_indicators": f"A{first}:{KEY}{last}"},
+    )
+
+
+# how many characters of Chinese text a line of the 评分标准 (H) and 三级指标 (C) columns holds at their widths
+_STANDARD_CHARACTERS_PER_LINE, _NAME_CHARACTERS_PER_LINE, _POINTS_PER_LINE = 21, 7, 14
+
+
+def _row_heights(framework: Framework, where: SheetPlan) -> dict[int, float]:
+    """Leaf rows tall enough for their wrapped standard and name: neither Excel nor LibreOffice sizes rows of a
+    generated file by themselves, and a cut-off standard is a standard nobody can read on paper."""
+    heights = {}
+    for indicator in framework.indicators:
+        lines = max(
+            -(-len(standard_text(indicator)) // _STANDARD_CHARACTERS_PER_LINE),
+            -(-len(_row_name(indicator)) // _NAME_CHARACTERS_PER_LINE),
+            1,
+        )
+        heights[where.leaf_rows[indicator.key]] = float(min(409, _POINTS_PER_LINE * lines + 4))  # Excel's maximum
+    return heights
+
+
+def _row_name(indicator: EvalIndicator) -> str:
+    """The name a leaf row shows: a 4-level path's 三级 and 四级 joined as “三级：四级”."""
+    return f"{indicator.path[2]}：{indicator.path[3]}" if len(indicator.path) == 4 else indicator.path[-1]
+
+
+def _group_cells(level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:
+    """A 一级 group: its leaves, a 小计 after each 二级 group (over its leaf rows, a range that grows when rows are
+    inserted inside it), and the 一级 小计 over the 二级 小计 rows and the 2-level leaves."""
+    cells: list[Cell] = []
+    top = min(where.leaf_rows[leaf.key] for leaf in leaves(level1))
+    bottom = where.subtotal_rows[level1.key]
+    cells.append(Cell(f"A{top}", LABEL, level1.path[0], style="vertical", merge_to=f"A{bottom}"))
+    parts: list[int] = []  # the rows the 一级 小计 adds up
+    for child in level1.children:
+        if child.is_leaf:
+            row = where.leaf_rows[child.key]
+            cells += _leaf_cells(child.indicator, row, flavour, name_in="level2")
+            parts.append(row)
+            continue
+        rows = [where.leaf_rows[leaf.key] for leaf in leaves(child)]
+        subtotal = where.subtotal_rows[child.key]
+        cells.append(
+            Cell(ref_at("level2", rows[0]), LABEL, child.path[1], style="vertical", merge_to=ref_at("level2", subtotal))
+        )
+        for leaf in leaves(child):
+            cells += _leaf_cells(leaf.indicator, where.leaf_rows[leaf.key], flavour)
+        ranges = {key: [f"{ref_at(key, rows[0])}:{ref_at(key, rows[-1])}"] for key in ("points", "score")}
+        cells += _subtotal_cells(child, subtotal, ranges["points"], ranges["score"])
+        parts.append(subtotal)
+    cells += _subtotal_cells(level1, bottom, [ref_at("points", r) for r in parts], [ref_at("score", r) for r in parts])
+    return cells
+
+
+def _subtotal_cells(node: Node, row: int, points: list[str], scores: list[str]) -> list[Cell]:
+    return [
+        Cell(ref_at("level3", row), LABEL, SUBTOTAL, style="row_label"),
+        _excel(ref_at("points", row), f"=SUM({','.join(points)})", SCORE),
+        Cell(ref_at("b", row), LABEL, RATE_LABEL, style="row_label"),
+        _excel(ref_at("value", row), rate_formula(row), RATE),
+        _excel(ref_at("score", row), _sum_formula(scores), SCORE, what=f"{node.key} 小计"),
+        Cell(f"{KEY}{row}", LABEL, node.key, style="helper"),
+    ]
+
+
+def _leaf_cells(indicator: EvalIndicator | None, row: int, flavour: str, name_in: str = "level3") -> list[Cell]:
+    assert indicator is not None
+    what = indicator.key
+    cells = [
+        Cell(ref_at(name_in, row), LABEL, _row_name(indicator), style="row_label"),
+        Cell(ref_at("points", row), LABEL, _n(indicator.points), kind=SCORE),  # as the rule gives it, never rounded
+        Cell(ref_at("standard", row), LABEL, standard_text(indicator), kind=LONG_TEXT, style="note"),
+        Cell(ref_at("reason", row), INPUT, "", None, LONG_TEXT, description=f"{what} 扣分原因"),
+        Cell(f"{KEY}{row}", LABEL, indicator.key, style="helper"),
+    ]
+    cells += _figure_cells(indicator, row)
+    value_ref = ref_at("value", row)
+    if indicator.value is not None:
+        cells.append(
+            _excel(
+                value_ref,
+                value_formula(indicator, row, flavour),
+                RATE if _percent_value(indicator) else SCORE,
+                OVERRIDE,
+                what=f"{what} 指标值",
+            )
+        )
+    elif indicator.computed:
+        cells.append(
+            Cell(value_ref, INPUT, "", None, RATE if indicator.percent else AMOUNT, description=f"{what} 指标值")
+        )
+    else:
+        cells.append(Cell(value_ref, LABEL, ""))
+    score_ref = ref_at("score", row)
+    if indicator.computed:
+        cells.append(_excel(score_ref, score_formula(indicator, row, flavour), SCORE, OVERRIDE, what=f"{what} 得分"))
+    else:
+        cells.append(Cell(score_ref, INPUT, "", None, SCORE, description=f"{what} 得分"))
+    return cells
+
+
+def _figure_cells(indicator: EvalIndicator, row: int) -> list[Cell]:
+    a, b = ref_at("a", row), ref_at("b", row)
+    spec = indicator.value
+    if spec is not None and spec.sources:
+        return [
+            _excel(a, link_formula(spec.sources[0]), AMOUNT, what=f"{indicator.key} {spec.a}"),
+            _excel(b, link_formula(spec.sources[1]), AMOUNT, what=f"{indicator.key} {spec.b}"),
+        ]
+    if spec is not None:
+        return [
+            Cell(a, INPUT, "", None, AMOUNT, description=f"{indicator.key} {spec.a}"),
+            Cell(b, INPUT, "", None, AMOUNT, description=f"{indicator.key} {spec.b}"),
+        ]
+    if isinstance(indicator.rule, ChecklistRule):
+        return [
+            Cell(a, INPUT, "", None, TEXT, description=f"{indicator.key} 符合的评价要点（如 1、3）"),
+            Cell(b, LABEL, ""),
+        ]
+    if isinstance(indicator.rule, FindingsRule):
+        return [Cell(a, INPUT, "", None, COUNT, description=f"{indicator.key} 发现的问题个数"), Cell(b, LABEL, "")]
+    return [Cell(a, LABEL, ""), Cell(b, LABEL, "")]
+
+
+def _percent_value(indicator: EvalIndicator) -> bool:
+    return indicator.value is not None and indicator.value.rate != "change_amount"
+
+
+def link_formula(name: str) -> str:
+    """A figure from 附件1/收支预决算: blank stays blank (a bare =name would show 0 and give a rate of 0)."""
+    return f'=IF({name}="","",{name})'
+
+
+def value_formula(indicator: EvalIndicator, row: int, flavour: str) -> str:
+    a, b, key = ref_at("a", row), ref_at("b", row), f"{KEY}{row}"
+    if flavour == UDF:
+        return f"=PE_EVALVALUE({a},{b},eval_rule_set,{key})"
+    assert indicator.value is not None
+    rate = indicator.value.rate
+    if rate == "change_amount":
+        return f'=IF(OR({a}="",{b}=""),"",{a}-{b})'
+    if rate in MAGNITUDE_RATES:
+        quotient = f"ABS({a}-{b})/{b}"
+    elif rate in ("relative_change", "change_rate", "variance_rate"):
+        quotient = f"({a}-{b})/{b}"
+    else:
+        quotient = f"{a}/{b}"
+    return f'=IF(OR({a}="",{b}=""),"",IF(N({b})=0,"—",{quotient}))'
+
+
+def score_formula(indicator: EvalIndicator, row: int, flavour: str) -> str:
+    value, key = ref_at("value", row), f"{KEY}{row}"
+    if flavour == UDF:
+        return f"=PE_EVALSCORE({value},eval_rule_set,{key})"
+    rule = indicator.rule
+    v = f"ABS({value})" if indicator.value is not None and indicator.value.rate in MAGNITUDE_RATES else value
+    places = indicator.score_places
+    if isinstance(rule, BandsRule):
+        expression = '""'
+        for band in reversed(rule.bands):
+            expression = f"IF({_band_condition(band.bounds(), v)},{_n(round_half_up(band.score, places))},{expression})"
+    elif isinstance(rule, PerPointRule):
+        within = f"{v}<={_n(rule.bound)}" if rule.op == "le" else f"{v}>={_n(rule.bound)}"
+        beyond = f"({v}-{_n(rule.bound)})" if rule.op == "le" else f"({_n(rule.bound)}-{v})"
+        steps = f"{beyond}/{_n(rule.step)}"
+        # the float noise of (1.05-1)/0.01 = 5.000000000000004 must not count as a sixth step
+        if rule.count == "ceil":
+            steps = f"ROUNDUP(ROUND({steps},9),0)"
+        elif rule.count == "floor":
+            steps = f"ROUNDDOWN(ROUND({steps},9),0)"
+        points = _n(indicator.points)
+        expression = f"ROUND(IF({within},{points},MAX(0,{points}-{_n(rule.deduct)}*{steps})),{places})"
+    else:
+        assert isinstance(rule, RatioRule)
+        share = f"{v}/{_n(rule.target)}" if rule.target is not None else v
+        points = _n(indicator.points)
+        expression = f"ROUND(MIN({points},MAX(0,{points}*{share})),{places})"
+    no_value = getattr(rule, "no_value", None)
+    otherwise = f'IF({value}="—",{_n(round_half_up(no_value, places))},"")' if no_value is not None else '""'
+    return f"=IF(ISNUMBER({value}),{expression},{otherwise})"
+
+
+_OPERATORS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "eq": "="}
+
+
+def _band_condition(bounds: Mapping[str, Decimal], v: str) -> str:
+    tests = [f"{v}{_OPERATORS[op]}{_n(bound)}" for op, bound in bounds.items()]
+    if not tests:
+        return "TRUE"
+    return tests[0] if len(tests) == 1 else f"AND({','.join(tests)})"
+
+
+def _n(number: Decimal | None) -> str:
+    """A number as Excel formula text: plain digits, never an exponent."""
+    assert number is not None
+    text = format(number.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def _sum_formula(refs: list[str]) -> str:
+    joined = ",".join(refs)
+    return f'=IF(COUNT({joined})=0,"",SUM({joined}))'
+
+
+def rate_formula(row: int) -> str:
+    score, points = ref_at("score", row), ref_at("points", row)
+    return f'=IF(OR({score}="",N({points})=0),"",{score}/{points})'
+
+
+def grade_formula(framework: Framework, total: str) -> str:
+    """The grade as a plain formula in both flavours: the bands are the framework's, no Python needed."""
+    grades = list(framework.grades)
+    expression = _excel_text(grades[-1].label)
+    for grade in reversed(grades[:-1]):
+        expression = f"IF({total}>={_n(grade.minimum)},{_excel_text(grade.label)},{expression})"
+    return f'=IF({total}="","",{expression})'
+
+
+def _excel_text(text: str) -> str:
+    """A string literal in a formula: its quotes doubled, as Excel writes them."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def guide_lines(framework: Framework) -> tuple[str, ...]:
+    return (
+        f"本工作簿用于部门整体支出绩效评价：按“{framework.title}”的指标体系打分，并生成绩效评价报告。",
+        "1. 只在浅黄色单元格中填写；先在下面填写单位名称和评价年度。",
+        "2. 在“评价指标评分表”中填写数据A、数据B（有的取自附件1 或收支预决算，自动带出）；指标值和按标准计算的得分"
+        "自动算出（浅绿色，评价人员可以改写）。",
+        "3. 逐项评分的指标在数据A 中写符合的评价要点序号（如“1、3”），按问题扣分的指标在数据A 中写发现的问题个数，"
+        "再在“得分”中填写得分；人工评分的指标直接填写得分。凡是扣分的，都要在“扣分原因”中写明。",
+        "4. 小计、总分、得分率和等级由公式计算；最右一列是指标路径，请勿修改。",
+        "5. 在“评价报告文字”中填写报告需要的文字，然后运行 perfeval check 检查、perfeval report 生成评价报告"
+        "（或点击“绩效自评 → 生成报告”）。",
+    )
+
+
+def guide_sheet(framework: Framework, template_info: str) -> SheetLayout:
+    fields = (
+        *HEADER_FIELDS,
+        ("eval_evaluator", "评价机构（评价组）", TEXT),
+        ("eval_report_date", "报告日期", TEXT),
+        ("eval_rule_set", "评价指标体系", TEXT, framework.name),
+    )
+    return guide_layout("部门整体支出绩效评价工作簿", guide_lines(framework), fields, template_info, line_height=45)
+
+
+def texts_sheet() -> SheetLayout:
+    cells = [
+        Cell("A1", LABEL, "评价报告文字", style="title", merge_to="F1"),
+        Cell(
+            "A2",
+            LABEL,
+            "这里填写评价报告中需要文字说明的部分；报告中的分值、得分和得分率都取自评分表，不在这里重复。",
+            style="note",
+            merge_to="F2",
+        ),
+    ]
+    heights = {}
+    for offset, (name, label) in enumerate(EVAL_TEXTS):
+        row = 4 + offset
+        cells.append(Cell(f"A{row}", LABEL, label, style="row_label"))
+        cells.append(Cell(f"B{row}", INPUT, "", name, LONG_TEXT, description=label, merge_to=f"F{row}"))
+        heights[row] = 90
+    return SheetLayout(
+        NARRATIVE,
+        TEXTS_TITLE,
+        tuple(cells),
+        widths={"A": 30, **dict.fromkeys("BCDEF", 22)},
+        heights={1: 30, 2: 30, **heights},
+        print_columns="A:F",
+    )
+
+
+def input_sheets(framework: Framework) -> list[SheetLayout]:
+    """附件1 and/or 收支预决算, when the framework links figures to their names."""
+    wanted = {
+        name
+        for indicator in framework.indicators
+        if indicator.value and indicator.value.sources
+        for name in indicator.value.sources
+    }
+    sheets = []
+    for layout in (basic_sheet(()), revenue_sheet()):
+        if wanted & {cell.name for cell in layout.cells if cell.name}:
+            sheets.append(layout)
+    return sheets
+
+
+def evaluation_workbook_layout(framework: Framework, flavour: str, template_info: str) -> WorkbookLayout:
+    sheets = (
+        guide_sheet(framework, template_info),
+        evaluation_sheet(framework, flavour),
+        *input_sheets(framework),
+        texts_sheet(),
+    )
+    return WorkbookLayout(EVALUATION, tuple(sheets), framework.full_marks)
