@@ -21,7 +21,7 @@ import openpyxl
 
 from perfeval_xl.core.example import corrected_example, published_example
 from perfeval_xl.review.batch import default_jobs, find_submissions, review_all
-from perfeval_xl.workbook.book import new_workbook
+from perfeval_xl.workbook.new import new_workbook
 
 
 def make_one(args: tuple[int, str]) -> None:

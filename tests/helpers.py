@@ -17,7 +17,7 @@ from openpyxl.utils import range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
 from perfeval_xl.core.example import corrected_example, published_example
-from perfeval_xl.workbook.book import new_workbook
+from perfeval_xl.workbook.new import new_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 # xlwings' own ribbon add-in, which perfeval build-addin starts from: its VBA project has no xlwings_udfs module yet
@@ -154,7 +154,7 @@ def random_fill(source: Path, out: Path, seed: int) -> Path:
     """Every input of a dept workbook (PROJECTS) filled at random; about a quarter of the computed cells typed
     over, a few cleared; indicator rows with targets, actual values and weights, some scores typed over."""
     from perfeval_xl.engine.rulesets import load_rules
-    from perfeval_xl.workbook.book import set_named, set_table_row
+    from perfeval_xl.workbook.fill import set_named, set_table_row
     from perfeval_xl.workbook.layout.book import workbook_layout
 
     rng = random.Random(seed)

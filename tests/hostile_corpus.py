@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE))
 
 from helpers import example  # noqa: E402
 
-from perfeval_xl.workbook.book import set_named, set_table_row  # noqa: E402
+from perfeval_xl.workbook.fill import set_named, set_table_row  # noqa: E402
 
 CORPUS = HERE / "files" / "hostile"
 INDICATORS = ["level1", "level2", "level3", "target", "actual", "weight", "score", "reason"]
@@ -93,8 +93,9 @@ def _evaluation_bytes() -> bytes:
     """A fully scored 评价指标评分表 (gongxing-2013), as tests/test_evalsheet.py fills one."""
     from perfeval_xl.engine.evaluation.load import load_framework
     from perfeval_xl.engine.evaluation.scores import standard_score
-    from perfeval_xl.workbook.book import new_workbook, package
     from perfeval_xl.workbook.layout.evaluation import KEY
+    from perfeval_xl.workbook.new import new_workbook
+    from perfeval_xl.workbook.package import package
 
     wb = openpyxl.load_workbook(io.BytesIO(new_workbook("dept", "gongxing-2013", [], "udf", ".xlsm")), keep_vba=True)
     set_named(wb, "unit_name", "评价单位")

@@ -107,7 +107,7 @@ def _big_submission(projects: int = 30, indicators_each: int = 10):
 
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory):
-    from perfeval_xl.workbook.book import new_workbook
+    from perfeval_xl.workbook.new import new_workbook
 
     folder = tmp_path_factory.mktemp("bench")
     files = {}
@@ -127,7 +127,7 @@ def test_bench__openpyxl_alone_on_the_example(benchmark, workbooks):
 
 @pytest.mark.benchmark(group="load")
 def test_bench__load_and_check_the_example(benchmark, workbooks):
-    from perfeval_xl.workbook.book import load
+    from perfeval_xl.workbook.open import load
 
     _submission, findings, _options = benchmark.pedantic(load, (workbooks["example"],), rounds=5)
     assert not [f for f in findings if f.is_error]
@@ -142,7 +142,7 @@ def test_bench__openpyxl_alone_on_30_projects(benchmark, workbooks):
 
 @pytest.mark.benchmark(group="load")
 def test_bench__load_and_check_30_projects_300_indicators(benchmark, workbooks):
-    from perfeval_xl.workbook.book import load
+    from perfeval_xl.workbook.open import load
 
     submission, _findings, _options = benchmark.pedantic(load, (workbooks["big"],), rounds=3)
     assert sum(len(p.indicators) for p in submission.projects) == 300
@@ -212,7 +212,7 @@ def report_inputs(workbooks, tmp_path_factory):
     """The example workbook, and the same context docxtpl alone would be given."""
     from perfeval_xl.engine.rulesets import load_rules
     from perfeval_xl.report.report import dept_context
-    from perfeval_xl.workbook.book import load
+    from perfeval_xl.workbook.open import load
 
     submission, _findings, _options = load(workbooks["example"])
     return workbooks["example"], dept_context(submission, load_rules("national"), "2024年6月26日"), submission
@@ -240,7 +240,7 @@ def test_bench__report_docxtpl_alone(benchmark, report_inputs):
 def test_bench__report_whole_path(benchmark, report_inputs, tmp_path):
     """What `perfeval report` does: read and check the workbook, build the context and charts, render, write."""
     from perfeval_xl.report.report import write_reports
-    from perfeval_xl.workbook.book import load
+    from perfeval_xl.workbook.open import load
 
     path, _context, _submission = report_inputs
 

@@ -128,7 +128,7 @@ def test_check_json__strict_json_for_extreme_figures(tmp_path):
     import openpyxl
     from helpers import example, save
 
-    from perfeval_xl.workbook.book import set_named
+    from perfeval_xl.workbook.fill import set_named
 
     wb = openpyxl.load_workbook(example(tmp_path))
     set_named(wb, "sangong_reception_final", 99999999999999)
@@ -230,7 +230,7 @@ def test_demo__builds_the_example_workbook_and_its_reports(tmp_path):
 
 
 def test_demo__rules_go_into_the_files_it_writes(tmp_path):
-    from perfeval_xl.workbook.book import load
+    from perfeval_xl.workbook.open import load
 
     result = run("demo", "--rules", "grade-85", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -302,7 +302,7 @@ def test_cli__module_docstring_is_one_line_with_every_exit_code():
 def test_report__project_workbook_with_several_sheets_and_out_exit_2(tmp_path):
     from perfeval_xl.core.example import corrected_example
     from perfeval_xl.core.records import Submission
-    from perfeval_xl.workbook.book import new_workbook
+    from perfeval_xl.workbook.new import new_workbook
 
     base = corrected_example()
     filled = Submission(header=base.header, projects=base.projects)
@@ -314,7 +314,7 @@ def test_report__project_workbook_with_several_sheets_and_out_exit_2(tmp_path):
 
 
 def test_main__a_refused_file_is_exit_2_and_our_own_fault_exit_3(tmp_path, monkeypatch, capsys):
-    import perfeval_xl.workbook.book as workbook
+    import perfeval_xl.workbook.open as workbook
 
     book = tmp_path / "a.xlsx"
     assert main(["example", str(book)]) == 0

@@ -19,8 +19,11 @@ from perfeval_xl.engine.evaluation.load import load_framework
 from perfeval_xl.engine.evaluation.scores import score_rate, tree
 from perfeval_xl.report import report
 from perfeval_xl.report.report import ReportError, evaluation_context, node_number, write_reports
-from perfeval_xl.workbook.book import load, new_workbook, package, set_named
+from perfeval_xl.workbook.fill import set_named
 from perfeval_xl.workbook.layout.evaluation import KEY, plan
+from perfeval_xl.workbook.new import new_workbook
+from perfeval_xl.workbook.open import load
+from perfeval_xl.workbook.package import package
 
 SHEET = "评价指标评分表"
 UNIT = "岳阳市君山区人力资源和社会保障局"

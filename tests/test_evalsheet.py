@@ -18,8 +18,11 @@ from office import convert, profile
 from perfeval_xl.checks.evaluation import _ticks
 from perfeval_xl.engine.evaluation.load import load_framework
 from perfeval_xl.engine.evaluation.scores import standard_score, tree
-from perfeval_xl.workbook.book import load, new_workbook, package, set_named
+from perfeval_xl.workbook.fill import set_named
 from perfeval_xl.workbook.layout.evaluation import HEADINGS, KEY, plan
+from perfeval_xl.workbook.new import new_workbook
+from perfeval_xl.workbook.open import load
+from perfeval_xl.workbook.package import package
 
 SHEET = "评价指标评分表"
 

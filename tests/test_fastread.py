@@ -14,7 +14,10 @@ from helpers import ROOT, example, random_fill
 from hostile_corpus import CORPUS
 from office import convert, profile
 
-from perfeval_xl.workbook.book import WorkbookError, load, new_workbook, read_workbook
+from perfeval_xl.core.errors import WorkbookError
+from perfeval_xl.workbook.new import new_workbook
+from perfeval_xl.workbook.open import load
+from perfeval_xl.workbook.reader.read import read_workbook
 
 SHIPPED = sorted((ROOT / "workbook").glob("*.xls[xm]"))
 # openpyxl itself would hang on these, or take gigabytes (it makes a MergedCell for each merged cell)

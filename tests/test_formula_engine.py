@@ -80,7 +80,7 @@ def test_formulas__udf_example_computes_the_engine_values(tmp_path, registered):
 
 def test_formulas__indicator_scores_match_the_engine(tmp_path, registered):
     """The per-row PE_SCORE cells (not named) agree with the scores the reader computed."""
-    from perfeval_xl.workbook.book import load
+    from perfeval_xl.workbook.open import load
 
     path = example(tmp_path, "example.xlsm")
     submission, _findings, _options = load(path)
@@ -102,7 +102,8 @@ RANDOM_WORKBOOKS = 6
 def test_formulas__random_fills_with_typed_over_cells_read_as_computed(tmp_path, registered):
     """The UDF flavour filled at random, totals, rates and scores typed over: what the file's own formulas give,
     evaluated by a formula engine with the PE_* functions, is what `load` reports for every computed name."""
-    from perfeval_xl.workbook.book import load, new_workbook
+    from perfeval_xl.workbook.new import new_workbook
+    from perfeval_xl.workbook.open import load
 
     template = tmp_path / "udf.xlsm"
     template.write_bytes(new_workbook("dept", None, PROJECTS, "udf", ".xlsm"))

@@ -17,7 +17,9 @@ from perfeval_xl.cli import SHIPPED_WORKBOOKS
 from perfeval_xl.core.errors import PerfevalError
 from perfeval_xl.report import pdf as libreoffice
 from perfeval_xl.utils import files
-from perfeval_xl.workbook.book import load, new_workbook, set_named
+from perfeval_xl.workbook.fill import set_named
+from perfeval_xl.workbook.new import new_workbook
+from perfeval_xl.workbook.open import load
 
 SHIPPED = [ROOT / "workbook" / name for name in SHIPPED_WORKBOOKS]
 TITLES = {

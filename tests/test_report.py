@@ -27,7 +27,8 @@ from perfeval_xl.report import charts, report
 from perfeval_xl.report.report import ReportError, change, chinese_date, more_less, paragraphs, write_reports
 from perfeval_xl.report.templates import TEMPLATES
 from perfeval_xl.utils import files
-from perfeval_xl.workbook.book import load, new_workbook
+from perfeval_xl.workbook.new import new_workbook
+from perfeval_xl.workbook.open import load
 
 NATIONAL = load_rules("national")
 

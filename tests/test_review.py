@@ -261,7 +261,8 @@ def test_review__odd_file_names_a_pipe_and_a_gbk_name(tmp_path, capsys):
 def test_review__a_units_project_workbook_is_no_duplicate_of_its_dept_workbook(tmp_path, capsys):
     import openpyxl as xl
 
-    from perfeval_xl.workbook.book import new_workbook, set_named
+    from perfeval_xl.workbook.fill import set_named
+    from perfeval_xl.workbook.new import new_workbook
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -322,6 +323,6 @@ def test_review__evaluation_workbooks_get_their_own_rows(tmp_path, capsys):
 
 
 def batch_package(wb: openpyxl.Workbook) -> bytes:
-    from perfeval_xl.workbook.book import package
+    from perfeval_xl.workbook.package import package
 
     return package(wb, ".xlsm")

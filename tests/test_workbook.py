@@ -13,20 +13,15 @@ import openpyxl
 import pytest
 from helpers import ROOT, codes, digest, example, insert_row_like_excel, rezip, save, template
 
+from perfeval_xl.core.errors import WorkbookError
 from perfeval_xl.core.example import corrected_example
 from perfeval_xl.core.records import ERROR, HINT
 from perfeval_xl.engine.rulesets import load_rules
-from perfeval_xl.workbook.book import (
-    XLSM_TYPE,
-    XLSX_TYPE,
-    WorkbookError,
-    load,
-    new_workbook,
-    set_named,
-    set_table_row,
-    template_info,
-)
+from perfeval_xl.workbook.fill import set_named, set_table_row
 from perfeval_xl.workbook.layout.book import workbook_layout
+from perfeval_xl.workbook.new import new_workbook, template_info
+from perfeval_xl.workbook.open import load
+from perfeval_xl.workbook.package import XLSM_TYPE, XLSX_TYPE
 
 NATIONAL = load_rules("national")
 INDICATOR_COLUMNS = ["level1", "level2", "level3", "target", "actual", "weight", "score", "reason"]
@@ -943,7 +938,7 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 def test_package__says_a_current_excel_calculated_it(name):
     """An old calcId (openpyxl's 124519) or missing calcFeatures make Excel recalculate everything on open, and
     without the add-in every PE_* cell would show #NAME? instead of its saved result."""
-    from perfeval_xl.workbook.book import CALC_FEATURES
+    from perfeval_xl.workbook.package import CALC_FEATURES
 
     xml = zipfile.ZipFile(ROOT / "workbook" / name).read("xl/workbook.xml").decode("utf-8")
     root = ET.fromstring(xml)

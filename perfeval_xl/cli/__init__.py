@@ -163,7 +163,7 @@ def _rules_as_written(rules_name: str | None) -> str | None:
 
 def _filled_workbook(submission: Submission, formulas: str, suffix: str) -> bytes:
     """A department workbook holding `submission`, one 附件3 per project, scored by the rule set its header names."""
-    from perfeval_xl.workbook.book import new_workbook
+    from perfeval_xl.workbook.new import new_workbook
 
     projects = [p.name for p in submission.projects]
     return new_workbook("dept", submission.header.rule_set, projects, formulas, suffix, submission)
@@ -186,7 +186,7 @@ def _filled_workbook(submission: Submission, formulas: str, suffix: str) -> byte
 def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> None:
     """用内置示例（岳阳市君山区人社局 2023 年度）演示：计算、审核，并生成示例工作簿和它的自评报告。"""
     from perfeval_xl.report.report import write_reports
-    from perfeval_xl.workbook.book import load
+    from perfeval_xl.workbook.open import load
 
     rules = load_rules(rules_name)
     published = published_example()
@@ -248,7 +248,7 @@ def report(
     退出码：0 已生成；1 工作簿有错误（不生成），或要求的 PDF 没能生成；2 文件或模板无法使用。
     """
     from perfeval_xl.report.report import write_reports
-    from perfeval_xl.workbook.book import load
+    from perfeval_xl.workbook.open import load
 
     if report_date is not None:
         try:
@@ -321,7 +321,7 @@ def new(
 ) -> None:
     """生成空白的自评工作簿模板（.xlsm 或 .xlsx）。"""
     from perfeval_xl.engine.evaluation.load import is_evaluation
-    from perfeval_xl.workbook.book import new_workbook
+    from perfeval_xl.workbook.new import new_workbook
 
     path = Path(out)
     rules_in_file = _rules_as_written(rules_name)
@@ -359,7 +359,7 @@ def example(out: str, as_published: bool, formulas: str, force: bool) -> None:
 @click.argument("folder", type=click.Path(file_okay=False), default="workbook")
 def build_workbooks(folder: str) -> None:
     """（开发用）重新生成 workbook/ 中随项目发布的模板和示例。"""
-    from perfeval_xl.workbook.book import new_workbook
+    from perfeval_xl.workbook.new import new_workbook
 
     for name, (kind, formulas, which) in SHIPPED_WORKBOOKS.items():
         path = Path(folder) / name
@@ -460,8 +460,8 @@ README_SECTIONS = ("names", "functions")
 
 def names_markdown() -> str:
     """The defined-name contract as a README table, generated from layout.py."""
-    from perfeval_xl.workbook.book import template_info
     from perfeval_xl.workbook.layout.book import defined_names, workbook_layout
+    from perfeval_xl.workbook.new import template_info
 
     layout = workbook_layout("dept", load_rules(None), ["项目名称"], template_info("udf"))
     rows = ["| 名称 | 范围 | 位置（模板中） | 内容 |", "|---|---|---|---|"]
@@ -518,7 +518,7 @@ def check(file: str, as_json: bool) -> None:
 
     退出码：0 没有错误；1 至少一个错误；2 文件无法读取。
     """
-    from perfeval_xl.workbook.book import load
+    from perfeval_xl.workbook.open import load
 
     _submission, findings, options = load(file)
     errors = sum(f.is_error for f in findings)

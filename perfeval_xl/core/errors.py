@@ -1,5 +1,7 @@
 """The package's exceptions: each subclasses PerfevalError and a builtin, so callers can catch either."""
 
+import errno
+
 
 class PerfevalError(Exception):
     """Base of every error perfeval_xl raises on purpose; its message is Chinese and meant for users."""
@@ -11,6 +13,10 @@ class NumberError(PerfevalError, ValueError):
 
 class RuleSetError(PerfevalError, ValueError):
     """A rule set cannot be found or its TOML does not describe a valid rule set."""
+
+
+class WorkbookError(PerfevalError, ValueError):
+    """A file that cannot be read as a workbook at all, or cannot be written."""
 
 
 _OS_REASONS = {
@@ -29,7 +35,5 @@ _OS_REASONS = {
 
 def os_reason(error: OSError) -> str:
     """Why the operating system refused, in Chinese (its own words are English, and vary by system)."""
-    import errno
-
     name = errno.errorcode.get(error.errno or 0, "")
     return _OS_REASONS.get(name, f"系统拒绝了操作（{error.strerror or type(error).__name__}）")

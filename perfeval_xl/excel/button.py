@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from perfeval_xl.core.records import Finding, Submission
-from perfeval_xl.workbook.book import load
 from perfeval_xl.workbook.layout.book import CHECK_SHEET
+from perfeval_xl.workbook.open import load
 
 Renderer = Callable[[Path, Submission, list[Finding], dict[str, Any]], Path]
 

@@ -27,6 +27,7 @@ from perfeval_xl.core.records import ERROR, HINT, Assessment, Finding, Submissio
 from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.engine.rates import execution_rate
 from perfeval_xl.engine.scoring import score_assessment
+from perfeval_xl.workbook.open import load
 
 PASSED, HAS_ERRORS, UNREADABLE = "通过", "有错误", "无法读取"
 SUFFIXES = (".xlsx", ".xlsm")
@@ -148,8 +149,6 @@ def review_file(path: str | Path, rules: str | None = None) -> FileResult:
 
     Never raises (but for KeyboardInterrupt): one bad file must not stop a batch of thousands.
     """
-    from perfeval_xl.workbook.book import load
-
     shown = shown_path(path)
     try:
         submission, findings, options = load(path, rules=rules)

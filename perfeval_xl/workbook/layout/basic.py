@@ -44,6 +44,8 @@ PUBLIC_ROWS = (
 )
 
 
+# a negative figure makes sense only for a budget adjustment
+MAY_BE_NEGATIVE = frozenset({"basic_adjustment_budget", "basic_adjustment_final"})
 AMOUNT_COLUMNS = (("prev", "B", "上年决算数"), ("budget", "C", "本年预算数"), ("final", "D", "本年决算数"))
 
 

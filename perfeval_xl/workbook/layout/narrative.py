@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from perfeval_xl.core.records import ECONOMIC_CLASSES, NARRATIVE_TEXTS, OTHER_BUDGETS
 from perfeval_xl.workbook.layout.base import AMOUNT, LONG_TEXT, NARRATIVE, SHEET_TITLES, TEXT, Builder, SheetLayout
 
 NARRATIVE_DEFAULTS = {  # prefilled, editable: the wording most units use
@@ -22,8 +23,6 @@ NARRATIVE_COMMENTS = {
 
 def narrative_sheet() -> SheetLayout:
     """The words and figures only the narrative report needs; the report takes every other figure from the tables."""
-    from perfeval_xl.core.records import ECONOMIC_CLASSES, NARRATIVE_TEXTS, OTHER_BUDGETS
-
     b = Builder()
     b.label("A1", "自评报告文字", style="title", merge_to="F1")
     b.label(
