@@ -1,7 +1,7 @@
 """Reading a workbook package for checking: cell values, cached formula results, number formats, merged cells and
 defined names in one pass over the parts, without the styles, borders and objects openpyxl builds for editing.
 
-The result looks to the reader (workbook._Book) like the small part of an openpyxl Workbook it uses, and every value
+The result looks to the reader (reader/book.py) like the small part of an openpyxl Workbook it uses, and every value
 is made by openpyxl's own rules (its number casting, date conversion, shared-formula translation, string table,
 built-in formats), so both give the same records; tests/test_fastread.py holds them to it on every test workbook and
 the hostile corpus. XML is parsed by defusedxml: a DTD or an entity refuses the file.

@@ -14,6 +14,7 @@ import openpyxl
 from perfeval_xl.core.errors import WorkbookError
 from perfeval_xl.utils.zips import FIXED_TIME, reproducible_zip
 from perfeval_xl.workbook.reader.book import Book
+from perfeval_xl.workbook.reader.read import read_records
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 
@@ -107,7 +108,7 @@ def _stamp_sheet(data: bytes, values: Mapping[str, object]) -> bytes:
 def _stamps(wb: openpyxl.Workbook) -> dict[str, dict[str, object]]:
     """What each formula cell shows in Excel, computed by the engine: sheet title -> A1 -> value."""
     book = Book(wb, None, "")
-    book.read()
+    read_records(book)
     stamps: dict[str, dict[str, object]] = {}
     for (sheet, ref), value in book.display.items():
         stamps.setdefault(sheet, {})[ref] = value

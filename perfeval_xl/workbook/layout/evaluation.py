@@ -267,7 +267,7 @@ def _leaf_cells(indicator: EvalIndicator | None, row: int, flavour: str, name_in
             _excel(
                 value_ref,
                 value_formula(indicator, row, flavour),
-                RATE if _percent_value(indicator) else SCORE,
+                RATE if percent_value(indicator) else SCORE,
                 OVERRIDE,
                 what=f"{what} 指标值",
             )
@@ -309,7 +309,7 @@ def _figure_cells(indicator: EvalIndicator, row: int) -> list[Cell]:
     return [Cell(a, LABEL, ""), Cell(b, LABEL, "")]
 
 
-def _percent_value(indicator: EvalIndicator) -> bool:
+def percent_value(indicator: EvalIndicator) -> bool:
     return indicator.value is not None and indicator.value.rate != "change_amount"
 
 

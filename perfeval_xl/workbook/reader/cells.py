@@ -1,27 +1,244 @@
-"""The reader core: what a cell shows after a full recalculation, decided in one place for every family."""
+"""The reader core: what a cell shows after a full recalculation, decided in one place for every family of workbook.
+
+A workbook is read as Excel shows it after Ctrl+Alt+F9, whatever the user did to it:
+- an input cell shows what was typed; a formula typed into one shows its saved result (input-formula without one);
+- a computed cell still holding its template's formula shows what that formula gives over what its arguments show;
+- typed over, it shows the typed value (formula-overwritten); cleared, nothing (computed-blank says what the formula
+  would give); replaced by a formula of the user's own, its saved result (formula-replaced; an error without one);
+- a number stored as text reads as the number, but Excel's SUM skips it (number-as-text); an error value or a word in
+  a number cell is no number (number-unreadable).
+Each family's reader (reader/book.py for the self-assessment, reader/evaluation.py for the 评分表) says only which
+formula is its template's and what that formula computes; everything else is decided here.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from openpyxl.utils.escape import unescape as excel_unescape  # Excel writes a pasted carriage return as _x000D_
 
-from perfeval_xl.core.numbers import D, format_percent, format_score, normalize_text
-from perfeval_xl.workbook.layout.base import (
-    AMOUNT,
-    AREA,
-    COUNT,
-    RATE,
-    SCORE,
-    WEIGHT,
-    YEAR,
-    Cell,
+from perfeval_xl.core.codes import (
+    CACHED_STALE,
+    COMPUTED_BLANK,
+    FORMULA_OVERWRITTEN,
+    FORMULA_REPLACED,
+    INPUT_FORMULA,
+    NUMBER_AS_TEXT,
+    NUMBER_UNREADABLE,
 )
+from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, normalize_text
+from perfeval_xl.core.records import ERROR, CellRef, Finding
+from perfeval_xl.workbook.layout.base import AMOUNT, AREA, COUNT, NUMERIC_KINDS, RATE, SCORE, WEIGHT, YEAR
 from perfeval_xl.workbook.layout.basic import MAY_BE_NEGATIVE
+
+# the states of a computed cell
+TEMPLATE, TYPED, CLEARED, REPLACED = "template", "typed", "cleared", "replaced"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A computed cell as it shows after a full recalculation, and why it shows that.
+
+    Attributes:
+      value: what the cell shows, as the formulas downstream of it see it (None: blank).
+      state: TEMPLATE (its template's formula), TYPED (typed over), CLEARED, or REPLACED (a formula of the user's).
+      raw: the cell's content (a typed "1.13" stays text here).
+      recomputed: what the template's formula gives over the data, whatever the cell shows.
+      counted: whether Excel's SUM and ISNUMBER see a number in the cell (not text that reads as one).
+    """
+
+    value: object
+    state: str
+    raw: object
+    recomputed: object
+    counted: bool
+
+
+class Cells:
+    """One reading of a workbook's cells: their contents and saved results, and the findings the reading makes.
+
+    `cached` maps (sheet, A1) to the result Excel saved with each formula cell (fastread reads them).
+    """
+
+    def __init__(self, wb: object, cached: Mapping[tuple[str, str], object] | None, findings: list[Finding]):
+        self.wb, self.saved, self.findings = wb, cached or {}, findings
+        self.flavour = "unknown"  # "udf" once a PE_* template formula is seen, else "native" once any is
+        self.functions_missing = False  # a PE_* formula whose saved result is an error (#NAME?): no add-in
+
+    def raw(self, where: CellRef) -> object:
+        return self.wb[where.sheet][where.cell].value  # type: ignore[index]
+
+    def cached(self, where: CellRef) -> object:
+        return self.saved.get((where.sheet, where.cell or ""))
+
+    def number_format(self, where: CellRef) -> str:
+        return self.wb[where.sheet][where.cell].number_format  # type: ignore[index]
+
+    # ---------- numbers
+
+    def number(
+        self, value: object, where: CellRef, what: str, kind: str | None = None, name: str | None = None
+    ) -> Decimal | None:
+        """A figure as the engine uses it, or None (blank, or with number-unreadable when it is not a plausible figure
+        for its column: `kind` brings the column's rules, such as no "%" in 万元 and no negative counts)."""
+        problem = implausible_text(value, kind)
+        number = None if problem else D(value)
+        if isinstance(number, NotANumber):
+            problem = number.reason
+        elif isinstance(number, Decimal):
+            problem = implausible_number(number, kind, name)
+        if problem:
+            self.findings.append(NUMBER_UNREADABLE(f"{what}：{problem}", where))
+            return None
+        return number
+
+    def typed_number(
+        self, raw: object, where: CellRef, what: str, kind: str | None = None, name: str | None = None
+    ) -> Decimal | None:
+        """A figure typed into a cell: a number, with number-as-text when it is stored as text."""
+        number = self.number(raw, where, what, kind, name)
+        if number is not None and holds_text(raw):
+            self.findings.append(
+                NUMBER_AS_TEXT(
+                    f"{what}：“{str(raw).strip()[:20]}”是以文本形式存储的数字（单元格角上的绿色三角），Excel 的"
+                    "求和（SUM）不计入它，无宏版的公式也不把它当数字；请选中它，点旁边的感叹号，选“转换为数字”",
+                    where,
+                )
+            )
+        return number
+
+    # ---------- input cells
+
+    def typed(self, where: CellRef, kind: str | None, what: str, name: str | None = None) -> object:
+        """What the user typed into an input cell: a number for numeric columns (kind None: a number without the
+        column rules), text as typed otherwise. A formula typed into an input (=0.5+0.63) counts with the value
+        saved with the file; without one, it is an error rather than a blank."""
+        raw = self.raw(where)
+        formula = formula_text(raw)
+        numeric = kind is None or kind in NUMERIC_KINDS
+        if formula is not None:
+            cached = self.cached(where)
+            if unsaved(cached):
+                self.findings.append(
+                    INPUT_FORMULA(
+                        f"{what}：单元格中是公式“{show(formula)[:60]}”，文件里没有它的计算结果；请直接填写数字或文字",
+                        where,
+                    )
+                )
+                return None if numeric else ""
+            return self.number(cached, where, what, kind, name) if numeric else excel_text(cached)
+        if numeric:
+            return self.typed_number(raw, where, what, kind, name)
+        return "" if raw is None else excel_text(raw)
+
+    def text(self, where: CellRef, what: str) -> str:
+        """Text typed into a cell, stripped; blank when there is none."""
+        text = self.typed(where, "text", what)
+        return "" if is_blank(text) else str(text).strip()
+
+    # ---------- computed cells
+
+    def computed(
+        self,
+        where: CellRef,
+        what: str,
+        kind: str | None,
+        is_template: Callable[[str], bool],
+        recompute: Callable[[], object],
+        typed_expected: bool = False,
+        name: str | None = None,
+    ) -> Shown:
+        """A computed cell as it shows: its template's formula → recompute(); typed over → the typed value (with
+        formula-overwritten unless typing there is expected); cleared → blank (computed-blank says what the formula
+        would give); a formula of the user's own → its saved result (an error when the file has none).
+
+        `kind` is the column's (None: a figure without column rules, "text" or another non-numeric kind: text)."""
+        raw = self.raw(where)
+        formula = formula_text(raw)
+        recomputed = recompute()
+        numeric = kind is None or kind in NUMERIC_KINDS
+        if formula is not None and is_template(formula):
+            self._note_flavour(formula)
+            self._compare_saved(where, what, kind, recomputed, formula)
+            counted = recomputed is not None and not isinstance(recomputed, str)
+            return Shown(recomputed, TEMPLATE, raw, recomputed, counted)
+        if formula is not None:
+            value = self._replaced(where, what, kind, formula, name)
+            return Shown(value, REPLACED, raw, recomputed, is_number(self.cached(where)))
+        if is_blank(raw):
+            if recomputed not in (None, ""):  # a formula cleared, or (no-macro flavour) a score left untyped
+                self.findings.append(
+                    COMPUTED_BLANK(
+                        f"{what}是空的（公式被清除，或应填写而未填写），表上看不到它；"
+                        f"按数据应为 {show_as(kind, recomputed)}",
+                        where,
+                    )
+                )
+            return Shown(None, CLEARED, raw, recomputed, False)
+        if not typed_expected:
+            self.findings.append(
+                FORMULA_OVERWRITTEN(f"{what}应由公式计算，现在是手工填写的“{show(raw)}”；按填写值计算和核对", where)
+            )
+        value = self.typed_number(raw, where, what, kind, name) if numeric else excel_text(raw).strip()
+        return Shown(value, TYPED, raw, recomputed, is_number(raw))
+
+    def _replaced(self, where: CellRef, what: str, kind: str | None, formula: str, name: str | None) -> object:
+        """A computed cell whose formula the user replaced by one of their own (=5, =D15): what the file says it
+        showed when last saved is the figure; without a saved result there is nothing to go by."""
+        shown_formula = show(formula)[:60]
+        cached = self.cached(where)
+        if unsaved(cached):
+            self.findings.append(
+                FORMULA_REPLACED(
+                    f"{what}的公式被改成了“{shown_formula}”，文件里没有它的计算结果；请恢复原来的公式，或直接填写数字",
+                    where,
+                    severity=ERROR,
+                )
+            )
+            return None
+        self.findings.append(
+            FORMULA_REPLACED(
+                f"{what}的公式被改成了“{shown_formula}”；按文件中保存的结果 {show(cached)} 计算和核对", where
+            )
+        )
+        if kind is None or kind in NUMERIC_KINDS:
+            return self.number(cached, where, what, kind, name)
+        return excel_text(cached).strip()
+
+    def _note_flavour(self, formula: str) -> None:
+        if "PE_" in formula.upper():
+            self.flavour = "udf"
+        elif self.flavour == "unknown":
+            self.flavour = "native"
+
+    def _compare_saved(self, where: CellRef, what: str, kind: str | None, result: object, formula: str) -> None:
+        """The result saved with the file against the one recomputed: a difference means it was saved without a
+        recalculation; an error saved for a PE_* formula means the functions were not there."""
+        cached = self.cached(where)
+        if cached is None or cached == "":
+            return
+        if isinstance(cached, str) and cached.startswith("#"):
+            self.functions_missing = self.functions_missing or "PE_" in formula.upper()
+            return
+        if same_value(cached, result):
+            return
+        self.findings.append(
+            CACHED_STALE(
+                f"{what}：文件中保存的结果为 {show(cached)}，按当前数据重新计算为 {show_as(kind, result)}"
+                "（文件可能在没有重新计算的情况下保存过）",
+                where,
+            )
+        )
+
+
+# ---------------------------------------------------------------- what a value is, and how it is shown
 
 
 def formula_text(value: object) -> str | None:
+    """The formula a cell holds ("=…"), or None; an array formula's text too."""
     if isinstance(value, str) and value.startswith("="):
         return value
     text = getattr(value, "text", None)  # ArrayFormula
@@ -30,6 +247,21 @@ def formula_text(value: object) -> str | None:
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def unsaved(cached: object) -> bool:
+    """No usable saved result: the file was never calculated (openpyxl, a script) or the formula shows an error."""
+    return cached is None or (isinstance(cached, str) and cached.startswith("#"))
+
+
+def is_number(value: object) -> bool:
+    """A cell value Excel's SUM and ISNUMBER count: a number, not text that looks like one (nor TRUE)."""
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def holds_text(raw: object) -> bool:
+    """A cell that holds text (not a formula): what Excel's SUM skips even when the text reads as a number."""
+    return isinstance(raw, str) and formula_text(raw) is None
 
 
 def as_displayed(number: Decimal | None, number_format: str) -> Decimal | None:
@@ -46,11 +278,7 @@ def as_displayed(number: Decimal | None, number_format: str) -> Decimal | None:
 
 
 _DISPLAY_CONTEXT = Context(prec=64)
-
-
 _UNITS = {AMOUNT: "万元", AREA: "平方米", COUNT: "人", WEIGHT: "分", SCORE: "分", YEAR: "年"}
-
-
 _EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"})
 
 
@@ -80,19 +308,17 @@ def implausible_number(number: Decimal, kind: str | None, name: str | None) -> s
 
 
 def same_value(cached: object, computed: object) -> bool:
-    if computed is None:
+    """Whether a saved result shows the recomputed value (to a billionth: the file holds doubles)."""
+    if computed is None or computed == "":
         return cached is None or str(cached).strip() in ("—", "")
+    if isinstance(computed, float):
+        computed = Decimal(repr(computed))
     if isinstance(computed, Decimal):
         number = D(cached)
         return isinstance(number, Decimal) and abs(number - computed) <= Decimal("1e-9") * max(
             Decimal(1), abs(computed)
         )
     return str(cached).strip() == str(computed).strip()
-
-
-def holds_text(raw: object) -> bool:
-    """A cell that holds text (not a formula): what Excel's SUM skips even when the text reads as a number."""
-    return isinstance(raw, str) and formula_text(raw) is None
 
 
 def excel_text(raw: object) -> str:
@@ -102,12 +328,15 @@ def excel_text(raw: object) -> str:
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
-def show_as(cell: Cell, value: object) -> str:
-    """A value in a finding, as the cell's format would show it (rates as percentages)."""
-    return format_percent(value) if cell.kind == RATE and isinstance(value, Decimal) else show(value)
+def show_as(kind: str | None, value: object) -> str:
+    """A value in a finding, as a cell of this kind would show it (rates as percentages)."""
+    if kind == RATE and is_number(value):
+        return format_percent(Decimal(repr(value)) if isinstance(value, float) else Decimal(value))  # type: ignore[arg-type]
+    return show(value)
 
 
 def show(value: object) -> str:
+    """A value in a finding: numbers without float noise or 300 digits, None as "—"."""
     if value is None:
         return "—"
     if isinstance(value, float):

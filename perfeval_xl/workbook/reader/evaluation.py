@@ -1,171 +1,228 @@
-"""Reading a 评价指标评分表 back: every row as it shows after a full recalculation.
+"""Reading an evaluation workbook: the 评价指标评分表 row by row as it shows after a full recalculation.
 
-Every computed cell counts as the reader core (reader/cells.py) says it shows: its template formula over what its
-arguments show, a number typed over it, blank when cleared, a formula of the user's own by its saved result."""
+What each cell shows is the reader core's (cells.py) to say; this part knows only the sheet: which row is which
+indicator (the helper column's path), which formulas are the template's (either flavour, wherever rows moved them),
+and what those formulas compute. Figures linked to 附件1 or 收支预决算 are read there, as a self-assessment's are.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
 from decimal import Decimal
 
-from perfeval_xl.core.codes import (
-    EVAL_ROW_MISSING,
-    EVAL_ROW_UNKNOWN,
-    FORMULA_OVERWRITTEN,
-    FORMULA_REPLACED,
-    INPUT_FORMULA,
-    NAME_BROKEN,
-    NUMBER_AS_TEXT,
-    NUMBER_UNREADABLE,
-    Code,
-)
-from perfeval_xl.core.frameworks import (
-    ChecklistRule,
-    EvalIndicator,
-    FindingsRule,
-    Framework,
-)
-from perfeval_xl.core.numbers import D, NotANumber
-from perfeval_xl.core.records import ERROR, CellRef, EvaluationSheet, Finding, LeafRow, SumRow
-from perfeval_xl.engine.evaluation.scores import (
-    evaluate_value,
-    grade_of,
-    score_rate,
-    score_tree,
-    standard_score,
-    tree,
-)
-from perfeval_xl.workbook.layout.base import NATIVE, UDF
+from openpyxl.utils import range_boundaries
+
+from perfeval_xl.core.codes import EVAL_ROW_MISSING, EVAL_ROW_UNKNOWN, NAME_BROKEN, NAME_MISSING
+from perfeval_xl.core.errors import RuleSetError, WorkbookError
+from perfeval_xl.core.frameworks import ChecklistRule, EvalIndicator, FindingsRule, Framework
+from perfeval_xl.core.names import EVAL_TEXTS
+from perfeval_xl.core.records import CellRef, EvaluationSheet, LeafRow, Submission, SumRow
+from perfeval_xl.engine.evaluation.load import load_framework
+from perfeval_xl.engine.evaluation.scores import evaluate_value, grade_of, score_rate, score_tree, standard_score, tree
+from perfeval_xl.workbook.layout.base import BASIC, NATIVE, RATE, REVENUE, TEXT, UDF
+from perfeval_xl.workbook.layout.basic import basic_sheet
 from perfeval_xl.workbook.layout.evaluation import (
     KEY,
     grade_formula,
     link_formula,
+    percent_value,
     rate_formula,
     ref_at,
     score_formula,
     value_formula,
 )
+from perfeval_xl.workbook.layout.revenue import revenue_sheet
+from perfeval_xl.workbook.reader.assessment import basic_record, header_record, revenue_record
+from perfeval_xl.workbook.reader.book import GUIDE_LAYOUT, Book
+from perfeval_xl.workbook.reader.cells import TEMPLATE, TYPED, Cells, Shown, formula_text, is_blank, is_number
+from perfeval_xl.workbook.reader.names import Sheet
+
+DASH = "—"  # what a 指标值 shows when there is no denominator
 
 
-@dataclass
-class SheetAccess:
-    """What the reader needs of the file: a cell's content and saved result, the linked figures as shown, and
-    what a typed text cell says (a formula typed into it counts by its saved result, with a finding if none)."""
+def read_evaluation(book: Book) -> Submission:
+    """An evaluation workbook: 说明, the 评价指标评分表, the input sheets its links need, 评价报告文字."""
+    place = book.global_names.get("eval_indicators")
+    if place is None or ":" not in place.ref:
+        raise WorkbookError(
+            "这是评价工作簿，但找不到评分表的区域名称“eval_indicators”（它被删除，或指向的区域已损坏）："
+            "请用 perfeval new 重新生成评分表再填写"
+        )
+    guide_place = book.global_names.get("unit_name") or place
+    guide = Sheet(book.wb[guide_place.sheet], GUIDE_LAYOUT, book.global_names)
+    framework_name = _text_named(book, "eval_rule_set")
+    header, _ = header_record(book, guide, rule_set=framework_name)
+    try:
+        framework = load_framework(framework_name, folder=book.folder or None)
+    except RuleSetError as error:
+        where = book.global_names.get("eval_rule_set")
+        cell = f"（{where.sheet}!{where.ref}）" if where else ""
+        raise WorkbookError(f"评价指标体系{cell}无法使用：{error}") from None
+    inputs = {
+        key: sheet
+        for key, layout in ((BASIC, basic_sheet(())), (REVENUE, revenue_sheet()))
+        if (sheet := book.input_sheet(key, layout)) is not None
+    }
 
-    title: str
-    raw: Callable[[str], object]
-    cached: Callable[[str], object]
-    linked: Callable[[str], object]
-    findings: list[Finding]
-    display: dict[str, object] = field(default_factory=dict)  # A1 -> what each formula cell shows
+    def linked(name: str) -> object:
+        sheet = next((s for s in inputs.values() if name in s.layout.named()), None)
+        return book.value(sheet, name) if sheet is not None else None
+
+    _min_col, first, _max_col, last = range_boundaries(place.ref)
+    total, grade = (_ref_on(book, name, place.sheet) for name in ("eval_total", "eval_grade"))
+    sheet = read_sheet(framework, book.cells, place.sheet, linked, book.display, first, last, total, grade)
+    texts = {
+        name: _text_named(book, name) for name in (*(n for n, _ in EVAL_TEXTS), "eval_evaluator", "eval_report_date")
+    }
+    sheet = replace(sheet, texts=texts)
+    book.values.update(
+        eval_total=sheet.total.score if sheet.total else None,
+        eval_grade=sheet.grade or None,
+        eval_scores=dict(sheet.scores.scores),
+    )
+    book.recomputed.update(eval_total=sheet.scores.total, eval_grade=sheet.scores.grade)
+    basic = basic_record(book, inputs[BASIC]) if BASIC in inputs else None
+    revenue = revenue_record(book, inputs[REVENUE]) if REVENUE in inputs else None
+    return Submission(header, basic, None, (), revenue, evaluation=sheet)
 
 
-def _normal(formula: str) -> str:
-    """A formula without $, spaces, case or row numbers: rows move when the user inserts rows above."""
-    text = re.sub(r"\s+", "", formula.replace("$", "")).upper()
-    return re.sub(r"\b([A-Z]{1,3})\d+\b", r"\1#", text)
+def _text_named(book: Book, name: str) -> str:
+    """A text the evaluator typed into a named cell of 说明 or 评价报告文字 ("" when the name is gone)."""
+    place = book.global_names.get(name)
+    return "" if place is None else book.cells.text(place.first, name)
 
 
-def _formula(raw: object) -> str | None:
-    return raw if isinstance(raw, str) and raw.startswith("=") else None
+def _ref_on(book: Book, name: str, sheet: str) -> str | None:
+    place = book.global_names.get(name)
+    if place is None or place.sheet != sheet or ":" in place.ref:
+        book.findings.append(NAME_MISSING(f"找不到名称“{name}”，或它不再指向评分表上的一个单元格"))
+        return None
+    return place.ref
 
 
-def _blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def _unsaved(cached: object) -> bool:
-    """No usable saved result: the file was never calculated (openpyxl, a script) or the formula shows an error."""
-    return cached is None or (isinstance(cached, str) and cached.startswith("#"))
-
-
-def _is_number(value: object) -> bool:
-    """A cell value Excel's SUM and ISNUMBER count: a number, not text that looks like one."""
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-
-
-class _Reader:
-    def __init__(self, framework: Framework, access: SheetAccess):
-        self.framework, self.access = framework, access
-
-    def finding(self, code: Code, message: str, ref: str | None, severity: str | None = None) -> None:
-        self.access.findings.append(code(message, CellRef(self.access.title, ref), severity=severity))
-
-    def number(self, value: object, ref: str, what: str) -> Decimal | None:
-        """A figure as the engine uses it; text that reads as a number counts, with the hint that Excel's sums and
-        plain formulas do not count it."""
-        if _blank(value) or value == "—":
-            return None
-        number = D(value)
-        if isinstance(number, NotANumber):
-            self.finding(NUMBER_UNREADABLE, f"{what}：{number.reason}", ref)
-            return None
-        if isinstance(value, str):
-            self.finding(
-                NUMBER_AS_TEXT,
-                f"{what}：“{value[:20]}”是以文本形式存储的数字，Excel 的求和和公式不把它当数字；请改为数字",
-                ref,
+def read_sheet(
+    framework: Framework,
+    cells: Cells,
+    title: str,
+    linked: Callable[[str], object],
+    display: dict[tuple[str, str], object],
+    first: int,
+    last: int,
+    total_ref: str | None,
+    grade_ref: str | None,
+) -> EvaluationSheet:
+    """The rows between `first` and `last` (the eval_indicators range, wherever the user moved it), and the total
+    and grade cells the names eval_total and eval_grade point at."""
+    reader = _SheetReader(framework, cells, title, linked, display)
+    leaves_by_key = {indicator.key: indicator for indicator in framework.indicators}
+    inner = {node.key for node in tree(framework) if not node.is_leaf}
+    leaves: list[LeafRow] = []
+    subtotals: dict[str, SumRow] = {}
+    for row in range(first, last + 1):
+        key_raw = reader.raw(f"{KEY}{row}")
+        key = "" if is_blank(key_raw) else str(key_raw).strip()
+        if key in leaves_by_key and key not in {leaf.indicator.key for leaf in leaves}:
+            leaves.append(reader.leaf(leaves_by_key[key], row))
+        elif key in inner and key not in subtotals:
+            subtotals[key] = reader.sum_row(key, row)
+        elif any(not is_blank(reader.raw(ref_at(k, row))) for k in ("level3", "points", "score")):
+            name = reader.raw(ref_at("level3", row)) or reader.raw(ref_at("level2", row)) or ""
+            cells.findings.append(
+                EVAL_ROW_UNKNOWN(
+                    f"第 {row} 行（{str(name)[:20] or '无名称'}）不是评价指标体系“{framework.name}”中的指标："
+                    "它的得分也会计入小计；请删除这一行，或在指标体系文件中加上这个指标",
+                    reader.at(f"C{row}"),
+                )
             )
-        return number
+    found = {leaf.indicator.key for leaf in leaves}
+    for indicator in framework.indicators:
+        if indicator.key not in found:
+            cells.findings.append(
+                EVAL_ROW_MISSING(
+                    f"评分表中找不到指标“{indicator.key}”的行（最右一列的指标路径被改动或整行被删除）", CellRef(title)
+                )
+            )
+    total = None
+    if total_ref and re.fullmatch(r"I\d+", total_ref):
+        total = reader.sum_row("总分", int(total_ref[1:]))
+    elif total_ref:
+        cells.findings.append(
+            NAME_BROKEN(f"名称“eval_total”应指向评分表“得分”一列的总分，而不是 {total_ref}", reader.at(total_ref))
+        )
+    grade = None
+    if grade_ref and total_ref:
+        grade = reader.computed(
+            grade_ref,
+            (grade_formula(framework, total_ref),),
+            lambda: "" if total is None or total.score is None else grade_of(framework, total.score),
+            "等级",
+            TEXT,
+        ).value
+    scores = score_tree(framework, {leaf.indicator.key: leaf.score for leaf in leaves})
+    return EvaluationSheet(
+        framework,
+        title,
+        tuple(leaves),
+        subtotals,
+        total,
+        "" if is_blank(grade) else str(grade).strip(),
+        scores,
+        where={"grade": reader.at(grade_ref)} if grade_ref else {},
+    )
+
+
+class _SheetReader:
+    """The 评分表's rows: which formula is the template's and what it computes; the core says what each shows."""
+
+    def __init__(
+        self,
+        framework: Framework,
+        cells: Cells,
+        title: str,
+        linked: Callable[[str], object],
+        display: dict[tuple[str, str], object],
+    ):
+        self.framework, self.cells, self.title, self.linked, self.display = framework, cells, title, linked, display
+
+    def at(self, ref: str) -> CellRef:
+        return CellRef(self.title, ref)
+
+    def raw(self, ref: str) -> object:
+        return self.cells.raw(self.at(ref))
 
     def shown(self, ref: str) -> object:
-        """A cell as it shows: the computed value of a formula cell read before, else its content or saved result."""
-        if ref in self.access.display:
-            return self.access.display[ref]
-        raw = self.access.raw(ref)
-        return self.access.cached(ref) if _formula(raw) else raw
+        """A cell as it shows: what a template formula read before gives, else its content or saved result."""
+        if (self.title, ref) in self.display:
+            return self.display[(self.title, ref)]
+        raw = self.raw(ref)
+        return self.cells.cached(self.at(ref)) if formula_text(raw) else raw
 
-    def typed(self, ref: str, what: str) -> object:
-        """What the evaluator typed: a formula typed there counts by its saved result; without one it is an error."""
-        raw = self.access.raw(ref)
-        formula = _formula(raw)
-        if formula is None:
-            return raw
-        cached = self.access.cached(ref)
-        if _unsaved(cached):
-            self.finding(
-                INPUT_FORMULA,
-                f"{what}：单元格中是公式“{formula[:60]}”，文件里没有它的计算结果；请直接填写数字或文字",
-                ref,
-            )
+    def computed(
+        self, ref: str, templates: tuple[str, ...], compute: Callable[[], object], what: str, kind: str | None = None
+    ) -> Shown:
+        """A computed cell as the core says it shows; `templates` are its formulas in either flavour."""
+        normal = {_normal(template) for template in templates}
+        shown = self.cells.computed(self.at(ref), what, kind, lambda text: _normal(text) in normal, compute)
+        if shown.state == TEMPLATE:
+            self.display[(self.title, ref)] = shown.value
+        return shown
+
+    def number(self, value: object, ref: str, what: str) -> Decimal | None:
+        """A figure the core returned (a template's result comes as the float or text the cell shows)."""
+        if value is None or isinstance(value, str):
             return None
-        return cached
+        return self.cells.number(value, self.at(ref), what)
 
-    def text(self, ref: str, what: str) -> str:
-        shown = self.typed(ref, what)
-        return "" if _blank(shown) or (isinstance(shown, str) and shown.startswith("#")) else str(shown).strip()
-
-    def computed(self, ref: str, templates: tuple[str, ...], compute: Callable[[], object], what: str) -> object:
-        """A computed cell as it shows: its template formula → compute(); typed over → the typed content; cleared →
-        blank; a formula of the user's own → its saved result (an error when the file has none)."""
-        raw = self.access.raw(ref)
-        formula = _formula(raw)
-        if formula is not None and _normal(formula) in {_normal(t) for t in templates}:
-            value = compute()
-            self.access.display[ref] = value
-            return value
-        if formula is not None:
-            cached = self.access.cached(ref)
-            if _unsaved(cached):
-                self.finding(
-                    FORMULA_REPLACED,
-                    f"{what}：公式“{formula[:60]}”不是模板的，文件里也没有它的计算结果；请恢复模板的公式",
-                    ref,
-                    severity=ERROR,
-                )
-                self.access.display[ref] = None
-                return None
-            self.finding(FORMULA_REPLACED, f"{what}：公式已换成“{formula[:60]}”，按文件保存的结果计", ref)
-            self.access.display[ref] = cached
-            return cached
-        if not _blank(raw) and templates:
-            self.finding(FORMULA_OVERWRITTEN, f"{what}：公式被改写为 {str(raw)[:40]}，按改写的值计", ref)
-        return raw
+    def value_of(self, shown: Shown, ref: str, what: str) -> object:
+        """A 指标值 as the score sees it: a number, None when blank, or "—" (no value; typed "—" means that too)."""
+        if shown.value == DASH or (shown.state == TYPED and str(shown.raw).strip() == DASH):
+            return DASH
+        return self.number(shown.value, ref, what)
 
     def is_template(self, ref: str, templates: tuple[str, ...]) -> bool:
-        formula = _formula(self.access.raw(ref))
+        formula = formula_text(self.raw(ref))
         return formula is not None and _normal(formula) in {_normal(t) for t in templates}
 
     # ---------- rows
@@ -174,83 +231,88 @@ class _Reader:
         what = indicator.key
         value_ref, score_ref = ref_at("value", row), ref_at("score", row)
         a, b = self.figure(indicator, row, 0), self.figure(indicator, row, 1)
+        counted = False  # whether the plain formula's ISNUMBER sees a number in the 指标值
         if indicator.value is not None:
             templates = tuple(value_formula(indicator, row, f) for f in (UDF, NATIVE))
-            shown_value = self.computed(value_ref, templates, lambda: _figure_value(indicator, a, b), f"{what} 指标值")
+            kind = RATE if percent_value(indicator) else None  # a rate's messages show it as a percentage
+            shown = self.computed(value_ref, templates, lambda: _figure_value(indicator, a, b), f"{what} 指标值", kind)
+            value, counted = self.value_of(shown, value_ref, f"{what} 指标值"), shown.counted
+        elif indicator.computed:
+            value = self.cells.typed(self.at(value_ref), None, f"{what} 指标值")
+            counted = is_number(self.raw(value_ref))
         else:
-            shown_value = self.typed(value_ref, f"{what} 指标值") if indicator.computed else None
-        value = shown_value if shown_value == "—" else self.number(shown_value, value_ref, f"{what} 指标值")
+            value = None
         standard = None
         if indicator.computed:
             udf_template = score_formula(indicator, row, UDF)
             templates = (udf_template, score_formula(indicator, row, NATIVE))
             # the plain formula scores only a number (ISNUMBER): a 指标值 typed as text leaves it blank there
-            counted = (
-                value
-                if value == "—" or _is_number(shown_value) or self.is_template(score_ref, (udf_template,))
-                else None
-            )
-            standard = standard_score(indicator, None if counted == "—" else counted)
-            raw_score = self.computed(score_ref, templates, lambda: _as_cell(standard), f"{what} 得分")
-            typed = not self.is_template(score_ref, templates) and not _blank(self.access.raw(score_ref))
+            scored = value if value == DASH or counted or self.is_template(score_ref, (udf_template,)) else None
+            standard = standard_score(indicator, None if scored == DASH else scored)
+            shown = self.computed(score_ref, templates, lambda: _as_cell(standard), f"{what} 得分")
+            score = self.number(shown.value, score_ref, f"{what} 得分")
+            typed = shown.state != TEMPLATE and not is_blank(shown.raw)
         else:
-            raw_score = self.typed(score_ref, f"{what} 得分")
-            typed = not _blank(raw_score)
-        score = self.number(raw_score, score_ref, f"{what} 得分")
+            score = self.cells.typed(self.at(score_ref), None, f"{what} 得分")
+            typed = score is not None
         return LeafRow(
             indicator,
             a,
             b,
             value,
             standard,
-            score,
+            score,  # type: ignore[arg-type]
             typed,
-            self.text(ref_at("reason", row), f"{what} 扣分原因"),
+            self.cells.text(self.at(ref_at("reason", row)), f"{what} 扣分原因"),
             self.shown(ref_at("points", row)),
-            where=self.cells(row, ("points", "a", "b", "value", "score", "reason")),
+            where={column: self.at(ref_at(column, row)) for column in ("points", "a", "b", "value", "score", "reason")},
         )
 
     def figure(self, indicator: EvalIndicator, row: int, index: int) -> object:
+        """数据A or 数据B: linked from 附件1/收支预决算, typed, a checklist's items met, or a count of findings."""
         ref = ref_at(("a", "b")[index], row)
         spec = indicator.value
         what = f"{indicator.key} {('数据A', '数据B')[index]}"
         if spec is not None and spec.sources:
             name = spec.sources[index]
-            shown = self.computed(ref, (link_formula(name),), lambda: _as_cell(self.access.linked(name)), what)
-            return self.number(shown, ref, what)
+            shown = self.computed(ref, (link_formula(name),), lambda: _as_cell(self.linked(name)), what)
+            return self.number(shown.value, ref, what)
         if isinstance(indicator.rule, ChecklistRule):
-            return self.text(ref, what)
+            return self.cells.text(self.at(ref), what)
         if spec is None and not isinstance(indicator.rule, FindingsRule):
             return None
-        return self.number(self.typed(ref, what), ref, what)
+        return self.cells.typed(self.at(ref), None, what)
 
     def sum_row(self, key: str, row: int) -> SumRow:
         points = self.sum_cell(ref_at("points", row), f"{key} 分值")
         score = self.sum_cell(ref_at("score", row), f"{key} 得分")
         rate_ref = ref_at("value", row)
-        rate = self.computed(rate_ref, (rate_formula(row),), lambda: _as_cell(_rate(score, points)), f"{key} 得分率")
-        where = self.cells(row, ("points", "score")) | {"rate": CellRef(self.access.title, rate_ref)}
-        return SumRow(key, points, score, self.number(rate, rate_ref, f"{key} 得分率"), where=where)
-
-    def cells(self, row: int, columns: tuple[str, ...]) -> dict[str, CellRef]:
-        """Where each column's cell of a row is: what a finding about it points at."""
-        return {column: CellRef(self.access.title, ref_at(column, row)) for column in columns}
+        shown = self.computed(rate_ref, (rate_formula(row),), lambda: _as_cell(_rate(score, points)), f"{key} 得分率")
+        where = {"points": self.at(ref_at("points", row)), "score": self.at(ref_at("score", row))}
+        rate = self.number(shown.value, rate_ref, f"{key} 得分率")
+        return SumRow(key, points, score, rate, where=where | {"rate": self.at(rate_ref)})
 
     def sum_cell(self, ref: str, what: str) -> Decimal | None:
         """A SUM as Excel shows it: the numbers among the cells it names (text is not counted); blank when none
         in the template's =IF(COUNT(…)=0,"",SUM(…)) form. A formula of another shape counts by its saved result."""
-        formula = _formula(self.access.raw(ref))
+        formula = formula_text(self.raw(ref))
         compact = re.sub(r"\s+", "", formula.upper().replace("$", "")) if formula else ""
         counted = re.fullmatch(r'=IF\(COUNT\(([A-Z0-9:,]+)\)=0,"",SUM\(\1\)\)', compact)
         plain = re.fullmatch(r"=SUM\(([A-Z0-9:,]+)\)", compact)
-        cells = _refs((counted or plain).group(1)) if counted or plain else None
-        if cells is None:
-            return self.number(self.computed(ref, (), lambda: None, what), ref, what)
-        terms = [self.shown(cell) for cell in cells]
-        numbers = [Decimal(str(t)) if isinstance(t, float) else Decimal(t) for t in terms if _is_number(t)]
+        refs = _refs((counted or plain).group(1)) if counted or plain else None
+        if refs is None:  # typed over, cleared, or a formula of the user's: as the core says it shows
+            return self.number(self.computed(ref, (), lambda: None, what).value, ref, what)
+        terms = [self.shown(cell) for cell in refs]
+        numbers = [Decimal(str(t)) if isinstance(t, float) else Decimal(t) for t in terms if is_number(t)]
         value = sum(numbers, Decimal(0)) if numbers or plain else None
-        self.access.display[ref] = _as_cell(value)
+        self.display[(self.title, ref)] = _as_cell(value)
         return value
+
+
+def _normal(formula: str) -> str:
+    """A formula without $, spaces, case or row numbers: rows move when the user inserts rows above."""
+    text = re.sub(r"\s+", "", formula.replace("$", "")).upper()
+    return re.sub(r"\b([A-Z]{1,3})\d+\b", r"\1#", text)
 
 
 def _refs(text: str) -> list[str] | None:
@@ -279,7 +341,7 @@ def _figure_value(indicator: EvalIndicator, a: object, b: object) -> object:
         value = evaluate_value(indicator, a, b)
     except ArithmeticError:
         value = None
-    return "—" if value is None else float(value)
+    return DASH if value is None else float(value)
 
 
 def _rate(score: Decimal | None, points: Decimal | None) -> Decimal | None:
@@ -293,62 +355,3 @@ def _as_cell(value: object) -> object:
     if isinstance(value, Decimal):
         return float(value)
     return value
-
-
-def read_sheet(
-    framework: Framework, access: SheetAccess, first: int, last: int, total_ref: str | None, grade_ref: str | None
-) -> EvaluationSheet:
-    """The rows between `first` and `last` (the eval_indicators range, wherever the user moved it), and the total
-    and grade cells the names eval_total and eval_grade point at."""
-    reader = _Reader(framework, access)
-    leaves_by_key = {indicator.key: indicator for indicator in framework.indicators}
-    inner = {node.key for node in tree(framework) if not node.is_leaf}
-    leaves: list[LeafRow] = []
-    subtotals: dict[str, SumRow] = {}
-    for row in range(first, last + 1):
-        key_raw = access.raw(f"{KEY}{row}")
-        key = "" if _blank(key_raw) else str(key_raw).strip()
-        if key in leaves_by_key and key not in {leaf.indicator.key for leaf in leaves}:
-            leaves.append(reader.leaf(leaves_by_key[key], row))
-        elif key in inner and key not in subtotals:
-            subtotals[key] = reader.sum_row(key, row)
-        elif any(not _blank(access.raw(ref_at(k, row))) for k in ("level3", "points", "score")):
-            name = access.raw(ref_at("level3", row)) or access.raw(ref_at("level2", row)) or ""
-            reader.finding(
-                EVAL_ROW_UNKNOWN,
-                f"第 {row} 行（{str(name)[:20] or '无名称'}）不是评价指标体系“{framework.name}”中的指标："
-                "它的得分也会计入小计；请删除这一行，或在指标体系文件中加上这个指标",
-                f"C{row}",
-            )
-    found = {leaf.indicator.key for leaf in leaves}
-    for indicator in framework.indicators:
-        if indicator.key not in found:
-            reader.finding(
-                EVAL_ROW_MISSING,
-                f"评分表中找不到指标“{indicator.key}”的行（最右一列的指标路径被改动或整行被删除）",
-                None,
-            )
-    total = None
-    if total_ref and re.fullmatch(r"I\d+", total_ref):
-        total = reader.sum_row("总分", int(total_ref[1:]))
-    elif total_ref:
-        reader.finding(NAME_BROKEN, f"名称“eval_total”应指向评分表“得分”一列的总分，而不是 {total_ref}", total_ref)
-    grade = None
-    if grade_ref and total_ref:
-        grade = reader.computed(
-            grade_ref,
-            (grade_formula(framework, total_ref),),
-            lambda: "" if total is None or total.score is None else grade_of(framework, total.score),
-            "等级",
-        )
-    scores = score_tree(framework, {leaf.indicator.key: leaf.score for leaf in leaves})
-    return EvaluationSheet(
-        framework,
-        access.title,
-        tuple(leaves),
-        subtotals,
-        total,
-        "" if _blank(grade) else str(grade).strip(),
-        scores,
-        where={"grade": CellRef(access.title, grade_ref)} if grade_ref else {},
-    )
