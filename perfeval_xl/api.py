@@ -18,7 +18,7 @@ from perfeval_xl.engine.rates import (
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.engine.scoring import check_manual_score, execution_score, grade, indicator_score, score_assessment
 from perfeval_xl.engine.targets import parse_target
-from perfeval_xl.report.report import write_reports
+from perfeval_xl.report.write import write_reports
 from perfeval_xl.workbook.new import new_workbook
 from perfeval_xl.workbook.open import load
 

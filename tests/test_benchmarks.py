@@ -211,7 +211,7 @@ report_group = pytest.mark.benchmark(group="report")
 def report_inputs(workbooks, tmp_path_factory):
     """The example workbook, and the same context docxtpl alone would be given."""
     from perfeval_xl.engine.rulesets import load_rules
-    from perfeval_xl.report.report import dept_context
+    from perfeval_xl.report.context import dept_context
     from perfeval_xl.workbook.open import load
 
     submission, _findings, _options = load(workbooks["example"])
@@ -223,7 +223,7 @@ def test_bench__report_docxtpl_alone(benchmark, report_inputs):
     """The floor: docxtpl rendering the shipped template with the finished context (no charts, no checks)."""
     from docxtpl import DocxTemplate
 
-    from perfeval_xl.report.report import environment, template_file
+    from perfeval_xl.report.render import environment, template_file
     from perfeval_xl.report.templates import DEPT_TEMPLATE
 
     _path, context, _submission = report_inputs
@@ -239,7 +239,7 @@ def test_bench__report_docxtpl_alone(benchmark, report_inputs):
 @report_group
 def test_bench__report_whole_path(benchmark, report_inputs, tmp_path):
     """What `perfeval report` does: read and check the workbook, build the context and charts, render, write."""
-    from perfeval_xl.report.report import write_reports
+    from perfeval_xl.report.write import write_reports
     from perfeval_xl.workbook.open import load
 
     path, _context, _submission = report_inputs

@@ -14,11 +14,13 @@ import pytest
 from helpers import run
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
+from perfeval_xl.core.errors import ReportError
 from perfeval_xl.core.numbers import format_percent, format_score
 from perfeval_xl.engine.evaluation.load import load_framework
 from perfeval_xl.engine.evaluation.scores import score_rate, tree
-from perfeval_xl.report import report
-from perfeval_xl.report.report import ReportError, evaluation_context, node_number, write_reports
+from perfeval_xl.report import write as report
+from perfeval_xl.report.evaluation import evaluation_context, node_number
+from perfeval_xl.report.write import write_reports
 from perfeval_xl.workbook.fill import set_named
 from perfeval_xl.workbook.layout.evaluation import KEY, plan
 from perfeval_xl.workbook.new import new_workbook

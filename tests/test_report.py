@@ -17,15 +17,19 @@ import pytest
 from helpers import ROOT, digest, example, write
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
+from perfeval_xl.core.errors import ReportError
 from perfeval_xl.core.example import corrected_example
 from perfeval_xl.core.numbers import format_amount, format_percent, format_score
 from perfeval_xl.core.records import Header
 from perfeval_xl.engine.rates import change_rate, control_rate, execution_rate, share
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.engine.scoring import score_assessment
-from perfeval_xl.report import charts, report
-from perfeval_xl.report.report import ReportError, change, chinese_date, more_less, paragraphs, write_reports
+from perfeval_xl.report import charts
+from perfeval_xl.report import write as report
+from perfeval_xl.report.context import paragraphs
+from perfeval_xl.report.filters import change, chinese_date, more_less
 from perfeval_xl.report.templates import TEMPLATES
+from perfeval_xl.report.write import write_reports
 from perfeval_xl.utils import files
 from perfeval_xl.workbook.new import new_workbook
 from perfeval_xl.workbook.open import load

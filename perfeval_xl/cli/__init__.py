@@ -185,7 +185,7 @@ def _filled_workbook(submission: Submission, formulas: str, suffix: str) -> byte
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把报告转成 PDF。")
 def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> None:
     """用内置示例（岳阳市君山区人社局 2023 年度）演示：计算、审核，并生成示例工作簿和它的自评报告。"""
-    from perfeval_xl.report.report import write_reports
+    from perfeval_xl.report.write import write_reports
     from perfeval_xl.workbook.open import load
 
     rules = load_rules(rules_name)
@@ -247,7 +247,7 @@ def report(
 
     退出码：0 已生成；1 工作簿有错误（不生成），或要求的 PDF 没能生成；2 文件或模板无法使用。
     """
-    from perfeval_xl.report.report import write_reports
+    from perfeval_xl.report.write import write_reports
     from perfeval_xl.workbook.open import load
 
     if report_date is not None:
@@ -570,7 +570,7 @@ def review(
 
     退出码：0 全部通过；1 有文件有错误或无法读取；2 参数或输出有问题。
     """
-    from perfeval_xl.report.report import write_documents
+    from perfeval_xl.report.write import write_documents
     from perfeval_xl.review.batch import HAS_ERRORS, UNREADABLE, ProgressBar, default_jobs, find_submissions, review_all
     from perfeval_xl.review.letters import render_letters
     from perfeval_xl.review.summary import as_json as summary_json

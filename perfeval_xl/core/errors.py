@@ -15,6 +15,10 @@ class RuleSetError(PerfevalError, ValueError):
     """A rule set cannot be found or its TOML does not describe a valid rule set."""
 
 
+class ReportError(PerfevalError, ValueError):
+    """A report cannot be rendered: the workbook has errors, the template is broken, the folder is not writable."""
+
+
 class WorkbookError(PerfevalError, ValueError):
     """A file that cannot be read as a workbook at all, or cannot be written."""
 

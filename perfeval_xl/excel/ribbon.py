@@ -26,7 +26,7 @@ def main(book: object | None = None, opener: Callable[[Path], None] | None = Non
     book = book if book is not None else xw.Book.caller()
     app = book.app
     try:
-        from perfeval_xl.report.report import render_for_workbook  # docxtpl is only needed once a report is written
+        from perfeval_xl.report.write import render_for_workbook  # docxtpl is only needed once a report is written
 
         result = review(saved_path(book), render_for_workbook)
         write_check_sheet(book, result)

@@ -2,7 +2,7 @@
 
 Each template is a Word document with Jinja tags for docxtpl: {{ … }} for values, {%p … %} paragraphs for
 conditions and loops over paragraphs, {%tr … %} rows for loops over table rows. The wording of every sentence
-lives here; the figures come from report.py's context through its filters (wan, pct, change, …).
+lives here; the figures come from the contexts (context.py, evaluation.py) through the filters (wan, pct, change, …).
 """
 
 from __future__ import annotations

@@ -1,0 +1,304 @@
+"""The context of the 部门整体支出绩效评价报告: every node's 分值, 得分 and 得分率 from the engine's tree scores,
+each deduction with its basis and reason, the 评分表 as the report's 附件."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from perfeval_xl.core.errors import ReportError
+from perfeval_xl.core.frameworks import (
+    CIRCLED,
+    LEVEL_NAMES,
+    METHOD_NAMES,
+    SUBTOTAL,
+    ChecklistRule,
+    EvalIndicator,
+    FindingsRule,
+    Framework,
+    Node,
+)
+from perfeval_xl.core.names import EVAL_TEXTS
+from perfeval_xl.core.numbers import format_percent, format_score, round_half_up
+from perfeval_xl.core.records import (
+    EvaluationSheet,
+    LeafRow,
+    Submission,
+)
+from perfeval_xl.engine.evaluation.scores import grade_of, leaves, score_rate, tree
+from perfeval_xl.engine.evaluation.words import standard_text, value_text
+from perfeval_xl.report.context import clean, paragraphs
+from perfeval_xl.report.filters import as_number, chinese_date
+
+_CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(number: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一 (up to 99; beyond, the digits)."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return _CHINESE_DIGITS[ones]
+    return f"{'' if tens == 1 else _CHINESE_DIGITS[tens]}十{_CHINESE_DIGITS[ones] if ones else ''}"
+
+
+def node_number(level: int, number: int) -> str:
+    """The numbering of official documents by level: （一） 1. （1） ①."""
+    if level == 1:
+        return f"（{chinese_number(number)}）"
+    if level == 2:
+        return f"{number}."
+    if level == 3:
+        return f"（{number}）"
+    return CIRCLED[number - 1] if number <= len(CIRCLED) else f"{number})"
+
+
+def _figure(value: object) -> str:
+    """A figure as typed on the sheet (people, 万元, counts): 21, 1,294.52, 19.5."""
+    number = as_number(value)
+    if number is None:
+        return "—"
+    text = f"{round_half_up(number, 4):,.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _value_shown(indicator: EvalIndicator, value: object) -> str:
+    """A 指标值 as the report prints it: a percentage for rates, else the number."""
+    number = as_number(value)
+    if number is None:
+        return "—"
+    percent = indicator.percent if indicator.value is None else indicator.value.rate != "change_amount"
+    text = format_percent(number) if percent else _figure(number)
+    return text.replace("-", "−")  # a minus sign: a line never breaks between it and its number
+
+
+def _figures(leaf: LeafRow) -> str:
+    """The figures behind a leaf's score in one sentence: 数据A, 数据B and the 指标值 with its formula in words."""
+    indicator = leaf.indicator
+    spec = indicator.value
+    if spec is not None:
+        formula = value_text(replace(indicator, value=replace(spec, sources=None)))
+        given = [f"{label}{_figure(v)}" for label, v in ((spec.a, leaf.a), (spec.b, leaf.b)) if v is not None]
+        if leaf.value == "—":
+            value = f"指标值（{formula}）因{spec.b}为零或缺数无法计算"
+        elif leaf.value is None:
+            value = "指标值未填写"
+        else:
+            value = f"指标值 = {formula} = {_value_shown(indicator, leaf.value)}"
+        return "评价数据：" + "，".join(given) + ("；" if given else "") + value + "。"
+    if indicator.computed:
+        return "" if leaf.value in (None, "—") else f"指标值：{_value_shown(indicator, leaf.value)}。"
+    if isinstance(indicator.rule, ChecklistRule) and leaf.a:
+        return f"符合的评价要点：{clean(leaf.a)}。"
+    if isinstance(indicator.rule, FindingsRule) and as_number(leaf.a) is not None:
+        return f"发现问题{_figure(leaf.a)}个。"
+    return ""
+
+
+def _reason(text: object) -> str:
+    """A 扣分原因 as typed, its lines kept as line breaks."""
+    return "\n".join(paragraphs(text))
+
+
+def _leaf_basis(leaf: LeafRow) -> str:
+    """How a computed leaf's score came about, when the evaluator did not simply take the standard's."""
+    indicator, places = leaf.indicator, leaf.indicator.score_places
+    if not indicator.computed:
+        return ""
+    if leaf.standard is None:
+        return "指标值无法计算，由评价人员评分"
+    if leaf.typed and leaf.score is not None and leaf.score != leaf.standard:
+        standard, typed = format_score(leaf.standard, places), format_score(leaf.score, places)
+        return f"按评分标准应得{standard}分，评价人员评为{typed}分"
+    return "按评分标准计算"
+
+
+def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
+    """One node of section 四 (and of the deductions): its numbers all from the engine's tree scores."""
+    scored = sheet.scores.scores.get(node.key)
+    points = node.points
+    deduction = points - scored if scored is not None and scored < points else Decimal(0)
+    item: dict[str, Any] = {
+        "key": clean(node.key),
+        "level": node.level,
+        "number": node_number(node.level, number),
+        "name": clean(node.path[-1]),
+        "path": clean("—".join(node.path[:-1])),
+        "leaf": node.is_leaf,
+        "points": points,
+        "score": scored,
+        "rate": score_rate(scored, points) if scored is not None else None,
+        "deduction": deduction,
+        "figures": "",
+        "standard": "",
+        "method": "",
+        "reason": "",
+        "basis": "",
+    }
+    leaf = sheet.leaf(node.key) if node.is_leaf else None
+    if node.indicator is not None:
+        item |= {"standard": clean(standard_text(node.indicator)), "method": METHOD_NAMES[node.indicator.method]}
+    if leaf is not None:
+        basis, reason = _leaf_basis(leaf), _reason(leaf.reason)
+        if reason and basis.startswith("按评分标准应得"):  # an override and its grounds: both are stated
+            reason = f"{basis}。{reason}"
+        item |= {"figures": clean(_figures(leaf)), "reason": reason, "basis": basis}
+    return item
+
+
+def _numbered(nodes: Sequence[Node], sheet: EvaluationSheet) -> list[dict[str, Any]]:
+    """Every node in tree order, numbered within its parent."""
+    counters: dict[tuple[str, ...], int] = {}
+    items = []
+    for node in nodes:
+        parent = node.path[:-1]
+        counters[parent] = counters.get(parent, 0) + 1
+        items.append(_node(node, counters[parent], sheet))
+    return items
+
+
+def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet: EvaluationSheet) -> list[dict]:
+    """The 评分表 as the sheet lays it out: each 一级 group's leaves, a 小计 after each 二级 group and each 一级 group.
+
+    A name is shown on the first row of its group only; the 三级 column joins a 4-level path's last two names."""
+    rows: list[dict[str, Any]] = []
+    shown: set[str] = set()
+
+    def leaf_row(node: Node) -> None:
+        item, leaf = items[node.key], sheet.leaf(node.key)
+        names = [*node.path[:3]] + [""] * (3 - min(len(node.path), 3))
+        if len(node.path) == 4:
+            names[2] = f"{node.path[2]}：{node.path[3]}"
+        for depth in (0, 1):  # the 一级 and 二级 names once per group
+            group = "/".join(node.path[: depth + 1])
+            if depth + 1 < len(node.path) and group in shown:
+                names[depth] = ""
+            shown.add(group)
+        indicator = node.indicator
+        value = ""
+        if leaf is not None and indicator is not None:
+            if leaf.value == "—":
+                value = "无法计算"
+            elif indicator.value is not None or indicator.computed:
+                value = "" if leaf.value is None else _value_shown(indicator, leaf.value)
+            elif isinstance(indicator.rule, ChecklistRule) and leaf.a:
+                value = f"符合 {clean(leaf.a)}"
+            elif isinstance(indicator.rule, FindingsRule) and as_number(leaf.a) is not None:
+                value = f"问题 {_figure(leaf.a)} 个"
+        reason = item["reason"] or (item["basis"] if item["deduction"] else "")
+        rows.append(
+            {
+                "kind": "leaf",
+                "level1": clean(names[0]),
+                "level2": clean(names[1]),
+                "level3": clean(names[2]),
+                "points": item["points"],
+                "value": value,
+                "score": item["score"],
+                "reason": reason,
+            }
+        )
+
+    def subtotal(node: Node) -> None:
+        item = items[node.key]
+        rows.append(
+            {
+                "kind": "subtotal",
+                "level1": clean(node.path[0]) if node.level == 1 else "",
+                "level2": clean(node.path[1]) if node.level == 2 else "",
+                "level3": SUBTOTAL,
+                "points": item["points"],
+                "value": f"得分率 {format_percent(item['rate'])}",
+                "score": item["score"],
+                "reason": "",
+            }
+        )
+
+    for level1 in (node for node in tree(framework) if node.level == 1):
+        for child in level1.children:
+            if child.is_leaf:
+                leaf_row(child)
+                continue
+            for leaf in leaves(child):
+                leaf_row(leaf)
+            subtotal(child)
+        subtotal(level1)
+    return rows
+
+
+def evaluation_context(submission: Submission, report_date: str) -> dict[str, Any]:
+    """Everything the 部门整体支出绩效评价报告 says, as plain values.
+
+    Every score, subtotal, 得分率 and deduction is the engine's (the tree scored from the leaves' shown scores), never
+    a printed subtotal: the report cannot disagree with its own rows.
+    """
+    sheet = submission.evaluation
+    if sheet is None:
+        raise ReportError("部门整体支出绩效评价报告需要“评价指标评分表”；这份工作簿没有")
+    framework, scores = sheet.framework, sheet.scores
+    places = framework.score_places
+    header = submission.header
+    year, unit = header.fiscal_year or "", clean(header.unit_name)
+    nodes = tree(framework)
+    items = _numbered(nodes, sheet)
+    by_key = {node.key: item for node, item in zip(nodes, items, strict=True)}
+    level1 = [by_key[node.key] for node in nodes if node.level == 1]
+    leaf_items = [item for item in items if item["leaf"]]
+    deductions = [item for item in leaf_items if item["deduction"] > 0]
+    total = scores.total
+    grade = scores.grade or grade_of(framework, total) or ""
+    texts = {key.removeprefix("eval_"): paragraphs(sheet.texts.get(key, "")) for key, _ in EVAL_TEXTS}
+    levels = []
+    for depth in range(2, max(node.level for node in nodes) + 1):
+        count = sum(1 for node in nodes if node.level == depth)
+        levels.append({"label": LEVEL_NAMES[depth - 1], "count": count})
+    methods = [
+        {"name": name, "count": sum(1 for i in framework.indicators if i.method == method)}
+        for method, name in METHOD_NAMES.items()
+    ]
+    grades = [
+        {"label": clean(g.label), "minimum": g.minimum, "upper": framework.grades[index - 1].minimum if index else None}
+        for index, g in enumerate(framework.grades)
+    ]
+    computed = sum(1 for i in framework.indicators if i.computed)
+    leaf_levels = {len(i.path) for i in framework.indicators}
+    leaf_label = LEVEL_NAMES[leaf_levels.pop() - 1] if len(leaf_levels) == 1 else "末级指标"
+    return {
+        "title": f"{year}年度{unit}部门整体支出绩效评价报告",
+        "unit_name": unit,
+        "year": year,
+        "report_date": chinese_date(report_date),
+        "evaluator": clean(sheet.texts.get("eval_evaluator", "")),
+        "places": places,
+        "texts": texts,
+        "framework": {
+            "name": clean(framework.name),
+            "title": clean(framework.title),
+            "source": clean(framework.source).strip().rstrip("。．.；;"),
+            "full_marks": framework.full_marks,
+            "level1_count": len(level1),
+            "levels": levels,
+            "leaf_count": len(leaf_items),
+            "leaf_label": leaf_label,
+            "methods": [m for m in methods if m["count"]],
+            "computed": computed,
+            "judged": len(leaf_items) - computed,
+            "grades": grades,
+        },
+        "result": {
+            "points": framework.full_marks,
+            "total": total,
+            "rate": score_rate(total, framework.full_marks),
+            "grade": clean(grade),
+            "level1": level1,
+            "full_count": len(leaf_items) - len(deductions),
+            "deducted_count": len(deductions),
+            "deducted": sum((item["deduction"] for item in deductions), Decimal(0)),
+        },
+        "nodes": items,
+        "deductions": deductions,
+        "annex": {"rows": _annex_rows(framework, by_key, sheet)},
+    }
