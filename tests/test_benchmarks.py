@@ -224,7 +224,7 @@ def test_bench__report_docxtpl_alone(benchmark, report_inputs):
     from docxtpl import DocxTemplate
 
     from perfeval_xl.report.render import environment, template_file
-    from perfeval_xl.report.templates import DEPT_TEMPLATE
+    from perfeval_xl.report.templates.selfassessment import DEPT_TEMPLATE
 
     _path, context, _submission = report_inputs
 

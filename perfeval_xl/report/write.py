@@ -23,7 +23,8 @@ from perfeval_xl.report.evaluation import evaluation_context
 from perfeval_xl.report.filters import chinese_date
 from perfeval_xl.report.pdf import to_pdf
 from perfeval_xl.report.render import render, template_file
-from perfeval_xl.report.templates import DEPT_TEMPLATE, EVALUATION_TEMPLATE, PROJECT_TEMPLATE
+from perfeval_xl.report.templates.evaluation import EVALUATION_TEMPLATE
+from perfeval_xl.report.templates.selfassessment import DEPT_TEMPLATE, PROJECT_TEMPLATE
 from perfeval_xl.utils.files import stage, write_failed
 
 # Linux file systems take 255 bytes of UTF-8 in a name, and a 汉字 takes three; 200 leaves room for Word's "~$"

@@ -15,7 +15,7 @@ from perfeval_xl.core.codes import CATALOGUE
 from perfeval_xl.core.records import ERROR
 from perfeval_xl.report.filters import chinese_date
 from perfeval_xl.report.render import render, template_file
-from perfeval_xl.report.templates import LETTER_TEMPLATE
+from perfeval_xl.report.templates.letter import LETTER_TEMPLATE
 from perfeval_xl.report.write import safe_name
 from perfeval_xl.review.batch import HAS_ERRORS, UNREADABLE, FileResult
 
