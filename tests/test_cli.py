@@ -152,7 +152,7 @@ def test_check__unreadable_files_exit_2_with_one_line(tmp_path):
 
 
 def test_build_workbooks__shipped_files_are_current(tmp_path):
-    from perfeval_xl.cli import SHIPPED_WORKBOOKS
+    from perfeval_xl.cli.workbooks import SHIPPED_WORKBOOKS
 
     assert run("build-workbooks", str(tmp_path)).returncode == 0
     shipped = ROOT / "workbook"

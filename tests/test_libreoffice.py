@@ -13,7 +13,7 @@ import pytest
 from helpers import PROJECTS, ROOT, example, named_cell, random_fill
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
-from perfeval_xl.cli import SHIPPED_WORKBOOKS
+from perfeval_xl.cli.workbooks import SHIPPED_WORKBOOKS
 from perfeval_xl.core.errors import PerfevalError
 from perfeval_xl.report import pdf as libreoffice
 from perfeval_xl.utils import files

@@ -42,7 +42,7 @@ def test_readme__every_finding_code_is_documented():
 
 
 def test_readme__generated_tables_are_current():
-    from perfeval_xl.cli import readme_with_tables
+    from perfeval_xl.cli.develop import readme_with_tables
 
     assert readme_with_tables(README) == README, "run: .venv/bin/perfeval readme-tables"
 

@@ -1,0 +1,276 @@
+"""perfeval demo, new, example, check and report: workbooks made, checked and reported on."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from perfeval_xl.checks import run_checks
+from perfeval_xl.cli.group import cli
+from perfeval_xl.cli.show import finding_lines, submission_lines
+from perfeval_xl.core.errors import PerfevalError, os_reason
+from perfeval_xl.core.example import corrected_example, published_example
+from perfeval_xl.core.records import Submission
+from perfeval_xl.engine.rulefiles import available_rules
+from perfeval_xl.engine.rulesets import load_rules
+from perfeval_xl.utils.files import write_atomic
+
+DEMO_WORKBOOK = "示例-岳阳市君山区人社局2023.xlsm"
+
+
+# The files shipped in workbook/, rebuilt by `perfeval build-workbooks workbook` (a test checks they are current):
+# name -> (kind, formulas, example: None, "corrected" or "published")
+SHIPPED_WORKBOOKS = {
+    "部门整体支出绩效自评.xlsm": ("dept", "udf", None),
+    "部门整体支出绩效自评（无宏版）.xlsx": ("dept", "native", None),
+    "项目支出绩效自评.xlsm": ("project", "udf", None),
+    DEMO_WORKBOOK: ("dept", "udf", "corrected"),
+    "示例-岳阳市君山区人社局2023（按公开文本）.xlsm": ("dept", "udf", "published"),
+}
+
+
+def _rules_as_written(rules_name: str | None) -> str | None:
+    """What the 说明 sheet's 评分规则 says: a built-in name as given, a rule file by its full path — the workbook
+    may be moved, and the PE_* functions in Excel do not know the workbook's folder."""
+    from perfeval_xl.engine.evaluation.load import available_frameworks
+
+    if rules_name is None or rules_name in available_rules() or rules_name in available_frameworks():
+        return rules_name
+    return str(Path(rules_name).resolve())
+
+
+def filled_workbook(submission: Submission, formulas: str, suffix: str) -> bytes:
+    """A department workbook holding `submission`, one 附件3 per project, scored by the rule set its header names."""
+    from perfeval_xl.workbook.new import new_workbook
+
+    projects = [p.name for p in submission.projects]
+    return new_workbook("dept", submission.header.rule_set, projects, formulas, suffix, submission)
+
+
+@cli.command()
+@click.option(
+    "--rules", "rules_name", default=None, help="评分规则：national、grade-85、province-platform 或 .toml 文件路径。"
+)
+@click.option("--as-published", is_flag=True, help="只看按公开文本录入（含原有错误）的版本及其审核结果，不生成文件。")
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(file_okay=False),
+    default="perfeval-demo",
+    show_default=True,
+    help="示例工作簿和报告写到这个文件夹。",
+)
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把报告转成 PDF。")
+def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> None:
+    """用内置示例（岳阳市君山区人社局 2023 年度）演示：计算、审核，并生成示例工作簿和它的自评报告。"""
+    from perfeval_xl.report.write import write_reports
+    from perfeval_xl.workbook.open import load
+
+    rules = load_rules(rules_name)
+    published = published_example()
+    lines: list[str] = []
+    if as_published:
+        lines += submission_lines(published, rules)
+        lines += finding_lines(run_checks(published, rules))
+        click.echo("\n".join(lines))
+        return
+    corrected = corrected_example()
+    if rules_name:  # the files carry the rule set the terminal shows
+        corrected = replace(corrected, header=replace(corrected.header, rule_set=_rules_as_written(rules_name)))
+    lines += ["【一】修正后的示例：各项比率与得分由引擎重新计算", ""]
+    lines += submission_lines(corrected, rules)
+    lines += [*finding_lines(run_checks(corrected, rules)), ""]
+    lines += ["【二】按公开文本录入的原表：审核发现的问题", ""]
+    lines += [*finding_lines(run_checks(published, rules)), ""]
+    out = Path(folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PerfevalError(f"无法创建文件夹“{out}”：{os_reason(error)}") from None
+    workbook = write_atomic(filled_workbook(corrected, "udf", ".xlsm"), out / DEMO_WORKBOOK, overwrite=True)
+    submission, findings, options = load(workbook)
+    reports = write_reports(workbook, submission, findings, options["rules"], projects=True, pdf=pdf)
+    lines += ["【三】生成的文件", f"  {workbook}"] + [f"  {path}" for path in [*reports.documents, *reports.pdfs]]
+    lines += [f"  {note}" for note in reports.notes]
+    click.echo("\n".join(lines))
+    raise click.exceptions.Exit(1 if pdf and reports.notes else 0)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="报告文件（.docx）；默认写在工作簿旁边，以“年度+单位+整体支出绩效自评报告”命名"
+    "（评价工作簿：“年度+单位+部门整体支出绩效评价报告”）。只有附件3 的工作簿：项目报告的文件名（只能有一张附件3）。",
+)
+@click.option("--projects", is_flag=True, help="同时为每张附件3 生成项目支出绩效自评报告。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF（需要已安装 LibreOffice）。")
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="用自己的 Word 模板（带 Jinja 标签，见 templates/）代替内置的整体支出报告模板；"
+    "只有附件3 的工作簿则代替项目支出报告模板，评价工作簿则代替评价报告模板。",
+)
+@click.option(
+    "--date", "report_date", default=None, help="报告日期，如 2024-06-26（默认取“报告文字”中的日期，否则为今天）。"
+)
+def report(
+    file: str, out: str | None, projects: bool, pdf: bool, template: str | None, report_date: str | None
+) -> None:
+    """检查工作簿，没有错误时生成 Word 自评报告（评价工作簿：部门整体支出绩效评价报告）。
+
+    退出码：0 已生成；1 工作簿有错误（不生成），或要求的 PDF 没能生成；2 文件或模板无法使用。
+    """
+    from perfeval_xl.report.write import write_reports
+    from perfeval_xl.workbook.open import load
+
+    if report_date is not None:
+        try:
+            report_date = date.fromisoformat(report_date.strip())  # type: ignore[assignment]
+        except ValueError:
+            raise click.BadParameter(f"“{report_date}”不是日期，请写成 2024-06-26", param_hint="--date") from None
+    path = Path(file)
+    submission, findings, options = load(path)
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        click.echo("\n".join(finding_lines(findings)))
+        click.echo(f"有 {len(errors)} 个错误，请先改正，再生成报告。", err=True)
+        raise click.exceptions.Exit(1)
+    reports = write_reports(
+        path,
+        submission,
+        findings,
+        options["rules"],
+        Path(out) if out else None,
+        projects,
+        pdf,
+        Path(template) if template else None,
+        report_date,
+    )
+    for written in [*reports.documents, *reports.pdfs]:
+        click.echo(f"已生成 {written}")
+    for note in reports.notes:
+        click.echo(note, err=True)
+    raise click.exceptions.Exit(1 if pdf and reports.notes else 0)
+
+
+FORMULAS = click.Choice(["udf", "native"])
+
+
+def _projects(count: int | None, names: tuple[str, ...]) -> list[str]:
+    if names:
+        return list(names)
+    return [""] * (count if count is not None else 1)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option(
+    "--kind",
+    type=click.Choice(["dept", "project"]),
+    default="dept",
+    show_default=True,
+    help="dept：部门整体支出（附件1、附件2、附件3、收支预决算）；project：只有附件3。",
+)
+@click.option(
+    "--rules",
+    "rules_name",
+    default=None,
+    help="评分规则：national、grade-85、province-platform 或 .toml 路径；评价指标体系（如 gongxing-2013）"
+    "则生成部门整体支出绩效评价工作簿。",
+)
+@click.option("--projects", "count", type=click.IntRange(0, 200), default=None, help="附件3 的张数（默认 1）。")
+@click.option("--project", "names", multiple=True, help="项目名称，每个 --project 一张附件3（可重复）。")
+@click.option(
+    "--formulas",
+    type=FORMULAS,
+    default="udf",
+    show_default=True,
+    help="udf：比率和得分用 PE_* 函数（需加载项）；"
+    "native：比率用 Excel 自带公式，得分手工填写（WPS、LibreOffice 可用）。",
+)
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+def new(
+    out: str, kind: str, rules_name: str | None, count: int | None, names: tuple[str, ...], formulas: str, force: bool
+) -> None:
+    """生成空白的自评工作簿模板（.xlsm 或 .xlsx）。"""
+    from perfeval_xl.engine.evaluation.load import is_evaluation
+    from perfeval_xl.workbook.new import new_workbook
+
+    path = Path(out)
+    rules_in_file = _rules_as_written(rules_name)
+    if rules_in_file is not None and is_evaluation(rules_in_file):
+        if kind != "dept" or count is not None or names:
+            raise click.UsageError(
+                "评价指标体系生成的是部门整体支出绩效评价工作簿，不分附件3：请去掉 --kind、--projects、--project"
+            )
+        write_atomic(new_workbook(kind, rules_in_file, [], formulas, path.suffix.lower()), path, overwrite=force)
+        click.echo(
+            f"已生成 {path}（{'含 PE_* 函数' if formulas == 'udf' else '无宏版'}，部门整体支出绩效评价指标评分表）"
+        )
+        return
+    projects = _projects(count, names)
+    if kind == "project" and not projects:
+        raise click.UsageError("项目支出自评工作簿至少要有一张附件3")
+    write_atomic(new_workbook(kind, rules_in_file, projects, formulas, path.suffix.lower()), path, overwrite=force)
+    click.echo(f"已生成 {path}（{'含 PE_* 函数' if formulas == 'udf' else '无宏版'}，附件3 {len(projects)} 张）")
+
+
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--as-published", is_flag=True, help="保留公开文本中的原有错误（check 会把它们找出来）。")
+@click.option("--formulas", type=FORMULAS, default="udf", show_default=True, help="udf 或 native（同 new）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+def example(out: str, as_published: bool, formulas: str, force: bool) -> None:
+    """生成填好的示例工作簿：岳阳市君山区人社局 2023 年度（默认为修正后的版本）。"""
+    path = Path(out)
+    submission = published_example() if as_published else corrected_example()
+    write_atomic(filled_workbook(submission, formulas, path.suffix.lower()), path, overwrite=force)
+    click.echo(f"已生成 {path}（{'按公开文本，含原有错误' if as_published else '修正后的示例'}）")
+
+
+def _json_value(value: object) -> object:
+    """A value for strict JSON: numbers as floats; no value, or a number no float can hold, as null."""
+    if isinstance(value, dict):  # eval_scores: node path -> score
+        return {key: _json_value(item) for key, item in value.items()}
+    if isinstance(value, Decimal | float):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return value if value != "" else None
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出发现、计算单元格的值（及被改写时按公式应得的值）。")
+def check(file: str, as_json: bool) -> None:
+    """检查一份自评工作簿：重新计算每个比率和得分，按财政审核口径列出问题。
+
+    退出码：0 没有错误；1 至少一个错误；2 文件无法读取。
+    """
+    from perfeval_xl.workbook.open import load
+
+    _submission, findings, options = load(file)
+    errors = sum(f.is_error for f in findings)
+    if as_json:
+        payload = {
+            "findings": [
+                {"severity": f.severity, "code": f.code, "sheet": f.sheet, "cell": f.cell, "message": f.message}
+                for f in findings
+            ],
+            "values": {name: _json_value(value) for name, value in options["values"].items()},
+            "recomputed": {name: _json_value(value) for name, value in options["recomputed"].items()},
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False))
+    else:
+        click.echo("\n".join(finding_lines(findings)))
+    raise click.exceptions.Exit(1 if errors else 0)
