@@ -12,7 +12,6 @@ import signal
 import sys
 import time
 import zipfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -306,10 +305,6 @@ def _ignore_interrupts() -> None:
 
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
-def status_counts(results: Sequence[FileResult]) -> Counter[str]:
-    return Counter(result.status for result in results)
 
 
 # ---------------------------------------------------------------- progress on the terminal

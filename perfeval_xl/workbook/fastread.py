@@ -41,7 +41,7 @@ class PackageError(ValueError):
 
 
 @dataclass
-class Cell:
+class FastCell:
     """A cell as the reader sees it: its value (a formula as "=…"), number format and place."""
 
     row: int
@@ -58,17 +58,17 @@ class Cell:
 @dataclass
 class Sheet:
     title: str
-    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    cells: dict[tuple[int, int], FastCell] = field(default_factory=dict)
     merged: set[tuple[int, int]] = field(default_factory=set)
     defined_names: dict[str, DefinedName] = field(default_factory=dict)
 
-    def cell(self, row: int, column: int) -> Cell:
+    def cell(self, row: int, column: int) -> FastCell:
         found = self.cells.get((row, column))
         if found is None:
-            found = Cell(row, column, merged=(row, column) in self.merged)
+            found = FastCell(row, column, merged=(row, column) in self.merged)
         return found
 
-    def __getitem__(self, ref: str) -> Cell:
+    def __getitem__(self, ref: str) -> FastCell:
         return self.cell(*coordinate_to_tuple(ref))
 
 
@@ -200,7 +200,7 @@ def _read_sheet(
         formula = element.find(f"{MAIN}f")
         ref = f"{get_column_letter(column)}{row}"
         value = _formula(formula, ref, shared_formulas) if formula is not None else saved
-        sheet.cells[(row, column)] = Cell(row, column, value, formats.of(style))
+        sheet.cells[(row, column)] = FastCell(row, column, value, formats.of(style))
         if saved is not None:
             cached[(sheet.title, ref)] = saved
     for merged in root.iter(f"{MAIN}mergeCell"):
