@@ -219,7 +219,7 @@ SCORE_MESSAGES = {  # what PE_SCORE shows when it cannot score, by the code of t
 }
 
 
-# What a cell shows when the engine fails in a way nothing foresaw. It is a bug (tests/test_fuzz.py asserts it
+# What a cell shows when the engine fails in a way nothing foresaw. It is a bug (tests/engine/test_fuzz.py asserts it
 # never appears), but a cell must show something short: xlwings would put the whole traceback in it.
 UNEXPECTED = "#计算出错"
 

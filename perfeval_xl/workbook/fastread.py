@@ -3,8 +3,8 @@ defined names in one pass over the parts, without the styles, borders and object
 
 The result looks to the reader (reader/book.py) like the small part of an openpyxl Workbook it uses, and every value
 is made by openpyxl's own rules (its number casting, date conversion, shared-formula translation, string table,
-built-in formats), so both give the same records; tests/test_fastread.py holds them to it on every test workbook and
-the hostile corpus. XML is parsed by defusedxml: a DTD or an entity refuses the file.
+built-in formats), so both give the same records; tests/workbook/test_fastread.py holds them to it on every test
+workbook and the hostile corpus. XML is parsed by defusedxml: a DTD or an entity refuses the file.
 """
 
 from __future__ import annotations

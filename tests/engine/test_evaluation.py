@@ -1,9 +1,9 @@
 """Evaluation frameworks (部门整体支出绩效评价): the rule-file loader, the six methods, the tree and its words."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -846,9 +846,7 @@ def test_loader__too_many_grades_for_one_formula():
         parse_framework(text)
 
 
-GONGXING_TEXT = (Path(__file__).resolve().parent.parent / "perfeval_xl" / "rules" / "gongxing-2013.toml").read_text(
-    encoding="utf-8"
-)
+GONGXING_TEXT = (ROOT / "perfeval_xl" / "rules" / "gongxing-2013.toml").read_text(encoding="utf-8")
 
 
 @settings(max_examples=300, deadline=None)
