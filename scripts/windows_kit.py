@@ -10,7 +10,18 @@ from pathlib import Path
 def build(checkout: Path, out: Path) -> Path:
     with tempfile.TemporaryDirectory() as folder:
         subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", folder, str(checkout)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                "--no-build-isolation",
+                "-q",
+                "-w",
+                folder,
+                str(checkout),
+            ],
             check=True,
         )
         (wheel,) = Path(folder).glob("perfeval_xl-*.whl")

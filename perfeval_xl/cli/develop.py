@@ -52,7 +52,7 @@ def build_templates(folder: str) -> None:
 
 
 def names_markdown() -> str:
-    """The defined-name contract as a README table, generated from layout.py."""
+    """The defined-name contract as a table, generated from the layout."""
     from perfeval_xl.workbook.layout.book import defined_names, workbook_layout
     from perfeval_xl.workbook.new import template_info
 
@@ -63,7 +63,7 @@ def names_markdown() -> str:
 
 
 def functions_markdown() -> str:
-    """The PE_* worksheet functions as a README table, generated from functions.py and udfs.py."""
+    """The PE_* worksheet functions as a table, generated from the PE_* table and the wrappers' descriptions."""
     from perfeval_xl.engine.functions import FUNCTIONS
     from perfeval_xl.udfs import PE_FUNCTIONS
 
@@ -74,20 +74,74 @@ def functions_markdown() -> str:
     return "\n".join(rows)
 
 
-def readme_with_tables(text: str) -> str:
-    """README text with the generated tables put between their <!-- name:begin/end --> markers."""
-    for section, table in (("names", names_markdown()), ("functions", functions_markdown())):
-        begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
-        head, _, rest = text.partition(begin)
-        _, _, tail = rest.partition(end)
-        text = f"{head}{begin}\n{table}\n{end}{tail}"
-    return text
+def findings_markdown() -> str:
+    """Every finding code as a table per group, generated from the catalogue (core/codes.py)."""
+    from perfeval_xl.core.codes import CATALOGUE, GROUPS
+
+    parts = []
+    for group in GROUPS:
+        rows = [f"**{group}**", "", "| 代码 | 程度 | 含义 | 改正 |", "|---|---|---|---|"]
+        for code in CATALOGUE.values():
+            if code.group == group:
+                severity = code.severity + (f"（{code.severity_note}）" if code.severity_note else "")
+                rows.append(f"| `{code.code}` | {severity} | {code.meaning} | {code.correction} |")
+        parts.append("\n".join(rows))
+    return "\n\n".join(parts)
 
 
-@cli.command("readme-tables", hidden=True)
-@click.argument("readme", type=click.Path(dir_okay=False, exists=True), default="README.md")
-def readme_tables(readme: str) -> None:
-    """（开发用）用 layout.py 和 udfs.py 重新生成 README 中的名称表和函数表。"""
-    path = Path(readme)
-    write_atomic(readme_with_tables(path.read_text(encoding="utf-8")).encode("utf-8"), path, overwrite=True)
-    click.echo(f"已更新 {path}")
+# the layers from the bottom up, as pyproject.toml's import-linter contract orders them
+LAYERS = ("core", "utils", "engine", "checks", "workbook", "report", "excel", "review", "udfs", "api", "cli")
+
+
+def modules_markdown() -> str:
+    """Every module of the package by layer, with the first line of its docstring: the tour of architecture.md."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent
+    rows = ["| 模块 | 职责（模块的说明） |", "|---|---|"]
+    order = {layer: index for index, layer in enumerate(LAYERS)}
+    modules = sorted(
+        package.rglob("*.py"),
+        key=lambda path: (order.get(path.relative_to(package).parts[0].removesuffix(".py"), -1), str(path)),
+    )
+    for path in modules:
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        first = doc.split("\n\n")[0].replace("\n", " ").replace("|", "\\|")
+        rows.append(f"| `{path.relative_to(package.parent).as_posix()}` | {first} |")
+    return "\n".join(rows)
+
+
+# the generated tables of docs/: file -> (marker, the function that makes the table)
+GENERATED = {
+    "architecture.md": ("modules", modules_markdown),
+    "names.md": ("names", names_markdown),
+    "functions.md": ("functions", functions_markdown),
+    "findings.md": ("findings", findings_markdown),
+}
+
+
+def with_table(text: str, marker: str, table: str) -> str:
+    """`text` with `table` put between its <!-- marker:begin --> and <!-- marker:end --> lines."""
+    begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
+    head, found, rest = text.partition(begin)
+    if not found or end not in rest:
+        raise click.ClickException(f"没有 {begin} … {end}")
+    _, _, tail = rest.partition(end)
+    return f"{head}{begin}\n{table}\n{end}{tail}"
+
+
+def docs_with_tables(folder: Path) -> dict[Path, str]:
+    """Each file of docs/ that has generated tables, with them as the code makes them now."""
+    return {
+        folder / name: with_table((folder / name).read_text(encoding="utf-8"), marker, make())
+        for name, (marker, make) in GENERATED.items()
+    }
+
+
+@cli.command("docs-tables", hidden=True)
+@click.argument("folder", type=click.Path(file_okay=False, exists=True), default="docs")
+def docs_tables(folder: str) -> None:
+    """（开发用）从代码重新生成 docs/ 中的名称表、函数表和审核发现表。"""
+    for path, text in docs_with_tables(Path(folder)).items():
+        write_atomic(text.encode("utf-8"), path, overwrite=True)
+        click.echo(f"已更新 {path}")

@@ -1,6 +1,6 @@
 """The defined-name contract that parts other than the layout rely on, as data: tests hold the layout to it.
 
-Integrators and evaluation frameworks find figures by these names, never by coordinates (the README's names table
+Integrators and evaluation frameworks find figures by these names, never by coordinates (docs/names.md's table
 lists every name with its cell). The layout (workbook/layout) is what places them on a sheet.
 """
 

@@ -1,4 +1,4 @@
-"""The records of a self-assessment: the official tables as immutable values, and Finding.
+"""The records of every family of workbook (the self-assessment tables, the 评价指标评分表) as values, and Finding.
 
 Records know nothing about files. Each can carry `where`, a mapping from its field names to the cell the
 value came from, so that a finding can point at it; records built by hand simply leave it empty.

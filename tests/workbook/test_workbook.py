@@ -574,7 +574,7 @@ def test_package__bytes_open_in_openpyxl():
 
 
 def test_load__user_rule_file_with_its_own_name(tmp_path):
-    """The README's own example: a rule file whose name is not a shipped rule set."""
+    """docs/rules.md's own example: a rule file whose name is not a shipped rule set."""
     (tmp_path / "sichuan.toml").write_text(
         'extends = "national"\nname = "sichuan"\ntitle = "四川"\n[weights]\nexecution = 10\nblocks = {}\n',
         encoding="utf-8",

@@ -164,7 +164,7 @@ def read_value(read: Settings, where: str, value: object) -> ValueSpec | None:
                 raise read.fail(
                     f"{key}.from",
                     f"中的“{shown_text(name, 40)}”不是附件1 或收支预决算中的名称；"
-                    "可用的如 staff_actual、sangong_final、rev_expense_total_final（见 README 的名称表）",
+                    "可用的如 staff_actual、sangong_final、rev_expense_total_final（见 docs/names.md 的名称表）",
                 )
         sources = (names[0], names[1])
     return ValueSpec(rate, a, b, sources)

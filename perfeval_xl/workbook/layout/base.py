@@ -124,7 +124,7 @@ class Cell:
       name: its defined name, if any.
       kind: amount, count, area, rate, score, weight, text, long_text or year: format, validation and reading.
       formula: for computed and override cells.
-      description: what the value is, in Chinese, for findings and the README ("三公经费 本年决算数").
+      description: what the value is, in Chinese, for findings and docs/names.md ("三公经费 本年决算数").
       comment: a note shown on the cell in Excel (rules behind a heading).
       style: title, subtitle, heading, row_heading, vertical, note, row_label, centered, helper or "".
       merge_to: the bottom-right cell when this cell is merged with its neighbours.

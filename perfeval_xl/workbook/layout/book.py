@@ -48,7 +48,7 @@ def workbook_layout(
 
 
 def defined_names(layout: WorkbookLayout) -> list[tuple[str, str, str, str]]:
-    """(name, scope, reference, description) of every defined name: what the README documents."""
+    """(name, scope, reference, description) of every defined name: what docs/names.md documents."""
     rows = []
     for sheet in layout.sheets:
         scope = "每张附件3" if sheet.scoped else "工作簿"
