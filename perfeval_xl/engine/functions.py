@@ -1,7 +1,7 @@
 """The PE_* worksheet functions in engine terms: their names, argument order, and the engine function behind each.
 
-The templates write these names into formulas (layout.py), the reader evaluates the same formulas with them
-(workbook.py), and the Excel adapters in udfs.py wrap them for xlwings: one table, so Excel and `perfeval check`
+The templates write these names into formulas (workbook/layout/), the reader evaluates the same formulas with them
+(workbook/reader/), and the Excel adapters in udfs.py wrap them for xlwings: one table, so Excel and `perfeval check`
 cannot compute different things. Values here are engine values: Decimal, None for "no value", str for text.
 """
 

@@ -80,7 +80,7 @@ def available_rules() -> list[str]:
 @lru_cache(maxsize=1)
 def shipped_rule_files() -> Mapping[str, Mapping[str, Any]]:
     """Every rule file in perfeval_xl/rules/ by name, parsed once (the package does not change): the
-    self-assessment rule sets and the evaluation frameworks (kind = "evaluation", evaluation.py's)."""
+    self-assessment rule sets and the evaluation frameworks (kind = "evaluation", engine/evaluation/load.py's)."""
     folder = resources.files("perfeval_xl") / "rules"
     files = sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name)
     return MappingProxyType(

@@ -30,7 +30,7 @@ from perfeval_xl.workbook.open import load
 
 PASSED, HAS_ERRORS, UNREADABLE = "通过", "有错误", "无法读取"
 SUFFIXES = (".xlsx", ".xlsm")
-EVALUATION_KIND = "整体支出评价"  # a 部门整体支出绩效评价 workbook (evalsheet.py)
+EVALUATION_KIND = "整体支出评价"  # a 部门整体支出绩效评价 workbook (workbook/reader/evaluation.py)
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def shown_path(path: str | Path) -> str:
     return re.sub(r"[\x00-\x1f\x7f]", "?", text)
 
 
-SUMMARY_SHEETS = ("汇总", "问题清单", "统计", UNREADABLE)  # summary.py writes them, in this order
+SUMMARY_SHEETS = ("汇总", "问题清单", "统计", UNREADABLE)  # review/summary.py writes them, in this order
 
 
 def is_summary(path: Path) -> bool:

@@ -58,7 +58,7 @@ class Renderer:
             return f'=IF(fiscal_year="","",fiscal_year&"年度")&"{cell.text}"'
         if formula.function == UNIT:
             return '=unit_name&""'
-        if formula.function == EXCEL:  # the 评价指标评分表's formulas, rendered by evalsheet.py for this flavour
+        if formula.function == EXCEL:  # the 评分表 renders its own (layout/evaluation.py)
             return cell.text
         args = [self.arg(a, row, block_top or {}) for a in formula.args]
         if formula.function == SUM:

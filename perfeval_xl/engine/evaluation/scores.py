@@ -28,7 +28,7 @@ from perfeval_xl.engine.rulefiles import (
 
 
 def _two_figure_functions() -> dict[str, Callable[[object, object], Decimal | None]]:
-    """The public functions of rates.py that take two figures: a rate added there is usable here at once."""
+    """The public functions of engine/rates.py that take two figures: a rate added there is usable here at once."""
     found = {}
     for name, function in vars(rates).items():
         if name.startswith("_") or not inspect.isfunction(function) or function.__module__ != rates.__name__:

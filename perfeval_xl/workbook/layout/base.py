@@ -301,7 +301,7 @@ class Builder:
 TITLE, UNIT = "TITLE", "UNIT"
 
 
-EXCEL = "EXCEL"  # a formula given whole, as Excel text, in the cell's `text` (evalsheet.py renders its own)
+EXCEL = "EXCEL"  # a formula given whole, as Excel text, in `text` (layout/evaluation.py renders its own)
 
 
 def checked_formula(function: str, *args: Arg) -> Formula:
