@@ -243,3 +243,8 @@ def cell_text(value: object) -> str:
         return str(value)
     except (ValueError, RecursionError):  # such an int inside a list, or a list nested thousands deep
         return type(value).__name__
+
+
+def is_blank(value: object) -> bool:
+    """A blank cell: nothing, or text of spaces only (what Excel's ="" and the engine both take for no value)."""
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -16,7 +16,7 @@ from functools import lru_cache
 from perfeval_xl.core.codes import ACTUAL_UNREADABLE, TARGET_UNREADABLE, UNIT_MISMATCH, WEIGHT_UNREADABLE
 from perfeval_xl.core.errors import NumberError, RuleSetError
 from perfeval_xl.core.frameworks import EvalIndicator, Framework
-from perfeval_xl.core.numbers import D
+from perfeval_xl.core.numbers import D, is_blank
 from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.engine.evaluation.load import available_frameworks, load_framework
 from perfeval_xl.engine.evaluation.scores import evaluate_value, standard_score
@@ -39,7 +39,7 @@ NOT_APPLICABLE = "不适用"  # what PE_SCORE shows for an indicator that does n
 
 def _rules(rule_set: object) -> RuleSet:
     """The rule set a cell names; load_rules() refuses, with a RuleSetError, anything but a name or a .toml path."""
-    return load_rules(None if _blank(rule_set) else rule_set)
+    return load_rules(None if is_blank(rule_set) else rule_set)
 
 
 def pe_execscore(executed: object, budget: object, weight: object, rule_set: object = None) -> Decimal | None:
@@ -66,9 +66,9 @@ def pe_total(
     rule_set: object = None,
 ) -> Decimal | None:
     """总分 of an indicator table plus the 预算执行率 row, not-applicable rows rescaled, capped by the rules."""
-    lines = [] if _blank(fund_weight) else [ScoreLine(D(fund_weight), _score(fund_score))]
+    lines = [] if is_blank(fund_weight) else [ScoreLine(D(fund_weight), _score(fund_score))]
     for score, weight in zip(_flat(scores), _flat(weights), strict=False):
-        if _blank(weight) and _blank(score):
+        if is_blank(weight) and is_blank(score):
             continue  # a blank row of the form
         applicable = not is_not_applicable(score)
         lines.append(ScoreLine(D(weight), _score(score) if applicable else None, applicable))
@@ -92,20 +92,16 @@ def pe_grade(total: object, rule_set: object = None) -> str | None:
 
 def pe_targetop(target: object) -> str | None:
     """How a target was read: "≥ 95%", "≤ 5.4%", "定性", "无法识别"."""
-    return None if _blank(target) else parse_target(target).describe()
+    return None if is_blank(target) else parse_target(target).describe()
 
 
 def _unscored(target: object, actual: object, weight: object) -> str | None:
     """不适用 for an indicator that does not apply, "" for a blank row of the form, None for a row to score."""
     if is_not_applicable(target) or is_not_applicable(actual):
         return NOT_APPLICABLE
-    if _blank(target) and _blank(actual) and _blank(weight):
+    if is_blank(target) and is_blank(actual) and is_blank(weight):
         return ""
     return None
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _flat(values: Iterable[object] | object) -> list[object]:
@@ -170,7 +166,7 @@ def pe_evalvalue(a: object, b: object, rule_set: object, indicator: object) -> D
 def pe_evalscore(value: object, rule_set: object, indicator: object) -> Decimal | None:
     """A 评分表 row's score by its standard; blank when the evaluator scores it (or the 指标值 is missing)."""
     found = _evaluation_indicator(rule_set, indicator)
-    if _blank(value):
+    if is_blank(value):
         return None
     return standard_score(found, None if value == "—" else value)  # "—": no value; the rule may give no_value
 
@@ -264,7 +260,7 @@ _cached_score_cell = lru_cache(maxsize=16384, typed=True)(_score_cell_uncached)
 def display_value(function: str, result: object, args: list[object]) -> object:
     """What a formula cell shows for an engine result: numbers as floats, no value as "—" or blank."""
     if result is None:
-        filled = not any(_blank(arg) for arg in args[:2])
+        filled = not any(is_blank(arg) for arg in args[:2])
         return "—" if function in DASH_WHEN_FILLED and filled else ""
     if isinstance(result, Decimal):
         number = float(result)

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from perfeval_xl.core.codes import NAME_MISSING, RULE_SET_UNKNOWN
 from perfeval_xl.core.errors import RuleSetError
+from perfeval_xl.core.numbers import is_blank
 from perfeval_xl.core.records import (
     ECONOMIC_CLASSES,
     NARRATIVE_TEXTS,
@@ -37,7 +38,6 @@ from perfeval_xl.workbook.layout.assessment import FUNDING_EXPENSES, FUNDING_INC
 from perfeval_xl.workbook.layout.base import ELLIPSIS, PROJECT
 from perfeval_xl.workbook.layout.basic import PUBLIC_ROWS, SANGONG_ROWS
 from perfeval_xl.workbook.reader.book import Book
-from perfeval_xl.workbook.reader.cells import is_blank
 from perfeval_xl.workbook.reader.names import Sheet
 
 

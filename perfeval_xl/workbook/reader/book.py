@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from perfeval_xl.core.errors import PerfevalError, WorkbookError
+from perfeval_xl.core.numbers import is_blank
 from perfeval_xl.core.records import CellRef, Finding
 from perfeval_xl.engine.functions import FUNCTIONS, display_value, excel_value
 from perfeval_xl.engine.rulesets import load_rules
@@ -56,7 +57,6 @@ from perfeval_xl.workbook.reader.cells import (
     excel_text,
     formula_text,
     holds_text,
-    is_blank,
 )
 from perfeval_xl.workbook.reader.names import Place, Sheet, missing_names, names_of, places, sheet_of
 

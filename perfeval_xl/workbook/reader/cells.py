@@ -29,7 +29,7 @@ from perfeval_xl.core.codes import (
     NUMBER_AS_TEXT,
     NUMBER_UNREADABLE,
 )
-from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, normalize_text
+from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, is_blank, normalize_text
 from perfeval_xl.core.records import ERROR, CellRef, Finding
 from perfeval_xl.workbook.layout.base import AMOUNT, AREA, COUNT, NUMERIC_KINDS, RATE, SCORE, WEIGHT, YEAR
 from perfeval_xl.workbook.layout.basic import MAY_BE_NEGATIVE
@@ -243,10 +243,6 @@ def formula_text(value: object) -> str | None:
         return value
     text = getattr(value, "text", None)  # ArrayFormula
     return text if isinstance(text, str) else None
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def unsaved(cached: object) -> bool:

@@ -18,6 +18,7 @@ from perfeval_xl.core.codes import EVAL_ROW_MISSING, EVAL_ROW_UNKNOWN, NAME_BROK
 from perfeval_xl.core.errors import RuleSetError, WorkbookError
 from perfeval_xl.core.frameworks import ChecklistRule, EvalIndicator, FindingsRule, Framework
 from perfeval_xl.core.names import EVAL_TEXTS
+from perfeval_xl.core.numbers import is_blank
 from perfeval_xl.core.records import CellRef, EvaluationSheet, LeafRow, Submission, SumRow
 from perfeval_xl.engine.evaluation.load import load_framework
 from perfeval_xl.engine.evaluation.scores import evaluate_value, grade_of, score_rate, score_tree, standard_score, tree
@@ -36,7 +37,7 @@ from perfeval_xl.workbook.layout.evaluation import (
 from perfeval_xl.workbook.layout.revenue import revenue_sheet
 from perfeval_xl.workbook.reader.assessment import basic_record, header_record, revenue_record
 from perfeval_xl.workbook.reader.book import GUIDE_LAYOUT, Book
-from perfeval_xl.workbook.reader.cells import TEMPLATE, TYPED, Cells, Shown, formula_text, is_blank, is_number
+from perfeval_xl.workbook.reader.cells import TEMPLATE, TYPED, Cells, Shown, formula_text, is_number
 from perfeval_xl.workbook.reader.names import Sheet
 
 DASH = "—"  # what a 指标值 shows when there is no denominator
