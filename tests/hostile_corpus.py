@@ -160,6 +160,51 @@ def _evaluation_entries() -> dict[str, bytes]:
     }
 
 
+def _stored(data: bytes, title: str, values: dict[str, str]) -> bytes:
+    """A copy with the text stored in some cells' <v> replaced as another tool might write it ("inf", "NaN",
+    "1E+309"): openpyxl itself writes an infinity as an empty value, so the XML is edited directly."""
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    part = f"xl/worksheets/sheet{wb.sheetnames.index(title) + 1}.xml"
+
+    def edit(xml: bytes) -> bytes:
+        for ref, text in values.items():
+            pattern = rb'(<c r="%s"[^>]*>(?:<f>[^<]*</f>)?<v>)[^<]*(</v>)' % ref.encode()
+            xml, count = re.subn(pattern, rb"\g<1>" + text.encode() + rb"\g<2>", xml)
+            assert count == 1, (title, ref)
+        return xml
+
+    return _rezip(data, _part(part, edit))
+
+
+def _non_finite_entries(base: bytes, evaluation: bytes) -> dict[str, bytes]:
+    """Figures no spreadsheet should hold, typed or written by another tool: each a finding at its cell."""
+    sheet = "评价指标评分表"
+
+    def name_is(target: str | None) -> Callable[[openpyxl.Workbook], None]:
+        def edit(wb: openpyxl.Workbook) -> None:
+            del wb.defined_names["eval_rule_set"]
+            if target is not None:
+                wb.defined_names["eval_rule_set"] = openpyxl.workbook.defined_name.DefinedName(
+                    "eval_rule_set", attr_text=target
+                )
+
+        return edit
+
+    return {
+        "eval-score-inf.xlsm": _stored(evaluation, sheet, {"I4": "inf"}),
+        "eval-score-nan.xlsm": _stored(evaluation, sheet, {"I4": "NaN", "I5": "-INF"}),
+        "eval-score-overflow.xlsm": _stored(evaluation, sheet, {"I4": "1E+309"}),
+        "eval-scores-1e308.xlsm": _stored(evaluation, sheet, {"I4": "1e308", "I5": "1e308", "I14": "-1e308"}),
+        "eval-figures-inf-nan.xlsm": _stored(evaluation, sheet, {"E8": "INF", "F9": "nan", "E13": "1e308"}),
+        "eval-points-inf.xlsm": _stored(evaluation, sheet, {"D4": "inf"}),
+        "eval-saved-results-inf.xlsm": _stored(evaluation, sheet, {"I6": "inf", "G9": "nan", "I7": "1E+309"}),
+        "eval-framework-name-deleted.xlsm": _evaluation_variant(evaluation, name_is(None)),
+        "eval-framework-name-constant.xlsm": _evaluation_variant(evaluation, name_is('"gongxing-2013"\n')),
+        "eval-framework-name-ref.xlsm": _evaluation_variant(evaluation, name_is("'说明'!#REF!")),
+        "number-cells-inf-nan.xlsm": _stored(base, "附件1 基础数据表", {"B5": "inf", "C5": "NaN"}),
+    }
+
+
 def _bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -333,6 +378,7 @@ def workbooks(tmp: Path) -> dict[str, bytes]:
         base, _part(sheet2, lambda d: re.sub(rb'<c r="B5"([^>]*)>.*?</c>', rb'<c r="B5" t="e"><v>#DIV/0!</v></c>', d))
     )
     entries |= _evaluation_entries()
+    entries |= _non_finite_entries(base, entries["eval-base.xlsm"])
     return entries
 
 

@@ -25,7 +25,7 @@ from perfeval_xl.core.codes import (
 )
 from perfeval_xl.core.errors import NumberError
 from perfeval_xl.core.frameworks import CIRCLED, BandsRule, ChecklistRule, FindingsRule, ManualRule, Node
-from perfeval_xl.core.numbers import D, format_percent, format_score, round_half_up
+from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, round_half_up
 from perfeval_xl.core.records import ERROR, HINT, CellRef, EvaluationSheet, Finding, LeafRow, Submission, SumRow
 from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.engine.evaluation.scores import checklist_score, findings_score, grade_of, leaves, tree
@@ -170,7 +170,8 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
     if not isinstance(points_shown, Decimal) or points_shown != indicator.points:
         add(
             POINTS_CHANGED,
-            f"分值写的是 {leaf.points_shown!s:.20}，评价指标体系规定为 {format_score(indicator.points, places)} 分",
+            f"分值{_written(leaf.points_shown, points_shown)}，"
+            f"评价指标体系规定为 {format_score(indicator.points, places)} 分",
             leaf.at("points"),
         )
     score = leaf.score
@@ -241,3 +242,12 @@ def _ticks(text: str, count: int) -> list[bool] | None:
         return None
     met = {int(p) for p in parts}
     return [i in met for i in range(1, count + 1)]
+
+
+def _written(shown: object, number: object) -> str:
+    """What a figure cell holds, for a message: "是空的", "写的是 3", or why it is no number ("不是有限的数字")."""
+    if shown is None or shown == "":
+        return "是空的"
+    if isinstance(number, NotANumber):
+        return f"写的是“{str(shown)[:20]}”（{number.reason}）"
+    return f"写的是 {shown!s:.20}"

@@ -238,7 +238,9 @@ def _saved_value(element: Any, kind: str, style: int, strings: list[str], format
     if text is None:
         return None
     if kind == "n":
-        number = float(text) if "." in text or "E" in text or "e" in text else int(text)
+        number = _number(text)
+        if isinstance(number, str):
+            return number
         if style in formats.dates:
             try:
                 return from_excel(number, epoch, timedelta=style in formats.timedeltas)
@@ -252,6 +254,15 @@ def _saved_value(element: Any, kind: str, style: int, strings: list[str], format
     if kind == "d":
         return from_ISO8601(text)
     return text  # str (a formula's text result) and e (an error value)
+
+
+def _number(text: str) -> int | float | str:
+    """A number cell's stored value; text no number reads as ("inf", "NaN", "1.2.3", written by some other tool) is
+    kept as the text it is, so that the reader reports it at its cell instead of refusing the whole file."""
+    try:
+        return float(text) if "." in text or "E" in text or "e" in text else int(text)
+    except ValueError:
+        return text
 
 
 def _formula(formula: Any, ref: str | None, shared: dict[str, Translator]) -> object:

@@ -90,3 +90,33 @@ def test_hostile__every_command_fails_cleanly_or_works(tmp_path, capsys, name):
     for report in written:
         assert report.endswith(".docx") and "/" not in report
         assert "word/document.xml" in zipfile.ZipFile(tmp_path / report).namelist()
+
+
+NON_FINITE = {  # a figure no spreadsheet should hold is a finding at its cell (exit 1), and the rest is checked
+    "eval-score-inf.xlsm": ["I4"],
+    "eval-score-nan.xlsm": ["I4", "I5"],
+    "eval-score-overflow.xlsm": ["I4"],
+    "eval-scores-1e308.xlsm": ["I4", "I5", "I14"],
+    "eval-figures-inf-nan.xlsm": ["E8", "F9", "E13"],
+    "eval-points-inf.xlsm": ["D4"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NON_FINITE))
+def test_hostile__a_non_finite_or_absurd_figure_is_a_finding_at_its_cell(capsys, name):
+    code, out, err = _run(["check", "--json", str(CORPUS / name)], capsys)
+    assert code == 1, err
+    findings = json.loads(out, parse_constant=_strict)["findings"]
+    errors = [f for f in findings if f["severity"] == "错误"]
+    assert {f["cell"] for f in errors if f["sheet"] == "评价指标评分表"} >= set(NON_FINITE[name])
+    # no cascade: no subtotal above the bad cell is called wrong for it
+    assert not [f for f in errors if f["code"] == "sum-mismatch" and "得分" in f["message"]], errors
+
+
+@pytest.mark.parametrize(
+    "name", ["eval-framework-name-deleted.xlsm", "eval-framework-name-constant.xlsm", "eval-framework-name-ref.xlsm"]
+)
+def test_hostile__a_framework_name_that_points_nowhere_says_which_name_and_cell(capsys, name):
+    code, _out, err = _run(["check", str(CORPUS / name)], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert "定义名称“eval_rule_set”" in err and "“说明”页“评价指标体系”一格" in err, err

@@ -22,7 +22,22 @@ from perfeval_xl.workbook.reader.read import read_workbook
 SHIPPED = sorted((ROOT / "workbook").glob("*.xls[xm]"))
 # openpyxl itself would hang on these, or take gigabytes (it makes a MergedCell for each merged cell)
 BEYOND_OPENPYXL = {"merge-whole-sheet.xlsm", "merges-many.xlsm"}
-HOSTILE = sorted(p for p in CORPUS.iterdir() if p.suffix in (".xlsx", ".xlsm") and p.name not in BEYOND_OPENPYXL)
+# openpyxl refuses the whole file for one number cell holding "inf" or "NaN" (written by another tool); the reader
+# keeps such a value as the text it is, so that it becomes a finding at its cell
+NUMBER_TEXT = {
+    "eval-score-inf.xlsm": ["评价指标评分表!I4"],
+    "eval-score-nan.xlsm": ["评价指标评分表!I4", "评价指标评分表!I5"],
+    "eval-figures-inf-nan.xlsm": ["评价指标评分表!E8", "评价指标评分表!F9"],
+    "eval-points-inf.xlsm": ["评价指标评分表!D4"],
+    "eval-saved-results-inf.xlsm": [],
+    "cached-nan.xlsm": ["附件1 基础数据表!B5", "附件1 基础数据表!C5"],
+    "number-cells-inf-nan.xlsm": ["附件1 基础数据表!B5", "附件1 基础数据表!C5"],
+}
+HOSTILE = sorted(
+    p
+    for p in CORPUS.iterdir()
+    if p.suffix in (".xlsx", ".xlsm") and p.name not in BEYOND_OPENPYXL and p.name not in NUMBER_TEXT
+)
 
 
 def _with_openpyxl(path: Path):
@@ -93,3 +108,12 @@ def test_fastread__files_saved_by_libreoffice(tmp_path):
 def test_fastread__refuses_what_would_exhaust_openpyxl(name):
     with pytest.raises(WorkbookError, match="大得异常"):
         load(CORPUS / name)
+
+
+@pytest.mark.parametrize("name", sorted(NUMBER_TEXT))
+def test_fastread__a_number_cell_holding_inf_or_nan_is_a_finding_at_that_cell(name):
+    with pytest.raises(ValueError):
+        _with_openpyxl(CORPUS / name)
+    _submission, findings, _options = load(CORPUS / name)
+    errors = {f"{f.sheet}!{f.cell}" for f in findings if f.severity == "错误"}
+    assert set(NUMBER_TEXT[name]) <= errors, errors

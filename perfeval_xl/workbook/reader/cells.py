@@ -29,6 +29,7 @@ from perfeval_xl.core.codes import (
     NUMBER_AS_TEXT,
     NUMBER_UNREADABLE,
 )
+from perfeval_xl.core.errors import NumberError
 from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, is_blank, normalize_text
 from perfeval_xl.core.records import ERROR, CellRef, Finding
 from perfeval_xl.workbook.layout.base import AMOUNT, AREA, COUNT, NUMERIC_KINDS, RATE, SCORE, WEIGHT, YEAR
@@ -158,7 +159,10 @@ class Cells:
         `kind` is the column's (None: a figure without column rules, "text" or another non-numeric kind: text)."""
         raw = self.raw(where)
         formula = formula_text(raw)
-        recomputed = recompute()
+        try:
+            recomputed = recompute()
+        except (NumberError, ArithmeticError):  # from a figure no sheet should hold (1e308): found at its own cell
+            recomputed = None
         numeric = kind is None or kind in NUMERIC_KINDS
         if formula is not None and is_template(formula):
             self._note_flavour(formula)
@@ -335,6 +339,8 @@ def show(value: object) -> str:
     """A value in a finding: numbers without float noise or 300 digits, None as "—"."""
     if value is None:
         return "—"
+    if value == "":
+        return "空白"
     if isinstance(value, float):
         value = Decimal(repr(value))
     if isinstance(value, Decimal) and value.is_finite():  # a cached <v>1e999</v> is inf: shown as it is

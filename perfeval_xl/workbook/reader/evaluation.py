@@ -18,7 +18,7 @@ from perfeval_xl.core.codes import EVAL_ROW_MISSING, EVAL_ROW_UNKNOWN, NAME_BROK
 from perfeval_xl.core.errors import RuleSetError, WorkbookError
 from perfeval_xl.core.frameworks import ChecklistRule, EvalIndicator, FindingsRule, Framework
 from perfeval_xl.core.names import EVAL_TEXTS
-from perfeval_xl.core.numbers import is_blank
+from perfeval_xl.core.numbers import D, is_blank
 from perfeval_xl.core.records import CellRef, EvaluationSheet, LeafRow, Submission, SumRow
 from perfeval_xl.engine.evaluation.load import load_framework
 from perfeval_xl.engine.evaluation.scores import evaluate_value, grade_of, score_rate, score_tree, standard_score, tree
@@ -58,9 +58,7 @@ def read_evaluation(book: Book) -> Submission:
     try:
         framework = load_framework(framework_name, folder=book.folder or None)
     except RuleSetError as error:
-        where = book.global_names.get("eval_rule_set")
-        cell = f"（{where.sheet}!{where.ref}）" if where else ""
-        raise WorkbookError(f"评价指标体系{cell}无法使用：{error}") from None
+        raise WorkbookError(_framework_unusable(book, str(error))) from None
     inputs = {
         key: sheet
         for key, layout in ((BASIC, basic_sheet(())), (REVENUE, revenue_sheet()))
@@ -87,6 +85,24 @@ def read_evaluation(book: Book) -> Submission:
     basic = basic_record(book, inputs[BASIC]) if BASIC in inputs else None
     revenue = revenue_record(book, inputs[REVENUE]) if REVENUE in inputs else None
     return Submission(header, basic, None, (), revenue, evaluation=sheet)
+
+
+FRAMEWORK_CELL = "“说明”页“评价指标体系”一格"
+
+
+def _framework_unusable(book: Book, reason: str) -> str:
+    """Why the framework cannot be used, naming the cell to fix, or the defined name when it points nowhere."""
+    where = book.global_names.get("eval_rule_set")
+    if where is not None:
+        return f"评价指标体系（{where.sheet}!{where.ref}）无法使用：{reason}"
+    defined = book.wb.defined_names.get("eval_rule_set")
+    written = re.sub(r"[\x00-\x1f\x7f]", "?", str(getattr(defined, "attr_text", "")))[:40]
+    state = "不见了" if defined is None else f"不再指向一个单元格（现在是“{written}”）"
+    return (
+        f"评价指标体系无法使用：定义名称“eval_rule_set”{state}；它应指向{FRAMEWORK_CELL}（填评价指标体系的名称，"
+        "如 gongxing-2013）。请在 Excel 的“公式 → 名称管理器”中把它改回指向该单元格，"
+        "或用 perfeval new 重新生成评价工作簿"
+    )
 
 
 def _text_named(book: Book, name: str) -> str:
@@ -303,11 +319,18 @@ class _SheetReader:
         refs = _refs((counted or plain).group(1)) if counted or plain else None
         if refs is None:  # typed over, cleared, or a formula of the user's: as the core says it shows
             return self.number(self.computed(ref, (), lambda: None, what).value, ref, what)
-        terms = [self.shown(cell) for cell in refs]
-        numbers = [Decimal(str(t)) if isinstance(t, float) else Decimal(t) for t in terms if is_number(t)]
-        value = sum(numbers, Decimal(0)) if numbers or plain else None
+        # a number no sheet should hold (1e308, an infinity) is a finding at its own cell and left out here, so
+        # that one bad cell does not also make every sum above it look wrong
+        terms = [number for number in map(_summed, (self.shown(cell) for cell in refs)) if number is not None]
+        value = sum(terms, Decimal(0)) if terms or plain else None
         self.display[(self.title, ref)] = _as_cell(value)
         return value
+
+
+def _summed(shown: object) -> Decimal | None:
+    """What SUM adds up of a cell: a number (not text that reads as one), if it is one the reader can hold."""
+    number = D(shown) if is_number(shown) else None
+    return number if isinstance(number, Decimal) else None
 
 
 def _normal(formula: str) -> str:
