@@ -20,7 +20,8 @@ from pathlib import Path
 import openpyxl
 
 from perfeval_xl.core.example import corrected_example, published_example
-from perfeval_xl.review.batch import default_jobs, find_submissions, review_all
+from perfeval_xl.review.batch import default_jobs, review_all
+from perfeval_xl.review.inbox import find_submissions
 from perfeval_xl.workbook.new import new_workbook
 
 
@@ -41,10 +42,10 @@ def make_one(args: tuple[int, str]) -> None:
 
 def make_batch(folder: Path, count: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    if len(find_submissions([folder])) < count:
+    if len(find_submissions([folder]).files) < count:
         with ProcessPoolExecutor(default_jobs()) as pool:
             list(pool.map(make_one, [(i, str(folder)) for i in range(count)], chunksize=4))
-    return find_submissions([folder])[:count]
+    return find_submissions([folder]).files[:count]
 
 
 def openpyxl_alone(files: list[Path]) -> float:
@@ -65,8 +66,8 @@ def peak_memory_mb(folder: Path, count: int) -> float:
     """Peak resident memory of a fresh process that reviews the first `count` files in one process."""
     code = (
         "import resource, sys; from pathlib import Path;"
-        "from perfeval_xl.review.batch import find_submissions, review_all;"
-        f"review_all(find_submissions([Path({str(folder)!r})])[:{count}], jobs=1);"
+        "from perfeval_xl.review.batch import review_all; from perfeval_xl.review.inbox import find_submissions;"
+        f"review_all(find_submissions([Path({str(folder)!r})]).files[:{count}], jobs=1);"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

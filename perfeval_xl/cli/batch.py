@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import stat
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -12,6 +15,7 @@ import click
 from perfeval_xl.cli.group import cli
 from perfeval_xl.core.errors import PerfevalError, os_reason
 from perfeval_xl.engine.rulesets import load_rules
+from perfeval_xl.utils.files import shown_path
 
 
 @cli.command()
@@ -33,6 +37,14 @@ from perfeval_xl.engine.rulesets import load_rules
 @click.option("--bureau", default="", help="审核意见落款的单位名称，如“××市财政局绩效管理科”。")
 @click.option("--date", "letter_date", default=None, help="审核意见的日期，如 2024-06-26（默认今天）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出汇总（不写汇总工作簿，除非给出 -o）。")
+@click.option(
+    "--memory",
+    "memory_mb",
+    type=click.IntRange(256, 1024 * 1024),
+    default=2048,
+    show_default=True,
+    help="每个复核进程最多使用的内存（MB）；超过的文件记为“无法读取”，整批照常进行。",
+)
 def review(
     paths: tuple[str, ...],
     output: str | None,
@@ -42,13 +54,15 @@ def review(
     bureau: str,
     letter_date: str | None,
     as_json: bool,
+    memory_mb: int,
 ) -> None:
     """批量复核：检查文件夹中所有自评工作簿，写出汇总工作簿（汇总、问题清单、统计、无法读取）和审核意见。
 
-    退出码：0 全部通过；1 有文件有错误或无法读取；2 参数或输出有问题。
+    退出码：0 全部通过；1 有文件有错误或无法读取；2 参数或输出有问题；130 按了 Ctrl-C；143 收到终止信号（SIGTERM）。
     """
     from perfeval_xl.report.write import write_documents
-    from perfeval_xl.review.batch import HAS_ERRORS, UNREADABLE, ProgressBar, default_jobs, find_submissions, review_all
+    from perfeval_xl.review.batch import HAS_ERRORS, UNREADABLE, ProgressBar, default_jobs, review_all
+    from perfeval_xl.review.inbox import find_submissions
     from perfeval_xl.review.letters import render_letters
     from perfeval_xl.review.summary import as_json as summary_json
     from perfeval_xl.review.summary import workbook_bytes
@@ -60,19 +74,23 @@ def review(
         _check_summary_target(target)
     if letter_date is not None:
         _iso_date(letter_date)
-    files = find_submissions(paths, skip=[target] if target else [])
-    if not files:
-        raise PerfevalError("没有找到要复核的 .xlsx 或 .xlsm 文件：" + "、".join(paths))
-    results = review_all(files, jobs or default_jobs(), rules_name, ProgressBar())
+    inbox = find_submissions(paths, skip=[target] if target else [])
+    if not inbox.files and not inbox.odd:
+        raise PerfevalError("没有找到要复核的 .xlsx 或 .xlsm 文件：" + "、".join(shown_path(p) for p in paths))
+    results = review_all(inbox.files, jobs or default_jobs(), rules_name, ProgressBar(), inbox.odd, memory_mb)
     documents = [] if target is None else [(target, workbook_bytes(results, target.parent))]
+    if target is not None:
+        _check_summary_target(target)  # again: the batch took a while, and the file may have appeared meanwhile
     if letters_dir:
-        folder = Path(letters_dir)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise PerfevalError(f"无法创建文件夹“{folder}”：{os_reason(error)}") from None
-        documents += render_letters(results, folder, bureau, letter_date)
-    written = write_documents(documents)
+        documents += render_letters(results, Path(letters_dir), bureau, letter_date)
+    made = _make_folder(Path(letters_dir)) if letters_dir else []
+    try:
+        written = write_documents(documents)
+    except BaseException:  # nothing written, so the folder made for the letters goes too
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
     counts = Counter(r.status for r in results)
     if as_json:
         click.echo(json.dumps(summary_json(results), ensure_ascii=False, indent=2, allow_nan=False))
@@ -88,16 +106,39 @@ def review(
 
 
 def _check_summary_target(target: Path) -> None:
-    """Before the batch, not after it: a name that is not .xlsx, a folder that is not there, a file that is not
-    an earlier summary (a submitted workbook must never be overwritten by the summary)."""
-    from perfeval_xl.review.batch import is_summary
+    """Before the batch (and again before writing): a name that is not .xlsx, a folder that is not there, a place
+    that is no regular file (a pipe would block, a device never end), a file this program did not write (a
+    submitted workbook, or a summary the reviewer has since edited, is never overwritten)."""
+    from perfeval_xl.review.provenance import is_our_summary
 
+    shown = shown_path(target)
     if target.suffix.lower() != ".xlsx":
-        raise PerfevalError(f"汇总工作簿的文件名应以 .xlsx 结尾，而不是“{target.name}”")
-    if not target.parent.resolve().is_dir():
-        raise PerfevalError(f"找不到文件夹“{target.parent}”，汇总写不进去")
-    if target.exists() and not is_summary(target):
-        raise PerfevalError(f"“{target}”已经存在，而且不是复核汇总（可能是一份自评表）；请换一个汇总文件名")
+        raise PerfevalError(f"汇总工作簿的文件名应以 .xlsx 结尾，而不是“{shown_path(target.name)}”")
+    if not os.path.isdir(target.parent or "."):
+        raise PerfevalError(f"找不到文件夹“{shown_path(target.parent)}”，汇总写不进去")
+    if not os.path.lexists(target):
+        return
+    try:
+        mode = os.stat(target).st_mode
+    except OSError as error:
+        raise PerfevalError(f"汇总不能写在“{shown}”：{os_reason(error)}") from None
+    if not stat.S_ISREG(mode):
+        raise PerfevalError(f"“{shown}”不是普通文件（是文件夹、管道或设备），汇总不能写在那里；请换一个汇总文件名")
+    if not is_our_summary(target):
+        raise PerfevalError(
+            f"“{shown}”已经存在，而且不是本程序写出、此后未被改动的复核汇总（可能是一份自评表，或改过的汇总）；"
+            "请换一个汇总文件名"
+        )
+
+
+def _make_folder(folder: Path) -> list[Path]:
+    """Make a folder and those above it that are missing; the ones made, outermost first."""
+    missing = [f for f in (folder, *folder.parents) if not f.exists()][::-1]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PerfevalError(f"无法创建文件夹“{shown_path(folder)}”：{os_reason(error)}") from None
+    return missing
 
 
 def _iso_date(text: str) -> date:

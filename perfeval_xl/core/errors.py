@@ -7,6 +7,11 @@ class PerfevalError(Exception):
     """Base of every error perfeval_xl raises on purpose; its message is Chinese and meant for users."""
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: like KeyboardInterrupt, it stops whatever runs (cleanup in `finally` and `except
+    BaseException` blocks still happens) and is no error of the input."""
+
+
 class NumberError(PerfevalError, ValueError):
     """A cell value that should be a number cannot be read as one."""
 
@@ -34,6 +39,11 @@ _OS_REASONS = {
     "ENOTDIR": "路径中有一段不是文件夹",
     "EISDIR": "这是一个文件夹",
     "EBUSY": "文件正被其他程序占用",
+    "EFBIG": "文件超过了系统允许的大小",
+    "EDQUOT": "磁盘配额已用完",
+    "ELOOP": "链接形成了循环（链接指向它自己或上级）",
+    "EIO": "读写设备出错",
+    "ENXIO": "设备不存在",
 }
 
 

@@ -6,14 +6,13 @@ batch of any size keeps only rows in memory and maps onto any pool of processes 
 
 from __future__ import annotations
 
+import ctypes
 import os
-import re
 import signal
 import sys
 import time
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -21,15 +20,21 @@ from pathlib import Path
 from typing import TextIO
 
 from perfeval_xl.core.codes import DUPLICATE_SUBMISSION
-from perfeval_xl.core.errors import PerfevalError
+from perfeval_xl.core.errors import PerfevalError, os_reason
 from perfeval_xl.core.records import ERROR, HINT, Assessment, Finding, Submission
 from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.engine.rates import execution_rate
 from perfeval_xl.engine.scoring import score_assessment
+from perfeval_xl.review.inbox import OddEntry
+from perfeval_xl.utils.files import readable, shown_path
 from perfeval_xl.workbook.open import load
 
+try:
+    import resource  # POSIX: a memory cap per worker (Windows has none; there the workers run without one)
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
+
 PASSED, HAS_ERRORS, UNREADABLE = "通过", "有错误", "无法读取"
-SUFFIXES = (".xlsx", ".xlsm")
 EVALUATION_KIND = "整体支出评价"  # a 部门整体支出绩效评价 workbook (workbook/reader/evaluation.py)
 
 
@@ -50,6 +55,9 @@ class FileResult:
       errors, hints: how many findings of each severity.
       findings: every finding.
       projects: a project workbook's 项目名称 (told apart from the unit's other submissions by them).
+      odd_entry: an entry of the inbox that is no workbook file one can open (a link to a folder, a folder that
+        cannot be listed, a path too long): listed with its reason, but no letter asks the unit to resubmit it.
+      duplicate_group: the number of its group when the same unit's same form came more than once.
     """
 
     path: str
@@ -69,75 +77,8 @@ class FileResult:
     hints: int = 0
     findings: tuple[Finding, ...] = field(default=())
     projects: tuple[str, ...] = ()
-
-
-def find_submissions(paths: Iterable[str | Path], skip: Iterable[str | Path] = ()) -> list[Path]:
-    """Every .xlsx/.xlsm under the folders (recursively) and every such file named, sorted, each once.
-
-    Skipped: Office's lock files (~$…), hidden files and folders, and the files in `skip` (the summary itself).
-    """
-    skipped = {_key(Path(p)) for p in skip}
-    found: dict[str, Path] = {}
-    for given in map(Path, paths):
-        if not given.exists():
-            raise PerfevalError(f"找不到“{shown_path(given)}”")
-        candidates = _walk(given) if given.is_dir() else [given]
-        for path in candidates:
-            if _wanted(path, skipped):
-                found.setdefault(_key(path), path)
-    return sorted(found.values(), key=lambda p: str(p))
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    for root, folders, files in os.walk(folder):  # does not follow links to folders: no loops
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in sorted(files):
-            yield Path(root) / name
-
-
-def shown_path(path: str | Path) -> str:
-    """A path as text any file, link or console can hold: a name in GBK (a zip made on Chinese Windows, unpacked
-    here) read as GBK, other undecodable bytes and control characters replaced."""
-    raw = os.fsencode(str(path))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8", "replace")
-    return re.sub(r"[\x00-\x1f\x7f]", "?", text)
-
-
-SUMMARY_SHEETS = ("汇总", "问题清单", "统计", UNREADABLE)  # review/summary.py writes them, in this order
-
-
-def is_summary(path: Path) -> bool:
-    """Whether a file is a summary `perfeval review` wrote (its four sheets): written over, never reviewed."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
-        return False
-    return all(f'name="{name}"' in workbook for name in SUMMARY_SHEETS)
-
-
-def _wanted(path: Path, skipped: set[str]) -> bool:
-    """A workbook to review: not a lock file, hidden, the summary being written, or an earlier summary."""
-    if path.suffix.lower() not in SUFFIXES or _ignored(path.name) or _key(path) in skipped:
-        return False
-    return not (path.is_file() and is_summary(path))
-
-
-def _ignored(name: str) -> bool:
-    return name.startswith(("~$", "."))
-
-
-def _key(path: Path) -> str:
-    try:
-        return os.path.normcase(str(path.resolve()))
-    except (OSError, RuntimeError):
-        return os.path.normcase(str(path.absolute()))
+    odd_entry: bool = False
+    duplicate_group: int | None = None
 
 
 # ---------------------------------------------------------------- one file
@@ -149,17 +90,24 @@ def review_file(path: str | Path, rules: str | None = None) -> FileResult:
     Never raises (but for KeyboardInterrupt): one bad file must not stop a batch of thousands.
     """
     shown = shown_path(path)
+    name = shown_path(Path(path).name)
     try:
         submission, findings, options = load(path, rules=rules)
-    except PerfevalError as error:
-        return FileResult(shown, UNREADABLE, reason=str(error))
+        return summarize(shown, submission, findings, options["rules"])
+    except PerfevalError as error:  # its message names the file as Python holds the name: shown as the user sees it
+        reason = str(error).replace(os.fspath(path), shown).replace(Path(path).name, name)
+        return FileResult(shown, UNREADABLE, reason=readable(reason))
+    except OSError as error:  # gone, or refused, between the walk and now
+        return FileResult(shown, UNREADABLE, reason=f"无法读取“{name}”：{os_reason(error)}")
     except (MemoryError, RecursionError) as error:
-        return FileResult(
-            shown, UNREADABLE, reason=f"无法读取“{Path(path).name}”：文件过于复杂（{type(error).__name__}）"
-        )
+        return FileResult(shown, UNREADABLE, reason=f"无法读取“{name}”：文件过于复杂（{type(error).__name__}）")
     except Exception as error:  # a fault of ours on this file: reported in its row, the batch goes on
-        return FileResult(shown, UNREADABLE, reason=f"读取“{Path(path).name}”时程序出错（{type(error).__name__}）")
-    return summarize(shown, submission, findings, options["rules"])
+        return FileResult(shown, UNREADABLE, reason=f"读取“{name}”时程序出错（{type(error).__name__}）")
+
+
+def odd_row(entry: OddEntry) -> FileResult:
+    """The row of an inbox entry that could not be reviewed (a link to a folder, a path too long…)."""
+    return FileResult(entry.path, UNREADABLE, reason=entry.reason, odd_entry=True)
 
 
 def summarize(path: str, submission: Submission, findings: Sequence[Finding], rules: RuleSet) -> FileResult:
@@ -225,82 +173,193 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(present, Decimal(0)) if present else None
 
 
-# ---------------------------------------------------------------- the batch
+# ---------------------------------------------------------------- duplicates
 
 
-def duplicates(results: Sequence[FileResult]) -> dict[tuple[str, int | None, str, tuple[str, ...]], list[str]]:
-    """(unit, year, kind, projects) -> the files, for each workbook submitted more than once."""
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """One unit's same form of one year, submitted more than once: numbered, so each file names its group once."""
+
+    number: int
+    unit: str
+    year: int | None
+    kind: str
+    files: tuple[str, ...]
+
+
+def duplicates(results: Sequence[FileResult]) -> list[DuplicateGroup]:
+    """Each workbook (unit, year, kind, projects) submitted more than once, numbered 1, 2… in the batch's order."""
     by_unit: dict[tuple[str, int | None, str, tuple[str, ...]], list[str]] = {}
     for result in results:
         if result.status != UNREADABLE and result.unit:  # a unit's dept workbook and its project workbooks differ
             by_unit.setdefault((result.unit, result.year, result.kind, result.projects), []).append(result.path)
-    return {key: files for key, files in by_unit.items() if len(files) > 1}
+    repeated = [(key, files) for key, files in by_unit.items() if len(files) > 1]
+    return [
+        DuplicateGroup(number, unit, year, kind, tuple(files))
+        for number, ((unit, year, kind, _projects), files) in enumerate(repeated, start=1)
+    ]
 
 
 def with_duplicates_marked(results: Sequence[FileResult]) -> list[FileResult]:
-    """Each file of a unit and year submitted twice gets a finding of its own (duplicate-submission, a hint)."""
-    marked = {path: files for files in duplicates(results).values() for path in files}
+    """Each file of a group gets one duplicate-submission hint naming its group and its size, not the other files:
+    the output grows with the files, not with their square (3 000 copies of one workbook)."""
+    group_of = {path: group for group in duplicates(results) for path in group.files}
     out = []
     for result in results:
-        others = [p for p in marked.get(result.path, []) if p != result.path]
-        if others:
+        group = group_of.get(result.path)
+        if group is not None:
             finding = DUPLICATE_SUBMISSION(
-                f"{result.unit} {result.year or ''}年度另有 {len(others)} 份自评表：{'、'.join(others)}；"
-                "请确认以哪一份为准"
+                f"{result.unit} {result.year or ''}年度的{result.kind}表共提交了 {len(group.files)} 份"
+                f"（重复提交第 {group.number} 组，各份文件见汇总的“统计”页）；请确认以哪一份为准"
             )
-            result = replace(result, findings=(*result.findings, finding), hints=result.hints + 1)
+            result = replace(
+                result, findings=(*result.findings, finding), hints=result.hints + 1, duplicate_group=group.number
+            )
         out.append(result)
     return out
 
 
+# ---------------------------------------------------------------- the batch
+
 Progress = Callable[[int, int], None]
+IN_FLIGHT_PER_JOB = 4  # files handed to the pool ahead of time: enough to keep it busy, few enough to stay flat
+DEFAULT_MEMORY_MB = 2048  # per worker: a filled workbook takes well under 300 MB to read and check
 
 
 def review_all(
-    files: Sequence[Path], jobs: int = 1, rules: str | None = None, progress: Progress | None = None
+    files: Sequence[Path],
+    jobs: int = 1,
+    rules: str | None = None,
+    progress: Progress | None = None,
+    odd: Sequence[OddEntry] = (),
+    memory_mb: int = DEFAULT_MEMORY_MB,
 ) -> list[FileResult]:
-    """Every file reviewed, in the order given; `jobs` processes at once (1: in this process)."""
+    """Every file reviewed, in the order given, then the odd entries; `jobs` processes at once (1: in this one).
+
+    With more than one job, each worker process has `memory_mb` of address space: a file that needs more, or that
+    kills its process, costs its own row and nothing else. Ctrl-C or SIGTERM in the parent stops every worker
+    before the exception goes on (nothing is left running, nothing is written)."""
     report = progress or (lambda done, total: None)
-    results: list[FileResult | None] = [None] * len(files)
     report(0, len(files))
     if jobs <= 1 or len(files) <= 1:
+        results = []
         for index, path in enumerate(files):
-            results[index] = review_file(path, rules)
+            results.append(review_file(path, rules))
             report(index + 1, len(files))
     else:
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
-        futures = {pool.submit(review_file, str(path), rules): index for index, path in enumerate(files)}
-        done = 0
-        try:
-            for future in as_completed(futures):
-                index = futures[future]
-                try:
-                    results[index] = future.result()
-                except BrokenProcessPool:  # a worker died (killed for memory…): that file, and those it took down
-                    results[index] = _alone(files[index], rules)
-                done += 1
-                report(done, len(files))
-        except BaseException:  # Ctrl-C: the queued files are cancelled, not reviewed; nothing is kept
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown()
-    return with_duplicates_marked([r for r in results if r is not None])
+        results = _pooled(files, jobs, rules, report, memory_mb)
+    return with_duplicates_marked([*results, *map(odd_row, odd)])
 
 
-def _alone(path: Path, rules: str | None) -> FileResult:
+def _pooled(files: Sequence[Path], jobs: int, rules: str | None, report: Progress, memory_mb: int) -> list[FileResult]:
+    results: list[FileResult | None] = [None] * len(files)
+    waiting = iter(enumerate(files))
+    in_flight: dict[Future[FileResult], int] = {}
+    pool = _pool(jobs, memory_mb)
+    done = 0
+
+    def collect(futures: Iterable[Future[FileResult]]) -> bool:
+        """Each finished file's row; True when the pool broke (a worker died, taking its pool down)."""
+        nonlocal done
+        broken = False
+        for future in list(futures):
+            index = in_flight.pop(future)
+            try:
+                results[index] = future.result()
+            except BrokenProcessPool:  # this file, or one that took it down: tried again in a process of its own
+                broken = True
+                results[index] = _alone(files[index], rules, memory_mb)
+            except Exception as error:  # the row could not come back (MemoryError under the cap…): it says so
+                results[index] = _failed(files[index], error)
+            done += 1
+            report(done, len(files))
+        return broken
+
+    try:
+        while True:
+            while len(in_flight) < jobs * IN_FLIGHT_PER_JOB and (item := next(waiting, None)) is not None:
+                in_flight[pool.submit(review_file, str(item[1]), rules)] = item[0]
+            if not in_flight:
+                break
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            if collect(finished):
+                collect(in_flight)  # the rest went down with the pool (or finished before it did)
+                stop_pool(pool)
+                pool = _pool(jobs, memory_mb)
+    finally:  # normally or not (Ctrl-C, SIGTERM): no worker outlives the batch
+        stop_pool(pool)
+    return [r for r in results if r is not None]
+
+
+def _failed(path: Path, error: Exception) -> FileResult:
+    return FileResult(
+        shown_path(path), UNREADABLE, reason=f"复核“{shown_path(path.name)}”时进程出错（{type(error).__name__}）"
+    )
+
+
+def _alone(path: Path, rules: str | None, memory_mb: int) -> FileResult:
     """One file in a process of its own, after a pool broke: a file that kills its process is a row saying so."""
-    with ProcessPoolExecutor(max_workers=1, initializer=_ignore_interrupts) as pool:
-        try:
-            return pool.submit(review_file, str(path), rules).result()
-        except BrokenProcessPool:
-            return FileResult(
-                shown_path(path), UNREADABLE, reason=f"复核“{shown_path(path)}”的进程意外退出（可能内存不足）"
-            )
+    pool = _pool(1, memory_mb)
+    try:
+        return pool.submit(review_file, str(path), rules).result()
+    except BrokenProcessPool:
+        return FileResult(
+            shown_path(path),
+            UNREADABLE,
+            reason=f"复核“{shown_path(path.name)}”的进程意外退出（文件所需内存超过每个进程 {memory_mb} MB 的上限，"
+            "或文件有问题）",
+        )
+    except Exception as error:  # MemoryError under the cap, a row that could not come back
+        return _failed(path, error)
+    finally:
+        stop_pool(pool)
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them all (and prints one line, not one traceback each)."""
+def _pool(jobs: int, memory_mb: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_worker_setup, initargs=(memory_mb,))
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now, whatever they are doing: a cancelled batch must not leave processes behind.
+
+    The executor offers no way to stop a task that has started (shutdown waits for it, or leaves it running),
+    so its processes are killed; `_processes` is the executor's own table of them (CPython 3.8 and later)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def _worker_setup(memory_mb: int) -> None:
+    """In each worker: Ctrl-C is left to the parent (which stops them all and prints one line); the worker dies
+    with its parent even when the parent is killed outright; its address space is capped at `memory_mb`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    if resource is None:
+        return
+    try:
+        limit = memory_mb * 1024 * 1024
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard < 0 else min(limit, hard), hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _die_with_parent() -> None:
+    """Linux's PR_SET_PDEATHSIG: SIGKILL this worker when its parent dies (kill -9 leaves no orphan working on)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent died before the call: do not start working for nobody
+        os._exit(1)
 
 
 def default_jobs() -> int:

@@ -80,5 +80,5 @@ def render_letters(
     return [
         (folder / letter_name(result), render(template, letter_context(result, signed, when)))
         for result in results
-        if result.status in (HAS_ERRORS, UNREADABLE)
+        if result.status in (HAS_ERRORS, UNREADABLE) and not result.odd_entry  # a link or a folder: the bureau's
     ]

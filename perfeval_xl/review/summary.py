@@ -16,13 +16,16 @@ from typing import Any
 
 import pandas as pd
 
-from perfeval_xl.review.batch import HAS_ERRORS, SUMMARY_SHEETS, UNREADABLE, FileResult, duplicates
+from perfeval_xl.review.batch import HAS_ERRORS, UNREADABLE, FileResult, duplicates
+from perfeval_xl.review.provenance import PLACEHOLDER, PROPERTY, sign
 
 SEVERITY_ORDER = {"错误": 0, "提示": 1}
+SUMMARY_SHEETS = ("汇总", "问题清单", "统计", UNREADABLE)  # the sheets of the summary, in this order
 # 执行率 bands as reviewers talk about them: below 60%, …, 90%–100% (fully executed included), over budget
 EXEC_BANDS = ((Decimal("0.6"), "60% 以下"), (Decimal("0.8"), "60%–80%"), (Decimal("0.9"), "80%–90%"))
 FULL, OVER_BUDGET, NO_RATE = "90%–100%", "超过 100%", "无执行率"
 GRADE_MISSING = "无总分"
+MAX_LINK, MAX_CELL = 2079, 32767  # Excel's longest link and longest cell text
 
 AMOUNT, PERCENT, SCORE, TEXT, WIDE = "amount", "percent", "score", "text", "wide"
 SUMMARY_COLUMNS = (  # (heading, kind, width)
@@ -135,12 +138,13 @@ def statistics(results: Sequence[FileResult]) -> dict[str, pd.DataFrame]:
     )
     ranked = summary.dropna(subset=["重算总分"]).sort_values(["重算总分", "单位"], ascending=[False, True])
     ranked.insert(0, "名次", ranked["重算总分"].rank(method="min", ascending=False).astype("int64"))
-    twice = pd.DataFrame(
+    twice = pd.DataFrame(  # a row per file, not a cell listing a group: 3 000 copies make 3 000 short rows
         [
-            (unit, year, len(files), "、".join(files))
-            for (unit, year, _kind, _projects), files in duplicates(results).items()
+            (group.number, group.unit, group.year, group.kind, len(group.files), path)
+            for group in duplicates(results)
+            for path in group.files
         ],
-        columns=["单位", "年度", "份数", "文件"],
+        columns=["组", "单位", "年度", "类型", "份数", "文件"],
     )
     return {
         "各等级单位数": grades,
@@ -159,14 +163,16 @@ def workbook_bytes(results: Sequence[FileResult], folder: Path) -> bytes:
     buffer = io.BytesIO()
     # every value is text or a number, never a formula or a link: a unit name "=HYPERLINK(…)" stays text
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    options["in_memory"] = True  # no temporary files: a full temporary folder must leave nothing behind
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        writer.book.set_custom_property(PROPERTY, PLACEHOLDER)  # replaced by the digest: provenance.sign()
         formats = _Formats(writer.book)
         overview, findings, stats, unreadable = SUMMARY_SHEETS
         _table(writer, formats, overview, summary_frame(results), SUMMARY_COLUMNS, folder, status_column="状态")
         _table(writer, formats, findings, findings_frame(results), FINDING_COLUMNS, folder, status_column="程度")
         _statistics(writer, formats, stats, statistics(results))
         _table(writer, formats, unreadable, unreadable_frame(results), UNREADABLE_COLUMNS, folder)
-    return buffer.getvalue()
+    return sign(buffer.getvalue())
 
 
 class _Formats:
@@ -208,7 +214,10 @@ def _table(
         for row, path in enumerate(frame["文件"], start=1):
             relative = _relative(Path(path), folder)
             target = relative.replace("%", "%25").replace("#", "%23")  # a link's path is a URI: # starts a fragment
-            sheet.write_url(row, 0, "external:" + target, formats.link, relative)
+            if len(target) > MAX_LINK:  # Excel takes no longer link: the path as text, no link
+                sheet.write_string(row, 0, relative[:MAX_CELL], formats.by_kind[TEXT])
+            else:
+                sheet.write_url(row, 0, "external:" + target, formats.link, relative)
     last_row, last_column = len(frame), len(columns) - 1
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(last_row, 1), last_column)
@@ -260,10 +269,10 @@ def _print_setup(sheet: Any, repeat_header: bool = True) -> None:
 
 def _relative(path: Path, folder: Path) -> str:
     """A link that still works when the reviewer moves the folder of submissions and the summary together."""
-    try:
-        return os.path.relpath(path.resolve(), folder.resolve())
+    try:  # abspath, not resolve(): a link is linked as the link (resolving one that loops would fail)
+        return os.path.relpath(os.path.abspath(path), os.path.abspath(folder))
     except ValueError:  # another drive on Windows
-        return str(path.resolve())
+        return os.path.abspath(path)
 
 
 # ---------------------------------------------------------------- JSON
@@ -290,6 +299,7 @@ def as_json(results: Sequence[FileResult]) -> dict[str, Any]:
                 "grade": r.grade or None,
                 "errors": r.errors,
                 "hints": r.hints,
+                "duplicate_group": r.duplicate_group,
                 "findings": [
                     {"severity": f.severity, "code": f.code, "sheet": f.sheet, "cell": f.cell, "message": f.message}
                     for f in r.findings
@@ -306,8 +316,15 @@ def as_json(results: Sequence[FileResult]) -> dict[str, Any]:
                 code: int(units) for code, units in findings_frame(results).groupby("代码")["文件"].nunique().items()
             },
             "duplicates": [
-                {"unit": unit, "year": year, "files": files}
-                for (unit, year, _kind, _projects), files in duplicates(results).items()
+                {
+                    "group": group.number,
+                    "unit": group.unit,
+                    "year": group.year,
+                    "kind": group.kind,
+                    "count": len(group.files),
+                    "files": list(group.files),
+                }
+                for group in duplicates(results)
             ],
         },
     }

@@ -1,8 +1,10 @@
-"""Writing output files whole or not at all: through a temporary file in the same folder, then one rename."""
+"""Files and their names: output written whole or not at all (a temporary file in the same folder, then one rename),
+and any name, whatever bytes it holds, shown as readable text."""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -77,3 +79,45 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def readable(text: str) -> str:
+    """Text that may hold a file name's undecodable bytes (Python keeps them as lone surrogates) as text any file,
+    document or console can hold: such bytes in GBK (a zip made on Chinese Windows, unpacked here) read as GBK,
+    others replaced; control characters shown as "?"."""
+    text = _ESCAPED_BYTES.sub(_decoded, text)
+    text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate that was never a byte
+    return re.sub(r"[\x00-\x1f\x7f]", "?", text)
+
+
+# a run of escaped bytes, with the ASCII among them (GBK's second byte may be one, and GBK reads ASCII as ASCII)
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff][\udc80-\udcff\x20-\x7e]*")
+
+
+def _decoded(run: re.Match[str]) -> str:
+    raw = run.group().encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """A path as readable text: each part whose bytes are not UTF-8 read as GBK whole (a GBK character's bytes may
+    look like a UTF-8 one, so a name is decoded in one piece), else as readable() shows it."""
+    return readable("/".join(map(_name_shown, os.fspath(path).split("/"))))
+
+
+def _name_shown(name: str) -> str:
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return name
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return name

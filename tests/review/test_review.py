@@ -17,7 +17,8 @@ from office import convert, pdf_text, profile
 
 from perfeval_xl.cli import main
 from perfeval_xl.review import batch
-from perfeval_xl.review.batch import HAS_ERRORS, PASSED, UNREADABLE, ProgressBar, find_submissions, review_all
+from perfeval_xl.review.batch import HAS_ERRORS, PASSED, UNREADABLE, ProgressBar, review_all
+from perfeval_xl.review.inbox import find_submissions
 from perfeval_xl.review.summary import statistics
 
 
@@ -40,7 +41,7 @@ def pile(tmp_path_factory) -> Path:
 
 
 def test_find_submissions__recursive_sorted_without_lock_hidden_or_output(pile):
-    found = [p.relative_to(pile).as_posix() for p in find_submissions([pile], skip=[pile / "君山人社.xlsm"])]
+    found = [p.relative_to(pile).as_posix() for p in find_submissions([pile], skip=[pile / "君山人社.xlsm"]).files]
     assert found == [
         "一科/rules-unc.xlsm",
         "一科/truncated-half.xlsm",
@@ -48,11 +49,11 @@ def test_find_submissions__recursive_sorted_without_lock_hidden_or_output(pile):
         "一科/君山人社-无宏版.xlsx",
         "一科/君山人社（按公开文本）.xlsm",
     ]
-    assert find_submissions([pile / "君山人社.xlsm", pile]) == find_submissions([pile])  # each file once
+    assert find_submissions([pile / "君山人社.xlsm", pile]).files == find_submissions([pile]).files  # each file once
 
 
 def test_review_all__same_rows_with_one_process_and_with_two(pile):
-    files = find_submissions([pile])
+    files = find_submissions([pile]).files
     one, two = review_all(files, jobs=1), review_all(files, jobs=2)
     assert one == two
     assert [r.status for r in one] == [HAS_ERRORS, UNREADABLE, UNREADABLE, PASSED, HAS_ERRORS, PASSED]
@@ -107,15 +108,17 @@ def test_review__summary_opens_in_libreoffice_with_every_sheet(pile, tmp_path):
 
 
 def test_statistics__grades_bands_codes_ranking_and_duplicates(pile):
-    results = review_all(find_submissions([pile]))
+    results = review_all(find_submissions([pile]).files)
     stats = statistics(results)
     assert dict(zip(stats["各等级单位数"]["等级"], stats["各等级单位数"]["单位数"], strict=True)) == {"优": 4}
     bands = dict(zip(stats["执行率分布"]["执行率"], stats["执行率分布"]["单位数"], strict=True))
     assert bands["90%–100%"] == 4 and sum(bands.values()) == 4
     ranked = stats["按总分排名"]
     assert list(ranked["名次"]) == [1, 2, 2, 2] and ranked["重算总分"].iloc[0] == 109
-    (twice,) = stats["同一单位同一年度重复提交"].itertuples(index=False)
-    assert twice.份数 == 4
+    twice = stats["同一单位同一年度重复提交"]  # a row per file of the group, not one cell listing them all
+    assert list(twice["组"]) == [1] * 4 and list(twice["份数"]) == [4] * 4 and twice["文件"].nunique() == 4
+    hints = [f.message for r in results for f in r.findings if f.code == "duplicate-submission"]
+    assert len(hints) == 4 and all("共提交了 4 份（重复提交第 1 组" in h and ".xls" not in h for h in hints)
     codes = stats["各类问题涉及的单位"]
     assert codes.iloc[0]["代码"] == "duplicate-submission" and codes.iloc[0]["单位数"] == 4
 
@@ -162,7 +165,7 @@ def test_review__ctrl_c_stops_and_writes_nothing(pile, tmp_path, capsys, monkeyp
 
     monkeypatch.setattr(batch, "review_file", interrupted)
     summary = tmp_path / "s.xlsx"
-    assert main(["review", str(pile), "-o", str(summary), "--jobs", "1"]) == 1
+    assert main(["review", str(pile), "-o", str(summary), "--jobs", "1"]) == 130  # not 1: no file had errors
     assert "已取消" in capsys.readouterr().err and list(tmp_path.iterdir()) == []
 
 
@@ -231,7 +234,7 @@ def test_review__never_writes_the_summary_over_a_submission(pile, tmp_path, caps
     other = tmp_path / "自评.xlsx"
     shutil.copy(submitted, other)
     assert main(["review", str(pile), "-o", str(other)]) == 2  # …a workbook that is not a summary may not
-    assert "不是复核汇总" in capsys.readouterr().err
+    assert "不是本程序写出" in capsys.readouterr().err
     assert submitted.read_bytes() == before and other.read_bytes() == before
 
 
@@ -272,7 +275,7 @@ def test_review__a_units_project_workbook_is_no_duplicate_of_its_dept_workbook(t
     set_named(wb, "unit_name", "岳阳市君山区人力资源和社会保障局")
     set_named(wb, "fiscal_year", 2023)
     wb.save(folder / "项目.xlsm")
-    results = review_all(find_submissions([folder]))
+    results = review_all(find_submissions([folder]).files)
     assert all(f.code != "duplicate-submission" for r in results for f in r.findings)
 
 
@@ -290,7 +293,7 @@ def test_find_submissions__an_earlier_summary_is_not_a_submission(pile, tmp_path
     summary = pile / "上次的复核汇总.xlsx"
     assert run("review", str(pile), "-o", str(summary)).returncode == 1
     try:
-        assert summary not in find_submissions([pile]) and len(find_submissions([pile])) == 6
+        assert summary not in find_submissions([pile]).files and len(find_submissions([pile]).files) == 6
     finally:
         summary.unlink()
 

@@ -114,3 +114,17 @@ def test_stage__leaves_the_target_alone_until_renamed(tmp_path):
 
 def test_write_atomic__accepts_a_string_path(tmp_path):
     assert write_atomic(b"x", str(tmp_path / "a.xlsx")) == Path(tmp_path / "a.xlsx")  # type: ignore[arg-type]
+
+
+def test_shown_path__gbk_names_read_as_gbk_whole_and_garbage_replaced():
+    from perfeval_xl.utils.files import readable, shown_path
+
+    gbk = os.fsdecode("/收件/二科/".encode() + "单位自评".encode("gb18030") + b".xlsm")
+    assert shown_path(gbk) == "/收件/二科/单位自评.xlsm"  # 位's GBK bytes also read as UTF-8 "λ": decoded whole
+    assert shown_path(os.fsdecode(b"bad\xff\xfe.xlsm")) == "bad\ufffd\ufffd.xlsm"
+    assert shown_path("控制\n字符\x7f.xlsm") == "控制?字符?.xlsm"
+    named = os.fsdecode("“".encode() + "自评".encode("gb18030") + "”不是工作簿".encode())
+    assert readable(named) == "“自评”不是工作簿"  # a name inside a message
+    assert readable("\ud800孤立") == "?孤立"  # a surrogate that was never a byte
+    for text in (shown_path(gbk), readable(named), readable("\ud800")):
+        text.encode("utf-8")  # every result can be written anywhere
