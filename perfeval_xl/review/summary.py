@@ -57,6 +57,15 @@ FINDING_COLUMNS = (
 UNREADABLE_COLUMNS = (("文件", TEXT, 40), ("原因", WIDE, 90))
 
 
+def _cell(text: str) -> str:
+    """Text as a cell can hold it: Excel keeps at most 32 767 characters (a 32 767-character unit name, a finding
+    quoting it), so longer text is cut with a mark that says so instead of a warning on the terminal."""
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - len(CUT)] + CUT
+
+
+CUT = "…（过长，已截断）"
+
+
 def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None and value.is_finite() else None
 
@@ -65,8 +74,8 @@ def summary_frame(results: Sequence[FileResult]) -> pd.DataFrame:
     """汇总: one row per submission, in the batch's order."""
     rows = [
         (
-            r.path,
-            r.unit,
+            _cell(r.path),
+            _cell(r.unit),
             r.year,
             r.kind,
             _number(r.budget),
@@ -74,12 +83,12 @@ def summary_frame(results: Sequence[FileResult]) -> pd.DataFrame:
             _number(r.exec_rate),
             _number(r.printed_total),
             _number(r.total),
-            r.printed_grade,
+            _cell(r.printed_grade),
             r.grade,
             r.errors,
             r.hints,
             r.status,
-            r.reason,
+            _cell(r.reason),
         )
         for r in results
     ]
@@ -90,7 +99,7 @@ def summary_frame(results: Sequence[FileResult]) -> pd.DataFrame:
 def findings_frame(results: Sequence[FileResult]) -> pd.DataFrame:
     """问题清单: every finding of every file, errors first within each file."""
     rows = [
-        (r.path, r.unit, f.severity, f.code, f.sheet or "", f.cell or "", f.message)
+        (_cell(r.path), _cell(r.unit), f.severity, f.code, f.sheet or "", f.cell or "", _cell(f.message))
         for r in results
         for f in sorted(r.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 2))
     ]
@@ -98,7 +107,7 @@ def findings_frame(results: Sequence[FileResult]) -> pd.DataFrame:
 
 
 def unreadable_frame(results: Sequence[FileResult]) -> pd.DataFrame:
-    rows = [(r.path, r.reason) for r in results if r.status == UNREADABLE]
+    rows = [(_cell(r.path), _cell(r.reason)) for r in results if r.status == UNREADABLE]
     return pd.DataFrame(rows, columns=[c[0] for c in UNREADABLE_COLUMNS])
 
 
@@ -113,12 +122,12 @@ def statistics(results: Sequence[FileResult]) -> dict[str, pd.DataFrame]:
     read = [r for r in results if r.status != UNREADABLE]
     summary = pd.DataFrame(
         {
-            "单位": [r.unit for r in read],
+            "单位": [_cell(r.unit) for r in read],
             "年度": pd.array([r.year for r in read], dtype="Int64"),
             "重算总分": [_number(r.total) for r in read],
             "重算等级": [r.grade or GRADE_MISSING for r in read],
             "执行率分段": [_band(r.exec_rate) for r in read],
-            "文件": [r.path for r in read],
+            "文件": [_cell(r.path) for r in read],
         }
     )
     grades = summary["重算等级"].value_counts().rename_axis("等级").reset_index(name="单位数")
@@ -140,7 +149,7 @@ def statistics(results: Sequence[FileResult]) -> dict[str, pd.DataFrame]:
     ranked.insert(0, "名次", ranked["重算总分"].rank(method="min", ascending=False).astype("int64"))
     twice = pd.DataFrame(  # a row per file, not a cell listing a group: 3 000 copies make 3 000 short rows
         [
-            (group.number, group.unit, group.year, group.kind, len(group.files), path)
+            (group.number, _cell(group.unit), group.year, group.kind, len(group.files), _cell(path))
             for group in duplicates(results)
             for path in group.files
         ],
