@@ -379,6 +379,35 @@ def test_loader__each_mistake_in_an_indicator_names_the_key_and_the_indicator(bo
     assert message in refused_indicator(body)
 
 
+RATE = 'value = { rate = "execution_rate", a = "甲", b = "乙" }'
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "fix"),
+    [
+        ('method = "bands"\nbands = [ { ge = 80, score = 3 }, { score = 0 } ]', "bands[1].ge", '"80%"，或写成小数 0.8'),
+        ('method = "bands"\nbands = [ { ge = "90", score = 3 }, { score = 0 } ]', "bands[1].ge", '"90%"'),
+        (
+            'method = "bands"\nbands = [ { lt = "50%", score = 0 }, { le = 150, score = 3 }, { score = 1 } ]',
+            "bands[2].le",
+            "会被当作 15000%",
+        ),
+        ('method = "per_point"\nfull_if = { ge = 100 }\ndeduct = 1', "full_if.ge", '"100%"'),
+        ('method = "per_point"\nfull_if = { ge = "100%" }\ndeduct = 1\nstep = 5', "的 step", '"5%"'),
+        ('method = "ratio"\ntarget = 95', "的 target", '"95%"'),
+    ],
+)
+def test_loader__a_rates_bound_above_1_without_percent_is_refused_never_a_silent_misscore(body, key, fix):
+    message = refused_indicator(f"{body}\n{RATE}")
+    assert f"{WHERE}的 {key.removeprefix('的 ')} 是比率的界限" in message and fix in message, message
+
+
+def test_loader__a_rates_bound_as_a_fraction_or_a_percentage_is_taken():
+    for bound, expected in (('"80%"', "0.8"), ("0.8", "0.8"), ("1", "1"), ('"100%"', "1")):
+        body = f'method = "bands"\nbands = [ {{ ge = {bound}, score = 3 }}, {{ score = 0 }} ]\n{RATE}'
+        assert one(body).rule.bands[0].ge == Decimal(expected)
+
+
 @pytest.mark.parametrize(
     ("points", "message"),
     [

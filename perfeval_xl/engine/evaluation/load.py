@@ -33,6 +33,7 @@ from perfeval_xl.engine.evaluation.methods import (
     read_path,
     read_value,
     refuse_method_keys,
+    refuse_plain_rate_bounds,
     refuse_unknown,
 )
 from perfeval_xl.engine.evaluation.scores import NONNEGATIVE_RATES
@@ -221,6 +222,8 @@ def _indicator(read: Settings, index: int, table: object, full_marks: Decimal, p
     points = positive(read, f"{where}的 points", needed(read, where, table, "points"), full_marks)
     rule, percent = RULE_READERS[method](read, where, table, points)
     value = read_value(read, where, table.get("value"))
+    if value is not None:
+        refuse_plain_rate_bounds(read, where, table)
     if isinstance(rule, BandsRule):
         lowest = Decimal(0) if value is not None and value.rate in NONNEGATIVE_RATES else None
         check_cover(read, f"{where}的 bands", rule.bands, percent, lowest)

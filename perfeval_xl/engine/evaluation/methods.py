@@ -26,7 +26,7 @@ from perfeval_xl.core.frameworks import (
     ValueSpec,
 )
 from perfeval_xl.core.names import LINKABLE_NAMES
-from perfeval_xl.core.numbers import normalize_text
+from perfeval_xl.core.numbers import D, normalize_text
 from perfeval_xl.engine.evaluation.scores import RATES
 from perfeval_xl.engine.evaluation.words import number_text
 from perfeval_xl.engine.rulefiles import (
@@ -128,6 +128,39 @@ def _threshold(read: Settings, key: str, value: object) -> tuple[Decimal, bool]:
     """A bound or step: a percentage string ("10%") or a number; and whether it was written as a percentage."""
     percent = isinstance(value, str) and "%" in normalize_text(value)
     return read.number(key, value, within=(-LIMIT, LIMIT)), percent
+
+
+def refuse_plain_rate_bounds(read: Settings, where: str, table: Mapping[str, Any]) -> None:
+    """A rate is a fraction (62% is 0.62): a bound written as a plain number above 1 (`ge = 80` meaning 80%) would be
+    compared with 0.62 and silently score every row the same, so it is refused with the way to write it."""
+    for key, raw in _thresholds(where, table):
+        number = D(raw) if not isinstance(raw, bool) else None
+        written_as_percent = isinstance(raw, str) and "%" in normalize_text(raw)
+        if isinstance(number, Decimal) and not written_as_percent and abs(number) > 1:
+            shown = plain_number(number)
+            raise read.fail(
+                key,
+                f"是比率的界限，写的是 {shown}（没有“%”）；比率按小数比较（62% 即 0.62），这样写会被当作 "
+                f"{plain_number(number * 100)}%。请写成 \"{shown}%\"，或写成小数 {plain_number(number / 100)}",
+            )
+
+
+def _thresholds(where: str, table: Mapping[str, Any]) -> Iterable[tuple[str, object]]:
+    """(key, raw value) of every bound, step and target an indicator's method compares its value with."""
+    bands = table.get("bands")
+    if isinstance(bands, list):
+        for number, band in enumerate(bands, start=1):
+            if isinstance(band, dict):
+                for op in BOUND_KEYS:
+                    if op in band:
+                        yield f"{where}的 bands[{number}].{op}", band[op]
+    full_if = table.get("full_if")
+    if isinstance(full_if, dict):
+        for op, raw in full_if.items():
+            yield f"{where}的 full_if.{op}", raw
+    for name in ("step", "target"):
+        if name in table:
+            yield f"{where}的 {name}", table[name]
 
 
 def _no_value(read: Settings, where: str, table: Mapping[str, Any], points: Decimal) -> Decimal | None:
