@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
+from perfeval_xl.checks.common import printed_rate
 from perfeval_xl.core.codes import (
     BAND_SCORE_UNKNOWN,
     CHECKLIST_MISMATCH,
@@ -28,7 +29,14 @@ from perfeval_xl.core.frameworks import CIRCLED, BandsRule, ChecklistRule, Findi
 from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, round_half_up
 from perfeval_xl.core.records import ERROR, HINT, CellRef, EvaluationSheet, Finding, LeafRow, Submission, SumRow
 from perfeval_xl.core.rulesets import RuleSet
-from perfeval_xl.engine.evaluation.scores import checklist_score, findings_score, grade_of, leaves, tree
+from perfeval_xl.engine.evaluation.scores import (
+    checklist_score,
+    findings_score,
+    grade_of,
+    leaves,
+    standard_score,
+    tree,
+)
 
 
 def _score_text(value: Decimal | None, places: int) -> str:
@@ -119,15 +127,42 @@ def _check_sum(
             score_ref,
         )
     if row.rate is not None and row.score is not None and row.points:
-        right = row.score / row.points
-        if round_half_up(row.rate, 4) != round_half_up(right, 4):
-            add(
-                PRINTED_RATE,
-                f"{what}的得分率写的是 {format_percent(row.rate)}，得分 "
-                f"{format_score(row.score, places)} ÷ 分值 {format_score(row.points, places)} = "
-                f"{format_percent(right)}",
-                rate_ref,
-            )
+        formula = f"得分 {format_score(row.score, places)} ÷ 分值 {format_score(row.points, places)}"
+        for finding in printed_rate(f"{what}的得分率", row.rate, row.score / row.points, formula, rate_ref):
+            add(PRINTED_RATE, finding.message, rate_ref, severity=finding.severity)
+
+
+def _misprinted_value(leaf: LeafRow) -> list[Finding]:
+    """A 指标值 shown on the sheet (typed over its formula, or computed) against the one 数据A and 数据B give: a
+    printed figure checked against its data, by the rule every printed rate follows (checks/common.py)."""
+    data, shown, indicator = leaf.data_value, leaf.value, leaf.indicator
+    if data is None or not isinstance(shown, Decimal):
+        return []
+    what = f"{indicator.key}：指标值"
+    formula = f"数据A {format_score(leaf.a, 2)} 与数据B {format_score(leaf.b, 2)}"  # type: ignore[arg-type]
+    computed = data if isinstance(data, Decimal) else None
+    if indicator.percent:
+        return printed_rate(what, shown, computed, formula, leaf.at("value"))
+    if computed is not None and round_half_up(computed, 2) == round_half_up(shown, 2):
+        return []
+    right = "无法计算（分母为空或为零）" if computed is None else format_score(computed, 2)
+    return [PRINTED_RATE(f"{what}写的是 {format_score(shown, 2)}，按{formula}应为 {right}", leaf.at("value"))]
+
+
+def _score_from_data(leaf: LeafRow, add: Callable[..., None]) -> None:
+    """With a misprinted 指标值 the score must still follow the data: a score above what the standard gives for
+    the 指标值 of 数据A and 数据B is an error, whatever the sheet's own formula made of the typed figure."""
+    indicator, score = leaf.indicator, leaf.score
+    data = leaf.data_value if isinstance(leaf.data_value, Decimal) else None
+    expected = standard_score(indicator, data) if indicator.computed else None
+    places = indicator.score_places
+    if score is not None and expected is not None and score > expected:
+        add(
+            SCORE_ABOVE_STANDARD,
+            f"得分 {format_score(score, places)} 高于按数据A、数据B 算出的指标值 "
+            f"{format_percent(data) if indicator.percent else format_score(data, 2)} 应得的 "  # type: ignore[arg-type]
+            f"{format_score(expected, places)} 分；请改正指标值，按标准计分",
+        )
 
 
 def _typed_over_standard(leaf: LeafRow, add: Callable[..., None]) -> None:
@@ -184,7 +219,11 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
         )
         return findings
     rule = indicator.rule
-    if indicator.computed and leaf.typed and leaf.standard is not None:
+    misprinted = _misprinted_value(leaf)
+    if misprinted:
+        findings += misprinted
+        _score_from_data(leaf, add)
+    elif indicator.computed and leaf.typed and leaf.standard is not None:
         _typed_over_standard(leaf, add)
     if isinstance(rule, ChecklistRule) and leaf.a:
         ticks = _ticks(str(leaf.a), len(rule.items))

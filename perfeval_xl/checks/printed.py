@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal, localcontext
+from decimal import Decimal
 
-from perfeval_xl.checks.common import assessments, sum_of
-from perfeval_xl.core.codes import (
-    PRINTED_RATE,
-    PRINTED_RATE_NO_BASE,
-)
+from perfeval_xl.checks.common import assessments, printed_rate, sum_of
 from perfeval_xl.core.numbers import (
-    agrees,
     format_amount,
-    format_percent,
-    format_printed_percent,
     format_score,
 )
 from perfeval_xl.core.records import (
     ERROR,
     HINT,
-    CellRef,
     Finding,
     ShareTable,
     Submission,
@@ -34,7 +26,7 @@ def check_printed_rates(submission: Submission, rules: RuleSet) -> list[Finding]
     basic = submission.basic
     if basic:
         staff = basic.staff
-        findings += _printed(
+        findings += printed_rate(
             "附件1 财政供养人员 控制率",
             staff.printed_control_rate,
             control_rate(staff.actual, staff.quota),
@@ -51,14 +43,14 @@ def check_printed_rates(submission: Submission, rules: RuleSet) -> list[Finding]
             basic.procurement,
         ]
         for row in rows:
-            findings += _printed(
+            findings += printed_rate(
                 f"附件1 {row.label} 控制率",
                 row.printed_control_rate,
                 control_rate(row.final, row.budget),
                 f"决算 {format_amount(row.final)} ÷ 预算 {format_amount(row.budget)}",
                 row.at("printed_control_rate"),
             )
-            findings += _printed(
+            findings += printed_rate(
                 f"附件1 {row.label} 同比增减率",
                 row.printed_change_rate,
                 change_rate(row.final, row.prev),
@@ -66,14 +58,14 @@ def check_printed_rates(submission: Submission, rules: RuleSet) -> list[Finding]
                 row.at("printed_change_rate"),
             )
         b = basic.building
-        findings += _printed(
+        findings += printed_rate(
             "附件1 楼堂馆所 规模控制率",
             b.printed_area_rate,
             control_rate(b.actual_area, b.approved_area),
             f"实际 {format_score(b.actual_area)} ÷ 批复 {format_score(b.approved_area)}",
             b.at("printed_area_rate"),
         )
-        findings += _printed(
+        findings += printed_rate(
             "附件1 楼堂馆所 投资概算控制率",
             b.printed_investment_rate,
             control_rate(b.actual_investment, b.budget_investment),
@@ -82,7 +74,7 @@ def check_printed_rates(submission: Submission, rules: RuleSet) -> list[Finding]
         )
     for table in assessments(submission):
         total = table.funding.total
-        findings += _printed(
+        findings += printed_rate(
             f"{table.title} 执行率",
             table.funding.printed_exec_rate,
             execution_rate(total.executed, total.budget),
@@ -91,7 +83,7 @@ def check_printed_rates(submission: Submission, rules: RuleSet) -> list[Finding]
         )
     if submission.revenue:
         for column in submission.revenue.columns:
-            findings += _printed(
+            findings += printed_rate(
                 f"收支预决算 {column.label} 差异率",
                 column.printed_diff_rate,
                 variance_rate(column.final, column.budget),
@@ -101,50 +93,6 @@ def check_printed_rates(submission: Submission, rules: RuleSet) -> list[Finding]
     for breakdown in submission.share_tables:
         findings += _printed_shares(breakdown)
     return findings
-
-
-def _printed(
-    what: str,
-    printed: Decimal | None,
-    computed: Decimal | None,
-    formula: str,
-    ref: CellRef | None,
-    severity: str = ERROR,
-    note: str = "",
-) -> list[Finding]:
-    if printed is None:
-        return []
-    if computed is None:
-        if printed.is_zero():
-            return [
-                PRINTED_RATE_NO_BASE(
-                    f"{what}印为 {format_printed_percent(printed)}，但分母为空或为零，无法计算，应填“—”",
-                    ref,
-                    severity=HINT,
-                )
-            ]
-        return [PRINTED_RATE_NO_BASE(f"{what}印为 {format_printed_percent(printed)}，但分母为空或为零，无法计算", ref)]
-    if agrees(printed, computed, min_places=2):  # a rate is never printed coarser than whole percents
-        return []
-    if severity == ERROR and _truncated(computed, printed) == printed:
-        # One unit off because the last digit was cut instead of rounded half up: a rounding slip, not a wrong figure.
-        severity, note = HINT, "（原数疑为截尾而非四舍五入）"
-    places = max(2, -int(printed.scaleb(2).as_tuple().exponent))
-    return [
-        PRINTED_RATE(
-            f"{what}印为 {format_printed_percent(printed)}，"
-            f"按 {formula} 计算应为 {format_percent(computed, places)}{note}",
-            ref,
-            severity=severity,
-        )
-    ]
-
-
-def _truncated(value: Decimal, like: Decimal) -> Decimal:
-    exponent = int(like.as_tuple().exponent)
-    with localcontext() as context:
-        context.prec = max(28, value.adjusted() - exponent + 5)  # quantize needs every digit it keeps
-        return value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_DOWN)
 
 
 def _printed_shares(table: ShareTable) -> list[Finding]:
@@ -161,7 +109,7 @@ def _printed_shares(table: ShareTable) -> list[Finding]:
             unit = Decimal(1).scaleb(int(row.printed_share.as_tuple().exponent))
             if abs(row.printed_share - computed) <= unit + unit / 2:
                 severity, note = HINT, "；各项占比合计为 100%，可能是尾差调整"
-        findings += _printed(
+        findings += printed_rate(
             f"{table.title} {row.label} 占比",
             row.printed_share,
             computed,
@@ -170,7 +118,7 @@ def _printed_shares(table: ShareTable) -> list[Finding]:
             severity,
             note,
         )
-    findings += _printed(
+    findings += printed_rate(
         f"{table.title} 合计 占比",
         table.printed_total_share,
         share(total, total),

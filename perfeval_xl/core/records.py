@@ -488,6 +488,8 @@ class LeafRow(_Located):
       score: 得分 as shown; typed: the evaluator typed it (over the formula, or where there is none).
       reason: 扣分原因 as typed.
       points_shown: 分值 as the sheet shows it (checked against the framework's).
+      data_value: the 指标值 数据A and 数据B give (a number, "—" without a denominator), or None when they give
+        none; a 指标值 typed over its formula is checked against it, and the score must follow it.
       where: the cells of points, a, b, value, score and reason.
     """
 
@@ -500,6 +502,7 @@ class LeafRow(_Located):
     typed: bool
     reason: str
     points_shown: object
+    data_value: object = None
     where: Where = field(**_WHERE)
 
 

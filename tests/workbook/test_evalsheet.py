@@ -536,3 +536,50 @@ def test_libreoffice__prints_the_scoring_sheet_on_a4(tmp_path):
     text = pdf_text(pdf)
     assert "2024年度部门整体支出绩效评价指标评分表" in text and "总分" in text and "扣分原因" in text
     assert "辅助列" not in text and "投入/目标设定/" not in text  # the helper column is outside the print area
+
+
+KEY_RATE = "投入/预算配置/重点支出安排率"  # bands: >= 90% 5 分, >= 80% 4 分…; 数据A ÷ 数据B
+
+
+@pytest.mark.parametrize("flavour", ["udf", "native"])
+def test_check__a_typed_value_is_a_printed_figure_checked_against_its_data(tmp_path, flavour):
+    suffix = ".xlsm" if flavour == "udf" else ".xlsx"
+    changes = _full_marks_changes()
+    changes[KEY_RATE] = {"E": 45, "F": 50, "G": 1.0}  # 90% typed as 100%: passed as an override before
+    path = _set(_new(tmp_path, flavour=flavour, suffix=suffix), tmp_path / f"typed{suffix}", changes)
+    findings = load(path)[1]
+    (wrong,) = [f for f in findings if f.code == "printed-rate" and f.severity == "错误"]
+    assert wrong.cell.startswith("G") and "100%" in wrong.message and "90.00%" in wrong.message
+
+
+def test_check__a_higher_rate_and_a_higher_score_typed_together_do_not_raise_the_total_unseen(tmp_path):
+    changes = _full_marks_changes()
+    changes[KEY_RATE] = {"E": 45, "F": 60, "G": 1.0, "I": 5}  # the data give 75%: 3 points, not 5
+    findings = load(_set(_new(tmp_path), tmp_path / "both.xlsm", changes))[1]
+    found = {(f.code, f.cell[0]) for f in findings if f.severity == "错误"}
+    assert {("printed-rate", "G"), ("score-above-standard", "I")} <= found, found
+    above = next(f for f in findings if f.code == "score-above-standard")
+    assert "75.00%" in above.message and "3 分" in above.message
+
+
+def test_check__a_typed_value_that_agrees_with_its_data_is_only_a_hint(tmp_path):
+    changes = _full_marks_changes()
+    changes[KEY_RATE] = {"E": 45, "F": 50, "G": 0.9}
+    findings = load(_set(_new(tmp_path), tmp_path / "agrees.xlsm", changes))[1]
+    assert [f for f in findings if f.is_error] == []
+
+
+def test_check__a_truncated_score_rate_is_a_hint_as_on_the_self_assessment_sheets(tmp_path):
+    changes = _full_marks_changes()
+    changes["投入/目标设定/绩效目标合理性"] = {"I": 0, "J": "理由"}  # 0 + 4 of 6: 66.67%
+    changes["投入/目标设定"] = {"G": 0.6667}
+    findings = load(_set(_new(tmp_path), tmp_path / "rounded.xlsm", changes))[1]
+    assert not [f for f in findings if f.code == "printed-rate"]
+    changes["投入/目标设定"] = {"G": 0.6666}  # 66.66%: the last digit cut, not rounded half up
+    findings = load(_set(_new(tmp_path), tmp_path / "cut.xlsm", changes))[1]
+    (cut,) = [f for f in findings if f.code == "printed-rate"]
+    assert cut.severity == "提示" and "截尾" in cut.message
+    changes["投入/目标设定"] = {"G": 0.6}  # plainly wrong: an error
+    findings = load(_set(_new(tmp_path), tmp_path / "wrong.xlsm", changes))[1]
+    (wrong,) = [f for f in findings if f.code == "printed-rate"]
+    assert wrong.severity == "错误"

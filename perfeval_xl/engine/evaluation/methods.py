@@ -141,7 +141,7 @@ def refuse_plain_rate_bounds(read: Settings, where: str, table: Mapping[str, Any
             raise read.fail(
                 key,
                 f"是比率的界限，写的是 {shown}（没有“%”）；比率按小数比较（62% 即 0.62），这样写会被当作 "
-                f"{plain_number(number * 100)}%。请写成 \"{shown}%\"，或写成小数 {plain_number(number / 100)}",
+                f'{plain_number(number * 100)}%。请写成 "{shown}%"，或写成小数 {plain_number(number / 100)}',
             )
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from openpyxl.utils import range_boundaries
 
 from perfeval_xl.core.codes import EVAL_ROW_MISSING, EVAL_ROW_UNKNOWN, NAME_BROKEN, NAME_MISSING
-from perfeval_xl.core.errors import RuleSetError, WorkbookError
+from perfeval_xl.core.errors import NumberError, RuleSetError, WorkbookError
 from perfeval_xl.core.frameworks import ChecklistRule, EvalIndicator, FindingsRule, Framework
 from perfeval_xl.core.names import EVAL_TEXTS
 from perfeval_xl.core.numbers import D, is_blank
@@ -249,6 +249,7 @@ class _SheetReader:
         value_ref, score_ref = ref_at("value", row), ref_at("score", row)
         a, b = self.figure(indicator, row, 0), self.figure(indicator, row, 1)
         counted = False  # whether the plain formula's ISNUMBER sees a number in the 指标值
+        data_value = _data_value(indicator, a, b)
         if indicator.value is not None:
             templates = tuple(value_formula(indicator, row, f) for f in (UDF, NATIVE))
             kind = RATE if percent_value(indicator) else None  # a rate's messages show it as a percentage
@@ -282,6 +283,7 @@ class _SheetReader:
             typed,
             self.cells.text(self.at(ref_at("reason", row)), f"{what} 扣分原因"),
             self.shown(ref_at("points", row)),
+            data_value,
             where={column: self.at(ref_at(column, row)) for column in ("points", "a", "b", "value", "score", "reason")},
         )
 
@@ -366,6 +368,17 @@ def _figure_value(indicator: EvalIndicator, a: object, b: object) -> object:
     except ArithmeticError:
         value = None
     return DASH if value is None else float(value)
+
+
+def _data_value(indicator: EvalIndicator, a: object, b: object) -> object:
+    """The 指标值 数据A and 数据B give: a number, "—" without a denominator, None without both figures."""
+    if indicator.value is None or not isinstance(a, Decimal) or not isinstance(b, Decimal):
+        return None
+    try:
+        value = evaluate_value(indicator, a, b)
+    except (ArithmeticError, NumberError):
+        return None
+    return DASH if value is None else value
 
 
 def _rate(score: Decimal | None, points: Decimal | None) -> Decimal | None:
