@@ -145,7 +145,9 @@ def PE_TARGETOP(target):
 @xw.func(category=CATEGORY)
 @xw.arg("a", doc="数据A：指标值公式的第一个数（分子，或本年数、调整后预算数）")
 @xw.arg("b", doc="数据B：第二个数（分母，或上年数、年初预算数）")
-@xw.arg("rule_set", doc="评价指标体系：内置名称（如 gongxing-2013）或 .toml 文件路径")
+@xw.arg(
+    "rule_set", doc="评价指标体系：工作簿保存的原文（eval_framework），或内置名称（如 gongxing-2013）、.toml 文件路径"
+)
 @xw.arg("indicator", doc="指标路径，如“过程/预算执行/预算调整率”（评分表最右的辅助列）")
 def PE_EVALVALUE(a, b, rule_set, indicator):
     """评价指标评分表的指标值：按指标体系为该指标规定的公式计算（如控制率、变动率、预算调整率）。"""
@@ -154,7 +156,9 @@ def PE_EVALVALUE(a, b, rule_set, indicator):
 
 @xw.func(category=CATEGORY)
 @xw.arg("value", doc="指标值")
-@xw.arg("rule_set", doc="评价指标体系：内置名称（如 gongxing-2013）或 .toml 文件路径")
+@xw.arg(
+    "rule_set", doc="评价指标体系：工作簿保存的原文（eval_framework），或内置名称（如 gongxing-2013）、.toml 文件路径"
+)
 @xw.arg("indicator", doc="指标路径，如“过程/预算执行/预算调整率”（评分表最右的辅助列）")
 def PE_EVALSCORE(value, rule_set, indicator):
     """评价指标得分：按该指标的评分标准（分档、按百分点扣分、按比例）计分；由评价人员打分的指标为空白。"""

@@ -202,7 +202,22 @@ def _non_finite_entries(base: bytes, evaluation: bytes) -> dict[str, bytes]:
         "eval-framework-name-constant.xlsm": _evaluation_variant(evaluation, name_is('"gongxing-2013"\n')),
         "eval-framework-name-ref.xlsm": _evaluation_variant(evaluation, name_is("'说明'!#REF!")),
         "number-cells-inf-nan.xlsm": _stored(base, "附件1 基础数据表", {"B5": "inf", "C5": "NaN"}),
+        "eval-kept-framework-edited.xlsm": _evaluation_variant(evaluation, _kept_edited),
+        "eval-kept-framework-name-broken.xlsm": _evaluation_variant(evaluation, _kept_name_broken),
     }
+
+
+def _kept_edited(wb: openpyxl.Workbook) -> None:
+    """The hidden framework text given more points and a formula, its digest left as it was."""
+    kept = wb["评价指标体系原文"]
+    kept["A3"], kept["A4"] = "|points = 99", '=HYPERLINK("http://x","y")'
+
+
+def _kept_name_broken(wb: openpyxl.Workbook) -> None:
+    del wb.defined_names["eval_framework"]
+    wb.defined_names["eval_framework"] = openpyxl.workbook.defined_name.DefinedName(
+        "eval_framework", attr_text="'评价指标体系原文'!$A$1:$XFD$1048576"
+    )
 
 
 def _bomb() -> bytes:

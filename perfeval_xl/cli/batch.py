@@ -14,6 +14,7 @@ import click
 
 from perfeval_xl.cli.group import cli
 from perfeval_xl.core.errors import PerfevalError, os_reason
+from perfeval_xl.engine.evaluation.load import load_framework
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.utils.files import shown_path
 
@@ -38,6 +39,11 @@ from perfeval_xl.utils.files import shown_path
 @click.option("--date", "letter_date", default=None, help="审核意见的日期，如 2024-06-26（默认今天）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出汇总（不写汇总工作簿，除非给出 -o）。")
 @click.option(
+    "--framework",
+    default=None,
+    help="评价工作簿一律按这个评价指标体系（名称或 .toml 文件）复核，代替各工作簿里保存的。",
+)
+@click.option(
     "--memory",
     "memory_mb",
     type=click.IntRange(256, 1024 * 1024),
@@ -54,6 +60,7 @@ def review(
     bureau: str,
     letter_date: str | None,
     as_json: bool,
+    framework: str | None,
     memory_mb: int,
 ) -> None:
     """批量复核：检查文件夹中所有自评工作簿，写出汇总工作簿（汇总、问题清单、统计、无法读取）和审核意见。
@@ -69,6 +76,8 @@ def review(
 
     if rules_name:
         load_rules(rules_name)  # a wrong name is one message before the batch, not one per file
+    if framework:
+        load_framework(framework)
     target = Path(output) if output else (None if as_json else Path("复核汇总.xlsx"))
     if target is not None:
         _check_summary_target(target)
@@ -77,7 +86,9 @@ def review(
     inbox = find_submissions(paths, skip=[target] if target else [])
     if not inbox.files and not inbox.odd:
         raise PerfevalError("没有找到要复核的 .xlsx 或 .xlsm 文件：" + "、".join(shown_path(p) for p in paths))
-    results = review_all(inbox.files, jobs or default_jobs(), rules_name, ProgressBar(), inbox.odd, memory_mb)
+    results = review_all(
+        inbox.files, jobs or default_jobs(), rules_name, ProgressBar(), inbox.odd, memory_mb, framework
+    )
     documents = [] if target is None else [(target, workbook_bytes(results, target.parent))]
     if target is not None:
         _check_summary_target(target)  # again: the batch took a while, and the file may have appeared meanwhile

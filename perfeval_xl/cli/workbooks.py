@@ -35,6 +35,9 @@ SHIPPED_WORKBOOKS = {
 }
 
 
+FRAMEWORK_HELP = "评价工作簿按这个评价指标体系（名称或 .toml 文件）检查，代替工作簿里保存的。"
+
+
 def _rules_as_written(rules_name: str | None) -> str | None:
     """What the 说明 sheet's 评分规则 says: a built-in name as given, a rule file by its full path — the workbook
     may be moved, and the PE_* functions in Excel do not know the workbook's folder."""
@@ -124,8 +127,15 @@ def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> 
 @click.option(
     "--date", "report_date", default=None, help="报告日期，如 2024-06-26（默认取“报告文字”中的日期，否则为今天）。"
 )
+@click.option("--framework", default=None, help=FRAMEWORK_HELP)
 def report(
-    file: str, out: str | None, projects: bool, pdf: bool, template: str | None, report_date: str | None
+    file: str,
+    out: str | None,
+    projects: bool,
+    pdf: bool,
+    template: str | None,
+    report_date: str | None,
+    framework: str | None,
 ) -> None:
     """检查工作簿，没有错误时生成 Word 自评报告（评价工作簿：部门整体支出绩效评价报告）。
 
@@ -140,7 +150,7 @@ def report(
         except ValueError:
             raise click.BadParameter(f"“{report_date}”不是日期，请写成 2024-06-26", param_hint="--date") from None
     path = Path(file)
-    submission, findings, options = load(path)
+    submission, findings, options = load(path, framework=framework)
     errors = [f for f in findings if f.is_error]
     if errors:
         click.echo("\n".join(finding_lines(findings)))
@@ -252,14 +262,15 @@ def _json_value(value: object) -> object:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出发现、计算单元格的值（及被改写时按公式应得的值）。")
-def check(file: str, as_json: bool) -> None:
+@click.option("--framework", default=None, help=FRAMEWORK_HELP)
+def check(file: str, as_json: bool, framework: str | None) -> None:
     """检查一份自评工作簿：重新计算每个比率和得分，按财政审核口径列出问题。
 
     退出码：0 没有错误；1 至少一个错误；2 文件无法读取。
     """
     from perfeval_xl.workbook.open import load
 
-    _submission, findings, options = load(file)
+    _submission, findings, options = load(file, framework=framework)
     errors = sum(f.is_error for f in findings)
     if as_json:
         payload = {

@@ -18,7 +18,7 @@ from perfeval_xl.core.errors import NumberError, RuleSetError
 from perfeval_xl.core.frameworks import EvalIndicator, Framework
 from perfeval_xl.core.numbers import D, is_blank
 from perfeval_xl.core.rulesets import RuleSet
-from perfeval_xl.engine.evaluation.load import available_frameworks, load_framework
+from perfeval_xl.engine.evaluation.load import available_frameworks, kept_framework, kept_source, load_framework
 from perfeval_xl.engine.evaluation.scores import evaluate_value, standard_score
 from perfeval_xl.engine.rates import (
     adjustment_rate,
@@ -146,11 +146,19 @@ def _framework_as_of(name: str, _mtime_ns: int, _size: int) -> Framework:
 
 def _evaluation_indicator(rule_set: object, indicator: object) -> EvalIndicator:
     """The indicator a 评分表 row names by its path (the helper column), in the framework the sheet names."""
-    if not isinstance(rule_set, str) or not isinstance(indicator, str):  # a number, a range, a huge int…
+    if isinstance(rule_set, list | tuple):  # the framework the workbook keeps (eval_framework): its text, cell by cell
+        source = kept_source(_flat(rule_set))
+        if source is None:
+            raise RuleSetError("工作簿中保存的评价指标体系（隐藏的“评价指标体系原文”表）已被改动")
+        framework = kept_framework(source, "工作簿中保存的评价指标体系")
+    elif not isinstance(rule_set, str) or not isinstance(indicator, str):  # a number, a huge int…
         raise RuleSetError("评价指标体系和指标路径应为文字")
-    name = rule_set.strip()
-    # a shipped name is read once; a path is read again each time, so an edited file counts at once
-    framework = _shipped_framework(name) if name in _shipped_framework_names() else _framework_file(name)
+    else:
+        name = rule_set.strip()
+        # a shipped name is read once; a path is read again each time, so an edited file counts at once
+        framework = _shipped_framework(name) if name in _shipped_framework_names() else _framework_file(name)
+    if not isinstance(indicator, str):
+        raise RuleSetError("指标路径应为文字")
     key = indicator.strip()
     found = next((item for item in framework.indicators if item.key == key), None)
     if found is None:

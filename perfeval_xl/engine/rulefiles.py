@@ -88,6 +88,11 @@ def shipped_rule_files() -> Mapping[str, Mapping[str, Any]]:
     )
 
 
+def shipped_text(name: str) -> str:
+    """A shipped rule file's text, as it is in the package."""
+    return (resources.files("perfeval_xl") / "rules" / f"{name}.toml").read_text(encoding="utf-8")
+
+
 def shipped_settings(name: str) -> dict[str, Any]:
     """A shipped file's settings, a copy the caller may change (merging rewrites tables)."""
     return copy.deepcopy(dict(shipped_rule_files()[name]))

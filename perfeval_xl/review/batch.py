@@ -84,7 +84,7 @@ class FileResult:
 # ---------------------------------------------------------------- one file
 
 
-def review_file(path: str | Path, rules: str | None = None) -> FileResult:
+def review_file(path: str | Path, rules: str | None = None, framework: str | None = None) -> FileResult:
     """Read and check one workbook as `perfeval check` does; a file that cannot be read is a row saying why.
 
     Never raises (but for KeyboardInterrupt): one bad file must not stop a batch of thousands.
@@ -92,7 +92,7 @@ def review_file(path: str | Path, rules: str | None = None) -> FileResult:
     shown = shown_path(path)
     name = shown_path(Path(path).name)
     try:
-        submission, findings, options = load(path, rules=rules)
+        submission, findings, options = load(path, rules=rules, framework=framework)
         return summarize(shown, submission, findings, options["rules"])
     except PerfevalError as error:  # its message names the file as Python holds the name: shown as the user sees it
         reason = str(error).replace(os.fspath(path), shown).replace(Path(path).name, name)
@@ -233,25 +233,31 @@ def review_all(
     progress: Progress | None = None,
     odd: Sequence[OddEntry] = (),
     memory_mb: int = DEFAULT_MEMORY_MB,
+    framework: str | None = None,
 ) -> list[FileResult]:
     """Every file reviewed, in the order given, then the odd entries; `jobs` processes at once (1: in this one).
 
     With more than one job, each worker process has `memory_mb` of address space: a file that needs more, or that
     kills its process, costs its own row and nothing else. Ctrl-C or SIGTERM in the parent stops every worker
-    before the exception goes on (nothing is left running, nothing is written)."""
+    before the exception goes on (nothing is left running, nothing is written). `rules` and `framework` are the
+    reviewer's, over the ones each workbook names or keeps."""
+    using = (rules, framework)
     report = progress or (lambda done, total: None)
     report(0, len(files))
     if jobs <= 1 or len(files) <= 1:
         results = []
         for index, path in enumerate(files):
-            results.append(review_file(path, rules))
+            results.append(review_file(path, *using))
             report(index + 1, len(files))
     else:
-        results = _pooled(files, jobs, rules, report, memory_mb)
+        results = _pooled(files, jobs, using, report, memory_mb)
     return with_duplicates_marked([*results, *map(odd_row, odd)])
 
 
-def _pooled(files: Sequence[Path], jobs: int, rules: str | None, report: Progress, memory_mb: int) -> list[FileResult]:
+Using = tuple[str | None, str | None]  # the reviewer's rule set and framework, as review_file takes them
+
+
+def _pooled(files: Sequence[Path], jobs: int, using: Using, report: Progress, memory_mb: int) -> list[FileResult]:
     results: list[FileResult | None] = [None] * len(files)
     waiting = iter(enumerate(files))
     in_flight: dict[Future[FileResult], int] = {}
@@ -268,7 +274,7 @@ def _pooled(files: Sequence[Path], jobs: int, rules: str | None, report: Progres
                 results[index] = future.result()
             except BrokenProcessPool:  # this file, or one that took it down: tried again in a process of its own
                 broken = True
-                results[index] = _alone(files[index], rules, memory_mb)
+                results[index] = _alone(files[index], using, memory_mb)
             except Exception as error:  # the row could not come back (MemoryError under the cap…): it says so
                 results[index] = _failed(files[index], error)
             done += 1
@@ -278,7 +284,7 @@ def _pooled(files: Sequence[Path], jobs: int, rules: str | None, report: Progres
     try:
         while True:
             while len(in_flight) < jobs * IN_FLIGHT_PER_JOB and (item := next(waiting, None)) is not None:
-                in_flight[pool.submit(review_file, str(item[1]), rules)] = item[0]
+                in_flight[pool.submit(review_file, str(item[1]), *using)] = item[0]
             if not in_flight:
                 break
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -297,11 +303,11 @@ def _failed(path: Path, error: Exception) -> FileResult:
     )
 
 
-def _alone(path: Path, rules: str | None, memory_mb: int) -> FileResult:
+def _alone(path: Path, using: Using, memory_mb: int) -> FileResult:
     """One file in a process of its own, after a pool broke: a file that kills its process is a row saying so."""
     pool = _pool(1, memory_mb)
     try:
-        return pool.submit(review_file, str(path), rules).result()
+        return pool.submit(review_file, str(path), *using).result()
     except BrokenProcessPool:
         return FileResult(
             shown_path(path),

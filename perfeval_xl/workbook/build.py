@@ -139,6 +139,9 @@ def _build_sheet(wb: openpyxl.Workbook, ws: Worksheet, sheet: SheetLayout, flavo
         ws.row_dimensions[row].height = height
     ws.sheet_view.showGridLines = False
     ws.protection.sheet = True  # no password: 审阅 → 撤销工作表保护
+    if sheet.hidden:  # not in Excel's 取消隐藏 list; locked whole (its digest tells an edited copy anyway)
+        ws.sheet_state = "veryHidden"
+        return
     for permission in ("insertRows", "deleteRows", "formatRows", "formatColumns", "formatCells"):
         setattr(ws.protection, permission, False)  # False: allowed
 

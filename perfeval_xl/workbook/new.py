@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from perfeval_xl.core.records import (
     Submission,
 )
 from perfeval_xl.core.version import __version__
-from perfeval_xl.engine.evaluation.load import is_evaluation, load_framework
+from perfeval_xl.engine.evaluation.load import available_frameworks, framework_source, is_evaluation, load_framework
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.workbook.build import build
 from perfeval_xl.workbook.fill import fill_submission, indicator_counts, set_named
@@ -15,7 +17,7 @@ from perfeval_xl.workbook.layout.base import (
     UDF,
 )
 from perfeval_xl.workbook.layout.book import workbook_layout
-from perfeval_xl.workbook.layout.evaluation import evaluation_workbook_layout
+from perfeval_xl.workbook.layout.evaluation_book import evaluation_workbook_layout
 from perfeval_xl.workbook.package import package
 
 
@@ -47,8 +49,11 @@ def new_workbook(
 
 
 def _new_evaluation_workbook(framework_name: str, flavour: str, suffix: str) -> bytes:
+    """The workbook keeps the framework's text (a hidden sheet), so 说明 names it without a path: a file path would
+    mean nothing on the machine the workbook is sent to."""
     framework = load_framework(framework_name)
-    layout = evaluation_workbook_layout(framework, flavour, template_info(flavour))
+    source, origin = framework_source(framework_name)
+    layout = evaluation_workbook_layout(framework, flavour, template_info(flavour), source)
     wb = build(layout, flavour)
-    set_named(wb, "eval_rule_set", framework_name)
+    set_named(wb, "eval_rule_set", origin if origin in available_frameworks() else Path(origin).name)
     return package(wb, suffix)

@@ -60,12 +60,15 @@ def open_package(path: Path) -> bytes:
     return data
 
 
-def load(path: str | Path, rules: str | RuleSet | None = None) -> tuple[Submission, list[Finding], dict[str, Any]]:
+def load(
+    path: str | Path, rules: str | RuleSet | None = None, framework: str | None = None
+) -> tuple[Submission, list[Finding], dict[str, Any]]:
     """Read a workbook by its defined names, recompute it, and check it: (records, findings, options).
 
     options: rule_set, rules, flavour ("udf", "native" or "unknown"), kind, values (every computed defined name as
     its cell shows it after a full recalculation) and recomputed (what the formulas would give in the cells typed
-    over or cleared). Raises WorkbookError (with one Chinese sentence) when the file cannot be read at all.
+    over or cleared). `framework` scores an evaluation workbook instead of the framework it keeps. Raises
+    WorkbookError (with one Chinese sentence) when the file cannot be read at all.
     """
     path = Path(path)
     data = open_package(path)
@@ -77,4 +80,4 @@ def load(path: str | Path, rules: str | RuleSet | None = None) -> tuple[Submissi
         raise WorkbookError(f"无法读取“{path.name}”：{error}") from None
     except Exception as error:  # a damaged package fails in many ways, each one sentence for the user
         raise WorkbookError(f"无法读取“{path.name}”：文件已损坏或不是 Excel 工作簿（{type(error).__name__}）") from None
-    return read_workbook(wb, cached, str(path.parent), rules)
+    return read_workbook(wb, cached, str(path.parent), rules, framework)

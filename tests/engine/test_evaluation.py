@@ -898,7 +898,7 @@ def test_names__the_contract_is_what_the_layout_places_on_its_sheets():
     """core/names.py declares the names other parts rely on; the layout must place exactly those, in that order."""
     from perfeval_xl.core.names import BASIC_NAMES, EVAL_TEXTS, REVENUE_NAMES
     from perfeval_xl.workbook.layout.basic import basic_sheet
-    from perfeval_xl.workbook.layout.evaluation import texts_sheet
+    from perfeval_xl.workbook.layout.evaluation_book import texts_sheet
     from perfeval_xl.workbook.layout.revenue import revenue_sheet
 
     assert [c.name for c in basic_sheet(()).cells if c.name] == list(BASIC_NAMES)

@@ -310,13 +310,13 @@ def test_review__a_signal_stops_every_worker_and_writes_nothing(pile, tmp_path, 
 _REVIEWED = batch.review_file
 
 
-def _hostile_review(path, rules=None):
+def _hostile_review(path, rules=None, framework=None):
     """review_file, but the worker dies on one file and runs out of memory on another."""
     if path.endswith("0001.xlsm"):
         os._exit(9)  # as when the system kills a worker
     if path.endswith("0002.xlsm"):
         bytearray(2 * 1024**3)  # over the cap of 512 MB: MemoryError in the worker
-    return _REVIEWED(path, rules)
+    return _REVIEWED(path, rules, framework)
 
 
 def test_review__a_worker_that_dies_or_runs_out_of_memory_costs_its_own_row(pile, monkeypatch):

@@ -157,7 +157,7 @@ def test_review__nothing_is_written_when_the_letters_cannot_be(pile, tmp_path, c
 def test_review__ctrl_c_stops_and_writes_nothing(pile, tmp_path, capsys, monkeypatch):
     reviewed = []
 
-    def interrupted(path, rules=None):
+    def interrupted(path, rules=None, framework=None):
         if len(reviewed) == 2:
             raise KeyboardInterrupt
         reviewed.append(path)

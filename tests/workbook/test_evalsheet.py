@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import codes, run
+from helpers import ROOT, codes, run
 from hypothesis import given
 from hypothesis import strategies as st
 from office import convert, profile
@@ -20,6 +21,7 @@ from perfeval_xl.engine.evaluation.load import load_framework
 from perfeval_xl.engine.evaluation.scores import standard_score, tree
 from perfeval_xl.workbook.fill import set_named
 from perfeval_xl.workbook.layout.evaluation import HEADINGS, KEY, plan
+from perfeval_xl.workbook.layout.evaluation_book import FRAMEWORK_TITLE
 from perfeval_xl.workbook.new import new_workbook
 from perfeval_xl.workbook.open import load
 from perfeval_xl.workbook.package import package
@@ -63,7 +65,14 @@ def test_sheet__header_rows_subtotals_and_names(tmp_path, framework):
     where = plan(fw)
     assert ws[f"C{where.total_row}"].value == "总分" and ws[f"C{where.grade_row}"].value == "等级"
     names = wb.defined_names
-    assert {"eval_rule_set", "eval_indicators", "eval_total", "eval_grade"} <= set(names)
+    assert {
+        "eval_rule_set",
+        "eval_indicators",
+        "eval_total",
+        "eval_grade",
+        "eval_framework",
+        "eval_framework_sha256",
+    } <= set(names)
     assert names["eval_total"].attr_text.endswith(f"$I${where.total_row}")
     assert names["eval_indicators"].attr_text == f"'{SHEET}'!$A$4:$K${where.total_row - 1}"
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"  # A4
@@ -73,8 +82,8 @@ def test_sheet__udf_and_native_formulas(tmp_path):
     udf = openpyxl.load_workbook(_new(tmp_path))[SHEET]
     native = openpyxl.load_workbook(_new(tmp_path, flavour="native", suffix=".xlsx"))[SHEET]
     row = _rows(udf)["过程/预算执行/预算调整率"]
-    assert udf[f"G{row}"].value == f"=PE_EVALVALUE(E{row},F{row},eval_rule_set,K{row})"
-    assert udf[f"I{row}"].value == f"=PE_EVALSCORE(G{row},eval_rule_set,K{row})"
+    assert udf[f"G{row}"].value == f"=PE_EVALVALUE(E{row},F{row},eval_framework,K{row})"
+    assert udf[f"I{row}"].value == f"=PE_EVALSCORE(G{row},eval_framework,K{row})"
     assert "ABS(" in native[f"G{row}"].value and "PE_" not in native[f"I{row}"].value
     for ws in (udf, native):
         row = _rows(ws)["投入/预算配置/在职人员控制率"]
@@ -329,11 +338,28 @@ def _move_references(ws, row: int) -> None:
                 cell.value = re.sub(r"\b([A-K]\d+)(?::([A-K]\d+))?\b", shifted, cell.value)
 
 
+def _without_kept_framework(wb: openpyxl.Workbook) -> None:
+    """The workbook as versions before 2026-12 made it: no hidden framework text, formulas naming eval_rule_set."""
+    del wb.defined_names["eval_framework"]
+    del wb.defined_names["eval_framework_sha256"]
+    del wb[FRAMEWORK_TITLE]
+    for line in wb[SHEET].iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str) and "eval_framework" in cell.value:
+                cell.value = cell.value.replace("eval_framework", "eval_rule_set")
+
+
 @pytest.mark.parametrize(
     "framework", ["/dev/zero", r"\\server\share\x.toml", "http://example.org/x.toml", "national", ""]
 )
 def test_check__a_framework_cell_that_cannot_be_used_is_one_clear_line(tmp_path, framework):
-    path = _edit(_new(tmp_path), tmp_path / "bad.xlsm", lambda wb: set_named(wb, "eval_rule_set", framework), False)
+    """A workbook that keeps no framework (made before they were kept) is scored by the one 说明 names."""
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        _without_kept_framework(wb)
+        set_named(wb, "eval_rule_set", framework)
+
+    path = _edit(_new(tmp_path), tmp_path / "bad.xlsm", edit, False)
     before = path.read_bytes()
     result = run("check", str(path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
@@ -583,3 +609,61 @@ def test_check__a_truncated_score_rate_is_a_hint_as_on_the_self_assessment_sheet
     findings = load(_set(_new(tmp_path), tmp_path / "wrong.xlsm", changes))[1]
     (wrong,) = [f for f in findings if f.code == "printed-rate"]
     assert wrong.severity == "错误"
+
+
+def _own_framework(folder: Path) -> Path:
+    """A framework file of one's own (the shipped one renamed), in a folder of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (ROOT / "perfeval_xl" / "rules" / "gongxing-2013.toml").read_text(encoding="utf-8")
+    path = folder / "本地指标体系.toml"
+    path.write_text(re.sub(r'(?m)^name = ".*"$', 'name = "本地指标体系"', text), encoding="utf-8")
+    return path
+
+
+def test_travel__a_workbook_checks_the_same_on_another_machine_without_its_framework_file(tmp_path):
+    framework = _own_framework(tmp_path / "评价机构")
+    made = tmp_path / "评价机构" / "评价.xlsm"
+    made.write_bytes(new_workbook("dept", str(framework), [], "udf", ".xlsm"))
+    filled = _set(made, tmp_path / "评价机构" / "已填.xlsm", _full_marks_changes())
+    here = load(filled)
+    sent = tmp_path / "财政局" / "收件" / "已填.xlsm"  # the evaluator sends it; the framework file stays behind
+    sent.parent.mkdir(parents=True)
+    shutil.copy(filled, sent)
+    framework.unlink()
+    there = load(sent)
+    assert [str(f) for f in there[1]] == [str(f) for f in here[1]] and there[2]["values"] == here[2]["values"]
+    assert there[2]["values"]["eval_total"] == Decimal(100)
+    guide = openpyxl.load_workbook(sent)["说明"]
+    assert str(tmp_path) not in "".join(str(c.value) for row in guide.iter_rows() for c in row if c.value)
+    result = run("review", str(sent.parent), "--json", "-j", "1")
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)["files"]
+    assert row["status"] == "通过" and row["total"] == 100
+
+
+def test_travel__an_edited_kept_framework_is_refused_and_another_can_be_named(tmp_path):
+    path = _set(_new(tmp_path), tmp_path / "filled.xlsm", _full_marks_changes())
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    kept = wb[FRAMEWORK_TITLE]
+    row = next(c.row for c in kept["A"] if c.value and c.value.startswith("|points = "))
+    kept[f"A{row}"] = "|points = 50"  # a generous evaluator gives an indicator more points
+    edited = tmp_path / "edited.xlsm"
+    wb.save(edited)
+    result = run("check", str(edited))
+    assert result.returncode == 2 and "被改动过" in result.stderr and "--framework" in result.stderr, result.stderr
+    result = run("check", str(edited), "--framework", "gongxing-2013")
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = run("check", str(edited), "--framework", "no-such")
+    assert result.returncode == 2 and "--framework 给出的评价指标体系无法使用" in result.stderr
+
+
+def test_travel__a_workbook_made_before_frameworks_were_kept_reads_as_before(tmp_path):
+    path = _edit(
+        _set(_new(tmp_path), tmp_path / "f.xlsm", _full_marks_changes()),
+        tmp_path / "old.xlsm",
+        _without_kept_framework,
+        False,
+    )
+    _submission, findings, options = load(path)
+    assert [f for f in findings if f.is_error] == [] and options["values"]["eval_total"] == Decimal(100)
+    assert "formula-replaced" not in {f.code for f in findings}  # eval_rule_set formulas are the template's

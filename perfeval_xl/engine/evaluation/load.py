@@ -5,7 +5,8 @@ every key is checked and every refusal says which key of which indicator, in Chi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,7 @@ from perfeval_xl.engine.rulefiles import (
     rule_text,
     shipped_rule_files,
     shipped_settings,
+    shipped_text,
     shown_text,
     shown_value,
 )
@@ -84,20 +86,73 @@ def load_framework(name_or_path: str | Path | Framework, *, folder: str | Path |
     """
     if isinstance(name_or_path, Framework):
         return name_or_path
+    source, origin = framework_source(name_or_path, folder=folder)
+    if origin in shipped_rule_files():
+        return _load_shipped(origin)  # parsed once
+    return parse_framework(source, origin)
+
+
+def framework_source(name_or_path: str | Path, *, folder: str | Path | None = None) -> tuple[str, str]:
+    """(the text of the framework's file, its name or path), refused as load_framework refuses it: what an
+    evaluation workbook keeps of its framework, so that it can be checked on any machine."""
     text = rule_text(name_or_path)
     if not text:
         raise RuleSetError("请给出评价指标体系的名称（如 gongxing-2013）或 .toml 文件的路径")
     if text in shipped_rule_files():
         if shipped_rule_files()[text].get("kind") != KIND:
             raise RuleSetError(f"“{text}”是自评表的评分规则，不是评价指标体系；{_frameworks_listed()}")
-        return _load_shipped(text)
+        return shipped_text(text), text
     if not _looks_like_path(text):
         raise RuleSetError(
             f"没有名为“{shown_text(text)}”的评价指标体系；{_frameworks_listed()}，或一个 .toml 文件的路径"
         )
     refuse_odd_place(text)
     path = _resolved(text, folder)
-    return parse_framework(read_rule_file(path), str(path))
+    return read_rule_file(path), str(path)
+
+
+# An evaluation workbook keeps its framework's text, a line per cell of a hidden sheet, so that it is checked the
+# same on any machine. Each cell starts with a mark: a cell never begins with "=" (it would be a formula) or with
+# spaces a spreadsheet might trim, and a line longer than a cell holds goes on in the cells below.
+KEPT_LINE, KEPT_MORE, KEPT_CHUNK = "|", "+", 30_000
+
+
+def kept_cells(source: str) -> list[str]:
+    """A framework's text as the cells that keep it, one line each (a long line over several)."""
+    cells = []
+    for line in source.splitlines():
+        cells.append(KEPT_LINE + line[:KEPT_CHUNK])
+        cells += [KEPT_MORE + line[i : i + KEPT_CHUNK] for i in range(KEPT_CHUNK, len(line), KEPT_CHUNK)]
+    return cells
+
+
+def kept_source(cells: Iterable[object]) -> str | None:
+    """The text the cells keep, or None when they are not what kept_cells() wrote (a cell changed or cleared)."""
+    lines: list[str] = []
+    for cell in cells:
+        if (
+            not isinstance(cell, str)
+            or not cell.startswith((KEPT_LINE, KEPT_MORE))
+            or (cell[0] == KEPT_MORE and not lines)
+        ):
+            return None
+        if cell[0] == KEPT_LINE:
+            lines.append(cell[1:])
+        else:
+            lines[-1] += cell[1:]
+    return "\n".join(lines) if lines else None
+
+
+def kept_digest(source: str) -> str:
+    """The SHA-256 a workbook keeps beside the text, to tell an edited copy from the one it was made with."""
+    lines = "\n".join(source.splitlines())  # as kept_source() gives it back: line ends are not kept
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def kept_framework(source: str, origin: str) -> Framework:
+    """The framework of a kept text, parsed once per text (a sheet calls PE_EVAL* twice per row)."""
+    return parse_framework(source, origin)
 
 
 def is_evaluation(name_or_path: str | Path | Framework, *, folder: str | Path | None = None) -> bool:

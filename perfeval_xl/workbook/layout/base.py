@@ -210,6 +210,7 @@ class SheetLayout:
       scoped: the names are the sheet's own (one 附件3 per project), not the workbook's.
       one_page: printed on a single page (the official 附件1 is one page).
       ranges: named ranges that are no table (the 评价指标评分表's rows).
+      hidden: a sheet users never see (Excel's "very hidden"): data the workbook needs to be checked elsewhere.
     """
 
     key: str
@@ -224,6 +225,7 @@ class SheetLayout:
     scoped: bool = False
     one_page: bool = False
     ranges: Mapping[str, str] = field(default_factory=dict)  # other named ranges: name -> "A4:K40"
+    hidden: bool = False
 
     def named(self) -> dict[str, Cell]:
         return {cell.name: cell for cell in self.cells if cell.name}

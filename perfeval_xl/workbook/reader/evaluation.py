@@ -20,7 +20,7 @@ from perfeval_xl.core.frameworks import ChecklistRule, EvalIndicator, FindingsRu
 from perfeval_xl.core.names import EVAL_TEXTS
 from perfeval_xl.core.numbers import D, is_blank
 from perfeval_xl.core.records import CellRef, EvaluationSheet, LeafRow, Submission, SumRow
-from perfeval_xl.engine.evaluation.load import load_framework
+from perfeval_xl.engine.evaluation.load import kept_digest, kept_framework, kept_source, load_framework
 from perfeval_xl.engine.evaluation.scores import evaluate_value, grade_of, score_rate, score_tree, standard_score, tree
 from perfeval_xl.workbook.layout.base import BASIC, NATIVE, RATE, REVENUE, TEXT, UDF
 from perfeval_xl.workbook.layout.basic import basic_sheet
@@ -34,6 +34,7 @@ from perfeval_xl.workbook.layout.evaluation import (
     score_formula,
     value_formula,
 )
+from perfeval_xl.workbook.layout.evaluation_book import FRAMEWORK_TITLE
 from perfeval_xl.workbook.layout.revenue import revenue_sheet
 from perfeval_xl.workbook.reader.assessment import basic_record, header_record, revenue_record
 from perfeval_xl.workbook.reader.book import GUIDE_LAYOUT, Book
@@ -43,8 +44,9 @@ from perfeval_xl.workbook.reader.names import Sheet
 DASH = "—"  # what a 指标值 shows when there is no denominator
 
 
-def read_evaluation(book: Book) -> Submission:
-    """An evaluation workbook: 说明, the 评价指标评分表, the input sheets its links need, 评价报告文字."""
+def read_evaluation(book: Book, framework_given: str | None = None) -> Submission:
+    """An evaluation workbook: 说明, the 评价指标评分表, the input sheets its links need, 评价报告文字; scored by
+    `framework_given` when given, else by the framework the workbook keeps, else by the one 说明 names."""
     place = book.global_names.get("eval_indicators")
     if place is None or ":" not in place.ref:
         raise WorkbookError(
@@ -55,10 +57,7 @@ def read_evaluation(book: Book) -> Submission:
     guide = Sheet(book.wb[guide_place.sheet], GUIDE_LAYOUT, book.global_names)
     framework_name = _text_named(book, "eval_rule_set")
     header, _ = header_record(book, guide, rule_set=framework_name)
-    try:
-        framework = load_framework(framework_name, folder=book.folder or None)
-    except RuleSetError as error:
-        raise WorkbookError(_framework_unusable(book, str(error))) from None
+    framework = _framework(book, framework_name, framework_given)
     inputs = {
         key: sheet
         for key, layout in ((BASIC, basic_sheet(())), (REVENUE, revenue_sheet()))
@@ -88,6 +87,43 @@ def read_evaluation(book: Book) -> Submission:
 
 
 FRAMEWORK_CELL = "“说明”页“评价指标体系”一格"
+
+
+def _framework(book: Book, name: str, given: str | None) -> Framework:
+    if given is not None:
+        try:
+            return load_framework(given)
+        except RuleSetError as error:
+            raise WorkbookError(f"--framework 给出的评价指标体系无法使用：{error}") from None
+    kept = _kept_framework(book, name)
+    if kept is not None:
+        return kept
+    try:
+        return load_framework(name, folder=book.folder or None)
+    except RuleSetError as error:
+        raise WorkbookError(_framework_unusable(book, str(error))) from None
+
+
+def _kept_framework(book: Book, name: str) -> Framework | None:
+    """The framework whose text the workbook keeps (its hidden sheet), if it keeps one: refused when the text no
+    longer has the digest it was kept with, since scores checked by an edited framework prove nothing."""
+    place, digest_place = book.global_names.get("eval_framework"), book.global_names.get("eval_framework_sha256")
+    if place is None and digest_place is None:
+        return None  # a workbook made before frameworks were kept: by the name on 说明
+    source = None
+    if place is not None and digest_place is not None:
+        _min_col, first, _max_col, last = range_boundaries(place.ref)
+        column = place.ref.split(":")[0].rstrip("0123456789")
+        source = kept_source(book.cells.raw(CellRef(place.sheet, f"{column}{row}")) for row in range(first, last + 1))
+    if source is None or kept_digest(source) != book.cells.raw(digest_place.first):  # type: ignore[union-attr]
+        raise WorkbookError(
+            f"工作簿里保存的评价指标体系（隐藏的“{FRAMEWORK_TITLE}”表）被改动过或已损坏，不能据以检查；"
+            "请用 --framework 给出评价指标体系（名称或 .toml 文件），或用 perfeval new 重新生成评价工作簿"
+        )
+    try:
+        return kept_framework(source, name or "工作簿中保存的评价指标体系")
+    except RuleSetError as error:
+        raise WorkbookError(f"工作簿里保存的评价指标体系无法使用：{error}") from None
 
 
 def _framework_unusable(book: Book, reason: str) -> str:
@@ -336,8 +372,9 @@ def _summed(shown: object) -> Decimal | None:
 
 
 def _normal(formula: str) -> str:
-    """A formula without $, spaces, case or row numbers: rows move when the user inserts rows above."""
-    text = re.sub(r"\s+", "", formula.replace("$", "")).upper()
+    """A formula without $, spaces, case or row numbers: rows move when the user inserts rows above. Workbooks made
+    before frameworks were kept pass the framework's name (eval_rule_set) where newer ones pass its text."""
+    text = re.sub(r"\s+", "", formula.replace("$", "")).upper().replace(",EVAL_RULE_SET,", ",EVAL_FRAMEWORK,")
     return re.sub(r"\b([A-Z]{1,3})\d+\b", r"\1#", text)
 
 

@@ -40,6 +40,7 @@ class Reading:
 
     book: Book
     rules_given: str | RuleSet | None  # a reviewer's rule set, over the one the 说明 sheet names
+    framework_given: str | None = None  # a framework over the one an evaluation workbook keeps or names
     sheets: dict[str, Any] = field(default_factory=dict)
     header: Header = field(default_factory=Header)
     rules: RuleSet | None = None
@@ -95,7 +96,7 @@ def _self_assessment(reading: Reading) -> None:
 
 
 def _evaluation(reading: Reading) -> None:
-    reading.submission = read_evaluation(reading.book)
+    reading.submission = read_evaluation(reading.book, reading.framework_given)
     reading.rules = load_rules("national")  # an evaluation's 附件1, if any, needs no scoring rules
 
 
@@ -123,9 +124,12 @@ def run_step(name: str, step: Callable[[], Any]) -> Any:
         raise ReadStepError(f"在“{name}”这一步出错（{type(error).__name__}：{error}）") from error
 
 
-def read_records(book: Book, rules: str | RuleSet | None = None) -> tuple[Submission, RuleSet]:
-    """The records of a workbook and the rule set that scores them: `rules` when given, else the 说明 sheet's."""
-    reading = Reading(book, rules)
+def read_records(
+    book: Book, rules: str | RuleSet | None = None, framework: str | None = None
+) -> tuple[Submission, RuleSet]:
+    """The records of a workbook and the rule set that scores them: `rules` when given, else the 说明 sheet's;
+    an evaluation workbook's by `framework` when given, else by the one it keeps or names."""
+    reading = Reading(book, rules, framework)
     for name, step in EVALUATION if book.is_evaluation else SELF_ASSESSMENT:
         run_step(name, lambda step=step: step(reading))
     assert reading.submission is not None and reading.rules is not None
@@ -137,12 +141,14 @@ def read_workbook(
     cached: Mapping[tuple[str, str], object] | None = None,
     folder: str = "",
     rules: str | RuleSet | None = None,
+    framework: str | None = None,
 ) -> tuple[Submission, list[Finding], dict[str, Any]]:
     """The reading pipeline on an open workbook: records, reading findings plus every check, options.
 
-    `rules` overrides the rule set the 说明 sheet names (a finance bureau reviewing by its own rules)."""
+    `rules` overrides the rule set the 说明 sheet names (a finance bureau reviewing by its own rules); `framework`
+    the framework an evaluation workbook keeps."""
     book = run_step("读取定义名称", lambda: Book(wb, cached, folder))
-    submission, rules = read_records(book, rules)
+    submission, rules = read_records(book, rules, framework)
     findings = book.findings
     if book.cells.functions_missing:
         findings.append(
