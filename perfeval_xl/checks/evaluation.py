@@ -4,7 +4,7 @@ reasons, a grade that is not the total's. Every finding points at the cell its r
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from perfeval_xl.checks.common import printed_rate
@@ -26,7 +26,7 @@ from perfeval_xl.core.codes import (
 )
 from perfeval_xl.core.errors import NumberError
 from perfeval_xl.core.frameworks import CIRCLED, BandsRule, ChecklistRule, FindingsRule, ManualRule, Node
-from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, round_half_up
+from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, printed_places, round_half_up
 from perfeval_xl.core.records import ERROR, HINT, CellRef, EvaluationSheet, Finding, LeafRow, Submission, SumRow
 from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.engine.evaluation.scores import (
@@ -62,15 +62,21 @@ def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
     nodes = {node.key: node for node in tree(framework)}
     for key, row in sheet.subtotals.items():
         node = nodes[key]
-        children = [_shown_score(sheet, kid) for kid in _subtotal_children(node)]
-        expected = (
-            sum((c for c in children if c is not None), Decimal(0)) if any(c is not None for c in children) else None
+        shown_parts = _sum_of(_shown_score(sheet, kid) for kid in _subtotal_children(node))
+        _check_sum(
+            add,
+            f"{key} 小计",
+            row,
+            _sum_of(_shown_score(sheet, leaf) for leaf in leaves(node)),
+            node.points,
+            places,
+            shown_parts,
         )
-        _check_sum(add, f"{key} 小计", row, expected, node.points, places)
     if sheet.total is not None:
         level1 = [sheet.subtotals.get(node.key) for node in tree(framework) if node.level == 1]
-        parts = [row.score for row in level1 if row is not None and row.score is not None]
-        _check_sum(add, "总分", sheet.total, sum(parts, Decimal(0)) if parts else None, framework.full_marks, places)
+        shown_parts = _sum_of(row.score for row in level1 if row is not None)
+        from_leaves = _sum_of(leaf.score for leaf in sheet.leaves)
+        _check_sum(add, "总分", sheet.total, from_leaves, framework.full_marks, places, shown_parts)
         total = sheet.total.score
         expected_grade = grade_of(framework, total) if total is not None else None
         if expected_grade is not None and sheet.grade and sheet.grade != expected_grade:
@@ -106,9 +112,27 @@ def _shown_score(sheet: EvaluationSheet, node: Node) -> Decimal | None:
     return row.score if row else None
 
 
+def _sum_of(scores: Iterable[Decimal | None]) -> Decimal | None:
+    """What a SUM over the scores shows: blank when none is there."""
+    present = [score for score in scores if score is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
 def _check_sum(
-    add: Callable[..., None], what: str, row: SumRow, expected: Decimal | None, points: Decimal, places: int
+    add: Callable[..., None],
+    what: str,
+    row: SumRow,
+    expected: Decimal | None,
+    points: Decimal,
+    places: int,
+    shown_parts: Decimal | None = None,
 ) -> None:
+    """A 小计 or 总分 row's figures. The template's SUM adds up what is printed beneath it (`shown_parts`): it is
+    wrong only when its range was changed, and a misprinted 小计 below is found at its own row, not again here. A
+    typed figure is checked against the sum of the leaves' scores under it (`expected`), so a right figure above a
+    misprinted 小计 is not called wrong; when the printed parts add up to something else, the message names both."""
+    if not row.typed and shown_parts is not None:
+        expected, shown_parts = shown_parts, None
     score_ref, points_ref, rate_ref = row.at("score"), row.at("points"), row.at("rate")
     if row.points is not None and row.points != points:
         add(
@@ -121,9 +145,17 @@ def _check_sum(
         and expected is not None
         and round_half_up(row.score, places) != round_half_up(expected, places)
     ):
+        other = (
+            f"（按其下各小计印出的得分相加则为{_score_text(shown_parts, places)}）"
+            if shown_parts is not None
+            and expected is not None
+            and round_half_up(shown_parts, places) != round_half_up(expected, places)
+            else ""
+        )
         add(
             SUM_MISMATCH,
-            f"{what}的得分写的是{_score_text(row.score, places)}，各项得分之和为{_score_text(expected, places)}",
+            f"{what}的得分写的是{_score_text(row.score, places)}，其下各末级指标得分之和为"
+            f"{_score_text(expected, places)}{other}",
             score_ref,
         )
     if row.rate is not None and row.score is not None and row.points:
@@ -236,8 +268,7 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
         elif (expected := checklist_score(indicator, ticks)) != score:
             add(
                 CHECKLIST_MISMATCH,
-                f"数据A 写明符合的要点合计 {format_score(expected, places)} 分，得分却是 "
-                f"{format_score(score, places)} 分",
+                f"数据A 写明符合的要点合计 {format_score(expected, places)} 分，得分却是 {_as_typed(score, places)} 分",
             )
     if isinstance(rule, FindingsRule) and isinstance(leaf.a, Decimal):
         try:
@@ -249,7 +280,7 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
             add(
                 FINDINGS_MISMATCH,
                 f"发现 {format_score(leaf.a, 0)} 个问题应得 {format_score(expected, places)}"
-                f" 分，得分却是 {format_score(score, places)} 分",
+                f" 分，得分却是 {_as_typed(score, places)} 分",
             )
     if isinstance(rule, ManualRule) and rule.step and (score / rule.step) % 1 != 0:
         add(SCORE_STEP, f"得分 {format_score(score, places)} 不是 {format_score(rule.step, 2)} 分的整数倍")
@@ -260,6 +291,12 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
             leaf.at("reason"),
         )
     return findings
+
+
+def _as_typed(score: Decimal, places: int) -> str:
+    """A typed score with the places it was typed with (3.33 where the framework keeps one place shows as 3.33, so
+    that "合计 3.3 分，得分却是 3.33 分" never reads "3.3 … 3.3")."""
+    return format_score(score, max(places, printed_places(score)))
 
 
 def _ticks(text: str, count: int) -> list[bool] | None:

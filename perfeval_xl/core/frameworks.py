@@ -29,6 +29,7 @@ LEVEL_NAMES = ("一级指标", "二级指标", "三级指标", "四级指标")
 DEFAULT_SCORE_PLACES = 2
 # the rows of a 评价指标评分表 that add up its tree, as the sheet and the report's 附件 label them
 SUBTOTAL, TOTAL, GRADE = "小计", "总分", "等级"
+TOTAL_OF_LEVEL1 = "合计"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -193,6 +194,11 @@ class Node:
     @property
     def is_leaf(self) -> bool:
         return self.indicator is not None
+
+    @property
+    def subtotal_label(self) -> str:
+        """Its 小计 row named, as a formal score sheet names it: “预算编制小计” for a 二级, “投入合计” for a 一级."""
+        return f"{self.path[-1]}{TOTAL_OF_LEVEL1 if self.level == 1 else SUBTOTAL}"
 
 
 @dataclass(frozen=True)

@@ -508,12 +508,14 @@ class LeafRow(_Located):
 
 @dataclass(frozen=True)
 class SumRow(_Located):
-    """A 小计 or the 总分 row as shown: 分值, 得分 and 得分率; `where` has the cells of points, score and rate."""
+    """A 小计 or the 总分 row as shown: 分值, 得分 and 得分率; `where` has the cells of points, score and rate.
+    `typed`: the 得分 is not the template's SUM (typed over, cleared, a formula of the user's)."""
 
     key: str
     points: Decimal | None
     score: Decimal | None
     rate: Decimal | None
+    typed: bool = False
     where: Where = field(**_WHERE)
 
 

@@ -572,3 +572,20 @@ def test_check_scores__negative_weight_points_at_the_weight_cell():
     found = check_scores(submission(overall=table((item, *good_indicators()[1:]))), NATIONAL)
     negative = next(f for f in found if f.code == "weight-negative")
     assert (negative.sheet, negative.cell, negative.severity) == ("附件2", "F14", ERROR)
+
+
+def test_evaluation__a_typed_score_is_shown_as_typed_so_a_message_never_contradicts_itself():
+    from decimal import Decimal
+
+    from perfeval_xl.checks.evaluation import _leaf_findings
+    from perfeval_xl.core.records import LeafRow
+    from perfeval_xl.engine.evaluation.load import parse_framework
+
+    framework = parse_framework(
+        'kind = "evaluation"\nname = "t"\nfull_marks = 10\nscore_places = 1\n[[indicators]]\n'
+        'path = ["投入", "制度"]\npoints = 10\nmethod = "checklist"\nitems = ["甲", "乙", "丙"]\n'
+    )
+    (indicator,) = framework.indicators
+    leaf = LeafRow(indicator, "1", None, None, None, Decimal("3.33"), True, "理由", 10)
+    (finding,) = [f for f in _leaf_findings(leaf) if f.code == "checklist-mismatch"]
+    assert "合计 3.3 分，得分却是 3.33 分" in finding.message

@@ -261,8 +261,10 @@ def test_report__annex_score_sheet_one_row_per_leaf_with_subtotals(filled):
     annex = tables[-1]
     assert annex[0] == ["一级指标", "二级指标", "三级指标", "分值", "指标值", "得分", "扣分原因"]
     rows = annex[1:-1]
-    leaves = [row for row in rows if row[2] != "小计"]
-    subtotals = [row for row in rows if row[2] == "小计"]
+    labels = {node.subtotal_label for node in tree(framework) if not node.is_leaf}
+    assert "目标设定小计" in labels and "投入合计" in labels
+    leaves = [row for row in rows if row[2] not in labels]
+    subtotals = [row for row in rows if row[2] in labels]
     assert [row[2] for row in leaves] == [i.name for i in framework.indicators]
     assert [row[5] for row in leaves] == [format_score(sheet.scores.scores[i.key]) for i in framework.indicators]
     inner = [node for node in tree(framework) if not node.is_leaf]
@@ -301,7 +303,7 @@ def test_report__a_printed_subtotal_that_is_wrong_refuses_the_report(tmp_path):
     node = next(n for n in context["nodes"] if n["key"] == "投入/目标设定")
     assert node["score"] == Decimal("4.5") == submission.evaluation.scores.scores["投入/目标设定"]
     assert submission.evaluation.subtotals["投入/目标设定"].score == 6  # as printed, and not what the report says
-    row = next(r for r in context["annex"]["rows"] if r["level2"] == "目标设定" and r["level3"] == "小计")
+    row = next(r for r in context["annex"]["rows"] if r["level2"] == "目标设定" and r["level3"] == "目标设定小计")
     assert row["score"] == Decimal("4.5")
 
 

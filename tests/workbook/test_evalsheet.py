@@ -52,7 +52,9 @@ def test_sheet__header_rows_subtotals_and_names(tmp_path, framework):
     for node in tree(fw):
         if (node.level == 2 and not node.is_leaf) or node.level == 1:
             row = rows[node.key]
-            assert ws[f"C{row}"].value == "小计" and ws[f"D{row}"].value.startswith("=SUM(")
+            # “预算编制小计”, “投入合计”: never a bare 小计
+            named = f"{node.path[-1]}{'合计' if node.level == 1 else '小计'}"
+            assert ws[f"C{row}"].value == named and ws[f"D{row}"].value.startswith("=SUM(")
             assert ws[f"G{row}"].value.startswith("=IF(")  # its 得分率
             last_leaf = max(rows[leaf.key] for leaf in fw.indicators if leaf.path[: node.level] == node.path)
             assert row > last_leaf
@@ -136,7 +138,7 @@ def _fill(path: Path, out: Path, seed: int, framework: str = "gongxing-2013") ->
         if rng.random() < 0.5:
             ws[f"J{row}"] = "抽查发现问题"
     for row in rows.values():
-        if ws[f"C{row}"].value == "小计" and rng.random() < 0.15:
+        if str(ws[f"C{row}"].value).endswith(("小计", "合计")) and rng.random() < 0.15:
             ws[f"I{row}"] = rng.choice([3, 12.5, 0])  # a printed subtotal of the published kind
     out.write_bytes(package(wb, out.suffix))
     return out
@@ -667,3 +669,26 @@ def test_travel__a_workbook_made_before_frameworks_were_kept_reads_as_before(tmp
     _submission, findings, options = load(path)
     assert [f for f in findings if f.is_error] == [] and options["values"]["eval_total"] == Decimal(100)
     assert "formula-replaced" not in {f.code for f in findings}  # eval_rule_set formulas are the template's
+
+
+def test_check__a_misprinted_subtotal_is_found_at_its_row_not_again_above_it(tmp_path):
+    changes = _full_marks_changes()
+    changes["投入/目标设定"] = {"I": 5, "G": 5 / 6}  # 6 points, 2 + 4 = 6: printed 5 (its 得分率 agrees with the 5)
+    findings = load(_set(_new(tmp_path), tmp_path / "cascade.xlsm", changes))[1]
+    sums = [f for f in findings if f.code == "sum-mismatch"]
+    assert [f.message.split("的")[0] for f in sums] == ["投入/目标设定 小计"], sums  # not 投入 小计, not 总分
+    assert "6分" in sums[0].message
+
+
+def test_check__a_wrong_figure_above_a_misprinted_subtotal_names_both_sums(tmp_path):
+    changes = _full_marks_changes()
+    changes["投入/目标设定"] = {"I": 5, "G": 5 / 6}
+    path = _set(_new(tmp_path), tmp_path / "both.xlsm", changes)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET]
+    row = _rows(ws)["投入"]
+    ws[f"I{row}"], ws[f"G{row}"] = 14, 14 / 15  # 投入 is 15 points: 6 + 9 from the leaves; 5 + 9 as printed
+    path.write_bytes(package(wb, ".xlsm"))
+    findings = load(path)[1]
+    (above,) = [f for f in findings if f.code == "sum-mismatch" and f.message.startswith("投入 小计")]
+    assert "写的是14分" in above.message and "之和为15分" in above.message and "相加则为14分" in above.message

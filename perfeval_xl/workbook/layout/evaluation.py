@@ -20,7 +20,6 @@ from perfeval_xl.core.frameworks import (
     EvalIndicator,
     FindingsRule,
     Framework,
-    SUBTOTAL,
     Node,
     PerPointRule,
     RatioRule,
@@ -232,7 +231,7 @@ def _group_cells(level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:
 
 def _subtotal_cells(node: Node, row: int, points: list[str], scores: list[str]) -> list[Cell]:
     return [
-        Cell(ref_at("level3", row), LABEL, SUBTOTAL, style="row_label"),
+        Cell(ref_at("level3", row), LABEL, node.subtotal_label, style="row_label"),
         _excel(ref_at("points", row), f"=SUM({','.join(points)})", SCORE),
         Cell(ref_at("b", row), LABEL, RATE_LABEL, style="row_label"),
         _excel(ref_at("value", row), rate_formula(row), RATE),

@@ -341,28 +341,37 @@ class _SheetReader:
     def sum_row(self, key: str, row: int) -> SumRow:
         points = self.sum_cell(ref_at("points", row), f"{key} 分值")
         score = self.sum_cell(ref_at("score", row), f"{key} 得分")
+        typed = _sum_refs(self.raw(ref_at("score", row))) is None
         rate_ref = ref_at("value", row)
         shown = self.computed(rate_ref, (rate_formula(row),), lambda: _as_cell(_rate(score, points)), f"{key} 得分率")
         where = {"points": self.at(ref_at("points", row)), "score": self.at(ref_at("score", row))}
         rate = self.number(shown.value, rate_ref, f"{key} 得分率")
-        return SumRow(key, points, score, rate, where=where | {"rate": self.at(rate_ref)})
+        return SumRow(key, points, score, rate, typed, where=where | {"rate": self.at(rate_ref)})
 
     def sum_cell(self, ref: str, what: str) -> Decimal | None:
         """A SUM as Excel shows it: the numbers among the cells it names (text is not counted); blank when none
         in the template's =IF(COUNT(…)=0,"",SUM(…)) form. A formula of another shape counts by its saved result."""
-        formula = formula_text(self.raw(ref))
-        compact = re.sub(r"\s+", "", formula.upper().replace("$", "")) if formula else ""
-        counted = re.fullmatch(r'=IF\(COUNT\(([A-Z0-9:,]+)\)=0,"",SUM\(\1\)\)', compact)
-        plain = re.fullmatch(r"=SUM\(([A-Z0-9:,]+)\)", compact)
-        refs = _refs((counted or plain).group(1)) if counted or plain else None
-        if refs is None:  # typed over, cleared, or a formula of the user's: as the core says it shows
+        summed = _sum_refs(self.raw(ref))
+        if summed is None:  # typed over, cleared, or a formula of the user's: as the core says it shows
             return self.number(self.computed(ref, (), lambda: None, what).value, ref, what)
         # a number no sheet should hold (1e308, an infinity) is a finding at its own cell and left out here, so
         # that one bad cell does not also make every sum above it look wrong
+        refs, plain = summed
         terms = [number for number in map(_summed, (self.shown(cell) for cell in refs)) if number is not None]
         value = sum(terms, Decimal(0)) if terms or plain else None
         self.display[(self.title, ref)] = _as_cell(value)
         return value
+
+
+def _sum_refs(raw: object) -> tuple[list[str], bool] | None:
+    """The cells a template-shaped SUM adds up (=SUM(…), or =IF(COUNT(…)=0,"",SUM(…))) and whether it is the plain
+    form (which shows 0, not blank, over nothing); None for anything else."""
+    formula = formula_text(raw)
+    compact = re.sub(r"\s+", "", formula.upper().replace("$", "")) if formula else ""
+    counted = re.fullmatch(r'=IF\(COUNT\(([A-Z0-9:,]+)\)=0,"",SUM\(\1\)\)', compact)
+    plain = re.fullmatch(r"=SUM\(([A-Z0-9:,]+)\)", compact)
+    refs = _refs((counted or plain).group(1)) if counted or plain else None
+    return None if refs is None else (refs, plain is not None)
 
 
 def _summed(shown: object) -> Decimal | None:
