@@ -58,6 +58,7 @@ class FileResult:
       odd_entry: an entry of the inbox that is no workbook file one can open (a link to a folder, a folder that
         cannot be listed, a path too long): listed with its reason, but no letter asks the unit to resubmit it.
       duplicate_group: the number of its group when the same unit's same form came more than once.
+      framework, evaluator: an evaluation's framework (as 说明 names it) and 评价机构; "" for a self-assessment.
     """
 
     path: str
@@ -79,6 +80,8 @@ class FileResult:
     projects: tuple[str, ...] = ()
     odd_entry: bool = False
     duplicate_group: int | None = None
+    framework: str = ""
+    evaluator: str = ""
 
 
 # ---------------------------------------------------------------- one file
@@ -141,16 +144,24 @@ def summarize(path: str, submission: Submission, findings: Sequence[Finding], ru
 
 
 def _evaluation_row(path: str, submission: Submission, findings: Sequence[Finding]) -> FileResult:
-    """An evaluation workbook's row: its 评分表's 总分 and 等级 as printed and as the engine adds them up."""
+    """An evaluation workbook's row: its 评分表's 总分 and 等级 as printed and as the engine adds them up, the
+    framework and the evaluator, and the year's 支出 budget and 决算 where its 收支预决算 has them."""
     sheet = submission.evaluation
     assert sheet is not None
     errors = sum(f.severity == ERROR for f in findings)
+    expense = submission.revenue.column("expense_total") if submission.revenue else None
+    budget, executed = (expense.budget, expense.final) if expense else (None, None)
     return FileResult(
         path,
         HAS_ERRORS if errors else PASSED,
         unit=submission.header.unit_name,
         year=submission.header.fiscal_year,
         kind=EVALUATION_KIND,
+        budget=budget,
+        executed=executed,
+        exec_rate=execution_rate(executed, budget),
+        framework=submission.header.rule_set or sheet.framework.name,
+        evaluator=sheet.texts.get("eval_evaluator", ""),
         printed_total=sheet.total.score if sheet.total else None,
         total=sheet.scores.total,
         printed_grade=str(sheet.grade or ""),

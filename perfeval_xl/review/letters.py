@@ -17,7 +17,7 @@ from perfeval_xl.report.filters import chinese_date
 from perfeval_xl.report.render import render, template_file
 from perfeval_xl.report.templates.letter import LETTER_TEMPLATE
 from perfeval_xl.report.write import safe_name
-from perfeval_xl.review.batch import HAS_ERRORS, UNREADABLE, FileResult
+from perfeval_xl.review.batch import EVALUATION_KIND, HAS_ERRORS, UNREADABLE, FileResult
 
 
 def fix_for(code: str) -> str:
@@ -27,6 +27,7 @@ def fix_for(code: str) -> str:
 
 
 UNREADABLE_FIX = "请在 Excel 中打开核对，另存为 .xlsx 或 .xlsm 后重新报送"
+SELF_SUBJECT, EVALUATION_SUBJECT = "绩效自评材料", "部门整体支出绩效评价评分表"
 
 
 def letter_context(result: FileResult, bureau: str, letter_date: str) -> dict[str, Any]:
@@ -38,8 +39,12 @@ def letter_context(result: FileResult, bureau: str, letter_date: str) -> dict[st
     ]
     if result.status == UNREADABLE:
         errors = [("整个文件", result.reason, UNREADABLE_FIX)]
+    evaluation = result.kind == EVALUATION_KIND
     return {
-        "title": f"关于{_subject(result)}绩效自评材料的审核意见",
+        "title": f"关于{_subject(result)}{EVALUATION_SUBJECT if evaluation else SELF_SUBJECT}的审核意见",
+        # an evaluation goes back to whoever scored it, about their 评分表; a self-assessment to the unit
+        "addressee": (result.evaluator or "评价机构") if evaluation else result.unit,
+        "subject": f"{result.unit}{EVALUATION_SUBJECT}" if evaluation else SELF_SUBJECT,
         "unit": result.unit,
         "year": result.year or "",
         "file": Path(result.path).name,
@@ -66,7 +71,8 @@ def _subject(result: FileResult) -> str:
 
 def letter_name(result: FileResult) -> str:
     year = f"{result.year}年度" if result.year and result.unit else ""
-    return safe_name(f"{year}{result.unit or Path(result.path).stem}绩效自评审核意见.docx")
+    what = "绩效评价评分表审核意见" if result.kind == EVALUATION_KIND else "绩效自评审核意见"
+    return safe_name(f"{year}{result.unit or Path(result.path).stem}{what}.docx")
 
 
 def render_letters(

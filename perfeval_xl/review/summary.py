@@ -28,31 +28,31 @@ GRADE_MISSING = "无总分"
 MAX_LINK, MAX_CELL = 2079, 32767  # Excel's longest link and longest cell text
 
 AMOUNT, PERCENT, SCORE, TEXT, WIDE = "amount", "percent", "score", "text", "wide"
-SUMMARY_COLUMNS = (  # (heading, kind, width)
-    ("文件", TEXT, 34),
-    ("单位", WIDE, 30),
-    ("年度", TEXT, 7),
-    ("类型", TEXT, 9),
-    ("全年预算数（万元）", AMOUNT, 14),
-    ("全年执行数（万元）", AMOUNT, 14),
-    ("执行率", PERCENT, 9),
-    ("印出总分", SCORE, 9),
-    ("重算总分", SCORE, 9),
-    ("印出等级", TEXT, 9),
-    ("重算等级", TEXT, 9),
-    ("错误", TEXT, 6),
-    ("提示", TEXT, 6),
-    ("状态", TEXT, 9),
-    ("原因", WIDE, 40),
+SUMMARY_COLUMNS = (  # (heading, kind, width): 130 characters, so that A4 landscape prints them near full size
+    ("文件", WIDE, 18),
+    ("单位", WIDE, 14),
+    ("年度", TEXT, 5),
+    ("类型", WIDE, 7),
+    ("全年预算数（万元）", AMOUNT, 10),
+    ("全年执行数（万元）", AMOUNT, 10),
+    ("执行率", PERCENT, 8),
+    ("印出总分", SCORE, 6),
+    ("重算总分", SCORE, 6),
+    ("印出等级", TEXT, 5),
+    ("重算等级", TEXT, 5),
+    ("错误", TEXT, 4),
+    ("提示", TEXT, 4),
+    ("状态", TEXT, 6),
+    ("原因", WIDE, 22),
 )
 FINDING_COLUMNS = (
-    ("文件", TEXT, 34),
-    ("单位", WIDE, 24),
-    ("程度", TEXT, 6),
-    ("代码", TEXT, 22),
-    ("工作表", TEXT, 20),
-    ("单元格", TEXT, 8),
-    ("说明", WIDE, 80),
+    ("文件", WIDE, 18),
+    ("单位", WIDE, 14),
+    ("程度", TEXT, 5),
+    ("代码", TEXT, 18),
+    ("工作表", WIDE, 14),
+    ("单元格", TEXT, 7),
+    ("说明", WIDE, 54),
 )
 UNREADABLE_COLUMNS = (("文件", TEXT, 40), ("原因", WIDE, 90))
 
@@ -117,36 +117,55 @@ def _band(rate: Decimal | None) -> str:
     return next((label for upper, label in EXEC_BANDS if rate < upper), FULL if rate <= 1 else OVER_BUDGET)
 
 
+GRADES, CODES, BANDS, RANKED, TWICE = (
+    "各等级份数",
+    "各类问题涉及的文件",
+    "执行率分布",
+    "按总分排名（同一类型、年度和评分依据之内）",
+    "同一单位同一年度重复提交",
+)
+
+
 def statistics(results: Sequence[FileResult]) -> dict[str, pd.DataFrame]:
-    """统计: units per grade, per finding code, per 执行率 band; units ranked by score; units submitted twice."""
+    """统计: files per grade (each kind its own grades), per finding code, per 执行率 band; totals ranked within one
+    kind, year and framework (a self-assessed total and an evaluator's score are not one list); duplicates."""
     read = [r for r in results if r.status != UNREADABLE]
     summary = pd.DataFrame(
         {
+            "类型": [r.kind for r in read],
             "单位": [_cell(r.unit) for r in read],
             "年度": pd.array([r.year for r in read], dtype="Int64"),
+            "评分依据": [_cell(r.framework) or "自评表评分规则" for r in read],
             "重算总分": [_number(r.total) for r in read],
             "重算等级": [r.grade or GRADE_MISSING for r in read],
             "执行率分段": [_band(r.exec_rate) for r in read],
             "文件": [_cell(r.path) for r in read],
         }
     )
-    grades = summary["重算等级"].value_counts().rename_axis("等级").reset_index(name="单位数")
+    grades = summary.groupby(["类型", "重算等级"]).size().reset_index(name="份数").rename(columns={"重算等级": "等级"})
     bands = (
         summary["执行率分段"]
         .value_counts()
         .reindex([label for _, label in EXEC_BANDS] + [FULL, OVER_BUDGET, NO_RATE], fill_value=0)
         .rename_axis("执行率")
-        .reset_index(name="单位数")
+        .reset_index(name="份数")
     )
     findings = findings_frame(results)
     codes = (
         findings.groupby(["代码", "程度"])
-        .agg(单位数=("文件", "nunique"), 发现条数=("文件", "size"))
+        .agg(份数=("文件", "nunique"), 发现条数=("文件", "size"))
         .reset_index()
-        .sort_values(["单位数", "发现条数", "代码"], ascending=[False, False, True], kind="stable")
+        .sort_values(["份数", "发现条数", "代码"], ascending=[False, False, True], kind="stable")
     )
-    ranked = summary.dropna(subset=["重算总分"]).sort_values(["重算总分", "单位"], ascending=[False, True])
-    ranked.insert(0, "名次", ranked["重算总分"].rank(method="min", ascending=False).astype("int64"))
+    group = ["类型", "年度", "评分依据"]
+    ranked = summary.dropna(subset=["重算总分"]).sort_values(
+        [*group, "重算总分", "单位"], ascending=[True, True, True, False, True], kind="stable"
+    )
+    ranked.insert(
+        0,
+        "名次",
+        ranked.groupby(group, dropna=False)["重算总分"].rank(method="min", ascending=False).astype("int64"),
+    )
     twice = pd.DataFrame(  # a row per file, not a cell listing a group: 3 000 copies make 3 000 short rows
         [
             (group.number, _cell(group.unit), group.year, group.kind, len(group.files), _cell(path))
@@ -156,11 +175,11 @@ def statistics(results: Sequence[FileResult]) -> dict[str, pd.DataFrame]:
         columns=["组", "单位", "年度", "类型", "份数", "文件"],
     )
     return {
-        "各等级单位数": grades,
-        "各类问题涉及的单位": codes,
-        "执行率分布": bands,
-        "按总分排名": ranked[["名次", "单位", "年度", "重算总分", "重算等级", "文件"]],
-        "同一单位同一年度重复提交": twice,
+        GRADES: grades,
+        CODES: codes,
+        BANDS: bands,
+        RANKED: ranked[["名次", *group, "单位", "重算总分", "重算等级", "文件"]],
+        TWICE: twice,
     }
 
 
@@ -219,6 +238,8 @@ def _table(
     for index, (heading, kind, width) in enumerate(columns):
         sheet.set_column(index, index, width, formats.by_kind[kind])
         sheet.write(0, index, heading, formats.header)
+    sheet.set_row(0, 30)  # headings wrap in narrow columns: two lines
+    _fit_rows(sheet, frame, columns)
     if "文件" in frame.columns:
         for row, path in enumerate(frame["文件"], start=1):
             relative = _relative(Path(path), folder)
@@ -261,11 +282,30 @@ def _statistics(writer: pd.ExcelWriter, formats: _Formats, sheet_name: str, bloc
             sheet.write(row + 2, 0, "（无）")
         row += len(frame) + 4
     if sheet is not None:
-        sheet.set_column(0, 0, 24)
-        sheet.set_column(1, 1, 30)
-        sheet.set_column(2, 4, 12)
-        sheet.set_column(5, 5, 40)
+        for first, last, width in ((0, 0, 16), (1, 1, 24), (2, 2, 12), (3, 3, 22), (4, 4, 24), (5, 6, 12), (7, 7, 40)):
+            sheet.set_column(first, last, width)
         _print_setup(sheet, repeat_header=False)
+
+
+LINE_HEIGHT, MAX_LINES = 13.5, 12  # points per line of 10-point text; a longer text is cut on paper, whole in Excel
+
+
+def _fit_rows(sheet: Any, frame: pd.DataFrame, columns: Sequence[tuple[str, str, int]]) -> None:
+    """Row heights for the wrapped columns: neither Excel nor LibreOffice grows a row that a program wrote, so a long
+    unit name or reason would spill over the rows below it on paper."""
+    wrapped = [(heading, width) for heading, kind, width in columns if kind == WIDE]
+    for row, values in enumerate(frame[[h for h, _ in wrapped]].itertuples(index=False), start=1):
+        lines = max((_lines(str(value), width) for value, (_h, width) in zip(values, wrapped, strict=True)), default=1)
+        if lines > 1:
+            sheet.set_row(row, LINE_HEIGHT * min(lines, MAX_LINES))
+
+
+def _lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a column `width` characters wide (a 汉字 is two characters wide)."""
+    if not text or text == "nan":
+        return 1
+    wide = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return max(1, -(-wide // max(1, width - 1)))
 
 
 def _print_setup(sheet: Any, repeat_header: bool = True) -> None:
@@ -308,6 +348,8 @@ def as_json(results: Sequence[FileResult]) -> dict[str, Any]:
                 "grade": r.grade or None,
                 "errors": r.errors,
                 "hints": r.hints,
+                "framework": r.framework or None,
+                "evaluator": r.evaluator or None,
                 "duplicate_group": r.duplicate_group,
                 "findings": [
                     {"severity": f.severity, "code": f.code, "sheet": f.sheet, "cell": f.cell, "message": f.message}
@@ -317,10 +359,11 @@ def as_json(results: Sequence[FileResult]) -> dict[str, Any]:
             for r in results
         ],
         "statistics": {
-            "grades": dict(zip(stats["各等级单位数"]["等级"], map(int, stats["各等级单位数"]["单位数"]), strict=True)),
-            "exec_rate_bands": dict(
-                zip(stats["执行率分布"]["执行率"], map(int, stats["执行率分布"]["单位数"]), strict=True)
-            ),
+            "grades": {
+                kind: {grade: int(count) for grade, count in zip(part["等级"], part["份数"], strict=True)}
+                for kind, part in stats[GRADES].groupby("类型")
+            },
+            "exec_rate_bands": dict(zip(stats[BANDS]["执行率"], map(int, stats[BANDS]["份数"]), strict=True)),
             "codes": {
                 code: int(units) for code, units in findings_frame(results).groupby("代码")["文件"].nunique().items()
             },

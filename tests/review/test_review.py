@@ -16,10 +16,11 @@ from hostile_corpus import CORPUS
 from office import convert, pdf_text, profile
 
 from perfeval_xl.cli import main
-from perfeval_xl.review import batch
+from perfeval_xl.review import batch, summary
 from perfeval_xl.review.batch import HAS_ERRORS, PASSED, UNREADABLE, ProgressBar, review_all
 from perfeval_xl.review.inbox import find_submissions
 from perfeval_xl.review.summary import statistics
+from perfeval_xl.workbook.fill import set_named
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +102,7 @@ def test_review__summary_opens_in_libreoffice_with_every_sheet(pile, tmp_path):
     assert sheet["G2"].number_format == "0.00%" and sheet["E2"].number_format == "#,##0.00"
     (pdf,) = convert([summary], "pdf", tmp_path / "pdf", profile(tmp_path / "profile", recalculate=False))
     text = pdf_text(pdf)
-    for words in ("全年预算数", "单元格", "各等级单位数", "按总分排名", "同一单位同一年度重复提交", "zip-bomb.xlsx"):
+    for words in ("全年预算数", "单元格", "各等级份数", "按总分排名", "同一单位同一年度重复提交", "zip-bomb.xlsx"):
         assert words in text, words
     (xlsx,) = convert([summary], "xlsx", tmp_path / "xlsx", profile(tmp_path / "profile2", recalculate=False))
     assert openpyxl.load_workbook(xlsx).sheetnames == wb.sheetnames  # LibreOffice read it whole, no repair
@@ -110,17 +111,18 @@ def test_review__summary_opens_in_libreoffice_with_every_sheet(pile, tmp_path):
 def test_statistics__grades_bands_codes_ranking_and_duplicates(pile):
     results = review_all(find_submissions([pile]).files)
     stats = statistics(results)
-    assert dict(zip(stats["各等级单位数"]["等级"], stats["各等级单位数"]["单位数"], strict=True)) == {"优": 4}
-    bands = dict(zip(stats["执行率分布"]["执行率"], stats["执行率分布"]["单位数"], strict=True))
+    grades = stats[summary.GRADES]
+    assert list(zip(grades["类型"], grades["等级"], grades["份数"], strict=True)) == [("部门整体", "优", 4)]
+    bands = dict(zip(stats[summary.BANDS]["执行率"], stats[summary.BANDS]["份数"], strict=True))
     assert bands["90%–100%"] == 4 and sum(bands.values()) == 4
-    ranked = stats["按总分排名"]
+    ranked = stats[summary.RANKED]
     assert list(ranked["名次"]) == [1, 2, 2, 2] and ranked["重算总分"].iloc[0] == 109
     twice = stats["同一单位同一年度重复提交"]  # a row per file of the group, not one cell listing them all
     assert list(twice["组"]) == [1] * 4 and list(twice["份数"]) == [4] * 4 and twice["文件"].nunique() == 4
     hints = [f.message for r in results for f in r.findings if f.code == "duplicate-submission"]
     assert len(hints) == 4 and all("共提交了 4 份（重复提交第 1 组" in h and ".xls" not in h for h in hints)
-    codes = stats["各类问题涉及的单位"]
-    assert codes.iloc[0]["代码"] == "duplicate-submission" and codes.iloc[0]["单位数"] == 4
+    codes = stats[summary.CODES]
+    assert codes.iloc[0]["代码"] == "duplicate-submission" and codes.iloc[0]["份数"] == 4
 
 
 def test_review__letters_for_the_units_with_errors(pile, tmp_path, capsys):
@@ -173,7 +175,8 @@ def test_review__json_for_other_systems(pile, capsys):
     assert main(["review", str(pile), "--json", "--jobs", "1"]) == 1
     payload = json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(c))
     assert [f["status"] for f in payload["files"]] == [HAS_ERRORS, UNREADABLE, UNREADABLE, PASSED, HAS_ERRORS, PASSED]
-    assert payload["statistics"]["grades"] == {"优": 4} and payload["statistics"]["codes"]["printed-total"] == 1
+    assert payload["statistics"]["grades"] == {"部门整体": {"优": 4}}
+    assert payload["statistics"]["codes"]["printed-total"] == 1
     assert not (Path.cwd() / "复核汇总.xlsx").exists()  # --json alone writes no workbook
 
 
@@ -311,6 +314,9 @@ def test_review__evaluation_workbooks_get_their_own_rows(tmp_path, capsys):
     wb = openpyxl.load_workbook(evaluation)
     total = wb.defined_names["eval_total"].attr_text.split("!")[1].replace("$", "")
     wb[SHEET][total] = 100  # printed as if nothing had been deducted
+    set_named(wb, "eval_evaluator", "某某会计师事务所")
+    set_named(wb, "rev_expense_total_budget", 1200)
+    set_named(wb, "rev_expense_total_final", 1080)
     evaluation.write_bytes(batch_package(wb))
     letters = tmp_path / "审核意见"
     assert main(["review", str(folder), "--json", "--letters", str(letters), "--date", "2024-06-26"]) == 1
@@ -320,12 +326,43 @@ def test_review__evaluation_workbooks_get_their_own_rows(tmp_path, capsys):
     assert (row["printed_total"], row["total"], row["grade"]) == (100, 99.5, "优")
     assert {"sum-mismatch", "reason-missing"} <= {f["code"] for f in row["findings"]}
     assert rows["君山人社.xlsm"]["kind"] == "部门整体"
-    (letter,) = letters.iterdir()
-    cells = [c.text for t in docx.Document(letter).tables for r in t.rows for c in r.cells]
+    assert (row["framework"], row["evaluator"]) == ("gongxing-2013", "某某会计师事务所")
+    assert (row["budget"], row["executed"], row["exec_rate"]) == (1200, 1080, 0.9)
+    (letter,) = letters.iterdir()  # the unit's self-assessment has no error: one letter, to the evaluator
+    assert letter.name == "2024年度测试单位绩效评价评分表审核意见.docx"
+    document = docx.Document(letter)
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "核对合计与各项，使合计等于各项之和" in cells
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "关于测试单位2024年度部门整体支出绩效评价评分表的审核意见" in paragraphs
+    assert "某某会计师事务所：" in paragraphs
+    assert any("你单位报送的2024年度测试单位部门整体支出绩效评价评分表" in p for p in paragraphs)
+    assert not any("自评" in p for p in paragraphs)
 
 
 def batch_package(wb: openpyxl.Workbook) -> bytes:
     from perfeval_xl.workbook.package import package
 
     return package(wb, ".xlsm")
+
+
+def test_statistics__self_assessed_totals_and_evaluations_are_ranked_apart():
+    from decimal import Decimal
+
+    def row(path, kind, year, total, framework=""):
+        return batch.FileResult(
+            path, PASSED, unit=path, year=year, kind=kind, total=Decimal(total), grade="优", framework=framework
+        )
+
+    results = [
+        row("甲", "部门整体", 2023, 95),
+        row("乙", "部门整体", 2023, 91),
+        row("丙", batch.EVALUATION_KIND, 2023, 99, "gongxing-2013"),
+        row("丁", batch.EVALUATION_KIND, 2023, 80, "budget-30-40-30"),
+        row("戊", "部门整体", 2024, 90),
+    ]
+    ranked = statistics(results)[summary.RANKED]
+    firsts = sorted(ranked[ranked["名次"] == 1]["单位"])
+    assert firsts == ["丁", "丙", "戊", "甲"]  # four lists: two years of self-assessments, two frameworks
+    grades = statistics(results)[summary.GRADES]
+    assert set(zip(grades["类型"], grades["份数"], strict=True)) == {("部门整体", 3), (batch.EVALUATION_KIND, 2)}

@@ -8,13 +8,14 @@ LETTER_TEMPLATE = "绩效自评审核意见.docx"
 
 
 def letter_template() -> bytes:
-    """审核意见: what a finance bureau sends back to a unit whose self-assessment has errors."""
+    """审核意见: what a finance bureau sends back to a unit whose self-assessment has errors, or to the evaluator
+    whose 评分表 has."""
     w = Writer()
     w.p("{{ title }}", style="报告标题")
     w.p("", style="正文")
-    w.p("{{ unit or '报送单位' }}：", style="附件标题")
+    w.p("{{ addressee or '报送单位' }}：", style="附件标题")
     w.p(
-        "你单位报送的{% if year %}{{ year }}年度{% endif %}绩效自评材料（{{ file }}）经审核，有以下 "
+        "你单位报送的{% if year %}{{ year }}年度{% endif %}{{ subject }}（{{ file }}）经审核，有以下 "
         "{{ errors|length }} 处须改正，请逐项核对改正后重新报送。"
     )
     w.table(
