@@ -7,6 +7,7 @@ builder makes one inbox under `root` and returns its folder; INBOXES names them 
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import zipfile
@@ -17,7 +18,9 @@ import openpyxl
 from helpers import example
 from hostile_corpus import CORPUS
 
+from perfeval_xl.review.batch import FileResult
 from perfeval_xl.review.inbox import PATH_LIMIT
+from perfeval_xl.review.summary import workbook_bytes
 
 GBK_NAME = "单位自评".encode("gb18030")  # b"\xb5\xa5\xce\xbb…": its second character's bytes look like UTF-8 "λ"
 
@@ -69,7 +72,39 @@ def bombs(root: Path) -> Path:
                         part.write(b" " * 1024**2)
     for name in ("billion-laughs-sheet.xlsm", "billion-laughs-workbook.xlsm", "zip-bomb.xlsx", "lying-sizes.xlsm"):
         shutil.copy(CORPUS / name, folder / name)
+    ours = workbook_bytes([FileResult("x.xlsm", "通过")], folder)
+    (folder / "复核汇总-损坏.xlsx").write_bytes(_damaged(ours))
+    (folder / "复核汇总-加密.xlsx").write_bytes(_encrypted(ours))
     return folder
+
+
+def _damaged(data: bytes) -> bytes:
+    """A summary of ours whose first worksheet's deflate stream is broken (zlib.error when read)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    item = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = item.header_offset + 30 + len(item.filename.encode()) + len(item.extra)
+    middle = start + item.compress_size // 2
+    return data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 16]) + data[middle + 16 :]
+
+
+def _encrypted(data: bytes) -> bytes:
+    """A summary of ours with a part flagged as encrypted (zipfile raises RuntimeError when it is opened)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    item = archive.getinfo("xl/worksheets/sheet1.xml")
+    out = bytearray(data)
+    out[item.header_offset + 6] |= 1  # the local header's flag bits
+    for offset in _central_entries(data):
+        name_length = int.from_bytes(data[offset + 28 : offset + 30], "little")
+        if data[offset + 46 : offset + 46 + name_length] == item.filename.encode():
+            out[offset + 8] |= 1  # the central directory's flag bits
+    return bytes(out)
+
+
+def _central_entries(data: bytes):
+    offset = data.find(b"PK\x01\x02")
+    while offset != -1:
+        yield offset
+        offset = data.find(b"PK\x01\x02", offset + 4)
 
 
 def not_files(root: Path) -> Path:

@@ -83,7 +83,11 @@ def review(
         _check_summary_target(target)
     if letter_date is not None:
         _iso_date(letter_date)
+    if letters_dir:
+        _check_letters_folder(Path(letters_dir))
     inbox = find_submissions(paths, skip=[target] if target else [])
+    for summary in inbox.summaries:  # skipped, but never in silence: a file could pose as one
+        click.echo(f"跳过以前写出的复核汇总：{shown_path(summary)}", err=True)
     if not inbox.files and not inbox.odd:
         raise PerfevalError("没有找到要复核的 .xlsx 或 .xlsm 文件：" + "、".join(shown_path(p) for p in paths))
     results = review_all(
@@ -96,7 +100,7 @@ def review(
         documents += render_letters(results, Path(letters_dir), bureau, letter_date)
     made = _make_folder(Path(letters_dir)) if letters_dir else []
     try:
-        written = write_documents(documents)
+        written = write_documents(documents, fixed=[target] if target is not None else [])
     except BaseException:  # nothing written, so the folder made for the letters goes too
         for folder in reversed(made):
             with contextlib.suppress(OSError):
@@ -116,6 +120,9 @@ def review(
     raise click.exceptions.Exit(1 if counts[HAS_ERRORS] or counts[UNREADABLE] else 0)
 
 
+NAME_LIMIT = 240  # bytes: a file system takes 255, and the temporary file's name adds a few around it
+
+
 def _check_summary_target(target: Path) -> None:
     """Before the batch (and again before writing): a name that is not .xlsx, a folder that is not there, a place
     that is no regular file (a pipe would block, a device never end), a file this program did not write (a
@@ -125,6 +132,8 @@ def _check_summary_target(target: Path) -> None:
     shown = shown_path(target)
     if target.suffix.lower() != ".xlsx":
         raise PerfevalError(f"汇总工作簿的文件名应以 .xlsx 结尾，而不是“{shown_path(target.name)}”")
+    if len(os.fsencode(target.name)) > NAME_LIMIT:
+        raise PerfevalError(f"汇总工作簿的文件名太长（超过 {NAME_LIMIT} 字节）：“{shown_path(target.name)[:40]}…”")
     if not os.path.isdir(target.parent or "."):
         raise PerfevalError(f"找不到文件夹“{shown_path(target.parent)}”，汇总写不进去")
     if not os.path.lexists(target):
@@ -133,6 +142,8 @@ def _check_summary_target(target: Path) -> None:
         mode = os.stat(target).st_mode
     except OSError as error:
         raise PerfevalError(f"汇总不能写在“{shown}”：{os_reason(error)}") from None
+    if (target.parent / f"~${target.name}").exists():  # Excel's owner file: the summary is open there
+        raise PerfevalError(f"“{shown}”正在 Excel 中打开，请先关闭它再复核")
     if not stat.S_ISREG(mode):
         raise PerfevalError(f"“{shown}”不是普通文件（是文件夹、管道或设备），汇总不能写在那里；请换一个汇总文件名")
     if not is_our_summary(target):
@@ -140,6 +151,15 @@ def _check_summary_target(target: Path) -> None:
             f"“{shown}”已经存在，而且不是本程序写出、此后未被改动的复核汇总（可能是一份自评表，或改过的汇总）；"
             "请换一个汇总文件名"
         )
+
+
+def _check_letters_folder(folder: Path) -> None:
+    """Before the batch: the letters' folder is one, or can be made where a folder is."""
+    existing = next((f for f in (folder, *folder.parents) if os.path.lexists(f)), Path("."))
+    if not existing.is_dir():
+        raise PerfevalError(f"“{shown_path(existing)}”不是文件夹，审核意见写不进去")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise PerfevalError(f"文件夹“{shown_path(existing)}”不能写入，审核意见写不进去")
 
 
 def _make_folder(folder: Path) -> list[Path]:

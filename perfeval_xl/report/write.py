@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
+import threading
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,9 +56,12 @@ def _names(path: Path) -> Iterator[Path]:
         yield path.with_name(f"{path.stem}({number}){path.suffix}")
 
 
-def _move_into_place(temporary: Path, path: Path, taken: Collection[Path]) -> Path:
-    """Rename a staged document to `path`, or to the next free name when Word holds that one (or it is taken)."""
-    for candidate in _names(path):
+def _move_into_place(temporary: Path, path: Path, taken: Collection[Path], fixed: bool = False) -> Path:
+    """Rename a staged document to `path`, or to the next free name when Word holds that one (or it is taken);
+    a `fixed` document (the review summary) goes to its own name or nowhere: another name could be anyone's file."""
+    if fixed and _locked(path):
+        raise ReportError(f"“{path.name}”正在 Excel 中打开，请先关闭它再写")
+    for candidate in _names(path) if not fixed else [path]:
         if _locked(candidate) or candidate in taken:
             continue
         try:
@@ -68,19 +74,22 @@ def _move_into_place(temporary: Path, path: Path, taken: Collection[Path]) -> Pa
     raise ReportError(f"无法写入“{path}”：同名文件都被占用")
 
 
-def write_documents(documents: Sequence[tuple[Path, bytes]]) -> list[Path]:
+def write_documents(documents: Sequence[tuple[Path, bytes]], fixed: Collection[Path] = ()) -> list[Path]:
     """Write every document or none: each is staged as a temporary file in its folder first, then all are renamed.
 
     A failure while staging (a full disk, a refused folder) leaves no file at all. Renames hardly fail once
-    everything is on disk; if one does, the message names the documents already written.
+    everything is on disk; if one does, the message names the documents already written. Ctrl-C and SIGTERM wait
+    until the renames are done, so a stop never leaves some documents written and others not. Documents in `fixed`
+    are written under their own name only.
     """
     staged: list[tuple[Path, Path]] = []
     written: list[Path] = []
     try:
         for path, data in documents:
             staged.append((stage(data, path), path))
-        for temporary, path in staged:
-            written.append(_move_into_place(temporary, path, written))
+        with _signals_held():
+            for temporary, path in staged:
+                written.append(_move_into_place(temporary, path, written, fixed=path in fixed))
     except PerfevalError as error:
         kept = f"；已写入的报告：{'、'.join(str(p) for p in written)}，其余没有写入" if written else ""
         raise ReportError(f"{error}{kept}") from None
@@ -88,6 +97,20 @@ def write_documents(documents: Sequence[tuple[Path, bytes]]) -> list[Path]:
         for temporary, _path in staged:
             temporary.unlink(missing_ok=True)
     return written
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back for a moment (delivered right after): the renames are all or nothing."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @dataclass

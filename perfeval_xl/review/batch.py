@@ -235,6 +235,7 @@ def with_duplicates_marked(results: Sequence[FileResult]) -> list[FileResult]:
 Progress = Callable[[int, int], None]
 IN_FLIGHT_PER_JOB = 4  # files handed to the pool ahead of time: enough to keep it busy, few enough to stay flat
 DEFAULT_MEMORY_MB = 2048  # per worker: a filled workbook takes well under 300 MB to read and check
+STALL_SECONDS = 120.0  # no file finished for this long: a worker is stuck (a read that never ends, a loop)
 
 
 def review_all(
@@ -245,30 +246,27 @@ def review_all(
     odd: Sequence[OddEntry] = (),
     memory_mb: int = DEFAULT_MEMORY_MB,
     framework: str | None = None,
+    stall_seconds: float = STALL_SECONDS,
 ) -> list[FileResult]:
-    """Every file reviewed, in the order given, then the odd entries; `jobs` processes at once (1: in this one).
+    """Every file reviewed, in the order given, then the odd entries; `jobs` worker processes at once.
 
-    With more than one job, each worker process has `memory_mb` of address space: a file that needs more, or that
-    kills its process, costs its own row and nothing else. Ctrl-C or SIGTERM in the parent stops every worker
-    before the exception goes on (nothing is left running, nothing is written). `rules` and `framework` are the
-    reviewer's, over the ones each workbook names or keeps."""
-    using = (rules, framework)
+    Each worker has `memory_mb` of address space (POSIX): a file that needs more, that kills its process, or that
+    keeps its worker busy for `stall_seconds` while nothing else finishes, costs its own row and nothing else. Even
+    one job runs in a worker, so that this process keeps none of a file's risks. Ctrl-C or SIGTERM in the parent
+    stops every worker before the exception goes on (nothing is left running, nothing is written). `rules` and
+    `framework` are the reviewer's, over the ones each workbook names or keeps."""
     report = progress or (lambda done, total: None)
     report(0, len(files))
-    if jobs <= 1 or len(files) <= 1:
-        results = []
-        for index, path in enumerate(files):
-            results.append(review_file(path, *using))
-            report(index + 1, len(files))
-    else:
-        results = _pooled(files, jobs, using, report, memory_mb)
+    results = _pooled(files, max(1, jobs), (rules, framework), report, memory_mb, stall_seconds) if files else []
     return with_duplicates_marked([*results, *map(odd_row, odd)])
 
 
 Using = tuple[str | None, str | None]  # the reviewer's rule set and framework, as review_file takes them
 
 
-def _pooled(files: Sequence[Path], jobs: int, using: Using, report: Progress, memory_mb: int) -> list[FileResult]:
+def _pooled(
+    files: Sequence[Path], jobs: int, using: Using, report: Progress, memory_mb: int, stall_seconds: float
+) -> list[FileResult]:
     results: list[FileResult | None] = [None] * len(files)
     waiting = iter(enumerate(files))
     in_flight: dict[Future[FileResult], int] = {}
@@ -285,24 +283,43 @@ def _pooled(files: Sequence[Path], jobs: int, using: Using, report: Progress, me
                 results[index] = future.result()
             except BrokenProcessPool:  # this file, or one that took it down: tried again in a process of its own
                 broken = True
-                results[index] = _alone(files[index], using, memory_mb)
+                results[index] = _alone(files[index], using, memory_mb, stall_seconds)
             except Exception as error:  # the row could not come back (MemoryError under the cap…): it says so
                 results[index] = _failed(files[index], error)
             done += 1
             report(done, len(files))
         return broken
 
+    def renew() -> None:
+        """After a worker died: the files in flight went down with the pool (or finished first); a new pool."""
+        nonlocal pool
+        collect(in_flight)
+        stop_pool(pool)
+        pool = _pool(jobs, memory_mb)
+
     try:
         while True:
             while len(in_flight) < jobs * IN_FLIGHT_PER_JOB and (item := next(waiting, None)) is not None:
-                in_flight[pool.submit(review_file, str(item[1]), *using)] = item[0]
+                try:
+                    in_flight[pool.submit(review_file, str(item[1]), *using)] = item[0]
+                except BrokenProcessPool:  # it broke between two files: this one goes to the new pool
+                    renew()
+                    in_flight[pool.submit(review_file, str(item[1]), *using)] = item[0]
             if not in_flight:
                 break
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            if collect(finished):
-                collect(in_flight)  # the rest went down with the pool (or finished before it did)
-                stop_pool(pool)
+            finished, _ = wait(in_flight, timeout=stall_seconds, return_when=FIRST_COMPLETED)
+            if not finished:  # nothing came back for stall_seconds: each file in flight alone, with a deadline
+                stalled = list(in_flight.items())
+                in_flight.clear()
+                stop_pool(pool)  # its futures may never settle now: what finished is kept, the rest is tried alone
+                for future, index in stalled:
+                    kept = future.done() and not future.cancelled() and future.exception(timeout=0) is None
+                    results[index] = future.result() if kept else _alone(files[index], using, memory_mb, stall_seconds)
+                    done += 1
+                    report(done, len(files))
                 pool = _pool(jobs, memory_mb)
+            elif collect(finished):
+                renew()
     finally:  # normally or not (Ctrl-C, SIGTERM): no worker outlives the batch
         stop_pool(pool)
     return [r for r in results if r is not None]
@@ -314,11 +331,19 @@ def _failed(path: Path, error: Exception) -> FileResult:
     )
 
 
-def _alone(path: Path, using: Using, memory_mb: int) -> FileResult:
-    """One file in a process of its own, after a pool broke: a file that kills its process is a row saying so."""
+def _alone(path: Path, using: Using, memory_mb: int, stall_seconds: float) -> FileResult:
+    """One file in a process of its own, after a pool broke or stalled: a file that kills its process, or that does
+    not finish within stall_seconds, is a row saying so."""
     pool = _pool(1, memory_mb)
     try:
-        return pool.submit(review_file, str(path), *using).result()
+        return pool.submit(review_file, str(path), *using).result(timeout=stall_seconds)
+    except TimeoutError:
+        return FileResult(
+            shown_path(path),
+            UNREADABLE,
+            reason=f"复核“{shown_path(path.name)}”超过 {stall_seconds:g} 秒仍未结束，已停止"
+            "（文件可能有问题，或读取它时一直在等待）",
+        )
     except BrokenProcessPool:
         return FileResult(
             shown_path(path),

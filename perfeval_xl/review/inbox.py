@@ -38,6 +38,7 @@ class Inbox:
 
     files: list[Path] = field(default_factory=list)
     odd: list[OddEntry] = field(default_factory=list)
+    summaries: list[Path] = field(default_factory=list)  # earlier summaries of ours: skipped, and said so
 
 
 def find_submissions(paths: Iterable[str | Path], skip: Iterable[str | Path] = ()) -> Inbox:
@@ -58,7 +59,8 @@ def find_submissions(paths: Iterable[str | Path], skip: Iterable[str | Path] = (
         else:
             _consider(given, inbox, found, skipped)
     inbox.files = sorted(found.values(), key=lambda p: os.fsencode(p))
-    inbox.odd.sort(key=lambda entry: entry.path)
+    unique = {os.path.normcase(os.path.abspath(entry.path)): entry for entry in inbox.odd}  # a folder given twice
+    inbox.odd = sorted(unique.values(), key=lambda entry: entry.path)
     return inbox
 
 
@@ -77,20 +79,27 @@ def _walk(top: Path, inbox: Inbox, found: dict[str, Path], skipped: set[str]) ->
                 continue
             seen.add((identity.st_dev, identity.st_ino))
             with os.scandir(folder) as entries:
-                listed = sorted(entries, key=lambda entry: os.fsencode(entry.name), reverse=True)
+                listed = sorted(entries, key=lambda entry: os.fsencode(entry.name))
         except OSError as error:
             inbox.odd.append(OddEntry(shown_path(folder), f"无法打开这个文件夹：{_reason(error)}"))
             continue
+        folders, links = [], []
         for entry in listed:
             if entry.name.startswith((".", "~$")):
                 continue
             path = Path(entry.path)
-            if entry.is_symlink():
-                _link(path, inbox, found, skipped)
-            elif entry.is_dir(follow_symlinks=False):
-                stack.append(path)
-            else:
-                _consider(path, inbox, found, skipped)
+            try:  # where the file system gives no type, asking for it is a system call that can fail
+                if entry.is_symlink():
+                    links.append(path)
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(path)
+                else:
+                    _consider(path, inbox, found, skipped)
+            except OSError as error:
+                inbox.odd.append(OddEntry(shown_path(path), f"无法读取：{_reason(error)}"))
+        for path in links:  # after the files: a file reached both ways is listed by its own name
+            _link(path, inbox, found, skipped)
+        stack.extend(reversed(folders))  # the first folder is walked first
 
 
 def _link(path: Path, inbox: Inbox, found: dict[str, Path], skipped: set[str]) -> None:
@@ -129,7 +138,10 @@ def _consider(path: Path, inbox: Inbox, found: dict[str, Path], skipped: set[str
         inbox.odd.append(OddEntry(shown_path(path), "名字像工作簿，却不是普通文件（是管道、设备或套接字），无法读取"))
         return
     key = _key(path)
-    if key in skipped or key in found or is_our_summary(path):
+    if key in skipped or key in found:
+        return
+    if is_our_summary(path):
+        inbox.summaries.append(path)
         return
     found[key] = path
 

@@ -26,6 +26,7 @@ EXEC_BANDS = ((Decimal("0.6"), "60% 以下"), (Decimal("0.8"), "60%–80%"), (De
 FULL, OVER_BUDGET, NO_RATE = "90%–100%", "超过 100%", "无执行率"
 GRADE_MISSING = "无总分"
 MAX_LINK, MAX_CELL = 2079, 32767  # Excel's longest link and longest cell text
+MAX_LINKS, MAX_ROWS = 65_000, 1_048_576  # links per sheet (Excel's limit is 65 530), rows per sheet
 
 AMOUNT, PERCENT, SCORE, TEXT, WIDE = "amount", "percent", "score", "text", "wide"
 SUMMARY_COLUMNS = (  # (heading, kind, width): 130 characters, so that A4 landscape prints them near full size
@@ -104,6 +105,19 @@ def findings_frame(results: Sequence[FileResult]) -> pd.DataFrame:
         for f in sorted(r.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 2))
     ]
     return pd.DataFrame(rows, columns=[c[0] for c in FINDING_COLUMNS])
+
+
+def _fitted(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table cut to what a sheet holds (a batch of 50 000 files with 30 findings each would not fit), with a last
+    row that says how many rows are left out and where they are (the JSON has them all)."""
+    room = MAX_ROWS - 2  # the heading row and the note
+    if len(frame) <= room:
+        return frame
+    note = {column: "" for column in frame.columns}
+    note[frame.columns[0]] = (
+        f"……另有 {len(frame) - room} 条未列出（工作表最多 {MAX_ROWS} 行）；全部发现见 perfeval review --json"
+    )
+    return pd.concat([frame.head(room), pd.DataFrame([note])], ignore_index=True)
 
 
 def unreadable_frame(results: Sequence[FileResult]) -> pd.DataFrame:
@@ -197,7 +211,9 @@ def workbook_bytes(results: Sequence[FileResult], folder: Path) -> bytes:
         formats = _Formats(writer.book)
         overview, findings, stats, unreadable = SUMMARY_SHEETS
         _table(writer, formats, overview, summary_frame(results), SUMMARY_COLUMNS, folder, status_column="状态")
-        _table(writer, formats, findings, findings_frame(results), FINDING_COLUMNS, folder, status_column="程度")
+        _table(
+            writer, formats, findings, _fitted(findings_frame(results)), FINDING_COLUMNS, folder, status_column="程度"
+        )
         _statistics(writer, formats, stats, statistics(results))
         _table(writer, formats, unreadable, unreadable_frame(results), UNREADABLE_COLUMNS, folder)
     return sign(buffer.getvalue())
@@ -244,7 +260,7 @@ def _table(
         for row, path in enumerate(frame["文件"], start=1):
             relative = _relative(Path(path), folder)
             target = relative.replace("%", "%25").replace("#", "%23")  # a link's path is a URI: # starts a fragment
-            if len(target) > MAX_LINK:  # Excel takes no longer link: the path as text, no link
+            if len(target) > MAX_LINK or row > MAX_LINKS:  # Excel takes no longer link, and no more per sheet
                 sheet.write_string(row, 0, relative[:MAX_CELL], formats.by_kind[TEXT])
             else:
                 sheet.write_url(row, 0, "external:" + target, formats.link, relative)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import json
 import os
 import resource
@@ -372,3 +373,51 @@ def test_summary__file_links_and_zip_parts_survive_odd_names(one, tmp_path):
     names = [row[0] for row in openpyxl.load_workbook(summary)["汇总"].iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == ["收件/单位自评.xlsm", "收件/好的.xlsm"]
     assert zipfile.ZipFile(summary).testzip() is None
+
+
+def _dying_review(path, rules=None, framework=None):
+    """review_file, but every seventh file kills its worker (as the system's OOM killer would)."""
+    if int(Path(path).stem) % 7 == 3:
+        os._exit(9)
+    return FileResult(path, PASSED)
+
+
+def test_review__workers_dying_while_files_are_handed_out_cost_only_their_rows(pile, monkeypatch):
+    files = sorted(pile.iterdir())[:40]
+    monkeypatch.setattr(batch, "review_file", _dying_review)
+    for _attempt in range(3):  # the pool can break between two submissions: that must not escape either
+        results = review_all(files, jobs=2, memory_mb=512)
+        dead = {Path(r.path).name for r in results if r.status == UNREADABLE}
+        assert len(results) == 40 and dead == {f.name for f in files if int(f.stem) % 7 == 3}
+
+
+def _stuck_review(path, rules=None, framework=None):
+    """review_file, but one file never finishes (a read that waits forever, a loop)."""
+    if path.endswith("0002.xlsm"):
+        time.sleep(3600)
+    return FileResult(path, PASSED)
+
+
+def test_review__a_file_that_never_finishes_costs_its_row_after_the_stall_time(pile, monkeypatch):
+    files = sorted(pile.iterdir())[:8]
+    monkeypatch.setattr(batch, "review_file", _stuck_review)
+    results = review_all(files, jobs=2, memory_mb=512, stall_seconds=2)
+    by_name = {Path(r.path).name: r for r in results}
+    assert "超过 2 秒仍未结束" in by_name["0002.xlsm"].reason
+    assert [r.status for name, r in sorted(by_name.items()) if name != "0002.xlsm"] == [PASSED] * 7
+
+
+def test_summary__more_findings_than_a_sheet_holds_are_cut_with_a_note_and_no_warning(monkeypatch, recwarn):
+    from perfeval_xl.core.codes import DUPLICATE_SUBMISSION
+    from perfeval_xl.review import summary
+
+    monkeypatch.setattr(summary, "MAX_ROWS", 50)
+    monkeypatch.setattr(summary, "MAX_LINKS", 10)
+    finding = DUPLICATE_SUBMISSION("提示")
+    results = [FileResult(f"收件/{n}.xlsm", PASSED, findings=(finding,) * 3) for n in range(30)]  # 90 findings
+    data = workbook_bytes(results, Path("."))
+    rows = list(openpyxl.load_workbook(io.BytesIO(data))["问题清单"].iter_rows(values_only=True))
+    assert (
+        len(rows) == 50 and rows[-1][0] == "……另有 42 条未列出（工作表最多 50 行）；全部发现见 perfeval review --json"
+    )
+    assert not [w for w in recwarn if "URL" in str(w.message) or "truncated" in str(w.message)]
