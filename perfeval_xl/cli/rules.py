@@ -23,7 +23,10 @@ def rules_command(name: str | None) -> None:
             click.echo(f"  {shipped:20} {load_rules(shipped).title}")
         click.echo("部门整体支出绩效评价的指标体系（perfeval new 文件 --rules 名称）：")
         for shipped in available_frameworks():
-            click.echo(f"  {shipped:20} {load_framework(shipped).title}")
+            framework = load_framework(shipped)
+            click.echo(f"  {shipped:20} {framework.title}")
+            if framework.note:
+                click.echo(f"  {'':20} 注意：{framework.note}")
         return
     if is_evaluation(name):
         click.echo("\n".join(describe(load_framework(name))))

@@ -163,8 +163,11 @@ class Framework:
     """An evaluation framework: the indicator tree, its standards and grades.
 
     Attributes:
+      title: its formal name, as a report and the score sheet print it.
       levels: the points `[[levels]]` gives inner nodes (each checked to be the sum of its children's).
-      source: where the framework comes from.
+      source: where the framework comes from (for its author and `perfeval rules`; never printed in a report).
+      note: what a user should know before using it ("分值为示例分值…"): shown by `perfeval rules` and on 说明,
+        never on the score sheet or in the report an evaluator hands in.
     """
 
     name: str
@@ -175,6 +178,7 @@ class Framework:
     indicators: tuple[EvalIndicator, ...]
     levels: Mapping[tuple[str, ...], Decimal] = field(hash=False)  # a mapping has no hash; the rest identifies it
     source: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -276,7 +276,6 @@ def evaluation_context(submission: Submission, report_date: str) -> dict[str, An
         "framework": {
             "name": clean(framework.name),
             "title": clean(framework.title),
-            "source": clean(framework.source).strip().rstrip("。．.；;"),
             "full_marks": framework.full_marks,
             "level1_count": len(level1),
             "levels": levels,

@@ -631,7 +631,8 @@ def test_shipped__points_add_up_and_every_standard_has_a_source(framework):
         if node.level == 1 or (not node.is_leaf and node.path in framework.levels):
             assert node.points == sum(child.points for child in node.children)
     assert all(i.source.strip() for i in framework.indicators)
-    assert "示例分值" in framework.title and "示例分值" in framework.source
+    assert "示例分值" in framework.note and "示例分值" in framework.source  # said to the user, not printed
+    assert "示例" not in framework.title  # the formal name: printed on the score sheet and in the report
     assert [g.label for g in framework.grades] == ["优", "良", "中", "差"]
 
 

@@ -422,3 +422,12 @@ def test_report__libreoffice_prints_it_on_a4(tmp_path, filled):
     for heading in OUTLINE:
         assert heading in text, heading
     assert "（一）投入，指标分值15分，评价得分13.5分，得分率90.00%。" in text
+
+
+def test_report__no_words_meant_for_the_frameworks_author_and_scoring_is_not_called_method(filled):
+    _path, _submission, _document, body, tables = filled
+    text = "\n".join(body) + "\n".join(" ".join(row) for table in tables for row in table)
+    for note in ("示例", "请按本地文件调整", "指标体系和评分标准的来源", "[I]", "[Q]"):
+        assert note not in text, note
+    assert any(line.startswith("计分方式：") for line in body)
+    assert not any(line.startswith("评价方法：") and "分档计分" in line for line in body)

@@ -53,7 +53,7 @@ from perfeval_xl.engine.rulefiles import (
     shown_value,
 )
 
-TOP_KEYS = ("kind", "name", "title", "source", "full_marks", "score_places", "grades", "levels", "indicators")
+TOP_KEYS = ("kind", "name", "title", "source", "note", "full_marks", "score_places", "grades", "levels", "indicators")
 
 
 # A framework is a sheet a person prints and reads: past these sizes a file is not a framework but an accident or
@@ -239,6 +239,7 @@ def _build(settings: dict[str, Any], origin: str) -> Framework:
         indicators=indicators,
         levels=MappingProxyType(_levels(read, indicators)),
         source=read.text("source", settings.get("source", ""), MAX_TEXT_LENGTH),
+        note=read.text("note", settings.get("note", ""), MAX_TEXT_LENGTH),
     )
 
 

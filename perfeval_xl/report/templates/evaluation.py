@@ -54,16 +54,13 @@ def evaluation_template() -> bytes:
         "满分{{ framework.full_marks|score(places) }}分。"
     )
     w.p(
-        "评价方法：{% for m in framework.methods %}{{ m.name }}{{ m.count }}项{{ '、' if not loop.last else '' }}"
+        "计分方式：{% for m in framework.methods %}{{ m.name }}{{ m.count }}项{{ '、' if not loop.last else '' }}"
         "{% endfor %}。{% if framework.computed and framework.judged %}其中{{ framework.computed }}项指标由数据计算"
         "指标值、按评分标准计分，{{ framework.judged }}项由评价人员依据评价要点评分"
         "{% elif framework.computed %}各项指标均由数据计算指标值、按评分标准计分"
         "{% else %}各项指标均由评价人员依据评价要点评分{% endif %}；扣分的指标均说明扣分原因。"
     )
-    w.p(
-        "评价标准：各项指标的评分标准见第四部分和附件评分表。"
-        "{% if framework.source %}指标体系和评分标准的来源：{{ framework.source }}。{% endif %}"
-    )
+    w.p("评价标准：各项指标的评分标准见第四部分和附件评分表。")
     w.p(
         "评价等级：总分{% for g in framework.grades %}{% if loop.first %}{{ g.minimum|score(places) }}分（含）以上"
         "{% elif loop.last %}{{ g.upper|score(places) }}分以下{% else %}{{ g.minimum|score(places) }}分（含）至"

@@ -20,7 +20,8 @@ FRAMEWORK, FRAMEWORK_TITLE = "framework", "评价指标体系原文"  # the hidd
 
 def guide_lines(framework: Framework) -> tuple[str, ...]:
     return (
-        f"本工作簿用于部门整体支出绩效评价：按“{framework.title}”的指标体系打分，并生成绩效评价报告。",
+        f"本工作簿用于部门整体支出绩效评价：按“{framework.title}”的指标体系打分，并生成绩效评价报告。"
+        + (f"注意：{framework.note}。" if framework.note else ""),
         "1. 只在浅黄色单元格中填写；先在下面填写单位名称和评价年度。",
         "2. 在“评价指标评分表”中填写数据A、数据B（有的取自附件1 或收支预决算，自动带出）；指标值和按标准计算的得分"
         "自动算出（浅绿色，评价人员可以改写）。",
