@@ -251,6 +251,10 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
         )
         return findings
     rule = indicator.rule
+    points = points_shown if isinstance(points_shown, Decimal) and points_shown else indicator.points
+    if leaf.rate is not None:  # a 二级 with no 三级 shows its 得分率: a printed figure like any other
+        formula = f"得分 {format_score(score, places)} ÷ 分值 {format_score(points, places)}"
+        findings += printed_rate(f"{indicator.key}：得分率", leaf.rate, score / points, formula, leaf.at("rate"))
     misprinted = _misprinted_value(leaf)
     if misprinted:
         findings += misprinted

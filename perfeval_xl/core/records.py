@@ -490,7 +490,8 @@ class LeafRow(_Located):
       points_shown: 分值 as the sheet shows it (checked against the framework's).
       data_value: the 指标值 数据A and 数据B give (a number, "—" without a denominator), or None when they give
         none; a 指标值 typed over its formula is checked against it, and the score must follow it.
-      where: the cells of points, a, b, value, score and reason.
+      rate: 得分率 as shown, for a 二级 with no 三级 that has no 指标值 (its row shows one there), else None.
+      where: the cells of points, a, b, value, score and reason (and rate, where the row has one).
     """
 
     indicator: EvalIndicator
@@ -503,6 +504,7 @@ class LeafRow(_Located):
     reason: str
     points_shown: object
     data_value: object = None
+    rate: Decimal | None = None
     where: Where = field(**_WHERE)
 
 

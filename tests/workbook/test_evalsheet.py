@@ -692,3 +692,38 @@ def test_check__a_wrong_figure_above_a_misprinted_subtotal_names_both_sums(tmp_p
     findings = load(path)[1]
     (above,) = [f for f in findings if f.code == "sum-mismatch" and f.message.startswith("投入 小计")]
     assert "写的是14分" in above.message and "之和为15分" in above.message and "相加则为14分" in above.message
+
+
+TWO_LEVEL = """kind = "evaluation"
+name = "二级为末级"
+title = "二级为末级的指标体系"
+full_marks = 4
+[[indicators]]
+path = ["投入", "制度建设"]
+points = 2
+method = "manual"
+[[indicators]]
+path = ["产出", "任务完成"]
+points = 2
+method = "checklist"
+items = ["按期完成", "质量达标"]
+"""
+
+
+@pytest.mark.parametrize(("printed", "severity"), [(None, None), (0.5, None), (0.75, "错误")])
+def test_check__a_two_level_leaf_shows_its_score_rate_and_a_printed_one_is_checked(tmp_path, printed, severity):
+    framework = tmp_path / "二级.toml"
+    framework.write_text(TWO_LEVEL, encoding="utf-8")
+    made = tmp_path / "new.xlsm"
+    made.write_bytes(new_workbook("dept", str(framework), [], "udf", ".xlsm"))
+    ws = openpyxl.load_workbook(made)[SHEET]
+    row = _rows(ws)["投入/制度建设"]
+    assert ws[f"F{row}"].value == "得分率" and ws[f"G{row}"].value == f'=IF(OR(I{row}="",N(D{row})=0),"",I{row}/D{row})'
+    changes = {"投入/制度建设": {"I": 1, "J": "制度不全"}, "产出/任务完成": {"E": "1、2", "I": 2}}
+    if printed is not None:
+        changes["投入/制度建设"]["G"] = printed  # 1 of 2 points printed as 75%: published sheets do this
+    findings = load(_set(made, tmp_path / "filled.xlsm", changes))[1]
+    rates = [f for f in findings if f.code == "printed-rate"]
+    assert [f.severity for f in rates] == ([severity] if severity else []), rates
+    if severity:
+        assert rates[0].cell == f"G{row}" and "50.00%" in rates[0].message

@@ -273,7 +273,18 @@ def _leaf_cells(indicator: EvalIndicator | None, row: int, flavour: str, name_in
         cells.append(_excel(score_ref, score_formula(indicator, row, flavour), SCORE, OVERRIDE, what=f"{what} 得分"))
     else:
         cells.append(Cell(score_ref, INPUT, "", None, SCORE, description=f"{what} 得分"))
+    if shows_rate(indicator):  # the 数据B and 指标值 cells are empty here: they take the row's 得分率
+        taken = {ref_at("b", row), value_ref}
+        cells = [cell for cell in cells if cell.ref not in taken]
+        cells.append(Cell(ref_at("b", row), LABEL, RATE_LABEL, style="row_label"))
+        cells.append(_excel(value_ref, rate_formula(row), RATE, what=f"{what} 得分率"))
     return cells
+
+
+def shows_rate(indicator: EvalIndicator) -> bool:
+    """A 二级 with no 三级 is a leaf, yet published sheets print a 得分率 for every 二级: its row shows one where
+    the 指标值 would be, when it has none (a judged, checklist or findings indicator)."""
+    return len(indicator.path) == 2 and indicator.value is None and not indicator.computed
 
 
 def _figure_cells(indicator: EvalIndicator, row: int) -> list[Cell]:

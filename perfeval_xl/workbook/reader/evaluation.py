@@ -32,6 +32,7 @@ from perfeval_xl.workbook.layout.evaluation import (
     rate_formula,
     ref_at,
     score_formula,
+    shows_rate,
     value_formula,
 )
 from perfeval_xl.workbook.layout.evaluation_book import FRAMEWORK_TITLE
@@ -309,6 +310,14 @@ class _SheetReader:
         else:
             score = self.cells.typed(self.at(score_ref), None, f"{what} 得分")
             typed = score is not None
+        rate_ref, rate = ref_at("value", row), None
+        if shows_rate(indicator):
+            points = D(self.shown(ref_at("points", row)))
+            points = points if isinstance(points, Decimal) else None
+            shown = self.computed(
+                rate_ref, (rate_formula(row),), lambda: _as_cell(_rate(score, points)), f"{what} 得分率", RATE
+            )
+            rate = self.number(shown.value, rate_ref, f"{what} 得分率")
         return LeafRow(
             indicator,
             a,
@@ -320,7 +329,9 @@ class _SheetReader:
             self.cells.text(self.at(ref_at("reason", row)), f"{what} 扣分原因"),
             self.shown(ref_at("points", row)),
             data_value,
-            where={column: self.at(ref_at(column, row)) for column in ("points", "a", "b", "value", "score", "reason")},
+            rate,  # type: ignore[arg-type]
+            where={column: self.at(ref_at(column, row)) for column in ("points", "a", "b", "value", "score", "reason")}
+            | {"rate": self.at(rate_ref)},
         )
 
     def figure(self, indicator: EvalIndicator, row: int, index: int) -> object:
