@@ -63,12 +63,13 @@ def timed_review(files: list[Path], jobs: int) -> float:
 
 
 def peak_memory_mb(folder: Path, count: int) -> float:
-    """Peak resident memory of a fresh process that reviews the first `count` files in one process."""
+    """Peak resident memory of a fresh process that reviews the first `count` files with one job: the larger of the
+    parent's and its worker's (the worker reads the files; the parent keeps the rows)."""
     code = (
         "import resource, sys; from pathlib import Path;"
         "from perfeval_xl.review.batch import review_all; from perfeval_xl.review.inbox import find_submissions;"
         f"review_all(find_submissions([Path({str(folder)!r})]).files[:{count}], jobs=1);"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "print(max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     return int(out.strip()) / 1024
