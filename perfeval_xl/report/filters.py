@@ -71,7 +71,18 @@ def chinese_date(value: object) -> str:
     return f"{match.group(1)}年{int(match.group(2))}月{int(match.group(3))}日" if match else text
 
 
+SENTENCE_ENDS = ("。", "！", "？", "!", "?", "…")
+
+
+def sentence(value: object) -> str:
+    """Words typed into a cell as a sentence of the report: closed with 。 unless they end a sentence already (a
+    trailing ；or ，is the writer's pause, not an end)."""
+    text = str(value or "").rstrip().rstrip("；;，,、")
+    return text if not text or text.endswith(SENTENCE_ENDS) else text + "。"
+
+
 FILTERS = {
+    "sentence": sentence,
     "wan": wan,
     "pct": pct,
     "change": change,

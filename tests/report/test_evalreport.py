@@ -199,14 +199,14 @@ def test_report__figures_standards_and_deductions_of_a_leaf(filled):
     _path, _submission, _document, body, _tables = filled
     text = "\n".join(body)
     assert "扣0.5分。扣分原因：部分绩效目标与“三定”职责对应不够紧密。" in body
-    assert "扣1分。扣分原因：部分指标未与年度任务数对应" in body
+    assert "扣1分。扣分原因：部分指标未与年度任务数对应。" in body
     assert "符合的评价要点：1、2、4。" in body
     assert "发现问题2个。" in body
     # a band score below full marks, with its figures and the formula in words
     assert "评价数据：调整后预算数1,150，年初预算数1,000；指标值 = |调整后预算数 − 年初预算数| ÷ 年初预算数" in text
     assert "扣2分（按评分标准计算）。" in body
     assert "扣0.17分（按评分标准计算）。" in body  # a ratio: 5 × 87% ÷ 90% = 4.83
-    assert "扣0.5分。扣分原因：按评分标准应得1分，评价人员评为0.5分。会议费超标" in body
+    assert "扣0.5分。扣分原因：按评分标准应得1分，评价人员评为0.5分。会议费超标。" in body
     # a linked figure: 在职人员控制率 from 附件1
     assert "评价数据：实际在职人数21，编制数21；指标值 = 实际在职人数 ÷ 编制数 = 100.00%。" in body
     assert "评分标准：不超过100%得满分，每超出1个百分点扣0.1分（不足1个百分点按比例扣分），扣完为止" in text
@@ -335,7 +335,7 @@ def test_report__hostile_text_appears_literally(tmp_path):
         assert line in body, line
     assert long_text in body
     assert "评价机构：{{ unit_name }}<评价组>&" in body
-    assert "扣0.5分。扣分原因：{{ 7*7 }} {% if 1 %}是{% endif %} <&>" in body
+    assert "扣0.5分。扣分原因：{{ 7*7 }} {% if 1 %}是{% endif %} <&>。" in body
     assert "49" not in "\n".join(body[:40])
     assert tables[-1][1][6] == "{{ 7*7 }} {% if 1 %}是{% endif %} <&>"
 
@@ -431,3 +431,19 @@ def test_report__no_words_meant_for_the_frameworks_author_and_scoring_is_not_cal
         assert note not in text, note
     assert any(line.startswith("计分方式：") for line in body)
     assert not any(line.startswith("评价方法：") and "分档计分" in line for line in body)
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("制度不全", "制度不全。"),
+        ("制度不全。", "制度不全。"),
+        ("制度不全；", "制度不全。"),
+        ("是否合规？", "是否合规？"),
+        ("", ""),
+    ],
+)
+def test_filters__a_reason_typed_without_a_closing_mark_is_closed_as_a_sentence(typed, printed):
+    from perfeval_xl.report.filters import sentence
+
+    assert sentence(typed) == printed

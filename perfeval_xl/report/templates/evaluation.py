@@ -110,11 +110,11 @@ def evaluation_template() -> bytes:
     w.p("评分标准：{{ n.standard }}")
     w.tag("if n.deduction")
     w.p(
-        "扣{{ n.deduction|score(places) }}分{% if n.reason %}。扣分原因：{{ n.reason }}"
+        "扣{{ n.deduction|score(places) }}分{% if n.reason %}。扣分原因：{{ n.reason|sentence }}"
         "{% else %}（{{ n.basis }}）。{% endif %}"
     )
     w.tag("elif n.reason")
-    w.p("得满分。评价意见：{{ n.reason }}")
+    w.p("得满分。评价意见：{{ n.reason|sentence }}")
     w.tag("else")
     w.p("得满分。")
     w.tag("endif")
@@ -130,7 +130,7 @@ def evaluation_template() -> bytes:
     w.tag("for d in deductions")
     w.p(
         "{{ loop.index }}.{{ d.name }}（{{ d.path }}）扣{{ d.deduction|score(places) }}分。"
-        "{{ d.figures }}{% if d.reason %}{{ d.reason }}{% else %}{{ d.basis }}。{% endif %}"
+        "{{ d.figures }}{% if d.reason %}{{ d.reason|sentence }}{% else %}{{ d.basis }}。{% endif %}"
     )
     w.tag("endfor")
     w.tag("else")
