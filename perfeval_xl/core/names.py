@@ -121,3 +121,15 @@ EVAL_TEXTS = (
     ("eval_suggestions", "有关建议"),
     ("eval_other", "其他需要说明的问题（没有时留空）"),
 )
+
+
+def linked_unit(name: str) -> str:
+    """The unit a linkable figure is in, for the report's words ("1,234.50 万元", "21 人"); tested against the
+    kinds of the layout's cells (tests/engine/test_evaluation.py)."""
+    if name.endswith("_rate"):
+        return "%"
+    if name.startswith("staff_"):
+        return "人"
+    if name.endswith("_area"):
+        return "平方米"
+    return "" if name == "austerity_measures" else "万元"

@@ -19,8 +19,8 @@ from perfeval_xl.core.frameworks import (
     Framework,
     Node,
 )
-from perfeval_xl.core.names import EVAL_TEXTS
-from perfeval_xl.core.numbers import format_percent, format_score, round_half_up
+from perfeval_xl.core.names import EVAL_TEXTS, linked_unit
+from perfeval_xl.core.numbers import format_amount, format_percent, format_score, round_half_up
 from perfeval_xl.core.records import (
     EvaluationSheet,
     LeafRow,
@@ -64,6 +64,13 @@ def _figure(value: object) -> str:
     return "0" if text == "-0" else text
 
 
+def _with_unit(value: object, unit: str) -> str:
+    """A linked figure as the sheet shows it: 万元 with two places (1,234.50 万元), people and areas as counted."""
+    if unit == "万元" and as_number(value) is not None:
+        return f"{format_amount(as_number(value))} 万元"
+    return f"{_figure(value)} {unit}".rstrip() if unit and unit != "%" else _figure(value)
+
+
 def _value_shown(indicator: EvalIndicator, value: object) -> str:
     """A 指标值 as the report prints it: a percentage for rates, else the number."""
     number = as_number(value)
@@ -80,7 +87,12 @@ def _figures(leaf: LeafRow) -> str:
     spec = indicator.value
     if spec is not None:
         formula = value_text(replace(indicator, value=replace(spec, sources=None)))
-        given = [f"{label}{_figure(v)}" for label, v in ((spec.a, leaf.a), (spec.b, leaf.b)) if v is not None]
+        units = [linked_unit(name) for name in spec.sources] if spec.sources else ["", ""]
+        given = [
+            f"{label}{_with_unit(v, unit)}"
+            for label, v, unit in ((spec.a, leaf.a, units[0]), (spec.b, leaf.b, units[1]))
+            if v is not None
+        ]
         if leaf.value == "—":
             value = f"指标值（{formula}）因{spec.b}为零或缺数无法计算"
         elif leaf.value is None:

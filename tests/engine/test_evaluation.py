@@ -906,3 +906,15 @@ def test_names__the_contract_is_what_the_layout_places_on_its_sheets():
     assert [c.name for c in revenue_sheet().cells if c.name] == list(REVENUE_NAMES)
     assert [(c.name, c.description) for c in texts_sheet().cells if c.name] == list(EVAL_TEXTS)
     assert set(BASIC_NAMES) | set(REVENUE_NAMES) == LINKABLE_NAMES
+
+
+def test_names__the_unit_of_every_linkable_figure_is_its_cells_kind():
+    from perfeval_xl.core.names import linked_unit
+    from perfeval_xl.workbook.layout.base import AMOUNT, AREA, COUNT, RATE
+    from perfeval_xl.workbook.layout.basic import basic_sheet
+    from perfeval_xl.workbook.layout.revenue import revenue_sheet
+
+    kinds = {name: cell.kind for layout in (basic_sheet(()), revenue_sheet()) for name, cell in layout.named().items()}
+    expected = {AMOUNT: "万元", COUNT: "人", AREA: "平方米", RATE: "%"}
+    for name in LINKABLE_NAMES:
+        assert linked_unit(name) == expected.get(kinds[name], ""), (name, kinds[name])

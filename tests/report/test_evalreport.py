@@ -208,7 +208,7 @@ def test_report__figures_standards_and_deductions_of_a_leaf(filled):
     assert "扣0.17分（按评分标准计算）。" in body  # a ratio: 5 × 87% ÷ 90% = 4.83
     assert "扣0.5分。扣分原因：按评分标准应得1分，评价人员评为0.5分。会议费超标。" in body
     # a linked figure: 在职人员控制率 from 附件1
-    assert "评价数据：实际在职人数21，编制数21；指标值 = 实际在职人数 ÷ 编制数 = 100.00%。" in body
+    assert "评价数据：实际在职人数21 人，编制数21 人；指标值 = 实际在职人数 ÷ 编制数 = 100.00%。" in body
     assert "评分标准：不超过100%得满分，每超出1个百分点扣0.1分（不足1个百分点按比例扣分），扣完为止" in text
 
 
@@ -231,7 +231,7 @@ def test_report__conclusion_and_the_deductions_gathered(filled):
     assert any(p.startswith("3.预算调整率（过程—预算执行）扣2分。评价数据：") for p in problems)
     typed_under = next(p for p in problems if p.startswith("5.公用经费控制率（过程—预算执行）扣0.5分。"))
     assert (
-        "评价数据：实际公用经费98，预算安排的公用经费100；指标值 = 实际公用经费 ÷ 预算安排的公用经费 = 98.00%。"
+        "评价数据：实际公用经费98.00 万元，预算安排的公用经费100.00 万元；指标值 = 实际公用经费 ÷ 预算安排的公用经费 = 98.00%。"
         in typed_under
     )
     assert "按评分标准应得1分，评价人员评为0.5分" in typed_under and "会议费超标" in typed_under
