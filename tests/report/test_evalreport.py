@@ -231,8 +231,8 @@ def test_report__conclusion_and_the_deductions_gathered(filled):
     assert any(p.startswith("3.预算调整率（过程—预算执行）扣2分。评价数据：") for p in problems)
     typed_under = next(p for p in problems if p.startswith("5.公用经费控制率（过程—预算执行）扣0.5分。"))
     assert (
-        "评价数据：实际公用经费98.00 万元，预算安排的公用经费100.00 万元；指标值 = 实际公用经费 ÷ 预算安排的公用经费 = 98.00%。"
-        in typed_under
+        "评价数据：实际公用经费98.00 万元，预算安排的公用经费100.00 万元；"
+        "指标值 = 实际公用经费 ÷ 预算安排的公用经费 = 98.00%。" in typed_under
     )
     assert "按评分标准应得1分，评价人员评为0.5分" in typed_under and "会议费超标" in typed_under
     assert problems[-1] == TEXTS["eval_problems"]  # the evaluator's analysis after the list
