@@ -19,19 +19,6 @@ BAT = ROOT / "windows" / "安装.bat"
 
 
 @pytest.fixture(scope="module")
-def built_wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    (wheel,) = out.glob("perfeval_xl-*.whl")
-    return wheel
-
-
-@pytest.fixture(scope="module")
 def user_venv(built_wheel, tmp_path_factory) -> Path:
     """A fresh virtual environment outside the checkout with the wheel installed by pip. Its dependencies come from
     this test environment's site-packages (a test has no network); pip check says they meet the wheel's needs."""

@@ -13,16 +13,8 @@ PACKAGE = ROOT / "perfeval_xl"
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> zipfile.ZipFile:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    (built,) = out.glob("perfeval_xl-*.whl")
-    return zipfile.ZipFile(built)
+def wheel(built_wheel) -> zipfile.ZipFile:
+    return zipfile.ZipFile(built_wheel)
 
 
 def test_wheel__ships_rule_sets(wheel):
