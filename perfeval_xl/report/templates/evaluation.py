@@ -107,7 +107,7 @@ def evaluation_template() -> bytes:
     w.tag("if n.figures")
     w.p("{{ n.figures }}")
     w.tag("endif")
-    w.p("评分标准：{{ n.standard }}")
+    w.p("评分标准：{{ n.standard|sentence }}")
     w.tag("if n.deduction")
     w.p(
         "扣{{ n.deduction|score(places) }}分{% if n.reason %}。扣分原因：{{ n.reason|sentence }}"
