@@ -18,6 +18,9 @@ TEXTS_TITLE = "评价报告文字"
 FRAMEWORK, FRAMEWORK_TITLE = "framework", "评价指标体系原文"  # the hidden sheet that keeps the framework's text
 
 
+FRAMEWORK_LABEL = "评价指标体系"  # the label of the framework's row on 说明 (eval_rule_set)
+
+
 def guide_lines(framework: Framework) -> tuple[str, ...]:
     return (
         f"本工作簿用于部门整体支出绩效评价：按“{framework.title}”的指标体系打分，并生成绩效评价报告。"
@@ -38,7 +41,7 @@ def guide_sheet(framework: Framework, template_info: str) -> SheetLayout:
         *HEADER_FIELDS,
         ("eval_evaluator", "评价机构（评价组）", TEXT),
         ("eval_report_date", "报告日期", TEXT),
-        ("eval_rule_set", "评价指标体系", TEXT, framework.name),
+        ("eval_rule_set", FRAMEWORK_LABEL, TEXT, framework.name),
     )
     return guide_layout("部门整体支出绩效评价工作簿", guide_lines(framework), fields, template_info, line_height=45)
 

@@ -35,7 +35,7 @@ from perfeval_xl.workbook.layout.evaluation import (
     shows_rate,
     value_formula,
 )
-from perfeval_xl.workbook.layout.evaluation_book import FRAMEWORK_TITLE
+from perfeval_xl.workbook.layout.evaluation_book import FRAMEWORK_LABEL, FRAMEWORK_TITLE
 from perfeval_xl.workbook.layout.revenue import revenue_sheet
 from perfeval_xl.workbook.reader.assessment import basic_record, header_record, revenue_record
 from perfeval_xl.workbook.reader.book import GUIDE_LAYOUT, Book
@@ -87,7 +87,7 @@ def read_evaluation(book: Book, framework_given: str | None = None) -> Submissio
     return Submission(header, basic, None, (), revenue, evaluation=sheet)
 
 
-FRAMEWORK_CELL = "“说明”页“评价指标体系”一格"
+FRAMEWORK_CELL = f"“{GUIDE_LAYOUT.title}”页“{FRAMEWORK_LABEL}”一格"
 
 
 def _framework(book: Book, name: str, given: str | None) -> Framework:
