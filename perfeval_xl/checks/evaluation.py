@@ -74,7 +74,7 @@ def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
         )
     if sheet.total is not None:
         level1 = [sheet.subtotals.get(node.key) for node in tree(framework) if node.level == 1]
-        shown_parts = _sum_of(row.score for row in level1 if row is not None)
+        shown_parts = _sum_of(_own(row.score, row.foreign_score) for row in level1 if row is not None)
         from_leaves = _sum_of(leaf.score for leaf in sheet.leaves)
         _check_sum(add, "总分", sheet.total, from_leaves, framework.full_marks, places, shown_parts)
         total = sheet.total.score
@@ -109,7 +109,12 @@ def _shown_score(sheet: EvaluationSheet, node: Node) -> Decimal | None:
         leaf = sheet.leaf(node.key)
         return leaf.score if leaf else None
     row = sheet.subtotals.get(node.key)
-    return row.score if row else None
+    return _own(row.score, row.foreign_score) if row else None
+
+
+def _own(figure: Decimal | None, foreign: Decimal) -> Decimal | None:
+    """A sum's figure without what rows not of the framework add to it (those rows are one finding of their own)."""
+    return None if figure is None else figure - foreign
 
 
 def _sum_of(scores: Iterable[Decimal | None]) -> Decimal | None:
@@ -134,16 +139,17 @@ def _check_sum(
     if not row.typed and shown_parts is not None:
         expected, shown_parts = shown_parts, None
     score_ref, points_ref, rate_ref = row.at("score"), row.at("points"), row.at("rate")
-    if row.points is not None and row.points != points:
+    own_points, own_score = _own(row.points, row.foreign_points), _own(row.score, row.foreign_score)
+    if own_points is not None and own_points != points:
         add(
             SUM_MISMATCH,
             f"{what}的分值写的是 {format_score(row.points, places)}，各项分值之和为 {format_score(points, places)}",
             points_ref,
         )
-    if (row.score is None) != (expected is None) or (
-        row.score is not None
+    if (own_score is None) != (expected is None) or (
+        own_score is not None
         and expected is not None
-        and round_half_up(row.score, places) != round_half_up(expected, places)
+        and round_half_up(own_score, places) != round_half_up(expected, places)
     ):
         other = (
             f"（按其下各小计印出的得分相加则为{_score_text(shown_parts, places)}）"

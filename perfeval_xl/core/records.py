@@ -511,13 +511,16 @@ class LeafRow(_Located):
 @dataclass(frozen=True)
 class SumRow(_Located):
     """A 小计 or the 总分 row as shown: 分值, 得分 and 得分率; `where` has the cells of points, score and rate.
-    `typed`: the 得分 is not the template's SUM (typed over, cleared, a formula of the user's)."""
+    `typed`: the 得分 is not the template's SUM (typed over, cleared, a formula of the user's). `foreign_points`
+    and `foreign_score`: what rows that are not the framework's (inserted inside the SUM's range) add to it."""
 
     key: str
     points: Decimal | None
     score: Decimal | None
     rate: Decimal | None
     typed: bool = False
+    foreign_points: Decimal = Decimal(0)
+    foreign_score: Decimal = Decimal(0)
     where: Where = field(**_WHERE)
 
 

@@ -422,11 +422,32 @@ def test_check__a_row_inserted_inside_a_group_counts_in_its_subtotal(tmp_path):
     wb[SHEET][f"C{row}"], wb[SHEET][f"D{row}"], wb[SHEET][f"I{row}"] = "自加指标", 1, 1
     path.write_bytes(package(wb, ".xlsm"))
     _submission, findings, options = load(path)
-    assert "eval-row-unknown" in codes(findings)
+    (unknown,) = [f for f in findings if f.code == "eval-row-unknown"]
+    # one finding, naming the sums it went into; those sums are not called wrong again against what they show
+    assert "分值 1 分、得分 1 分计入了目标设定小计、投入合计、总分" in unknown.message, unknown.message
+    assert "sum-mismatch" not in codes(findings), codes(findings)
     shown = openpyxl.load_workbook(path, data_only=True)[SHEET]
     subtotal = _rows(wb[SHEET])["投入/目标设定"]
     assert shown[f"I{subtotal}"].value == 7  # 2 + 4 + the inserted row's 1, as Excel's grown SUM shows it
     assert options["values"]["eval_scores"]["投入/目标设定"] == 6  # the framework's own indicators
+
+
+def test_check__a_row_inserted_outside_every_sum_says_it_is_not_counted_and_a_misprint_still_shows(tmp_path):
+    from helpers import insert_row_like_excel
+
+    changes = _full_marks_changes()
+    changes["投入/预算配置"] = {"I": 8}  # a misprinted 小计 elsewhere is still found
+    path = _set(_new(tmp_path), tmp_path / "full.xlsm", changes)
+    wb = openpyxl.load_workbook(path)
+    row = _rows(wb[SHEET])["投入/目标设定"]  # inserted where the 小计 was: below the SUM's range
+    insert_row_like_excel(wb, SHEET, row)
+    _move_references(wb[SHEET], row)
+    wb[SHEET][f"C{row}"], wb[SHEET][f"D{row}"], wb[SHEET][f"I{row}"] = "自加指标", 1, 1
+    path.write_bytes(package(wb, ".xlsm"))
+    findings = load(path)[1]
+    (unknown,) = [f for f in findings if f.code == "eval-row-unknown"]
+    assert "不在任何小计的求和范围内" in unknown.message
+    assert [f.cell for f in findings if f.code == "sum-mismatch"][:1] == [f"I{_rows(wb[SHEET])['投入/预算配置']}"]
 
 
 @given(st.text(max_size=60), st.integers(min_value=1, max_value=20))

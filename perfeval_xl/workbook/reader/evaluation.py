@@ -18,7 +18,7 @@ from perfeval_xl.core.codes import EVAL_ROW_MISSING, EVAL_ROW_UNKNOWN, NAME_BROK
 from perfeval_xl.core.errors import NumberError, RuleSetError, WorkbookError
 from perfeval_xl.core.frameworks import ChecklistRule, EvalIndicator, FindingsRule, Framework
 from perfeval_xl.core.names import EVAL_TEXTS
-from perfeval_xl.core.numbers import D, is_blank
+from perfeval_xl.core.numbers import D, format_score, is_blank
 from perfeval_xl.core.records import CellRef, EvaluationSheet, LeafRow, Submission, SumRow
 from perfeval_xl.engine.evaluation.load import kept_digest, kept_framework, kept_source, load_framework
 from perfeval_xl.engine.evaluation.scores import evaluate_value, grade_of, score_rate, score_tree, standard_score, tree
@@ -182,14 +182,7 @@ def read_sheet(
         elif key in inner and key not in subtotals:
             subtotals[key] = reader.sum_row(key, row)
         elif any(not is_blank(reader.raw(ref_at(k, row))) for k in ("level3", "points", "score")):
-            name = reader.raw(ref_at("level3", row)) or reader.raw(ref_at("level2", row)) or ""
-            cells.findings.append(
-                EVAL_ROW_UNKNOWN(
-                    f"第 {row} 行（{str(name)[:20] or '无名称'}）不是评价指标体系“{framework.name}”中的指标："
-                    "它的得分也会计入小计；请删除这一行，或在指标体系文件中加上这个指标",
-                    reader.at(f"C{row}"),
-                )
-            )
+            reader.foreign_row(row)
     found = {leaf.indicator.key for leaf in leaves}
     for indicator in framework.indicators:
         if indicator.key not in found:
@@ -214,6 +207,8 @@ def read_sheet(
             "等级",
             TEXT,
         ).value
+    for row in reader.foreign_rows:
+        cells.findings.append(EVAL_ROW_UNKNOWN(reader.foreign_message(row, subtotals, total), reader.at(f"C{row}")))
     scores = score_tree(framework, {leaf.indicator.key: leaf.score for leaf in leaves})
     return EvaluationSheet(
         framework,
@@ -239,6 +234,9 @@ class _SheetReader:
         display: dict[tuple[str, str], object],
     ):
         self.framework, self.cells, self.title, self.linked, self.display = framework, cells, title, linked, display
+        # rows that are not the framework's, and what each SUM cell holds of them: cell -> (amount, rows)
+        self.foreign_rows: list[int] = []
+        self.foreign: dict[str, tuple[Decimal, frozenset[int]]] = {}
 
     def at(self, ref: str) -> CellRef:
         return CellRef(self.title, ref)
@@ -349,6 +347,43 @@ class _SheetReader:
             return None
         return self.cells.typed(self.at(ref), None, what)
 
+    def foreign_row(self, row: int) -> None:
+        """A row that is not one of the framework's (an inserted custom indicator): what it holds is remembered, so
+        that the SUMs whose range it fell into are judged without it, and its one finding says which they are."""
+        self.foreign_rows.append(row)
+        for column in ("points", "score"):
+            number = _summed(self.shown(ref_at(column, row)))
+            if number is not None:
+                self.foreign[ref_at(column, row)] = (number, frozenset((row,)))
+
+    def foreign_message(self, row: int, subtotals: dict[str, SumRow], total: SumRow | None) -> str:
+        labels = {node.key: node.subtotal_label for node in tree(self.framework) if not node.is_leaf}
+        sums = [
+            labels.get(key, "总分")
+            for key, sum_row in (*subtotals.items(), *((("总分", total),) if total else ()))
+            if any(row in self.foreign_in(sum_row.at(column)) for column in ("points", "score"))
+        ]
+        held = [
+            f"{label} {format_score(self.foreign[ref_at(column, row)][0], self.framework.score_places)} 分"
+            for column, label in (("points", "分值"), ("score", "得分"))
+            if ref_at(column, row) in self.foreign
+        ]
+        if sums and held:
+            counted = f"它的{'、'.join(held)}计入了{'、'.join(sums)}（这些合计因此与指标体系不符，不再另报）"
+        elif held:
+            counted = "它不在任何小计的求和范围内，没有计入总分"
+        else:
+            counted = "它没有分值和得分"
+        name = self.raw(ref_at("level3", row)) or self.raw(ref_at("level2", row)) or ""
+        return (
+            f"第 {row} 行（{str(name)[:20] or '无名称'}）不是评价指标体系“{self.framework.name}”中的指标："
+            f"{counted}；请删除这一行，或在指标体系文件中加上这个指标"
+        )
+
+    def foreign_in(self, cell: CellRef | None) -> frozenset[int]:
+        """The rows not of the framework whose figures a SUM cell adds up."""
+        return self.foreign[cell.cell][1] if cell is not None and cell.cell in self.foreign else frozenset()
+
     def sum_row(self, key: str, row: int) -> SumRow:
         points = self.sum_cell(ref_at("points", row), f"{key} 分值")
         score = self.sum_cell(ref_at("score", row), f"{key} 得分")
@@ -357,7 +392,8 @@ class _SheetReader:
         shown = self.computed(rate_ref, (rate_formula(row),), lambda: _as_cell(_rate(score, points)), f"{key} 得分率")
         where = {"points": self.at(ref_at("points", row)), "score": self.at(ref_at("score", row))}
         rate = self.number(shown.value, rate_ref, f"{key} 得分率")
-        return SumRow(key, points, score, rate, typed, where=where | {"rate": self.at(rate_ref)})
+        foreign = [self.foreign.get(ref_at(column, row), (Decimal(0),))[0] for column in ("points", "score")]
+        return SumRow(key, points, score, rate, typed, *foreign, where=where | {"rate": self.at(rate_ref)})
 
     def sum_cell(self, ref: str, what: str) -> Decimal | None:
         """A SUM as Excel shows it: the numbers among the cells it names (text is not counted); blank when none
@@ -370,6 +406,10 @@ class _SheetReader:
         refs, plain = summed
         terms = [number for number in map(_summed, (self.shown(cell) for cell in refs)) if number is not None]
         value = sum(terms, Decimal(0)) if terms or plain else None
+        held = [self.foreign[cell] for cell in refs if cell in self.foreign]
+        if held:
+            amount = sum((figure for figure, _ in held), Decimal(0))
+            self.foreign[ref] = (amount, frozenset().union(*(rows for _, rows in held)))
         self.display[(self.title, ref)] = _as_cell(value)
         return value
 
