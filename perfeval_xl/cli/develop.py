@@ -9,6 +9,7 @@ import click
 from perfeval_xl.cli.group import cli
 from perfeval_xl.cli.workbooks import SHIPPED_WORKBOOKS, filled_workbook
 from perfeval_xl.core.example import corrected_example, published_example
+from perfeval_xl.core.example_evaluation import evaluation_example
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.utils.files import write_atomic
 
@@ -17,15 +18,17 @@ from perfeval_xl.utils.files import write_atomic
 @click.argument("folder", type=click.Path(file_okay=False), default="workbook")
 def build_workbooks(folder: str) -> None:
     """（开发用）重新生成 workbook/ 中随项目发布的模板和示例。"""
-    from perfeval_xl.workbook.new import new_workbook
+    from perfeval_xl.workbook.new import filled_evaluation_workbook, new_workbook
 
-    for name, (kind, formulas, which) in SHIPPED_WORKBOOKS.items():
+    for name, shipped in SHIPPED_WORKBOOKS.items():
         path = Path(folder) / name
-        submission = {"corrected": corrected_example, "published": published_example}.get(which or "")
-        if submission is None:
-            data = new_workbook(kind, None, [""], formulas, path.suffix)
-        else:  # the examples are department workbooks
-            data = filled_workbook(submission(), formulas, path.suffix)
+        submission = {"corrected": corrected_example, "published": published_example}.get(shipped.example or "")
+        if shipped.example == "evaluation":
+            data = filled_evaluation_workbook(evaluation_example(), shipped.formulas, path.suffix)
+        elif submission is not None:  # the self-assessment examples are department workbooks
+            data = filled_workbook(submission(), shipped.formulas, path.suffix)
+        else:
+            data = new_workbook(shipped.kind, shipped.framework, [""], shipped.formulas, path.suffix)
         write_atomic(data, path, overwrite=True)
         click.echo(f"已生成 {path}")
 

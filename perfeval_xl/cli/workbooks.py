@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -16,22 +17,40 @@ from perfeval_xl.cli.group import cli
 from perfeval_xl.cli.show import finding_lines, submission_lines
 from perfeval_xl.core.errors import PerfevalError, os_reason
 from perfeval_xl.core.example import corrected_example, published_example
+from perfeval_xl.core.example_evaluation import evaluation_example
+from perfeval_xl.core.numbers import format_score
 from perfeval_xl.core.records import Submission
 from perfeval_xl.engine.rulefiles import available_rules
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.utils.files import write_atomic
 
 DEMO_WORKBOOK = "示例-岳阳市君山区人社局2023.xlsm"
+EVALUATION_DEMO_WORKBOOK = "示例-部门整体支出绩效评价（虚构单位）.xlsm"
 
 
-# The files shipped in workbook/, rebuilt by `perfeval build-workbooks workbook` (a test checks they are current):
-# name -> (kind, formulas, example: None, "corrected" or "published")
+class Shipped(NamedTuple):
+    """A file shipped in workbook/: what kind of workbook, which formulas, which example (None: a blank template;
+    "corrected", "published" or "evaluation"), and the framework an evaluation template is made from."""
+
+    kind: str
+    formulas: str
+    example: str | None = None
+    framework: str | None = None
+
+
+# The files shipped in workbook/, rebuilt by `perfeval build-workbooks workbook` (a test checks they are current)
 SHIPPED_WORKBOOKS = {
-    "部门整体支出绩效自评.xlsm": ("dept", "udf", None),
-    "部门整体支出绩效自评（无宏版）.xlsx": ("dept", "native", None),
-    "项目支出绩效自评.xlsm": ("project", "udf", None),
-    DEMO_WORKBOOK: ("dept", "udf", "corrected"),
-    "示例-岳阳市君山区人社局2023（按公开文本）.xlsm": ("dept", "udf", "published"),
+    "部门整体支出绩效自评.xlsm": Shipped("dept", "udf"),
+    "部门整体支出绩效自评（无宏版）.xlsx": Shipped("dept", "native"),
+    "项目支出绩效自评.xlsm": Shipped("project", "udf"),
+    DEMO_WORKBOOK: Shipped("dept", "udf", "corrected"),
+    "示例-岳阳市君山区人社局2023（按公开文本）.xlsm": Shipped("dept", "udf", "published"),
+    **{
+        f"部门整体支出绩效评价（{name}）.xlsm": Shipped("evaluation", "udf", framework=name)
+        for name in ("gongxing-2013", "budget-30-40-30")
+    },
+    "部门整体支出绩效评价（gongxing-2013，无宏版）.xlsx": Shipped("evaluation", "native", framework="gongxing-2013"),
+    EVALUATION_DEMO_WORKBOOK: Shipped("evaluation", "udf", "evaluation"),
 }
 
 
@@ -71,8 +90,10 @@ def filled_workbook(submission: Submission, formulas: str, suffix: str) -> bytes
 )
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把报告转成 PDF。")
 def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> None:
-    """用内置示例（岳阳市君山区人社局 2023 年度）演示：计算、审核，并生成示例工作簿和它的自评报告。"""
+    """用内置示例（岳阳市君山区人社局 2023 年度）演示：计算、审核，并生成示例工作簿和它的自评报告；
+    另有一份虚构单位的部门整体支出绩效评价示例和它的评价报告。"""
     from perfeval_xl.report.write import write_reports
+    from perfeval_xl.workbook.new import filled_evaluation_workbook
     from perfeval_xl.workbook.open import load
 
     rules = load_rules(rules_name)
@@ -99,10 +120,22 @@ def demo(rules_name: str | None, as_published: bool, folder: str, pdf: bool) -> 
     workbook = write_atomic(filled_workbook(corrected, "udf", ".xlsm"), out / DEMO_WORKBOOK, overwrite=True)
     submission, findings, options = load(workbook)
     reports = write_reports(workbook, submission, findings, options["rules"], projects=True, pdf=pdf)
-    lines += ["【三】生成的文件", f"  {workbook}"] + [f"  {path}" for path in [*reports.documents, *reports.pdfs]]
-    lines += [f"  {note}" for note in reports.notes]
+    evaluation = write_atomic(
+        filled_evaluation_workbook(evaluation_example(), "udf", ".xlsm"), out / EVALUATION_DEMO_WORKBOOK, overwrite=True
+    )
+    scored, evaluation_findings, evaluation_options = load(evaluation)
+    evaluation_reports = write_reports(evaluation, scored, evaluation_findings, evaluation_options["rules"], pdf=pdf)
+    sheet = scored.evaluation
+    lines += ["【三】部门整体支出绩效评价示例（虚构单位，按 gongxing-2013 评分）", ""]
+    if sheet is not None and sheet.total is not None and sheet.total.score is not None:
+        lines.append(f"  {scored.header.unit_name}：总分 {format_score(sheet.total.score)} 分，等级“{sheet.grade}”")
+    lines += [*finding_lines(evaluation_findings), ""]
+    lines += ["【四】生成的文件", f"  {workbook}"] + [f"  {path}" for path in [*reports.documents, *reports.pdfs]]
+    lines += [f"  {evaluation}"] + [f"  {p}" for p in [*evaluation_reports.documents, *evaluation_reports.pdfs]]
+    notes = [*reports.notes, *evaluation_reports.notes]
+    lines += [f"  {note}" for note in notes]
     click.echo("\n".join(lines))
-    raise click.exceptions.Exit(1 if pdf and reports.notes else 0)
+    raise click.exceptions.Exit(1 if pdf and notes else 0)
 
 
 @cli.command()
@@ -239,11 +272,23 @@ def new(
 @cli.command()
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option("--as-published", is_flag=True, help="保留公开文本中的原有错误（check 会把它们找出来）。")
+@click.option(
+    "--evaluation", is_flag=True, help="改为生成填好的部门整体支出绩效评价工作簿（虚构单位，按 gongxing-2013 评分）。"
+)
 @click.option("--formulas", type=FORMULAS, default="udf", show_default=True, help="udf 或 native（同 new）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
-def example(out: str, as_published: bool, formulas: str, force: bool) -> None:
-    """生成填好的示例工作簿：岳阳市君山区人社局 2023 年度（默认为修正后的版本）。"""
+def example(out: str, as_published: bool, evaluation: bool, formulas: str, force: bool) -> None:
+    """生成填好的示例工作簿：岳阳市君山区人社局 2023 年度自评（默认为修正后的版本），或虚构单位的绩效评价。"""
+    from perfeval_xl.workbook.new import filled_evaluation_workbook
+
     path = Path(out)
+    if evaluation:
+        if as_published:
+            raise click.UsageError("评价示例是虚构的，没有公开文本：--evaluation 不能与 --as-published 同用")
+        data = filled_evaluation_workbook(evaluation_example(), formulas, path.suffix.lower())
+        write_atomic(data, path, overwrite=force)
+        click.echo(f"已生成 {path}（部门整体支出绩效评价示例，虚构单位）")
+        return
     submission = published_example() if as_published else corrected_example()
     write_atomic(filled_workbook(submission, formulas, path.suffix.lower()), path, overwrite=force)
     click.echo(f"已生成 {path}（{'按公开文本，含原有错误' if as_published else '修正后的示例'}）")

@@ -180,6 +180,9 @@ def round_half_up(value: Decimal, places: int) -> Decimal:
     return abs(rounded) if rounded.is_zero() else rounded
 
 
+FLOAT_DIGITS = 12  # a typed figure has fewer significant digits; a formula's float result has 15 to 17
+
+
 def printed_places(printed: Decimal) -> int:
     """How many decimals a figure was printed with: 0.6357 (63.57%) -> 4, 0.00 (0%) -> 2, 10 -> 0."""
     return max(0, -int(printed.as_tuple().exponent))
@@ -189,7 +192,11 @@ def agrees(printed: Decimal, computed: Decimal, min_places: int = 0) -> bool:
     """Does a printed figure equal the computed one, rounded half up to the precision it was printed with?
 
     `min_places` keeps a figure that lost its decimals (a rate typed as 1 for 100%) from hiding a real difference.
+    A figure with more significant digits than a float holds exactly is a formula's result, not a typed one: it
+    agrees when it is the computed figure to a float's precision (0.841946098267138 for 0.84194609826713738…).
     """
+    if len(printed.as_tuple().digits) > FLOAT_DIGITS:
+        return abs(printed - computed) <= abs(computed) * Decimal("1e-13") + Decimal("1e-15")
     return round_half_up(computed, max(printed_places(printed), min_places)) == printed
 
 

@@ -12,6 +12,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from perfeval_xl.core.errors import WorkbookError
+from perfeval_xl.core.example_evaluation import EvaluationExample
 from perfeval_xl.core.records import (
     NARRATIVE_TEXTS,
     Assessment,
@@ -36,6 +37,8 @@ from perfeval_xl.workbook.layout.base import (
     SheetLayout,
     WorkbookLayout,
 )
+from perfeval_xl.workbook.layout.basic import basic_sheet
+from perfeval_xl.workbook.layout.evaluation import KEY, ref_at
 
 
 def destinations(defined: DefinedName) -> list[tuple[str, str]]:
@@ -308,3 +311,22 @@ def indicator_counts(submission: Submission) -> dict[str, dict[tuple[str, str], 
     result = {OVERALL: count(submission.overall)} if submission.overall else {}
     result |= {str(i): count(p) for i, p in enumerate(submission.projects, start=1)}
     return result
+
+
+def fill_evaluation(wb: openpyxl.Workbook, example: EvaluationExample) -> None:
+    """Put what an evaluator types into an evaluation workbook: named cells, then each indicator's row of the 评分表
+    (found by its path in the helper column, as the reader finds it)."""
+    for name, value in example.named:
+        set_named(wb, name, value)
+    for table, values in example.tables:
+        columns = [column.key for column in basic_sheet(()).table(table).columns]
+        for index, row_values in enumerate(values):
+            set_table_row(wb, table, index, row_values, columns)
+    ws, ref = _destination(wb, "eval_indicators")
+    _min_col, first, _max_col, last = range_boundaries(ref)
+    rows = {ws[f"{KEY}{row}"].value: row for row in range(first, last + 1)}
+    for key, cells in example.rows:
+        if key not in rows:
+            raise WorkbookError(f"评分表中没有指标“{key}”的行")
+        for column, value in cells.items():
+            ws[ref_at(column, rows[key])].value = cell_value(value)

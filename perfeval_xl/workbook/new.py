@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from perfeval_xl.core.records import (
-    Submission,
-)
+from perfeval_xl.core.example_evaluation import EvaluationExample
+from perfeval_xl.core.records import Submission
 from perfeval_xl.core.version import __version__
 from perfeval_xl.engine.evaluation.load import available_frameworks, framework_source, is_evaluation, load_framework
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.workbook.build import build
-from perfeval_xl.workbook.fill import fill_submission, indicator_counts, set_named
+from perfeval_xl.workbook.fill import fill_evaluation, fill_submission, indicator_counts, set_named
 from perfeval_xl.workbook.layout.base import (
     NATIVE,
     UDF,
@@ -48,7 +47,14 @@ def new_workbook(
     return package(wb, suffix)
 
 
-def _new_evaluation_workbook(framework_name: str, flavour: str, suffix: str) -> bytes:
+def filled_evaluation_workbook(example: EvaluationExample, flavour: str, suffix: str) -> bytes:
+    """An evaluation workbook with what its evaluator typed (the shipped example)."""
+    return _new_evaluation_workbook(example.framework, flavour, suffix, example)
+
+
+def _new_evaluation_workbook(
+    framework_name: str, flavour: str, suffix: str, example: EvaluationExample | None = None
+) -> bytes:
     """The workbook keeps the framework's text (a hidden sheet), so 说明 names it without a path: a file path would
     mean nothing on the machine the workbook is sent to."""
     framework = load_framework(framework_name)
@@ -56,4 +62,6 @@ def _new_evaluation_workbook(framework_name: str, flavour: str, suffix: str) -> 
     layout = evaluation_workbook_layout(framework, flavour, template_info(flavour), source)
     wb = build(layout, flavour)
     set_named(wb, "eval_rule_set", origin if origin in available_frameworks() else Path(origin).name)
+    if example is not None:
+        fill_evaluation(wb, example)
     return package(wb, suffix)

@@ -1,5 +1,6 @@
 """The perfeval command, run as users run it (a subprocess) and in-process."""
 
+import json
 import re
 import subprocess
 
@@ -17,7 +18,7 @@ def test_demo__prints_computed_figures_and_findings(tmp_path):
     assert "总分 100，等级 优" in result.stdout
     assert "审核结果：0 个错误" in result.stdout
     assert "“产出指标”各三级指标分值合计 80 分，应为 50 分" in result.stdout
-    assert "【三】生成的文件" in result.stdout and str(tmp_path / "示例-岳阳市君山区人社局2023.xlsm") in result.stdout
+    assert "【四】生成的文件" in result.stdout and str(tmp_path / "示例-岳阳市君山区人社局2023.xlsm") in result.stdout
 
 
 def test_demo__other_rule_set_changes_the_grade_labels(tmp_path):
@@ -226,7 +227,24 @@ def test_demo__builds_the_example_workbook_and_its_reports(tmp_path):
     result = run("demo", "--out", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr
     made = sorted(p.name for p in (tmp_path / "demo").iterdir())
-    assert "示例-岳阳市君山区人社局2023.xlsm" in made and len([m for m in made if m.endswith(".docx")]) == 3
+    assert "示例-岳阳市君山区人社局2023.xlsm" in made and len([m for m in made if m.endswith(".docx")]) == 4
+    assert "示例-部门整体支出绩效评价（虚构单位）.xlsm" in made
+    assert "2024年度示例县农业农村局部门整体支出绩效评价报告.docx" in made
+    assert "示例县农业农村局：总分 88.49 分，等级“良”" in result.stdout
+
+
+@pytest.mark.parametrize(("flavour", "suffix"), [("udf", ".xlsm"), ("native", ".xlsx")])
+def test_example__the_evaluation_example_checks_clean_and_reports(tmp_path, flavour, suffix):
+    """The fictional unit's evaluation: every figure consistent, every deduction with its reason, so nothing is found
+    and its 评价报告 is written; the total is the sum of what the evaluator's figures give by the framework."""
+    book = tmp_path / f"评价示例{suffix}"
+    assert run("example", str(book), "--evaluation", "--formulas", flavour).returncode == 0
+    result = run("check", str(book), "--json")
+    payload = json.loads(result.stdout)
+    assert result.returncode == 0 and payload["findings"] == [], payload["findings"]
+    assert payload["values"]["eval_total"] == pytest.approx(88.49) and payload["values"]["eval_grade"] == "良"
+    assert run("report", str(book), "-o", str(tmp_path / "r.docx")).returncode == 0
+    assert run("example", str(book), "--evaluation", "--as-published").returncode == 2
 
 
 def test_demo__rules_go_into_the_files_it_writes(tmp_path):
