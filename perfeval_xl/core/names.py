@@ -113,6 +113,7 @@ LINKABLE_NAMES = frozenset((*BASIC_NAMES, *REVENUE_NAMES))
 # 评价报告文字: the texts an evaluator types for the 评价报告, in report order (defined name, label)
 EVAL_TEXTS = (
     ("eval_overview", "部门（单位）基本情况：职能、机构人员、预算及执行情况"),
+    ("eval_goals", "部门（单位）年度绩效目标"),
     ("eval_purpose", "绩效评价的目的、对象和范围"),
     ("eval_principles", "评价原则、方法和标准（可留空：报告按指标体系写出）"),
     ("eval_process", "绩效评价工作过程"),

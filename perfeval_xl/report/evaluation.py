@@ -27,7 +27,8 @@ from perfeval_xl.core.records import (
     Submission,
 )
 from perfeval_xl.engine.evaluation.scores import grade_of, leaves, score_rate, tree
-from perfeval_xl.engine.evaluation.words import standard_text, value_text
+from perfeval_xl.engine.evaluation.words import report_standard, value_text
+from perfeval_xl.engine.rates import execution_rate, variance_rate
 from perfeval_xl.report.context import clean, paragraphs
 from perfeval_xl.report.filters import as_number, chinese_date
 
@@ -151,7 +152,7 @@ def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
     }
     leaf = sheet.leaf(node.key) if node.is_leaf else None
     if node.indicator is not None:
-        item |= {"standard": clean(standard_text(node.indicator)), "method": METHOD_NAMES[node.indicator.method]}
+        item |= {"standard": clean(report_standard(node.indicator)), "method": METHOD_NAMES[node.indicator.method]}
     if leaf is not None:
         basis, reason = _leaf_basis(leaf), _reason(leaf.reason)
         if reason and basis.startswith("按评分标准应得"):  # an override and its grounds: both are stated
@@ -240,6 +241,33 @@ def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet
     return rows
 
 
+_REVENUE_LABELS = {"total": "收入合计", "expense_total": "支出合计"}  # the sheet's 合计 and 支出小计, named in a table
+
+
+def _revenue(submission: Submission) -> dict[str, Any]:
+    """收支预决算 as the report's table: each filled column's 预算, 决算 and the 差异率 they give (the engine's, not a
+    printed one); nothing when the sheet is not there or left blank."""
+    table = submission.revenue
+    columns = [c for c in table.columns if (c.budget, c.final) != (None, None)] if table is not None else []
+    rows = [
+        {
+            "key": c.key,
+            "label": _REVENUE_LABELS.get(c.key, c.label),
+            "budget": c.budget,
+            "final": c.final,
+            "variance": variance_rate(c.final, c.budget),
+        }
+        for c in columns
+    ]
+    by_key = {row["key"]: row for row in rows}
+    expense = by_key.get("expense_total", {"budget": None, "final": None})
+    return {
+        "revenue": rows,
+        "revenue_total": by_key.get("total", {"budget": None, "final": None}),
+        "revenue_expense": expense | {"rate": execution_rate(expense["final"], expense["budget"])},
+    }
+
+
 def evaluation_context(submission: Submission, report_date: str) -> dict[str, Any]:
     """Everything the 部门整体支出绩效评价报告 says, as plain values.
 
@@ -308,6 +336,7 @@ def evaluation_context(submission: Submission, report_date: str) -> dict[str, An
             "deducted_count": len(deductions),
             "deducted": sum((item["deduction"] for item in deductions), Decimal(0)),
         },
+        **_revenue(submission),
         "nodes": items,
         "deductions": deductions,
         "annex": {"rows": _annex_rows(framework, by_key, sheet)},

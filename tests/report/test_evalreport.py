@@ -11,11 +11,12 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from helpers import run
+from helpers import named_cell, run
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
 from perfeval_xl.core.errors import ReportError
 from perfeval_xl.core.numbers import format_percent, format_score
+from perfeval_xl.core.records import REVENUE_COLUMNS
 from perfeval_xl.engine.evaluation.load import load_framework
 from perfeval_xl.engine.evaluation.scores import score_rate, tree
 from perfeval_xl.report import write as report
@@ -447,3 +448,67 @@ def test_filters__a_reason_typed_without_a_closing_mark_is_closed_as_a_sentence(
     from perfeval_xl.report.filters import sentence
 
     assert sentence(typed) == printed
+
+
+# ---------------------------------------------------------------- the shipped example, as an evaluator would sign it
+
+
+@pytest.fixture(scope="module")
+def example_report(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("example")
+    book = folder / "评价示例.xlsm"
+    assert run("example", str(book), "--evaluation").returncode == 0
+    document = folder / "报告.docx"
+    assert run("report", str(book), "-o", str(document)).returncode == 0
+    return book, document
+
+
+def test_example_report__standards_without_instructions_to_the_evaluators(example_report):
+    _book, document = example_report
+    body, _tables = _read(document)
+    standards = [p for p in body if p.startswith("评分标准：")]
+    assert len(standards) == 31
+    for words in ("扣分须写明原因", "为单位", "由评价人员打分", "评价人员根据"):
+        assert not any(words in p for p in standards), words
+    assert "评分标准：对照评价要点（部门履行职责对经济发展所带来的直接或间接影响）综合评分。" in body
+    assert any("（评价要点：专项资金春节前拨付一半、6月底前全部拨付）" in p for p in standards)
+
+
+def test_example_report__basic_facts_goals_and_the_revenue_table_from_its_sheet(example_report):
+    """一、基本情况 has （二）绩效目标 and the 收支预决算 table; each figure is the sheet's, each 差异率 recomputed."""
+    from perfeval_xl.engine.rates import variance_rate
+
+    book, document = example_report
+    body, tables = _read(document)
+    outline = ["（一）部门（单位）基本情况", "（二）绩效目标", "（三）部门收支情况", "二、绩效评价工作开展情况"]
+    assert [body.index(h) for h in outline] == sorted(body.index(h) for h in outline)
+    assert body[body.index("（二）绩效目标") + 1].startswith("围绕粮食安全和乡村振兴履行职责")
+    assert "2024年度部门收入预算3,580.00万元，决算3,497.55万元；支出预算3,469.50万元，决算3,401.25万元，" in "".join(
+        body
+    )
+    revenue = next(t for t in tables if t[0] == ["项目", "预算数", "决算数", "差异率"])
+    shown = openpyxl.load_workbook(book, data_only=True)
+    keys = {label: key for key, label in REVENUE_COLUMNS} | {"收入合计": "total", "支出合计": "expense_total"}
+
+    def sheet_value(name: str) -> float:
+        title, ref = named_cell(shown, name)
+        return shown[title][ref].value
+
+    for label, budget, final, variance in revenue[1:]:
+        sheet_budget, sheet_final = (sheet_value(f"rev_{keys[label]}_{row}") for row in ("budget", "final"))
+        assert budget == f"{sheet_budget:,.2f}" and final == f"{sheet_final:,.2f}", label
+        expected = variance_rate(Decimal(str(sheet_final)), Decimal(str(sheet_budget)))
+        assert variance == format_percent(expected), label
+    assert len(revenue) == 10 and any(p.startswith("表2 综合评价结果") for p in body)
+
+
+def test_example_report__rows_never_split_and_headings_keep_with_their_text(example_report):
+    _book, document = example_report
+    opened = docx.Document(str(document))
+    for table in opened.tables:
+        for row in table.rows:
+            assert row._tr.trPr is not None and row._tr.trPr.find(docx.oxml.ns.qn("w:cantSplit")) is not None
+    for style in ("一级标题", "二级标题", "三级标题", "表题", "附件标题"):
+        assert opened.styles[style].paragraph_format.keep_with_next, style
+    conclusion = next(t for t in opened.tables if t.rows[0].cells[0].text == "一级指标" and len(t.columns) == 4)
+    assert all(row.cells[0].paragraphs[0].paragraph_format.keep_with_next for row in conclusion.rows[:-1])

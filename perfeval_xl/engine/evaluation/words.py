@@ -51,6 +51,19 @@ def standard_text(indicator: EvalIndicator) -> str:
     return text
 
 
+def report_standard(indicator: EvalIndicator) -> str:
+    """The standard as a signed report states it: what earns the points, without the instructions the sheet gives
+    its evaluators (the 0.5-point step, "扣分须写明原因", who scores a row without a 指标值)."""
+    rule = indicator.rule
+    if isinstance(rule, ManualRule):
+        return f"对照评价要点（{indicator.description}）综合评分" if indicator.description else "由评价组综合评分"
+    text = _STANDARD_WORDS[indicator.method](indicator, rule)
+    no_value = getattr(rule, "no_value", None)
+    if no_value is not None:
+        text += f"；指标值无法计算（缺数或分母为零）时得{_points_text(no_value, indicator)}分"
+    return f"{text}（评价要点：{indicator.description}）" if indicator.description else text
+
+
 def _bands_words(indicator: EvalIndicator, rule: BandsRule) -> str:
     parts = []
     for band in rule.bands:

@@ -52,6 +52,7 @@ def _paragraph_style(
     color: RGBColor | None = None,
     space_before: float = 0,
     exact: bool = True,
+    keep_with_next: bool = False,
 ):
     style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = document.styles["Normal"]
@@ -64,6 +65,8 @@ def _paragraph_style(
     else:
         layout.line_spacing_rule = WD_LINE_SPACING.SINGLE
     layout.space_before, layout.space_after = Pt(space_before), Pt(0)
+    layout.keep_with_next = keep_with_next  # a heading or a table's title never ends a page alone
+    layout.widow_control = True
     if align is not None:
         layout.alignment = align
     return style
@@ -84,15 +87,24 @@ def _document():
     _paragraph_style(document, "正文", BODY_FONT, 16)
     _paragraph_style(document, "报告标题", TITLE_FONT, 22, bold=True, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph_style(document, "封面信息", BODY_FONT, 16, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph_style(document, "一级标题", HEADING_FONT, 16, bold=True)
-    _paragraph_style(document, "二级标题", SUBHEADING_FONT, 16, bold=True)
-    _paragraph_style(document, "三级标题", BODY_FONT, 16, bold=True)
+    _paragraph_style(document, "一级标题", HEADING_FONT, 16, bold=True, keep_with_next=True)
+    _paragraph_style(document, "二级标题", SUBHEADING_FONT, 16, bold=True, keep_with_next=True)
+    _paragraph_style(document, "三级标题", BODY_FONT, 16, bold=True, keep_with_next=True)
     _paragraph_style(document, "建议", BODY_FONT, 16, color=RGBColor(0x59, 0x59, 0x59))
     _paragraph_style(document, "落款", BODY_FONT, 16, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph_style(document, "图", BODY_FONT, 12, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
-    _paragraph_style(document, "表题", HEADING_FONT, 12, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=6)
+    _paragraph_style(
+        document,
+        "表题",
+        HEADING_FONT,
+        12,
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_before=6,
+        keep_with_next=True,
+    )
     _paragraph_style(document, "表格文字", BODY_FONT, 9, indent=False)
-    _paragraph_style(document, "附件标题", HEADING_FONT, 16, bold=True, indent=False)
+    _paragraph_style(document, "附件标题", HEADING_FONT, 16, bold=True, indent=False, keep_with_next=True)
     _page_numbers(section)
     return document
 
@@ -158,12 +170,13 @@ class Writer:
         widths: Sequence[float],
         total: Sequence[str] | None = None,
         repeat_heading: bool = False,
+        keep_together: bool = False,
     ) -> None:
         """A table: a heading row, then one row per item of `loop` (a {%tr for … %}), and an optional total row.
 
         Columns keep the widths given (a fixed layout), and cells whose template applies a number filter are
         right-aligned. With `repeat_heading`, Word and LibreOffice repeat the heading row on every page the table
-        runs over.
+        runs over. No row splits across pages; with `keep_together` (a short table) the whole table stays on one page.
         """
         table = self.document.add_table(rows=5 if total else 4, cols=len(headings))
         table.style = "Table Grid"
@@ -191,6 +204,11 @@ class Writer:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 elif numeric[column]:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for index, row in enumerate(table.rows):
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+            if keep_together and index < len(table.rows) - 1:
+                for cell in row.cells:
+                    cell.paragraphs[0].paragraph_format.keep_with_next = True
         if repeat_heading:
             heading = OxmlElement("w:tblHeader")
             heading.set(qn("w:val"), "true")

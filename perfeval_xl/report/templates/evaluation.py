@@ -39,7 +39,27 @@ def evaluation_template() -> bytes:
     )
 
     w.p("一、基本情况", style="一级标题")
+    w.p("（一）部门（单位）基本情况", style="二级标题")
     w.texts("overview", "（未填写部门（单位）基本情况。）")
+    w.p("（二）绩效目标", style="二级标题")
+    w.texts("goals", "（未填写部门（单位）年度绩效目标。）")
+    w.tag("if revenue")
+    w.p("（三）部门收支情况", style="二级标题")
+    w.p(
+        "{{ year }}年度部门收入预算{{ revenue_total.budget|wan }}万元，决算{{ revenue_total.final|wan }}万元；"
+        "支出预算{{ revenue_expense.budget|wan }}万元，决算{{ revenue_expense.final|wan }}万元"
+        "{% if revenue_expense.rate is not none %}，支出预算执行率{{ revenue_expense.rate|pct }}{% endif %}。"
+    )
+    w.p("表1 {{ year }}年度部门收支预决算情况（单位：万元）", style="表题")
+    w.table(
+        ("项目", "预算数", "决算数", "差异率"),
+        ("{{ r.label }}", "{{ r.budget|wan }}", "{{ r.final|wan }}", "{{ r.variance|pct }}"),
+        "for r in revenue",
+        (50, 36, 36, 34),
+        keep_together=True,
+    )
+    w.p("", style="正文")
+    w.tag("endif")
 
     w.p("二、绩效评价工作开展情况", style="一级标题")
     w.p("（一）绩效评价目的、对象和范围", style="二级标题")
@@ -81,7 +101,7 @@ def evaluation_template() -> bytes:
         "{% if result.deducted_count %}，{{ result.deducted_count }}项扣分，合计扣{{ result.deducted|score(places) }}分"
         "（见第五部分）{% endif %}。"
     )
-    w.p("表1 综合评价结果", style="表题")
+    w.p("{{ '表2' if revenue else '表1' }} 综合评价结果", style="表题")
     w.table(
         ("一级指标", "分值", "评价得分", "得分率"),
         ("{{ l.name }}", "{{ l.points|score(places) }}", "{{ l.score|score(places) }}", "{{ l.rate|pct }}"),
@@ -93,6 +113,7 @@ def evaluation_template() -> bytes:
             "{{ result.total|score(places) }}",
             "{{ result.rate|pct }}",
         ),
+        keep_together=True,
     )
     w.p("", style="正文")
 
