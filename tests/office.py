@@ -60,8 +60,15 @@ def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
     return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info.stdout)]
 
 
-def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+def pdf_text(pdf: Path, layout: bool = True) -> str:
+    """The text as laid out on the page, or (`layout` False) in reading order, a cell's wrapped lines together."""
+    options = ["-layout"] if layout else []
+    return subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_page_texts(pdf: Path, layout: bool = True) -> list[str]:
+    """Each page's text (pdftotext ends a page with a form feed)."""
+    return pdf_text(pdf, layout).split("\f")[:-1]
 
 
 def is_a4(size: tuple[float, float]) -> bool:

@@ -13,7 +13,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from perfeval_xl.core.numbers import D, format_score
@@ -56,6 +58,7 @@ _STYLE_FONTS = {
     "subtitle": Font(name=_FONT, size=12, bold=True),
     "heading": Font(name=_FONT, size=11, bold=True),
     "vertical": Font(name=_FONT, size=11, bold=True),
+    "vertical_top": Font(name=_FONT, size=11, bold=True),
     "note": Font(name=_FONT, size=10),
     "helper": Font(name=_FONT, size=9, color="808080"),
 }
@@ -73,6 +76,8 @@ _HEADING_FILL = PatternFill("solid", fgColor="F2F2F2")
 def _alignment(cell: Cell) -> Alignment:
     if cell.style == "vertical":
         return Alignment(horizontal="center", vertical="center", wrap_text=True, text_rotation=255)
+    if cell.style == "vertical_top":  # a label over rows that may run over pages: read on the first of them
+        return Alignment(horizontal="center", vertical="top", wrap_text=True, text_rotation=255)
     if cell.style in ("title",):
         return Alignment(horizontal="center", vertical="center", wrap_text=True)
     if cell.style in ("note", "subtitle") or cell.kind == LONG_TEXT:
@@ -89,6 +94,15 @@ def _alignment(cell: Cell) -> Alignment:
 def _boxed(sheet: SheetLayout, cell: Cell) -> bool:
     """Form cells get borders; titles, notes and helper columns do not."""
     return sheet.key != GUIDE and cell.style not in ("title", "note", "helper", "subtitle")
+
+
+class _FittedRow(RowDimension):
+    """A row written with its height but without customHeight: Excel shows the height given, and refits the row to
+    its wrapped text when a cell in it is edited (a row of custom height keeps it, and cuts a long 扣分原因 off)."""
+
+    @property
+    def customHeight(self) -> bool:
+        return False
 
 
 def build(layout: WorkbookLayout, flavour: str = UDF) -> openpyxl.Workbook:
@@ -136,7 +150,12 @@ def _build_sheet(wb: openpyxl.Workbook, ws: Worksheet, sheet: SheetLayout, flavo
     for letter, width in sheet.widths.items():
         ws.column_dimensions[letter].width = width
     for row, height in sheet.heights.items():
-        ws.row_dimensions[row].height = height
+        if row in sheet.fitted_rows:
+            ws.row_dimensions[row] = _FittedRow(ws, index=row, ht=height)
+        else:
+            ws.row_dimensions[row].height = height
+    for row in sheet.row_breaks:
+        ws.row_breaks.append(Break(id=row))
     ws.sheet_view.showGridLines = False
     ws.protection.sheet = True  # no password: 审阅 → 撤销工作表保护
     if sheet.hidden:  # not in Excel's 取消隐藏 list; locked whole (its digest tells an edited copy anyway)

@@ -38,7 +38,8 @@ from perfeval_xl.workbook.layout.base import (
     WorkbookLayout,
 )
 from perfeval_xl.workbook.layout.basic import basic_sheet
-from perfeval_xl.workbook.layout.evaluation import KEY, ref_at
+from perfeval_xl.workbook.layout.evaluation import KEY, reason_lines, ref_at
+from perfeval_xl.workbook.layout.paper import lines_height
 
 
 def destinations(defined: DefinedName) -> list[tuple[str, str]]:
@@ -330,3 +331,7 @@ def fill_evaluation(wb: openpyxl.Workbook, example: EvaluationExample) -> None:
             raise WorkbookError(f"评分表中没有指标“{key}”的行")
         for column, value in cells.items():
             ws[ref_at(column, rows[key])].value = cell_value(value)
+        reason = str(cells.get("reason", ""))
+        dimension = ws.row_dimensions[rows[key]]
+        # as Excel refits the row when the evaluator types the reason: the row keeps its kind (see build._FittedRow)
+        dimension.ht = max(dimension.ht or 0, lines_height(reason_lines(reason)))

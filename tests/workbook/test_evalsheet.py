@@ -14,10 +14,11 @@ import pytest
 from helpers import ROOT, codes, run
 from hypothesis import given
 from hypothesis import strategies as st
-from office import convert, profile
+from office import convert, pdf_page_texts, profile
 
 from perfeval_xl.checks.evaluation import _ticks
 from perfeval_xl.engine.evaluation.load import load_framework
+from perfeval_xl.engine.evaluation.scores import leaves as leaves_of
 from perfeval_xl.engine.evaluation.scores import standard_score, tree
 from perfeval_xl.workbook.fill import set_named
 from perfeval_xl.workbook.layout.evaluation import HEADINGS, KEY, plan
@@ -748,3 +749,86 @@ def test_check__a_two_level_leaf_shows_its_score_rate_and_a_printed_one_is_check
     assert [f.severity for f in rates] == ([severity] if severity else []), rates
     if severity:
         assert rates[0].cell == f"G{row}" and "50.00%" in rates[0].message
+
+
+# ---------------------------------------------------------------- on paper
+
+
+def test_paper__page_breaks_keep_each_unit_whole_unless_it_is_taller_than_a_page():
+    from perfeval_xl.workbook.layout.paper import PAGE_POINTS, page_breaks
+
+    heights = dict.fromkeys(range(1, 200), 100.0)
+    # 3 rows fit on the first page after 75 points, the next unit of 3 does not: it starts page 2
+    assert page_breaks([(4, 6), (7, 9)], heights, 75, 30) == (6,)
+    assert page_breaks([(4, 5), (6, 7)], heights, 75, 30) == ()  # 75 + 400 ≤ PAGE_POINTS
+    tall = (10, 10 + int(PAGE_POINTS // 100) + 1)  # taller than a page: it runs over, no break before it
+    assert page_breaks([(4, 6), tall], heights, 75, 30) == ()
+
+
+def test_paper__vertical_labels_get_room_for_every_character():
+    from perfeval_xl.workbook.layout.paper import fit_vertical_labels, label_height
+
+    fitted = fit_vertical_labels({5: 32.0}, [("预算执行", range(5, 7), 5)])
+    assert fitted[5] + 15 >= label_height("预算执行") and fit_vertical_labels({5: 300.0}, [("甲", [5], 5)]) == {
+        5: 300.0
+    }
+
+
+@pytest.mark.parametrize("framework", ["gongxing-2013", "budget-30-40-30"])
+def test_paper__breaks_fall_between_groups_labels_fit_and_leaf_rows_refit(tmp_path, framework):
+    from perfeval_xl.workbook.layout.evaluation import _page_units, evaluation_sheet
+    from perfeval_xl.workbook.layout.paper import DEFAULT_HEIGHT, label_height
+
+    fw = load_framework(framework)
+    layout, where = evaluation_sheet(fw, "udf"), plan(fw)
+    units = _page_units(fw, where)
+    assert layout.row_breaks and all(any(b == first - 1 for first, _ in units) for b in layout.row_breaks)
+    for node in tree(fw):
+        if node.is_leaf or node.level > 2:
+            continue
+        first = min(where.leaf_rows[leaf.key] for leaf in leaves_of(node))
+        rows = range(first, where.subtotal_rows[node.key] + 1)
+        assert sum(layout.heights.get(r, DEFAULT_HEIGHT) for r in rows) >= label_height(node.path[-1]), node.key
+    wb = openpyxl.load_workbook(_new(tmp_path, framework))
+    ws = wb[SHEET]
+    assert [b.id for b in ws.row_breaks.brk] == list(layout.row_breaks)
+    xml = _sheet_xml(_new(tmp_path, framework), SHEET)
+    for row in where.leaf_rows.values():  # a height, but not a custom one: Excel refits it to a typed 扣分原因
+        assert re.search(rf'<row r="{row}" [^>]*ht="', xml) and not re.search(rf'<row r="{row}" [^>]*customHeight', xml)
+
+
+def _sheet_xml(path: Path, title: str) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        workbook = archive.read("xl/workbook.xml").decode()
+        index = re.findall(r'<sheet [^>]*name="([^"]+)"', workbook).index(title) + 1
+        return archive.read(f"xl/worksheets/sheet{index}.xml").decode()
+
+
+def test_paper__libreoffice_prints_each_group_on_one_page_and_the_reasons_whole(tmp_path):
+    """The shipped example as LibreOffice prints it: each 二级 group's indicators on one page, every 扣分原因 whole."""
+    from perfeval_xl.core.example_evaluation import evaluation_example
+
+    source = ROOT / "workbook" / "示例-部门整体支出绩效评价（虚构单位）.xlsm"
+    (pdf,) = convert([source], "pdf", tmp_path / "out", profile(tmp_path / "profile", recalculate=False))
+    pages = [re.sub(r"\s+", "", text) for text in pdf_page_texts(pdf, layout=False)]
+    fw = load_framework("gongxing-2013")
+    for node in tree(fw):
+        if node.level == 2 and not node.is_leaf:
+            names = [leaf.path[-1] for leaf in leaves_of(node)]
+            holding = {index for index, text in enumerate(pages) for name in names if name in text}
+            assert len(holding) == 1, (node.key, holding)
+    printed = "".join(pages)
+    for _key, cells in evaluation_example().rows:
+        if cells.get("reason"):  # its wrapped lines in order, other cells' text (a score) read in between
+            assert _in_order(re.sub(r"\s+", "", str(cells["reason"])), printed), cells["reason"]
+
+
+def _in_order(needle: str, text: str) -> bool:
+    """Whether `needle`'s characters follow its first four somewhere in `text`, in order, within a short stretch."""
+    for match in re.finditer(re.escape(needle[:4]), text):
+        stretch = iter(text[match.start() : match.start() + 3 * len(needle) + 20])
+        if all(character in stretch for character in needle):
+            return True
+    return False

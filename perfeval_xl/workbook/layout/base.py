@@ -211,6 +211,9 @@ class SheetLayout:
       one_page: printed on a single page (the official 附件1 is one page).
       ranges: named ranges that are no table (the 评价指标评分表's rows).
       hidden: a sheet users never see (Excel's "very hidden"): data the workbook needs to be checked elsewhere.
+      fitted_rows: rows whose height is a starting point, not fixed: Excel refits them to their text when the user
+        types (a long 扣分原因), and LibreOffice on opening. Their cells must not be merged across columns.
+      row_breaks: rows after which a printed page ends.
     """
 
     key: str
@@ -226,6 +229,8 @@ class SheetLayout:
     one_page: bool = False
     ranges: Mapping[str, str] = field(default_factory=dict)  # other named ranges: name -> "A4:K40"
     hidden: bool = False
+    fitted_rows: frozenset[int] = frozenset()
+    row_breaks: tuple[int, ...] = ()
 
     def named(self) -> dict[str, Cell]:
         return {cell.name: cell for cell in self.cells if cell.name}

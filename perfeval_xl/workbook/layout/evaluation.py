@@ -50,6 +50,13 @@ from perfeval_xl.workbook.layout.base import (
     Formula,
     SheetLayout,
 )
+from perfeval_xl.workbook.layout.paper import (
+    DEFAULT_HEIGHT,
+    fit_vertical_labels,
+    lines_height,
+    page_breaks,
+    text_lines,
+)
 
 EVALUATION = "evaluation"  # the sheet's key, and the workbook's kind
 
@@ -128,10 +135,11 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
         Cell(
             "A1", COMPUTED, "部门整体支出绩效评价指标评分表", style="title", formula=Formula(TITLE, ()), merge_to="J1"
         ),
-        Cell("A2", LABEL, "被评价单位", style="row_label"),
-        Cell("B2", COMPUTED, "", kind=TEXT, formula=Formula(UNIT, ()), merge_to="D2"),
-        Cell("E2", LABEL, "评价指标体系", style="row_label"),
-        Cell("F2", LABEL, framework.title, style="note", merge_to="J2"),
+        # the labels span two columns: the 一级指标 column alone is too narrow for “被评价单位” on paper
+        Cell("A2", LABEL, "被评价单位", style="row_label", merge_to="B2"),
+        Cell("C2", COMPUTED, "", kind=TEXT, formula=Formula(UNIT, ()), merge_to="E2"),
+        Cell("F2", LABEL, "评价指标体系", style="row_label", merge_to="G2"),
+        Cell("H2", LABEL, framework.title, style="note", merge_to="J2"),
     ]
     cells += [
         Cell(f"{letter}{HEADER_ROW}", LABEL, text, style="heading")
@@ -165,12 +173,15 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
         ),
     ]
     first, last = FIRST_ROW, total - 1
+    heights = _row_heights(framework, where)
     return SheetLayout(
         EVALUATION,
         SHEET_TITLE,
         tuple(cells),
         widths={"A": 8, "B": 10, "C": 16, "D": 6, "E": 10, "F": 10, "G": 9, "H": 44, "I": 7, "J": 24, KEY: 30},
-        heights={1: 30, HEADER_ROW: 30, **_row_heights(framework, where)},
+        heights=heights,
+        fitted_rows=frozenset(where.leaf_rows.values()),
+        row_breaks=page_breaks(_page_units(framework, where), heights, heights[1] + DEFAULT_HEIGHT + heights[3], 30),
         landscape=True,
         print_rows=f"{HEADER_ROW}:{HEADER_ROW}",
         print_columns="A:J",
@@ -178,22 +189,48 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
     )
 
 
-# how many characters of Chinese text a line of the 评分标准 (H) and 三级指标 (C) columns holds at their widths
-_STANDARD_CHARACTERS_PER_LINE, _NAME_CHARACTERS_PER_LINE, _POINTS_PER_LINE = 21, 7, 14
+# how many characters of Chinese text a line of the 评分标准 (H), 三级指标 (C) and 扣分原因 (J) columns holds
+_STANDARD_CHARACTERS_PER_LINE, _NAME_CHARACTERS_PER_LINE, REASON_CHARACTERS_PER_LINE = 21, 7, 12
+
+
+def reason_lines(text: str) -> int:
+    """How many lines a 扣分原因 takes in its column."""
+    return text_lines(text, REASON_CHARACTERS_PER_LINE)
 
 
 def _row_heights(framework: Framework, where: SheetPlan) -> dict[int, float]:
-    """Leaf rows tall enough for their wrapped standard and name: neither Excel nor LibreOffice sizes rows of a
-    generated file by themselves, and a cut-off standard is a standard nobody can read on paper."""
-    heights = {}
+    """Leaf rows tall enough for their wrapped standard and name (neither Excel nor LibreOffice sizes rows of a
+    generated file by themselves, and a cut-off standard is a standard nobody can read on paper), with room for a
+    two-line 扣分原因; groups tall enough for their vertical labels."""
+    heights = {1: 30.0, HEADER_ROW: 30.0}
     for indicator in framework.indicators:
         lines = max(
-            -(-len(standard_text(indicator)) // _STANDARD_CHARACTERS_PER_LINE),
-            -(-len(_row_name(indicator)) // _NAME_CHARACTERS_PER_LINE),
-            1,
+            text_lines(standard_text(indicator), _STANDARD_CHARACTERS_PER_LINE),
+            text_lines(_row_name(indicator), _NAME_CHARACTERS_PER_LINE),
+            2,  # room for a 扣分原因 of two lines before the row is refitted (it is a fitted row: see SheetLayout)
         )
-        heights[where.leaf_rows[indicator.key]] = float(min(409, _POINTS_PER_LINE * lines + 4))  # Excel's maximum
-    return heights
+        heights[where.leaf_rows[indicator.key]] = lines_height(lines)
+    labels = []
+    for level1 in _level1_of(framework):
+        rows = sorted(where.leaf_rows[leaf.key] for leaf in leaves(level1))
+        labels.append((level1.path[0], range(rows[0], where.subtotal_rows[level1.key] + 1), rows[-1]))
+        for child in (c for c in level1.children if not c.is_leaf):
+            group = sorted(where.leaf_rows[leaf.key] for leaf in leaves(child))
+            labels.append((child.path[1], range(group[0], where.subtotal_rows[child.key] + 1), group[-1]))
+    return fit_vertical_labels(heights, labels)
+
+
+def _page_units(framework: Framework, where: SheetPlan) -> list[tuple[int, int]]:
+    """The runs of rows a page break must not split: each 二级 group with its 小计, each 2-level leaf; a 一级 group's
+    合计 stays with its last run, and the 总分 and 等级 with the sheet's last."""
+    units: list[tuple[int, int]] = []
+    for level1 in _level1_of(framework):
+        for child in level1.children:
+            rows = sorted(where.leaf_rows[leaf.key] for leaf in leaves(child))
+            units.append((rows[0], rows[-1] if child.is_leaf else where.subtotal_rows[child.key]))
+        units[-1] = (units[-1][0], where.subtotal_rows[level1.key])
+    units[-1] = (units[-1][0], where.grade_row)
+    return units
 
 
 def _row_name(indicator: EvalIndicator) -> str:
@@ -207,7 +244,7 @@ def _group_cells(level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:
     cells: list[Cell] = []
     top = min(where.leaf_rows[leaf.key] for leaf in leaves(level1))
     bottom = where.subtotal_rows[level1.key]
-    cells.append(Cell(f"A{top}", LABEL, level1.path[0], style="vertical", merge_to=f"A{bottom}"))
+    cells.append(Cell(f"A{top}", LABEL, level1.path[0], style="vertical_top", merge_to=f"A{bottom}"))
     parts: list[int] = []  # the rows the 一级 小计 adds up
     for child in level1.children:
         if child.is_leaf:
