@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from perfeval_xl.core.names import linked_unit
 from perfeval_xl.core.rulesets import Grade
 
 KIND = "evaluation"
@@ -59,12 +60,20 @@ class ValueBand:
 
 @dataclass(frozen=True)
 class ValueSpec:
-    """How the 指标值 is computed: rates.<rate>(a, b); `sources` are the defined names `from` links a and b to."""
+    """How the 指标值 is computed: rates.<rate>(a, b); `sources` are the defined names `from` links a and b to;
+    `unit` is the unit of a and b the evaluator types (万元, 人, 个…), when the framework gives it."""
 
     rate: str
     a: str
     b: str
     sources: tuple[str, str] | None = None
+    unit: str = ""
+
+    def units(self) -> tuple[str, str]:
+        """The units of a and b: a linked figure's is its sheet's, a typed one's the framework's."""
+        if self.sources:
+            return linked_unit(self.sources[0]), linked_unit(self.sources[1])
+        return self.unit, self.unit
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from perfeval_xl.core.frameworks import (
     Framework,
     Node,
 )
-from perfeval_xl.core.names import EVAL_TEXTS, linked_unit
+from perfeval_xl.core.names import EVAL_TEXTS
 from perfeval_xl.core.numbers import format_amount, format_percent, format_score, round_half_up
 from perfeval_xl.core.records import (
     EvaluationSheet,
@@ -66,9 +66,9 @@ def _figure(value: object) -> str:
 
 
 def _with_unit(value: object, unit: str) -> str:
-    """A linked figure as the sheet shows it: 万元 with two places (1,234.50 万元), people and areas as counted."""
-    if unit == "万元" and as_number(value) is not None:
-        return f"{format_amount(as_number(value))} 万元"
+    """A figure as the sheet shows it: 万元 with two places (1,234.50 万元), people and other units as counted."""
+    if unit.endswith("元") and as_number(value) is not None:
+        return f"{format_amount(as_number(value))} {unit}"
     return f"{_figure(value)} {unit}".rstrip() if unit and unit != "%" else _figure(value)
 
 
@@ -88,7 +88,7 @@ def _figures(leaf: LeafRow) -> str:
     spec = indicator.value
     if spec is not None:
         formula = value_text(replace(indicator, value=replace(spec, sources=None)))
-        units = [linked_unit(name) for name in spec.sources] if spec.sources else ["", ""]
+        units = spec.units()
         given = [
             f"{label}{_with_unit(v, unit)}"
             for label, v, unit in ((spec.a, leaf.a, units[0]), (spec.b, leaf.b, units[1]))

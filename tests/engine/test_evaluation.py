@@ -320,6 +320,13 @@ def refused_indicator(body: str, points: object = 3) -> str:
             "from 应写成两个名称",
         ),
         (
+            'method = "manual"\nvalue = { rate = "ratio", a = "甲", b = "乙", unit = "人", '
+            'from = ["staff_actual", "staff_quota"] }',
+            f"{WHERE}的 value.unit 不用写：from 链接的数据带着它所在表的单位",
+        ),
+        ('method = "manual"\nvalue = { rate = "ratio", a = "甲", b = "乙", unit = "100万元" }', "应是一个单位"),
+        ('method = "manual"\nvalue = { rate = "ratio", a = "甲", b = "乙", unit = "" }', "应是一个单位"),
+        (
             'method = "bands"\nbands = [ { lt = "0%", score = 3 }, { gt = "0%", score = 0 } ]',
             f"{WHERE}的 bands 没有覆盖 0%",
         ),
@@ -918,3 +925,24 @@ def test_names__the_unit_of_every_linkable_figure_is_its_cells_kind():
     expected = {AMOUNT: "万元", COUNT: "人", AREA: "平方米", RATE: "%"}
     for name in LINKABLE_NAMES:
         assert linked_unit(name) == expected.get(kinds[name], ""), (name, kinds[name])
+
+
+def test_units__a_figures_unit_sets_its_cells_format_and_its_words():
+    """One place for what a unit means: the cell's number format on the sheet, its words in the report."""
+    from perfeval_xl.report.evaluation import _with_unit
+    from perfeval_xl.workbook.layout.base import NUMBER_FORMATS
+    from perfeval_xl.workbook.layout.evaluation import evaluation_sheet, plan, ref_at, unit_kind
+
+    indicator = one(
+        'method = "ratio"\nvalue = { rate = "completion_rate", a = "完成场次", b = "计划场次", unit = "场" }'
+    )
+    assert indicator.value.units() == ("场", "场") and NUMBER_FORMATS[unit_kind("场")] == "0"
+    assert NUMBER_FORMATS[unit_kind("万元")] == "#,##0.00" and NUMBER_FORMATS[unit_kind("亩")] == "General"
+    assert _with_unit(1234.5, "万元") == "1,234.50 万元" and _with_unit(112, "场") == "112 场"
+    assert indicator_of(GONGXING, "在职人员控制率").value.units() == ("人", "人")  # linked: its sheet's unit
+    sheet = {cell.ref: cell for cell in evaluation_sheet(GONGXING, "udf").cells}
+    row = plan(GONGXING).leaf_rows["产出/职责履行/实际完成率"]
+    assert sheet[ref_at("a", row)].kind == unit_kind("项")
+    assert sheet[ref_at("standard", row)].text.startswith("数据A：实际完成工作数（项）；数据B：计划工作数（项）。")
+    row = plan(GONGXING).leaf_rows["投入/预算配置/在职人员控制率"]
+    assert sheet[ref_at("a", row)].kind == unit_kind("人")  # 43 people, not 43.00

@@ -204,7 +204,10 @@ def test_report__figures_standards_and_deductions_of_a_leaf(filled):
     assert "符合的评价要点：1、2、4。" in body
     assert "发现问题2个。" in body
     # a band score below full marks, with its figures and the formula in words
-    assert "评价数据：调整后预算数1,150，年初预算数1,000；指标值 = |调整后预算数 − 年初预算数| ÷ 年初预算数" in text
+    assert (
+        "评价数据：调整后预算数1,150.00 万元，年初预算数1,000.00 万元；"
+        "指标值 = |调整后预算数 − 年初预算数| ÷ 年初预算数" in text
+    )
     assert "扣2分（按评分标准计算）。" in body
     assert "扣0.17分（按评分标准计算）。" in body  # a ratio: 5 × 87% ÷ 90% = 4.83
     assert "扣0.5分。扣分原因：按评分标准应得1分，评价人员评为0.5分。会议费超标。" in body

@@ -49,7 +49,7 @@ METHOD_KEYS = {
 }
 
 
-VALUE_KEYS = ("rate", "a", "b", "from")
+VALUE_KEYS = ("rate", "a", "b", "from", "unit")
 
 
 MAX_BANDS = 50  # a plain-formula score nests one IF per band; Excel allows 64 levels
@@ -200,7 +200,14 @@ def read_value(read: Settings, where: str, value: object) -> ValueSpec | None:
                     "可用的如 staff_actual、sangong_final、rev_expense_total_final（见 docs/names.md 的名称表）",
                 )
         sources = (names[0], names[1])
-    return ValueSpec(rate, a, b, sources)
+    unit = ""
+    if "unit" in value:
+        unit = read.text(f"{key}.unit", value["unit"]).strip()
+        if sources:
+            raise read.fail(f"{key}.unit", "不用写：from 链接的数据带着它所在表的单位（万元、人）")
+        if not 0 < len(unit) <= 6 or any(character.isdigit() or character.isspace() for character in unit):
+            raise read.fail(f"{key}.unit", f"应是一个单位，如“万元”“人”“个”“场”，而不是 {shown_value(unit)}")
+    return ValueSpec(rate, a, b, sources, unit)
 
 
 def _read_bands(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[BandsRule, bool]:

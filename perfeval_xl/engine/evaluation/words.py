@@ -139,6 +139,16 @@ def value_text(indicator: EvalIndicator) -> str:
     return formula
 
 
+def figures_text(indicator: EvalIndicator) -> str:
+    """What 数据A and 数据B are, with their units, for the sheet's 评分标准 column: the evaluator types them."""
+    spec = indicator.value
+    if spec is None:
+        return ""
+    units = [f"（{unit}）" if unit and unit != "%" else "" for unit in spec.units()]
+    linked = "，取自附件1 或收支预决算" if spec.sources else ""
+    return f"数据A：{spec.a}{units[0]}；数据B：{spec.b}{units[1]}{linked}。"
+
+
 def describe(framework: Framework) -> list[str]:
     """The lines `perfeval rules NAME` prints: the tree with points, methods, standards and sources."""
     grades = "，".join(f"≥{format_score(g.minimum)} {g.label}" for g in framework.grades)

@@ -26,6 +26,7 @@ AMOUNT, COUNT, AREA, RATE, SCORE, WEIGHT, TEXT, LONG_TEXT, YEAR = (
     "long_text",
     "year",
 )
+FIGURE = "figure"  # a number in a unit of the framework's own (亩, 吨): shown as typed
 
 
 NUMBER_FORMATS = {
@@ -36,10 +37,11 @@ NUMBER_FORMATS = {
     SCORE: "0.00",
     WEIGHT: "0.##",
     YEAR: "0",
+    FIGURE: "General",
 }
 
 
-NUMERIC_KINDS = frozenset({AMOUNT, COUNT, AREA, RATE, SCORE, WEIGHT, YEAR})
+NUMERIC_KINDS = frozenset({AMOUNT, COUNT, AREA, RATE, SCORE, WEIGHT, YEAR, FIGURE})
 
 
 GUIDE, BASIC, OVERALL, PROJECT, REVENUE, NARRATIVE = "guide", "basic", "overall", "project", "revenue", "narrative"

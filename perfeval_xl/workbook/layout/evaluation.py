@@ -30,12 +30,14 @@ from perfeval_xl.engine.evaluation.scores import (
     leaves,
     tree,
 )
-from perfeval_xl.engine.evaluation.words import standard_text
+from perfeval_xl.engine.evaluation.words import figures_text, standard_text
 from perfeval_xl.workbook.layout.base import (
     AMOUNT,
+    AREA,
     COMPUTED,
     COUNT,
     EXCEL,
+    FIGURE,
     INPUT,
     LABEL,
     LONG_TEXT,
@@ -205,7 +207,7 @@ def _row_heights(framework: Framework, where: SheetPlan) -> dict[int, float]:
     heights = {1: 30.0, HEADER_ROW: 30.0}
     for indicator in framework.indicators:
         lines = max(
-            text_lines(standard_text(indicator), _STANDARD_CHARACTERS_PER_LINE),
+            text_lines(sheet_standard(indicator), _STANDARD_CHARACTERS_PER_LINE),
             text_lines(_row_name(indicator), _NAME_CHARACTERS_PER_LINE),
             2,  # room for a 扣分原因 of two lines before the row is refitted (it is a fitted row: see SheetLayout)
         )
@@ -283,7 +285,7 @@ def _leaf_cells(indicator: EvalIndicator | None, row: int, flavour: str, name_in
     cells = [
         Cell(ref_at(name_in, row), LABEL, _row_name(indicator), style="row_label"),
         Cell(ref_at("points", row), LABEL, _n(indicator.points), kind=SCORE),  # as the rule gives it, never rounded
-        Cell(ref_at("standard", row), LABEL, standard_text(indicator), kind=LONG_TEXT, style="note"),
+        Cell(ref_at("standard", row), LABEL, sheet_standard(indicator), kind=LONG_TEXT, style="note"),
         Cell(ref_at("reason", row), INPUT, "", None, LONG_TEXT, description=f"{what} 扣分原因"),
         Cell(f"{KEY}{row}", LABEL, indicator.key, style="helper"),
     ]
@@ -324,18 +326,42 @@ def shows_rate(indicator: EvalIndicator) -> bool:
     return len(indicator.path) == 2 and indicator.value is None and not indicator.computed
 
 
+def sheet_standard(indicator: EvalIndicator) -> str:
+    """The 评分标准 cell: what 数据A and 数据B are (the evaluator types them), then the standard."""
+    return f"{figures_text(indicator)}{standard_text(indicator)}"
+
+
+# how a figure in each unit shows: amounts with two places, things counted whole, a rate as a percentage; any
+# other unit (亩, 吨, 公里) as typed
+_COUNTED = frozenset("人个场次项件户份名家所台辆套篇期批天")
+
+
+def unit_kind(unit: str) -> str | None:
+    """The cell kind (its number format) of a figure in `unit`."""
+    if unit.endswith("元"):
+        return AMOUNT
+    if unit in _COUNTED:
+        return COUNT
+    if unit == "%":
+        return RATE
+    return AREA if unit == "平方米" else FIGURE
+
+
 def _figure_cells(indicator: EvalIndicator, row: int) -> list[Cell]:
     a, b = ref_at("a", row), ref_at("b", row)
     spec = indicator.value
+    if spec is not None:
+        kinds = [unit_kind(unit) if unit else AMOUNT for unit in spec.units()]
+        names = [f"{indicator.key} {name}" for name in (spec.a, spec.b)]
     if spec is not None and spec.sources:
         return [
-            _excel(a, link_formula(spec.sources[0]), AMOUNT, what=f"{indicator.key} {spec.a}"),
-            _excel(b, link_formula(spec.sources[1]), AMOUNT, what=f"{indicator.key} {spec.b}"),
+            _excel(a, link_formula(spec.sources[0]), kinds[0], what=names[0]),
+            _excel(b, link_formula(spec.sources[1]), kinds[1], what=names[1]),
         ]
     if spec is not None:
         return [
-            Cell(a, INPUT, "", None, AMOUNT, description=f"{indicator.key} {spec.a}"),
-            Cell(b, INPUT, "", None, AMOUNT, description=f"{indicator.key} {spec.b}"),
+            Cell(a, INPUT, "", None, kinds[0], description=names[0]),
+            Cell(b, INPUT, "", None, kinds[1], description=names[1]),
         ]
     if isinstance(indicator.rule, ChecklistRule):
         return [

@@ -50,12 +50,14 @@ def page_breaks(
     units: Sequence[tuple[int, int]], heights: Mapping[int, float], first_page_used: float, heading: float
 ) -> tuple[int, ...]:
     """The rows after which a page ends, so that no unit (first row, last row) is split when it fits on a page: a
-    unit that does not fit in what is left of the page starts the next one (which repeats the heading row)."""
+    unit that does not fit in what is left of the page starts the next one (which repeats the heading row). One
+    taller than a page starts a page too: it is split once, where it must, and a program that fits more on a page
+    (LibreOffice) keeps it whole."""
     breaks: list[int] = []
     used = first_page_used
     for first, last in units:
         height = sum(heights.get(row, DEFAULT_HEIGHT) for row in range(first, last + 1))
-        if used + height > PAGE_POINTS and used > heading and height <= PAGE_POINTS - heading:
+        if used + height > PAGE_POINTS and used > heading:
             breaks.append(first - 1)
             used = heading
         used += height
