@@ -37,6 +37,7 @@ from perfeval_xl.engine.evaluation.scores import (
     standard_score,
     tree,
 )
+from perfeval_xl.engine.rulefiles import shown_text
 
 
 def _score_text(value: Decimal | None, places: int) -> str:
@@ -177,7 +178,10 @@ def _misprinted_value(leaf: LeafRow) -> list[Finding]:
     if data is None or not isinstance(shown, Decimal):
         return []
     what = f"{indicator.key}：指标值"
-    formula = f"数据A {format_score(leaf.a, 2)} 与数据B {format_score(leaf.b, 2)}"  # type: ignore[arg-type]
+    if indicator.from_target:
+        formula = f"年度指标值“{shown_text(str(leaf.a), 30)}”与实际完成值“{shown_text(str(leaf.b), 30)}”"
+    else:
+        formula = f"数据A {format_score(leaf.a, 2)} 与数据B {format_score(leaf.b, 2)}"  # type: ignore[arg-type]
     computed = data if isinstance(data, Decimal) else None
     if indicator.percent:
         return printed_rate(what, shown, computed, formula, leaf.at("value"))

@@ -14,12 +14,13 @@ from perfeval_xl.core.names import linked_unit
 from perfeval_xl.core.rulesets import Grade
 
 KIND = "evaluation"
-METHODS = ("bands", "per_point", "ratio", "checklist", "findings", "manual")
-COMPUTED_METHODS = ("bands", "per_point", "ratio")  # the engine scores these from the 指标值
+METHODS = ("bands", "per_point", "ratio", "target", "checklist", "findings", "manual")
+COMPUTED_METHODS = ("bands", "per_point", "ratio", "target")  # the engine scores these from the 指标值
 METHOD_NAMES = {
     "bands": "分档计分",
     "per_point": "按百分点扣分",
     "ratio": "按比例计分",
+    "target": "按目标完成程度计分",
     "checklist": "逐项评分",
     "findings": "按问题扣分",
     "manual": "人工评分",
@@ -103,6 +104,14 @@ class RatioRule:
 
 
 @dataclass(frozen=True)
+class TargetRule:
+    """An outcome scored from the unit's own target and what it achieved, read as the self-assessment reads them
+    ("举办招聘活动100场以上" against "112场"): points × the degree of completion, capped at points."""
+
+    no_value: None = None  # an unreadable or unmet qualitative target is the evaluator's to score
+
+
+@dataclass(frozen=True)
 class ChecklistItem:
     text: str
     score: Decimal
@@ -126,7 +135,7 @@ class ManualRule:
     step: Decimal | None = None
 
 
-Rule = BandsRule | PerPointRule | RatioRule | ChecklistRule | FindingsRule | ManualRule
+Rule = BandsRule | PerPointRule | RatioRule | TargetRule | ChecklistRule | FindingsRule | ManualRule
 
 
 @dataclass(frozen=True)
@@ -165,6 +174,11 @@ class EvalIndicator:
     @property
     def computed(self) -> bool:
         return self.method in COMPUTED_METHODS
+
+    @property
+    def from_target(self) -> bool:
+        """Its 数据A and 数据B are the unit's target and actual, as texts; its 指标值 is the degree of completion."""
+        return self.method == "target"
 
 
 @dataclass(frozen=True)

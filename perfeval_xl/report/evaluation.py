@@ -86,6 +86,10 @@ def _figures(leaf: LeafRow) -> str:
     """The figures behind a leaf's score in one sentence: 数据A, 数据B and the 指标值 with its formula in words."""
     indicator = leaf.indicator
     spec = indicator.value
+    if indicator.from_target:
+        given = [f"{label}：{clean(text)}" for label, text in (("年度指标值", leaf.a), ("实际完成值", leaf.b)) if text]
+        done = "" if leaf.value in (None, "—") else f"目标完成程度{_value_shown(indicator, leaf.value)}"
+        return "；".join([*given, *([done] if done else [])]) + ("。" if given or done else "")
     if spec is not None:
         formula = value_text(replace(indicator, value=replace(spec, sources=None)))
         units = spec.units()

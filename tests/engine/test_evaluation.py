@@ -22,7 +22,7 @@ from perfeval_xl.engine.evaluation.scores import (
     standard_score,
     tree,
 )
-from perfeval_xl.engine.evaluation.words import describe, standard_text, value_text
+from perfeval_xl.engine.evaluation.words import describe, figures_text, standard_text, value_text
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.workbook.layout.book import defined_names, workbook_layout
 
@@ -305,7 +305,7 @@ def refused_indicator(body: str, points: object = 3) -> str:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('method = "band"', f"{WHERE}的 method 应为 bands、per_point、ratio、checklist、findings、manual 之一"),
+        ('method = "band"', f"{WHERE}的 method 应为 bands、per_point、ratio、target、checklist、findings、manual 之一"),
         ('method = "manual"\nvalue = { rate = "nosuch", a = "甲", b = "乙" }', f"{WHERE}的 value.rate “nosuch” 不是"),
         ('method = "manual"\nvalue = { rate = "ratio", a = "甲" }', f"{WHERE}的 value 缺少 b"),
         ('method = "manual"\nvalue = { rate = "ratio", a = " ", b = "乙" }', "a 和 b 应写明两个数据的名称"),
@@ -665,8 +665,8 @@ def test_shipped__gongxing_is_the_53_tree_with_example_weights():
         "效果/履职效益",
         "效果/能力建设",
     ]
-    methods = {i.method for i in GONGXING.indicators}
-    assert methods == set(METHODS)
+    methods = {i.method for i in GONGXING.indicators} | {i.method for i in BUDGET.indicators}
+    assert methods == set(METHODS)  # the shipped frameworks show every method between them
     # the published standards of evaluation.md, computed
     assert standard_score(indicator_of(GONGXING, "“三公经费”控制率"), "103%") == 3
     assert standard_score(indicator_of(GONGXING, "重点支出安排率"), "85%") == 4
@@ -946,3 +946,34 @@ def test_units__a_figures_unit_sets_its_cells_format_and_its_words():
     assert sheet[ref_at("standard", row)].text.startswith("数据A：实际完成工作数（项）；数据B：计划工作数（项）。")
     row = plan(GONGXING).leaf_rows["投入/预算配置/在职人员控制率"]
     assert sheet[ref_at("a", row)].kind == unit_kind("人")  # 43 people, not 43.00
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "completion", "score"),
+    [
+        ("举办招聘活动100场以上", "112场", Decimal("1.12"), Decimal(4)),  # exceeded: full marks, no more
+        ("举办招聘活动100场以上", "80场", Decimal("0.8"), Decimal("3.2")),
+        ("100", "50", Decimal("0.5"), Decimal(2)),  # a bare number is a floor, as on 附件2
+        ("成本控制在50万元以内", "45万元", Decimal(1), Decimal(4)),
+        ("成本控制在50万元以内", "62.5万元", Decimal("0.8"), Decimal("3.2")),
+        ("按时足额发放", "按时足额发放", Decimal(1), Decimal(4)),
+        ("按时足额发放", "部分发放", None, None),  # the evaluator judges it
+        ("100人", "80场", None, None),  # units that do not match
+        ("不适用", "不适用", None, None),
+        ("", "80场", None, None),
+    ],
+)
+def test_target__an_outcome_scored_from_the_units_target_and_actual(target, actual, completion, score):
+    """The self-assessment's target reader: “100场以上” against “112场”, the degree of completion, capped points."""
+    indicator = one('method = "target"', points=4)
+    assert indicator.from_target and indicator.computed and indicator.percent
+    value = evaluate_value(indicator, target, actual)
+    assert value == completion
+    assert standard_score(indicator, value) == score
+
+
+def test_target__takes_no_value_and_says_how_it_scores():
+    assert "不用写" in refused_indicator('method = "target"\nvalue = { rate = "ratio", a = "甲", b = "乙" }')
+    indicator = one('method = "target"', points=4)
+    assert "得分 = 分值 × 完成程度" in standard_text(indicator)
+    assert figures_text(indicator).startswith("数据A：年度指标值")

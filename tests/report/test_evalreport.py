@@ -106,6 +106,8 @@ def _full_marks(framework: str) -> dict[str, dict[str, object]]:
             cells["E"] = "全部"
         if indicator.method == "findings":
             cells["E"] = 0
+        if indicator.from_target:
+            cells |= {"E": "带动农户增收500万元以上", "F": "520万元"}
         if not indicator.computed:
             cells["I"] = float(indicator.points)
         changes[indicator.key] = cells

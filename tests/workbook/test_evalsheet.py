@@ -127,6 +127,11 @@ def _fill(path: Path, out: Path, seed: int, framework: str = "gongxing-2013") ->
             if ws[f"{letter}{row}"].value is None and indicator.value is not None:
                 ws[f"{letter}{row}"] = rng.choice([None, 0, 1, 50, 95, 100, 100, 105, 110.5, 130, 1.13, 1.5])
         method = indicator.method
+        if method == "target":
+            ws[f"E{row}"] = rng.choice(["举办招聘活动100场以上", "成本控制在50万元以内", "按时足额发放", "", "95%"])
+            ws[f"F{row}"] = rng.choice(["112场", "80场", "45万元", "按时足额发放", "", "部分完成"])
+            if path.suffix == ".xlsx" and rng.random() < 0.7:  # plain formulas cannot read the texts: typed
+                ws[f"G{row}"] = rng.choice([0.8, 1, 1.12, None])
         if method == "checklist":
             ws[f"E{row}"] = rng.choice(["1、3", "全部", "无", "①②", ""])
         if method == "findings":
@@ -203,6 +208,8 @@ def _full_marks_changes(framework: str = "gongxing-2013") -> dict[str, dict[str,
         elif indicator.value is not None:
             full = next(v for v in (1, 0, -1, 0.5) if standard_score(indicator, v) in (None, indicator.points))
             cells["G"] = full
+        elif indicator.from_target:
+            cells |= {"E": "举办培训20期以上", "F": "21期"}
         if not indicator.computed:
             cells["I"] = float(indicator.points)
         changes[indicator.key] = cells
@@ -833,3 +840,58 @@ def _in_order(needle: str, text: str) -> bool:
         if all(character in stretch for character in needle):
             return True
     return False
+
+
+TARGETS = """kind = "evaluation"
+name = "targets"
+title = "按目标完成程度计分的评价指标"
+full_marks = 10
+[[indicators]]
+path = ["产出", "数量", "招聘活动"]
+points = 4
+method = "target"
+[[indicators]]
+path = ["产出", "质量", "满意度"]
+points = 6
+method = "target"
+"""
+
+
+@pytest.mark.parametrize(("flavour", "suffix"), [("udf", ".xlsm"), ("native", ".xlsx")])
+def test_target__an_outcome_row_scored_from_the_units_own_target_and_actual(tmp_path, flavour, suffix):
+    """“举办招聘活动100场以上” against “80场” scores 4 × 80%; a typed completion (the plain flavour has no formula
+    that reads the texts) is checked against them like any printed rate."""
+    from perfeval_xl.engine.functions import excel_value
+
+    rules = tmp_path / "targets.toml"
+    rules.write_text(TARGETS, encoding="utf-8")
+    out = tmp_path / f"targets{suffix}"
+    assert run("new", str(out), "--rules", str(rules), "--formulas", flavour).returncode == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb[SHEET]
+    rows = _rows(ws)
+    first, second = rows["产出/数量/招聘活动"], rows["产出/质量/满意度"]
+    ws[f"E{first}"], ws[f"F{first}"], ws[f"J{first}"] = "举办招聘活动100场以上", "80场", "少办20场"
+    ws[f"E{second}"], ws[f"F{second}"] = "满意度95%以上", "96%"
+    if flavour == "native":
+        assert ws[f"G{first}"].value is None  # an input there: no plain formula reads “100场以上”
+        ws[f"G{first}"], ws[f"G{second}"] = 0.8, 0.9  # the second misprinted: 96 ÷ 95
+    set_named(wb, "unit_name", "甲")
+    set_named(wb, "fiscal_year", 2024)
+    out.write_bytes(package(wb, suffix))
+    _submission, findings, options = load(out)
+    assert options["values"]["eval_scores"]["产出/数量/招聘活动"] == Decimal("3.2")
+    misprints = [f for f in findings if f.code == "printed-rate"]
+    if flavour == "udf":
+        assert findings == [] and options["values"]["eval_total"] == Decimal("9.2")
+        framework = openpyxl.load_workbook(out)[FRAMEWORK_TITLE]
+        source = [[framework.cell(r, 1).value] for r in range(1, framework.max_row + 1)]
+        shown = excel_value("PE_EVALVALUE", ["举办招聘活动100场以上", "80场", source, "产出/数量/招聘活动"])
+        assert shown == pytest.approx(0.8)  # what Excel shows through the add-in
+        import docx
+
+        assert run("report", str(out), "-o", str(tmp_path / "r.docx")).returncode == 0
+        body = [p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs]
+        assert "年度指标值：举办招聘活动100场以上；实际完成值：80场；目标完成程度80.00%。" in body
+    else:
+        assert [f.cell for f in misprints] == [f"G{second}"] and "101.05%" in misprints[0].message

@@ -22,6 +22,7 @@ from perfeval_xl.core.frameworks import (
     PerPointRule,
     RatioRule,
     Rule,
+    TargetRule,
     ValueBand,
     ValueSpec,
 )
@@ -43,6 +44,7 @@ METHOD_KEYS = {
     "bands": ("bands", "no_value"),
     "per_point": ("full_if", "deduct", "step", "count", "no_value"),
     "ratio": ("target", "no_value"),
+    "target": (),
     "checklist": ("items",),
     "findings": ("per_finding",),
     "manual": ("step",),
@@ -315,6 +317,15 @@ def _read_ratio(read: Settings, where: str, table: dict[str, Any], points: Decim
     return RatioRule(target, _no_value(read, where, table, points)), percent
 
 
+def _read_target(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[TargetRule, bool]:
+    if "value" in table:
+        raise read.fail(
+            f"{where}的 value",
+            '不用写：method = "target" 的指标值是目标完成程度，由评价人员填写的年度指标值和实际完成值算出',
+        )
+    return TargetRule(), True
+
+
 def _read_checklist(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[ChecklistRule, bool]:
     raw = needed(read, where, table, "items")
     key = f"{where}的 items"
@@ -355,6 +366,7 @@ RULE_READERS: dict[str, Callable[[Settings, str, dict[str, Any], Decimal], tuple
     "bands": _read_bands,
     "per_point": _read_per_point,
     "ratio": _read_ratio,
+    "target": _read_target,
     "checklist": _read_checklist,
     "findings": _read_findings,
     "manual": _read_manual,

@@ -17,13 +17,27 @@ from perfeval_xl.core.frameworks import (
     Node,
     PerPointRule,
     RatioRule,
+    TargetRule,
     TreeScores,
 )
-from perfeval_xl.core.numbers import require_number, round_half_up
+from perfeval_xl.core.numbers import is_blank, require_number, round_half_up
 from perfeval_xl.engine import rates
 from perfeval_xl.engine.rulefiles import (
     plain_number,
     shown_text,
+)
+from perfeval_xl.engine.rulesets import load_rules
+from perfeval_xl.engine.targets import (
+    AT_LEAST,
+    AT_MOST,
+    MET,
+    QUALITATIVE,
+    UNREADABLE,
+    is_not_applicable,
+    parse_actual,
+    parse_target,
+    qualitative_outcome,
+    units_compatible,
 )
 
 
@@ -40,6 +54,9 @@ def _two_figure_functions() -> dict[str, Callable[[object, object], Decimal | No
 
 
 RATES = MappingProxyType(_two_figure_functions())
+
+
+NATIONAL = load_rules(None)  # the national rules' tolerance for an "=" target, as the self-assessment scores it
 
 
 # 53号's 预算调整数 is the total of 追加 and 追减 (调整后 − 年初 either way), so its 调整率 is a magnitude
@@ -60,13 +77,43 @@ NONNEGATIVE_RATES = (
 
 def evaluate_value(indicator: EvalIndicator, a: object, b: object) -> Decimal | None:
     """The 指标值 from the two figures (unrounded); None when the rule has no `value` or the rate has none
-    (no denominator). Unreadable text raises NumberError, as the rates do."""
+    (no denominator). Unreadable text raises NumberError, as the rates do. A target indicator's 指标值 is the degree
+    of completion of its target (a) by what was achieved (b)."""
+    if indicator.from_target:
+        return target_completion(a, b)
     if indicator.value is None:
         return None
     value = RATES[indicator.value.rate](a, b)
     if value is not None and indicator.value.rate in MAGNITUDE_RATES:
         return abs(value)
     return value
+
+
+def target_completion(target: object, actual: object) -> Decimal | None:
+    """How far a target was reached, 1 being reached: actual ÷ target for "以上" (and a bare number), target ÷ actual
+    for "以内"/"不超过", the smaller over the larger for "=" (1 within the national rules' tolerance); 1 for a
+    qualitative target met in so many words. None for whatever the evaluator must judge: blank, unreadable, 不适用,
+    a qualitative target not plainly met, units that do not match, a target of zero or below."""
+    if is_blank(target) or is_blank(actual) or is_not_applicable(target) or is_not_applicable(actual):
+        return None
+    wanted, achieved = parse_target(target), parse_actual(actual)
+    if wanted.kind == QUALITATIVE:
+        return Decimal(1) if qualitative_outcome(target, actual) == MET else None
+    if UNREADABLE in (wanted.kind, achieved.kind) or achieved.kind == QUALITATIVE or units_compatible(wanted, achieved):
+        return None
+    goal, done = wanted.value, achieved.value
+    if goal is None or done is None or goal <= 0 or done < 0:
+        return None
+    op = wanted.op or AT_LEAST
+    if op == AT_LEAST:
+        return done / goal
+    if op == AT_MOST:
+        return Decimal(1) if done <= goal else goal / done
+    tolerance = NATIONAL.approx_tolerance if wanted.approximate else NATIONAL.equal_tolerance
+    if abs(done - goal) <= tolerance * goal:
+        return Decimal(1)
+    low, high = sorted((done, goal))
+    return low / high
 
 
 def standard_score(indicator: EvalIndicator, value: object) -> Decimal | None:
@@ -76,7 +123,7 @@ def standard_score(indicator: EvalIndicator, value: object) -> Decimal | None:
         return None
     number = require_number(value)
     rule = indicator.rule
-    assert isinstance(rule, BandsRule | PerPointRule | RatioRule)
+    assert isinstance(rule, BandsRule | PerPointRule | RatioRule | TargetRule)
     if number is not None and indicator.value is not None and indicator.value.rate in MAGNITUDE_RATES:
         number = abs(number)  # a 指标值 typed as −5% is an adjustment of 5%
     if number is None:
@@ -87,6 +134,8 @@ def standard_score(indicator: EvalIndicator, value: object) -> Decimal | None:
         score = next((band.score for band in rule.bands if band.contains(number)), None)
     elif isinstance(rule, PerPointRule):
         score = _per_point(rule, indicator.points, number)
+    elif isinstance(rule, TargetRule):
+        score = min(indicator.points, max(Decimal(0), indicator.points * number))
     else:
         score = _ratio(rule, indicator.points, number)
     return None if score is None else round_half_up(score, indicator.score_places)

@@ -17,6 +17,7 @@ from perfeval_xl.core.frameworks import (
     ManualRule,
     PerPointRule,
     RatioRule,
+    TargetRule,
 )
 from perfeval_xl.core.numbers import format_score
 from perfeval_xl.engine.evaluation.scores import MAGNITUDE_RATES, tree
@@ -91,6 +92,13 @@ def _ratio_words(indicator: EvalIndicator, rule: RatioRule) -> str:
     return f"按比例计分：得分 = 分值 × 指标值 ÷ {number_text(rule.target, indicator.percent)}，满分为止，最低 0 分"
 
 
+def _target_words(indicator: EvalIndicator, rule: TargetRule) -> str:
+    return (
+        "按目标完成程度计分：得分 = 分值 × 完成程度，满分为止；完成程度 = 实际完成值 ÷ 年度指标值"
+        "（“以内”“不超过”的目标未超出为 100%，超出为 年度指标值 ÷ 实际完成值），定性目标如实完成为 100%"
+    )
+
+
 def _checklist_words(indicator: EvalIndicator, rule: ChecklistRule) -> str:
     return "；".join(
         f"{_item_mark(n)}{item.text}（{_points_text(item.score, indicator)}分）" for n, item in enumerate(rule.items)
@@ -115,6 +123,7 @@ _STANDARD_WORDS: dict[str, Callable[[EvalIndicator, Any], str]] = {
     "bands": _bands_words,
     "per_point": _per_point_words,
     "ratio": _ratio_words,
+    "target": _target_words,
     "checklist": _checklist_words,
     "findings": _findings_words,
     "manual": _manual_words,
@@ -141,6 +150,8 @@ def value_text(indicator: EvalIndicator) -> str:
 
 def figures_text(indicator: EvalIndicator) -> str:
     """What 数据A and 数据B are, with their units, for the sheet's 评分标准 column: the evaluator types them."""
+    if indicator.from_target:
+        return "数据A：年度指标值（如“举办招聘活动100场以上”）；数据B：实际完成值（如“112场”）。"
     spec = indicator.value
     if spec is None:
         return ""

@@ -23,6 +23,7 @@ from perfeval_xl.core.frameworks import (
     Node,
     PerPointRule,
     RatioRule,
+    TargetRule,
 )
 from perfeval_xl.core.numbers import round_half_up
 from perfeval_xl.engine.evaluation.scores import (
@@ -291,7 +292,9 @@ def _leaf_cells(indicator: EvalIndicator | None, row: int, flavour: str, name_in
     ]
     cells += _figure_cells(indicator, row)
     value_ref = ref_at("value", row)
-    if indicator.value is not None:
+    if indicator.from_target and flavour != UDF:  # plain formulas cannot read “100场以上”: the evaluator types it
+        cells.append(Cell(value_ref, INPUT, "", None, RATE, description=f"{what} 目标完成程度"))
+    elif indicator.value is not None or indicator.from_target:
         cells.append(
             _excel(
                 value_ref,
@@ -363,6 +366,11 @@ def _figure_cells(indicator: EvalIndicator, row: int) -> list[Cell]:
             Cell(a, INPUT, "", None, kinds[0], description=names[0]),
             Cell(b, INPUT, "", None, kinds[1], description=names[1]),
         ]
+    if indicator.from_target:
+        return [
+            Cell(a, INPUT, "", None, TEXT, description=f"{indicator.key} 年度指标值（如“100场以上”）"),
+            Cell(b, INPUT, "", None, TEXT, description=f"{indicator.key} 实际完成值（如“112场”）"),
+        ]
     if isinstance(indicator.rule, ChecklistRule):
         return [
             Cell(a, INPUT, "", None, TEXT, description=f"{indicator.key} 符合的评价要点（如 1、3）"),
@@ -374,6 +382,8 @@ def _figure_cells(indicator: EvalIndicator, row: int) -> list[Cell]:
 
 
 def percent_value(indicator: EvalIndicator) -> bool:
+    if indicator.from_target:
+        return True  # the degree of completion
     return indicator.value is not None and indicator.value.rate != "change_amount"
 
 
@@ -422,8 +432,8 @@ def score_formula(indicator: EvalIndicator, row: int, flavour: str) -> str:
         points = _n(indicator.points)
         expression = f"ROUND(IF({within},{points},MAX(0,{points}-{_n(rule.deduct)}*{steps})),{places})"
     else:
-        assert isinstance(rule, RatioRule)
-        share = f"{v}/{_n(rule.target)}" if rule.target is not None else v
+        assert isinstance(rule, RatioRule | TargetRule)
+        share = f"{v}/{_n(rule.target)}" if isinstance(rule, RatioRule) and rule.target is not None else v
         points = _n(indicator.points)
         expression = f"ROUND(MIN({points},MAX(0,{points}*{share})),{places})"
     no_value = getattr(rule, "no_value", None)

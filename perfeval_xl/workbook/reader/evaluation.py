@@ -285,8 +285,11 @@ class _SheetReader:
         a, b = self.figure(indicator, row, 0), self.figure(indicator, row, 1)
         counted = False  # whether the plain formula's ISNUMBER sees a number in the 指标值
         data_value = _data_value(indicator, a, b)
-        if indicator.value is not None:
-            templates = tuple(value_formula(indicator, row, f) for f in (UDF, NATIVE))
+        # a target row's 指标值 is a formula in the PE_* flavour only: plain formulas cannot read “100场以上”
+        formulas = (UDF,) if indicator.from_target else (UDF, NATIVE)
+        figured = indicator.value is not None or indicator.from_target
+        templates = tuple(value_formula(indicator, row, f) for f in formulas) if figured else ()
+        if indicator.value is not None or (indicator.from_target and self.is_template(value_ref, templates)):
             kind = RATE if percent_value(indicator) else None  # a rate's messages show it as a percentage
             shown = self.computed(value_ref, templates, lambda: _figure_value(indicator, a, b), f"{what} 指标值", kind)
             value, counted = self.value_of(shown, value_ref, f"{what} 指标值"), shown.counted
@@ -337,6 +340,8 @@ class _SheetReader:
         ref = ref_at(("a", "b")[index], row)
         spec = indicator.value
         what = f"{indicator.key} {('数据A', '数据B')[index]}"
+        if indicator.from_target:  # the unit's target and what it achieved, as texts
+            return self.cells.text(self.at(ref), what)
         if spec is not None and spec.sources:
             name = spec.sources[index]
             shown = self.computed(ref, (link_formula(name),), lambda: _as_cell(self.linked(name)), what)
@@ -457,8 +462,9 @@ def _refs(text: str) -> list[str] | None:
 
 
 def _figure_value(indicator: EvalIndicator, a: object, b: object) -> object:
-    """The 指标值 cell for two figures: blank until both are there, "—" with no denominator."""
-    if a is None or b is None:
+    """The 指标值 cell for two figures: blank until both are there, "—" with no denominator (or, for a target,
+    when the evaluator must judge it)."""
+    if a is None or b is None or (indicator.from_target and (is_blank(a) or is_blank(b))):
         return ""
     try:
         value = evaluate_value(indicator, a, b)
@@ -468,7 +474,10 @@ def _figure_value(indicator: EvalIndicator, a: object, b: object) -> object:
 
 
 def _data_value(indicator: EvalIndicator, a: object, b: object) -> object:
-    """The 指标值 数据A and 数据B give: a number, "—" without a denominator, None without both figures."""
+    """The 指标值 数据A and 数据B give: a number, "—" without a denominator, None without both figures (or when a
+    target's completion is the evaluator's to judge)."""
+    if indicator.from_target:
+        return evaluate_value(indicator, a, b)
     if indicator.value is None or not isinstance(a, Decimal) or not isinstance(b, Decimal):
         return None
     try:
