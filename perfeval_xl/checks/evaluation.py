@@ -26,12 +26,20 @@ from perfeval_xl.core.codes import (
 )
 from perfeval_xl.core.errors import NumberError
 from perfeval_xl.core.frameworks import CIRCLED, BandsRule, ChecklistRule, FindingsRule, ManualRule, Node
-from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, printed_places, round_half_up
+from perfeval_xl.core.numbers import (
+    D,
+    NotANumber,
+    format_percent,
+    format_score,
+    is_blank,
+    printed_places,
+    round_half_up,
+)
 from perfeval_xl.core.records import ERROR, HINT, CellRef, EvaluationSheet, Finding, LeafRow, Submission, SumRow
 from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.engine.evaluation.scores import (
     checklist_score,
-    findings_score,
+    findings_range,
     grade_of,
     leaves,
     standard_score,
@@ -284,18 +292,17 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
                 CHECKLIST_MISMATCH,
                 f"数据A 写明符合的要点合计 {format_score(expected, places)} 分，得分却是 {_as_typed(score, places)} 分",
             )
-    if isinstance(rule, FindingsRule) and isinstance(leaf.a, Decimal):
+    if isinstance(rule, FindingsRule) and isinstance(leaf.a, Decimal | str) and not is_blank(leaf.a):
         try:
-            expected = findings_score(indicator, leaf.a)
+            allowed = findings_range(indicator, leaf.a)
         except (ArithmeticError, NumberError) as error:  # a negative or fractional count
             add(NUMBER_UNREADABLE, f"数据A（发现的问题个数）：{error}", leaf.at("a"))
-            expected = None
-        if expected is not None and expected != score:
-            add(
-                FINDINGS_MISMATCH,
-                f"发现 {format_score(leaf.a, 0)} 个问题应得 {format_score(expected, places)}"
-                f" 分，得分却是 {_as_typed(score, places)} 分",
-            )
+            allowed = None
+        if allowed is not None and not allowed[0] <= score <= allowed[1]:
+            low, high = (format_score(bound, places) for bound in allowed)
+            found = f"“{leaf.a}”个问题" if rule.kinds else f"{format_score(leaf.a, 0)} 个问题"  # type: ignore[arg-type]
+            due = low if low == high else f"{low} 至 {high}"
+            add(FINDINGS_MISMATCH, f"发现 {found}应得 {due} 分，得分却是 {_as_typed(score, places)} 分")
     if isinstance(rule, ManualRule) and rule.step and (score / rule.step) % 1 != 0:
         add(SCORE_STEP, f"得分 {format_score(score, places)} 不是 {format_score(rule.step, 2)} 分的整数倍")
     if score < indicator.points and not leaf.reason and not indicator.computed:

@@ -126,8 +126,22 @@ class ChecklistRule:
 
 
 @dataclass(frozen=True)
+class FindingKind:
+    """A kind of finding and what each one costs (未按时拨付 0.5 分, 挪用资金 2 分)."""
+
+    text: str
+    deduct: Decimal
+
+
+@dataclass(frozen=True)
 class FindingsRule:
+    """points − per_finding × the number of findings, down to 0. With `up_to`, each finding costs between
+    per_finding and up_to (the evaluator weighs it): the score is then checked to lie in that range. With `kinds`,
+    findings of each kind cost that kind's deduction, and the evaluator counts them kind by kind ("1、0、2")."""
+
     per_finding: Decimal
+    up_to: Decimal | None = None
+    kinds: tuple[FindingKind, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from perfeval_xl.core.records import (
     LeafRow,
     Submission,
 )
-from perfeval_xl.engine.evaluation.scores import grade_of, leaves, score_rate, tree
+from perfeval_xl.engine.evaluation.scores import grade_of, kind_counts, leaves, score_rate, tree
 from perfeval_xl.engine.evaluation.words import report_standard, value_text
 from perfeval_xl.engine.rates import execution_rate, variance_rate
 from perfeval_xl.report.context import clean, paragraphs
@@ -109,6 +109,10 @@ def _figures(leaf: LeafRow) -> str:
         return "" if leaf.value in (None, "—") else f"指标值：{_value_shown(indicator, leaf.value)}。"
     if isinstance(indicator.rule, ChecklistRule) and leaf.a:
         return f"符合的评价要点：{clean(leaf.a)}。"
+    if isinstance(indicator.rule, FindingsRule) and indicator.rule.kinds and leaf.a:
+        counts = kind_counts(leaf.a, len(indicator.rule.kinds)) or []
+        found = [f"{kind.text}{count}个" for kind, count in zip(indicator.rule.kinds, counts, strict=False) if count]
+        return f"发现问题：{'、'.join(clean(text) for text in found)}。" if found else "未发现问题。"
     if isinstance(indicator.rule, FindingsRule) and as_number(leaf.a) is not None:
         return f"发现问题{_figure(leaf.a)}个。"
     return ""
@@ -202,6 +206,8 @@ def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet
                 value = "" if leaf.value is None else _value_shown(indicator, leaf.value)
             elif isinstance(indicator.rule, ChecklistRule) and leaf.a:
                 value = f"符合 {clean(leaf.a)}"
+            elif isinstance(indicator.rule, FindingsRule) and indicator.rule.kinds and leaf.a:
+                value = f"问题 {clean(leaf.a)}"
             elif isinstance(indicator.rule, FindingsRule) and as_number(leaf.a) is not None:
                 value = f"问题 {_figure(leaf.a)} 个"
         reason = item["reason"] or (item["basis"] if item["deduction"] else "")

@@ -1,5 +1,6 @@
-"""Evaluation frameworks (部门整体支出绩效评价): the rule-file loader, the six methods, the tree and its words."""
+"""Evaluation frameworks (部门整体支出绩效评价): the rule-file loader, the seven methods, the tree and its words."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -375,7 +376,7 @@ def refused_indicator(body: str, points: object = 3) -> str:
         ('method = "checklist"\nitems = []', f"{WHERE}的 items 应写成 1 到 50 个"),
         ('method = "checklist"\nitems = [ { text = "甲" } ]', "items[1] 缺少 score"),
         ('method = "findings"\nper_finding = 0', f"{WHERE}的 per_finding 应大于 0"),
-        ('method = "findings"', f"{WHERE} 缺少 per_finding"),
+        ('method = "findings"', f"{WHERE} 应写 per_finding（每个问题扣几分）或 kinds"),
         ('method = "manual"\nstep = 0', f"{WHERE}的 step 应大于 0"),
         ('method = "manual"\nband = 1', f"{WHERE} 有未知的键 band"),
         ('method = "manual"\nbands = [ { score = 1 } ]', f"{WHERE}的 bands 只用于 method = bands"),
@@ -977,3 +978,79 @@ def test_target__takes_no_value_and_says_how_it_scores():
     indicator = one('method = "target"', points=4)
     assert "得分 = 分值 × 完成程度" in standard_text(indicator)
     assert figures_text(indicator).startswith("数据A：年度指标值")
+
+
+@pytest.mark.parametrize(
+    ("n", "allowed"), [(0, (Decimal(3), Decimal(3))), (2, (Decimal(1), Decimal(2))), (4, (Decimal(0), Decimal(1)))]
+)
+def test_findings__a_range_per_finding_gives_a_range_of_scores(n, allowed):
+    """“每个问题扣0.5至1分”: the evaluator weighs each finding; the score must lie between the two, down to 0."""
+    from perfeval_xl.engine.evaluation.scores import findings_range
+
+    indicator = one('method = "findings"\nper_finding = [0.5, 1]', points=3)
+    assert findings_range(indicator, n) == allowed
+    assert standard_text(indicator) == "每发现一个问题扣0.5至1分，扣完为止"
+
+
+@pytest.mark.parametrize(
+    ("per_finding", "message"),
+    [
+        ("[1, 0.5]", "最少扣分 1 应小于最多扣分 0.5"),
+        ("[0.5]", "[最少, 最多] 两个数"),
+        ('[0.5, "一"]', "per_finding[2]"),
+    ],
+)
+def test_findings__a_range_that_cannot_be_is_refused(per_finding, message):
+    assert message in refused_indicator(f'method = "findings"\nper_finding = {per_finding}')
+
+
+def test_findings__a_score_outside_the_range_is_found_inside_it_is_not():
+    from perfeval_xl.checks.evaluation import _leaf_findings
+    from perfeval_xl.core.records import CellRef, LeafRow
+
+    indicator = one('method = "findings"\nper_finding = [0.5, 1]', points=3)
+
+    def found(score: str) -> list[str]:
+        row = LeafRow(indicator, Decimal(2), None, None, None, Decimal(score), True, "问题两个", Decimal(3))
+        return [f.code for f in _leaf_findings(replace(row, where={"score": CellRef("表", "I5")}))]
+
+    assert found("1.5") == [] and found("1") == [] and found("2") == []
+    assert found("2.5") == ["findings-mismatch"] and found("0.5") == ["findings-mismatch"]
+
+
+KINDS = 'method = "findings"\nkinds = [ { text = "未按时拨付", deduct = 0.5 }, { text = "挪用资金", deduct = 2 } ]'
+
+
+@pytest.mark.parametrize(
+    ("counts", "score"),
+    [("0、0", Decimal(3)), ("1、0", Decimal("2.5")), ("２，1", Decimal(0)), ("1 1", Decimal("0.5"))],
+)
+def test_findings__kinds_of_findings_each_cost_their_own(counts, score):
+    from perfeval_xl.engine.evaluation.scores import findings_range
+
+    indicator = one(KINDS, points=3)
+    assert findings_range(indicator, counts) == (score, score)
+    assert standard_text(indicator) == "按发现的问题扣分：①未按时拨付每个扣0.5分；②挪用资金每个扣2分；扣完为止"
+
+
+@pytest.mark.parametrize("counts", ["1", "1、0、0", "1.5、0", "-1、0", "一、零"])
+def test_findings__kinds_counted_otherwise_say_how_to_write_them(counts):
+    from perfeval_xl.core.errors import NumberError
+    from perfeval_xl.engine.evaluation.scores import findings_range
+
+    with pytest.raises(NumberError, match="应按评分标准的顺序写 2 类问题各自的个数"):
+        findings_range(one(KINDS, points=3), counts)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('method = "findings"', "应写 per_finding（每个问题扣几分）或 kinds（各类问题各扣几分）之一"),
+        (KINDS + "\nper_finding = 1", "之一"),
+        ('method = "findings"\nkinds = [ { text = "甲", deduct = 1 } ]', "2 到 50 类问题的列表"),
+        ('method = "findings"\nkinds = [ { text = "甲", deduct = 1 }, { text = "", deduct = 1 } ]', "应写明这类问题"),
+        ('method = "findings"\nkinds = [ { text = "甲", deduct = 1 }, { text = "乙", cost = 1 } ]', "未知的键 cost"),
+    ],
+)
+def test_findings__kinds_that_cannot_be_are_refused(body, message):
+    assert message in refused_indicator(body)

@@ -895,3 +895,54 @@ def test_target__an_outcome_row_scored_from_the_units_own_target_and_actual(tmp_
         assert "年度指标值：举办招聘活动100场以上；实际完成值：80场；目标完成程度80.00%。" in body
     else:
         assert [f.cell for f in misprints] == [f"G{second}"] and "101.05%" in misprints[0].message
+
+
+KINDS_FRAMEWORK = """kind = "evaluation"
+name = "kinds"
+title = "按问题类别扣分的评价指标"
+full_marks = 10
+[[indicators]]
+path = ["过程", "资金管理", "资金使用合规性"]
+points = 4
+method = "findings"
+kinds = [ { text = "未按时拨付", deduct = 0.5 }, { text = "挪用资金", deduct = 2 } ]
+[[indicators]]
+path = ["过程", "资金管理", "支付进度"]
+points = 6
+method = "findings"
+per_finding = [0.5, 1]
+"""
+
+
+@pytest.mark.parametrize(
+    ("counts", "score", "ranged", "codes_found"),
+    [
+        ("1、0", 3.5, 4.5, set()),
+        ("1、1", 3.5, 4, {"findings-mismatch"}),  # 4 − 0.5 − 2 = 1.5
+        ("1", 3.5, 5, {"number-unreadable"}),
+        ("0、0", 4, 3, {"findings-mismatch"}),  # 2 findings at 0.5 to 1 each: 4 to 5
+    ],
+)
+def test_findings__kinds_and_ranges_on_the_sheet_and_in_the_report(tmp_path, counts, score, ranged, codes_found):
+    rules = tmp_path / "kinds.toml"
+    rules.write_text(KINDS_FRAMEWORK, encoding="utf-8")
+    out = tmp_path / "kinds.xlsx"
+    assert run("new", str(out), "--rules", str(rules), "--formulas", "native").returncode == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb[SHEET]
+    rows = _rows(ws)
+    kinds, ranges = rows["过程/资金管理/资金使用合规性"], rows["过程/资金管理/支付进度"]
+    ws[f"E{kinds}"], ws[f"I{kinds}"], ws[f"J{kinds}"] = counts, score, "1 笔专项资金晚拨付"
+    ws[f"E{ranges}"], ws[f"I{ranges}"], ws[f"J{ranges}"] = 2, ranged, "2 笔资金拨付晚于序时进度"
+    set_named(wb, "unit_name", "甲")
+    set_named(wb, "fiscal_year", 2024)
+    out.write_bytes(package(wb, ".xlsx"))
+    payload = json.loads(run("check", str(out), "--json").stdout)
+    assert {f["code"] for f in payload["findings"]} == codes_found, payload["findings"]
+    if not codes_found:
+        assert run("report", str(out), "-o", str(tmp_path / "r.docx")).returncode == 0
+        import docx
+
+        body = [p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs]
+        assert "发现问题：未按时拨付1个。" in body and "发现问题2个。" in body
+        assert "评分标准：按发现的问题扣分：①未按时拨付每个扣0.5分；②挪用资金每个扣2分；扣完为止。" in body

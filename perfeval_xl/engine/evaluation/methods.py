@@ -17,6 +17,7 @@ from perfeval_xl.core.frameworks import (
     BandsRule,
     ChecklistItem,
     ChecklistRule,
+    FindingKind,
     FindingsRule,
     ManualRule,
     PerPointRule,
@@ -46,7 +47,7 @@ METHOD_KEYS = {
     "ratio": ("target", "no_value"),
     "target": (),
     "checklist": ("items",),
-    "findings": ("per_finding",),
+    "findings": ("per_finding", "kinds"),
     "manual": ("step",),
 }
 
@@ -352,9 +353,39 @@ def _read_checklist(read: Settings, where: str, table: dict[str, Any], points: D
 
 
 def _read_findings(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[FindingsRule, bool]:
-    return FindingsRule(
-        positive(read, f"{where}的 per_finding", needed(read, where, table, "per_finding"), points)
-    ), False
+    """per_finding = 0.5 (each finding costs half a point) or [0.5, 1] (each costs 0.5 to 1, as the evaluator
+    weighs it)."""
+    if ("per_finding" in table) == ("kinds" in table):
+        raise read.fail(where, "应写 per_finding（每个问题扣几分）或 kinds（各类问题各扣几分）之一")
+    if "kinds" in table:
+        return _read_finding_kinds(read, f"{where}的 kinds", table["kinds"], points), False
+    key = f"{where}的 per_finding"
+    raw = table["per_finding"]
+    if not isinstance(raw, list):
+        return FindingsRule(positive(read, key, raw, points)), False
+    if len(raw) != 2:
+        raise read.fail(key, f"写成一个数（每个问题扣几分），或 [最少, 最多] 两个数，而不是 {shown_value(raw)}")
+    low, high = (positive(read, f"{key}[{n}]", value, points) for n, value in enumerate(raw, start=1))
+    if low >= high:
+        raise read.fail(key, f"的最少扣分 {plain_number(low)} 应小于最多扣分 {plain_number(high)}")
+    return FindingsRule(low, high), False
+
+
+def _read_finding_kinds(read: Settings, key: str, raw: object, points: Decimal) -> FindingsRule:
+    """kinds = [ { text = "未按时拨付", deduct = 0.5 }, { text = "挪用资金", deduct = 2 } ]."""
+    if not isinstance(raw, list) or not 2 <= len(raw) <= MAX_ITEMS or not all(isinstance(k, dict) for k in raw):
+        raise read.fail(
+            key, f'应写成 2 到 {MAX_ITEMS} 类问题的列表，如 [ {{ text = "未按时拨付", deduct = 0.5 }}, {{ … }} ]'
+        )
+    kinds = []
+    for number, kind in enumerate(raw, start=1):
+        where = f"{key}[{number}]"
+        refuse_unknown(read, where, kind, ("text", "deduct"))
+        text = read.text(f"{where}.text", needed(read, where, kind, "text")).strip()
+        if not text:
+            raise read.fail(f"{where}.text", "应写明这类问题")
+        kinds.append(FindingKind(text, positive(read, f"{where}.deduct", needed(read, where, kind, "deduct"), points)))
+    return FindingsRule(min(kind.deduct for kind in kinds), kinds=tuple(kinds))
 
 
 def _read_manual(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[ManualRule, bool]:

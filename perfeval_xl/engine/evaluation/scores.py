@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from types import MappingProxyType
@@ -183,6 +184,43 @@ def findings_score(indicator: EvalIndicator, n: object) -> Decimal | None:
     if count < 0 or count != count.to_integral_value():
         raise NumberError(f"发现的问题个数应为 0 或正整数，而不是 {plain_number(count)}")
     return round_half_up(max(Decimal(0), indicator.points - rule.per_finding * count), indicator.score_places)
+
+
+def findings_range(indicator: EvalIndicator, n: object) -> tuple[Decimal, Decimal] | None:
+    """The lowest and highest score `n` findings allow when each costs per_finding to up_to (up_to, else both the
+    exact score); None when no count is given yet."""
+    rule = indicator.rule
+    if isinstance(rule, FindingsRule) and rule.kinds:
+        counts = kind_counts(n, len(rule.kinds))
+        if counts is None:
+            return None
+        deducted = sum((kind.deduct * count for kind, count in zip(rule.kinds, counts, strict=True)), Decimal(0))
+        score = round_half_up(max(Decimal(0), indicator.points - deducted), indicator.score_places)
+        return score, score
+    highest = findings_score(indicator, n)
+    if highest is None:
+        return None
+    if not isinstance(rule, FindingsRule) or rule.up_to is None:
+        return highest, highest
+    count = require_number(n)
+    assert count is not None
+    lowest = round_half_up(max(Decimal(0), indicator.points - rule.up_to * count), indicator.score_places)
+    return lowest, highest
+
+
+def kind_counts(text: object, kinds: int) -> list[int] | None:
+    """“1、0、2” as the number of findings of each kind, in the standard's order; None when blank. Anything else
+    (a count missing, a fraction, a sign) raises NumberError naming what is wrong."""
+    if is_blank(text):
+        return None
+    written = str(text).strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    parts = [part for part in re.split(r"[、,，;；\s]+", written) if part]
+    if len(parts) != kinds or not all(re.fullmatch(r"[0-9]{1,4}", part) for part in parts):
+        raise NumberError(
+            f"应按评分标准的顺序写 {kinds} 类问题各自的个数（如“{'、'.join(['0'] * kinds)}”），"
+            f"而不是“{shown_text(written, 30)}”"
+        )
+    return [int(part) for part in parts]
 
 
 def score_rate(score: object, points: object) -> Decimal | None:

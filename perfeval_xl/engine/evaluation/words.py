@@ -110,7 +110,16 @@ def _item_mark(index: int) -> str:
 
 
 def _findings_words(indicator: EvalIndicator, rule: FindingsRule) -> str:
-    return f"每发现一个问题扣{_points_text(rule.per_finding, indicator)}分，扣完为止"
+    if rule.kinds:
+        each = "；".join(
+            f"{_item_mark(n)}{kind.text}每个扣{_points_text(kind.deduct, indicator)}分"
+            for n, kind in enumerate(rule.kinds)
+        )
+        return f"按发现的问题扣分：{each}；扣完为止"
+    deduction = _points_text(rule.per_finding, indicator)
+    if rule.up_to is not None:
+        deduction += f"至{_points_text(rule.up_to, indicator)}"
+    return f"每发现一个问题扣{deduction}分，扣完为止"
 
 
 def _manual_words(indicator: EvalIndicator, rule: ManualRule) -> str:

@@ -376,6 +376,10 @@ def _figure_cells(indicator: EvalIndicator, row: int) -> list[Cell]:
             Cell(a, INPUT, "", None, TEXT, description=f"{indicator.key} 符合的评价要点（如 1、3）"),
             Cell(b, LABEL, ""),
         ]
+    if isinstance(indicator.rule, FindingsRule) and indicator.rule.kinds:
+        example = "、".join(["0"] * len(indicator.rule.kinds))
+        what = f"{indicator.key} 各类问题的个数，按评分标准的顺序（如 {example}）"
+        return [Cell(a, INPUT, "", None, TEXT, description=what), Cell(b, LABEL, "")]
     if isinstance(indicator.rule, FindingsRule):
         return [Cell(a, INPUT, "", None, COUNT, description=f"{indicator.key} 发现的问题个数"), Cell(b, LABEL, "")]
     return [Cell(a, LABEL, ""), Cell(b, LABEL, "")]

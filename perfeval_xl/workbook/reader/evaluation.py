@@ -346,8 +346,10 @@ class _SheetReader:
             name = spec.sources[index]
             shown = self.computed(ref, (link_formula(name),), lambda: _as_cell(self.linked(name)), what)
             return self.number(shown.value, ref, what)
-        if isinstance(indicator.rule, ChecklistRule):
-            return self.cells.text(self.at(ref), what)
+        if isinstance(indicator.rule, ChecklistRule) or (
+            isinstance(indicator.rule, FindingsRule) and indicator.rule.kinds
+        ):
+            return self.cells.text(self.at(ref), what)  # items met (“1、3”), or findings kind by kind (“1、0、2”)
         if spec is None and not isinstance(indicator.rule, FindingsRule):
             return None
         return self.cells.typed(self.at(ref), None, what)
