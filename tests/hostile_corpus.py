@@ -394,7 +394,52 @@ def workbooks(tmp: Path) -> dict[str, bytes]:
     )
     entries |= _evaluation_entries()
     entries |= _non_finite_entries(base, entries["eval-base.xlsm"])
+    entries |= _new_method_entries(tmp)
     return entries
+
+
+NEW_METHODS = """kind = "evaluation"
+name = "methods"
+title = "按目标、按问题类别扣分的评价指标"
+full_marks = 10
+[[indicators]]
+path = ["产出", "数量", "招聘活动"]
+points = 4
+method = "target"
+[[indicators]]
+path = ["过程", "资金", "合规性"]
+points = 3
+method = "findings"
+kinds = [ { text = "未按时拨付", deduct = 0.5 }, { text = "挪用资金", deduct = 2 } ]
+[[indicators]]
+path = ["过程", "资金", "支付进度"]
+points = 3
+method = "findings"
+per_finding = [0.5, 1]
+"""
+
+
+def _new_method_entries(tmp: Path) -> dict[str, bytes]:
+    """A workbook that keeps a framework with a target row and findings by kind and by range, its cells hostile:
+    texts no target reader reads, counts no kind list fits, numbers no float holds."""
+    from perfeval_xl.workbook.new import new_workbook
+
+    rules = tmp / "methods.toml"
+    rules.write_text(NEW_METHODS, encoding="utf-8")
+    data = new_workbook("dept", str(rules), [], "udf", ".xlsm")
+
+    def hostile(wb: openpyxl.Workbook) -> None:
+        ws = wb["评价指标评分表"]
+        rows = {ws[f"K{r}"].value: r for r in range(4, ws.max_row + 1)}
+        target, kinds, ranged = rows["产出/数量/招聘活动"], rows["过程/资金/合规性"], rows["过程/资金/支付进度"]
+        ws[f"E{target}"], ws[f"F{target}"] = "≥" + "9" * 5000 + "场", "=1/0"
+        ws[f"E{kinds}"], ws[f"I{kinds}"] = "1、" * 10000, "不适用"
+        ws[f"E{ranged}"], ws[f"I{ranged}"] = 10**30, -1
+
+    return {
+        "eval-new-methods.xlsm": data,
+        "eval-new-methods-hostile.xlsm": _evaluation_variant(data, hostile),
+    }
 
 
 RULE_FILES = {

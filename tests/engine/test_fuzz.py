@@ -269,3 +269,63 @@ def test_udfs__fuzz_adapters_return_cells_and_ranges(rule_sets):
 
     assert set(PE_FUNCTIONS) == set(FUNCTIONS)
     assert fuzz_functions(adapter, check, rule_sets) == FUZZ_STRINGS * len(FUNCTIONS)
+
+
+def test_evaluation_targets__fuzz_completion_is_a_finite_share_or_none():
+    """A target row's 数据A and 数据B are whatever an evaluator types: the completion is never an exception, never
+    negative, never infinite; through PE_EVALVALUE it is always something a cell can show."""
+    from perfeval_xl.engine.evaluation.load import load_framework
+    from perfeval_xl.engine.evaluation.scores import standard_score, target_completion
+
+    indicator = next(i for i in load_framework("budget-30-40-30").indicators if i.from_target)
+    texts = (*corpus(), *TYPED)
+    calls = 0
+    for index, text in enumerate(texts):
+        for target in (texts[index - 1], "举办招聘活动100场以上", "成本控制在50万元以内"):
+            completion = target_completion(target, text)
+            assert completion is None or (completion.is_finite() and completion >= 0), (target, text)
+            score = standard_score(indicator, completion)
+            assert score is None or 0 <= score <= indicator.points
+            shown = excel_value("PE_EVALVALUE", [target, text, "budget-30-40-30", indicator.key])
+            assert shown in ("", "—") or isinstance(shown, float) or str(shown).startswith("#"), shown
+            calls += 1
+    assert calls == 3 * len(texts)
+
+
+def test_finding_kinds__fuzz_counts_or_a_chinese_reason():
+    from perfeval_xl.engine.evaluation.scores import kind_counts
+
+    for text in (*corpus(), *TYPED):
+        for kinds in (2, 3):
+            try:
+                counts = kind_counts(text, kinds)
+            except NumberError as error:
+                assert is_chinese(str(error))
+                continue
+            assert counts is None or (len(counts) == kinds and all(0 <= count < 10_000 for count in counts))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_framework_files__fuzz_new_keys_load_or_are_refused_in_chinese(seed):
+    """unit, kinds, a per_finding range and method = "target" with values an author (or an attacker) might write."""
+    from perfeval_xl.engine.evaluation.load import parse_framework
+
+    rng = random.Random(SEED + seed)
+    values = ['"万元"', '""', '"1"', '"人 "', "3", "[1, 2]", '"x" ', "{ a = 1 }", '"' + "元" * 50 + '"', "true"]
+    bodies = []
+    for _ in range(60):
+        unit, kinds_text, deduct = rng.choice(values), rng.choice(values), rng.choice(values)
+        bodies += [
+            f'method = "ratio"\nvalue = {{ rate = "share", a = "甲", b = "乙", unit = {unit} }}',
+            f'method = "findings"\nkinds = [ {{ text = {kinds_text}, deduct = {deduct} }}, '
+            '{ text = "乙", deduct = 1 } ]',
+            f'method = "findings"\nper_finding = [{deduct}, {rng.choice(values)}]',
+            f'method = "target"\nvalue = {{ rate = "share", a = "甲", b = {unit} }}',
+        ]
+    for body in bodies:
+        head = 'kind = "evaluation"\nname = "f"\nfull_marks = 3\n'
+        text = f'{head}[[indicators]]\npath = ["甲", "乙"]\npoints = 3\n{body}\n'
+        try:
+            parse_framework(text, "f.toml")
+        except RuleSetError as error:
+            assert is_chinese(str(error)), str(error)

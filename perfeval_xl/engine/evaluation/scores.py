@@ -213,13 +213,13 @@ def kind_counts(text: object, kinds: int) -> list[int] | None:
     (a count missing, a fraction, a sign) raises NumberError naming what is wrong."""
     if is_blank(text):
         return None
-    written = str(text).strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    how = f"应按评分标准的顺序写 {kinds} 类问题各自的个数（如“{'、'.join(['0'] * kinds)}”）"
+    if not isinstance(text, str):  # one number (even one too long to print) is not a count per kind
+        raise NumberError(f"{how}，而不是一个数")
+    written = text.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     parts = [part for part in re.split(r"[、,，;；\s]+", written) if part]
     if len(parts) != kinds or not all(re.fullmatch(r"[0-9]{1,4}", part) for part in parts):
-        raise NumberError(
-            f"应按评分标准的顺序写 {kinds} 类问题各自的个数（如“{'、'.join(['0'] * kinds)}”），"
-            f"而不是“{shown_text(written, 30)}”"
-        )
+        raise NumberError(f"{how}，而不是“{shown_text(written, 30)}”")
     return [int(part) for part in parts]
 
 
