@@ -15,12 +15,11 @@ from decimal import Decimal
 from openpyxl.utils import range_boundaries
 
 from perfeval_xl.core.codes import EVAL_ROW_MISSING, EVAL_ROW_UNKNOWN, NAME_BROKEN, NAME_MISSING
-from perfeval_xl.core.errors import NumberError, RuleSetError, WorkbookError
+from perfeval_xl.core.errors import NumberError, WorkbookError
 from perfeval_xl.core.frameworks import ChecklistRule, EvalIndicator, FindingsRule, Framework
 from perfeval_xl.core.names import EVAL_TEXTS
 from perfeval_xl.core.numbers import D, format_score, is_blank
 from perfeval_xl.core.records import CellRef, EvaluationSheet, LeafRow, Submission, SumRow
-from perfeval_xl.engine.evaluation.load import kept_digest, kept_framework, kept_source, load_framework
 from perfeval_xl.engine.evaluation.scores import evaluate_value, grade_of, score_rate, score_tree, standard_score, tree
 from perfeval_xl.workbook.layout.base import BASIC, NATIVE, RATE, REVENUE, TEXT, UDF
 from perfeval_xl.workbook.layout.basic import basic_sheet
@@ -35,11 +34,11 @@ from perfeval_xl.workbook.layout.evaluation import (
     shows_rate,
     value_formula,
 )
-from perfeval_xl.workbook.layout.evaluation_book import FRAMEWORK_LABEL, FRAMEWORK_TITLE
 from perfeval_xl.workbook.layout.revenue import revenue_sheet
 from perfeval_xl.workbook.reader.assessment import basic_record, header_record, revenue_record
 from perfeval_xl.workbook.reader.book import GUIDE_LAYOUT, Book
 from perfeval_xl.workbook.reader.cells import TEMPLATE, TYPED, Cells, Shown, formula_text, is_number
+from perfeval_xl.workbook.reader.evaluation_framework import choose_framework
 from perfeval_xl.workbook.reader.names import Sheet
 
 DASH = "—"  # what a 指标值 shows when there is no denominator
@@ -58,7 +57,7 @@ def read_evaluation(book: Book, framework_given: str | None = None) -> Submissio
     guide = Sheet(book.wb[guide_place.sheet], GUIDE_LAYOUT, book.global_names)
     framework_name = _text_named(book, "eval_rule_set")
     header, _ = header_record(book, guide, rule_set=framework_name)
-    framework = _framework(book, framework_name, framework_given)
+    framework = choose_framework(book, framework_name, framework_given)
     inputs = {
         key: sheet
         for key, layout in ((BASIC, basic_sheet(())), (REVENUE, revenue_sheet()))
@@ -85,61 +84,6 @@ def read_evaluation(book: Book, framework_given: str | None = None) -> Submissio
     basic = basic_record(book, inputs[BASIC]) if BASIC in inputs else None
     revenue = revenue_record(book, inputs[REVENUE]) if REVENUE in inputs else None
     return Submission(header, basic, None, (), revenue, evaluation=sheet)
-
-
-FRAMEWORK_CELL = f"“{GUIDE_LAYOUT.title}”页“{FRAMEWORK_LABEL}”一格"
-
-
-def _framework(book: Book, name: str, given: str | None) -> Framework:
-    if given is not None:
-        try:
-            return load_framework(given)
-        except RuleSetError as error:
-            raise WorkbookError(f"--framework 给出的评价指标体系无法使用：{error}") from None
-    kept = _kept_framework(book, name)
-    if kept is not None:
-        return kept
-    try:
-        return load_framework(name, folder=book.folder or None)
-    except RuleSetError as error:
-        raise WorkbookError(_framework_unusable(book, str(error))) from None
-
-
-def _kept_framework(book: Book, name: str) -> Framework | None:
-    """The framework whose text the workbook keeps (its hidden sheet), if it keeps one: refused when the text no
-    longer has the digest it was kept with, since scores checked by an edited framework prove nothing."""
-    place, digest_place = book.global_names.get("eval_framework"), book.global_names.get("eval_framework_sha256")
-    if place is None and digest_place is None:
-        return None  # a workbook made before frameworks were kept: by the name on 说明
-    source = None
-    if place is not None and digest_place is not None:
-        _min_col, first, _max_col, last = range_boundaries(place.ref)
-        column = place.ref.split(":")[0].rstrip("0123456789")
-        source = kept_source(book.cells.raw(CellRef(place.sheet, f"{column}{row}")) for row in range(first, last + 1))
-    if source is None or kept_digest(source) != book.cells.raw(digest_place.first):  # type: ignore[union-attr]
-        raise WorkbookError(
-            f"工作簿里保存的评价指标体系（隐藏的“{FRAMEWORK_TITLE}”表）被改动过或已损坏，不能据以检查；"
-            "请用 --framework 给出评价指标体系（名称或 .toml 文件），或用 perfeval new 重新生成评价工作簿"
-        )
-    try:
-        return kept_framework(source, name or "工作簿中保存的评价指标体系")
-    except RuleSetError as error:
-        raise WorkbookError(f"工作簿里保存的评价指标体系无法使用：{error}") from None
-
-
-def _framework_unusable(book: Book, reason: str) -> str:
-    """Why the framework cannot be used, naming the cell to fix, or the defined name when it points nowhere."""
-    where = book.global_names.get("eval_rule_set")
-    if where is not None:
-        return f"评价指标体系（{where.sheet}!{where.ref}）无法使用：{reason}"
-    defined = book.wb.defined_names.get("eval_rule_set")
-    written = re.sub(r"[\x00-\x1f\x7f]", "?", str(getattr(defined, "attr_text", "")))[:40]
-    state = "不见了" if defined is None else f"不再指向一个单元格（现在是“{written}”）"
-    return (
-        f"评价指标体系无法使用：定义名称“eval_rule_set”{state}；它应指向{FRAMEWORK_CELL}（填评价指标体系的名称，"
-        "如 gongxing-2013）。请在 Excel 的“公式 → 名称管理器”中把它改回指向该单元格，"
-        "或用 perfeval new 重新生成评价工作簿"
-    )
 
 
 def _text_named(book: Book, name: str) -> str:
