@@ -10,24 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from perfeval_xl.core.frameworks import (
     GRADE,
     TOTAL,
-    BandsRule,
     ChecklistRule,
     EvalIndicator,
     FindingsRule,
     Framework,
     Node,
-    PerPointRule,
-    RatioRule,
-    TargetRule,
 )
-from perfeval_xl.core.numbers import round_half_up
 from perfeval_xl.engine.evaluation.scores import (
-    MAGNITUDE_RATES,
     leaves,
     tree,
 )
@@ -53,6 +46,18 @@ from perfeval_xl.workbook.layout.base import (
     Formula,
     SheetLayout,
 )
+from perfeval_xl.workbook.layout.evaluation_formulas import (
+    KEY,
+    formula_number,
+    grade_formula,
+    link_formula,
+    percent_value,
+    rate_formula,
+    ref_at,
+    score_formula,
+    sum_formula,
+    value_formula,
+)
 from perfeval_xl.workbook.layout.paper import (
     DEFAULT_HEIGHT,
     fit_vertical_labels,
@@ -68,18 +73,6 @@ SHEET_TITLE = "评价指标评分表"
 
 
 HEADINGS = ("一级指标", "二级指标", "三级指标", "分值", "数据A", "数据B", "指标值", "评分标准", "得分", "扣分原因")
-
-
-LETTERS = dict(
-    zip(
-        ("level1", "level2", "level3", "points", "a", "b", "value", "standard", "score", "reason"),
-        "ABCDEFGHIJ",
-        strict=True,
-    )
-)
-
-
-KEY = "K"  # the helper column: each row's path
 
 
 HEADER_ROW, FIRST_ROW = 3, 4
@@ -123,10 +116,6 @@ def _level1_of(framework: Framework) -> list[Node]:
     return [node for node in tree(framework) if node.level == 1]
 
 
-def ref_at(letter_key: str, row: int) -> str:
-    return f"{LETTERS[letter_key]}{row}"
-
-
 def _excel(ref: str, text: str, kind: str, role: str = COMPUTED, name: str | None = None, what: str = "") -> Cell:
     return Cell(ref, role, text, name, kind, Formula(EXCEL, ()), description=what)
 
@@ -161,7 +150,7 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
         _excel(ref_at("value", total), rate_formula(total), RATE),
         _excel(
             ref_at("score", total),
-            _sum_formula([ref_at("score", r) for r in level1_rows]),
+            sum_formula([ref_at("score", r) for r in level1_rows]),
             SCORE,
             name="eval_total",
             what="总分",
@@ -275,7 +264,7 @@ def _subtotal_cells(node: Node, row: int, points: list[str], scores: list[str]) 
         _excel(ref_at("points", row), f"=SUM({','.join(points)})", SCORE),
         Cell(ref_at("b", row), LABEL, RATE_LABEL, style="row_label"),
         _excel(ref_at("value", row), rate_formula(row), RATE),
-        _excel(ref_at("score", row), _sum_formula(scores), SCORE, what=f"{node.key} 小计"),
+        _excel(ref_at("score", row), sum_formula(scores), SCORE, what=f"{node.key} 小计"),
         Cell(f"{KEY}{row}", LABEL, node.key, style="helper"),
     ]
 
@@ -285,7 +274,8 @@ def _leaf_cells(indicator: EvalIndicator | None, row: int, flavour: str, name_in
     what = indicator.key
     cells = [
         Cell(ref_at(name_in, row), LABEL, _row_name(indicator), style="row_label"),
-        Cell(ref_at("points", row), LABEL, _n(indicator.points), kind=SCORE),  # as the rule gives it, never rounded
+        # as the rule gives it, never rounded
+        Cell(ref_at("points", row), LABEL, formula_number(indicator.points), kind=SCORE),
         Cell(ref_at("standard", row), LABEL, sheet_standard(indicator), kind=LONG_TEXT, style="note"),
         Cell(ref_at("reason", row), INPUT, "", None, LONG_TEXT, description=f"{what} 扣分原因"),
         Cell(f"{KEY}{row}", LABEL, indicator.key, style="helper"),
@@ -383,104 +373,3 @@ def _figure_cells(indicator: EvalIndicator, row: int) -> list[Cell]:
     if isinstance(indicator.rule, FindingsRule):
         return [Cell(a, INPUT, "", None, COUNT, description=f"{indicator.key} 发现的问题个数"), Cell(b, LABEL, "")]
     return [Cell(a, LABEL, ""), Cell(b, LABEL, "")]
-
-
-def percent_value(indicator: EvalIndicator) -> bool:
-    if indicator.from_target:
-        return True  # the degree of completion
-    return indicator.value is not None and indicator.value.rate != "change_amount"
-
-
-def link_formula(name: str) -> str:
-    """A figure from 附件1/收支预决算: blank stays blank (a bare =name would show 0 and give a rate of 0)."""
-    return f'=IF({name}="","",{name})'
-
-
-def value_formula(indicator: EvalIndicator, row: int, flavour: str) -> str:
-    a, b, key = ref_at("a", row), ref_at("b", row), f"{KEY}{row}"
-    if flavour == UDF:
-        return f"=PE_EVALVALUE({a},{b},eval_framework,{key})"
-    assert indicator.value is not None
-    rate = indicator.value.rate
-    if rate == "change_amount":
-        return f'=IF(OR({a}="",{b}=""),"",{a}-{b})'
-    if rate in MAGNITUDE_RATES:
-        quotient = f"ABS({a}-{b})/{b}"
-    elif rate in ("relative_change", "change_rate", "variance_rate"):
-        quotient = f"({a}-{b})/{b}"
-    else:
-        quotient = f"{a}/{b}"
-    return f'=IF(OR({a}="",{b}=""),"",IF(N({b})=0,"—",{quotient}))'
-
-
-def score_formula(indicator: EvalIndicator, row: int, flavour: str) -> str:
-    value, key = ref_at("value", row), f"{KEY}{row}"
-    if flavour == UDF:
-        return f"=PE_EVALSCORE({value},eval_framework,{key})"
-    rule = indicator.rule
-    v = f"ABS({value})" if indicator.value is not None and indicator.value.rate in MAGNITUDE_RATES else value
-    places = indicator.score_places
-    if isinstance(rule, BandsRule):
-        expression = '""'
-        for band in reversed(rule.bands):
-            expression = f"IF({_band_condition(band.bounds(), v)},{_n(round_half_up(band.score, places))},{expression})"
-    elif isinstance(rule, PerPointRule):
-        within = f"{v}<={_n(rule.bound)}" if rule.op == "le" else f"{v}>={_n(rule.bound)}"
-        beyond = f"({v}-{_n(rule.bound)})" if rule.op == "le" else f"({_n(rule.bound)}-{v})"
-        steps = f"{beyond}/{_n(rule.step)}"
-        # the float noise of (1.05-1)/0.01 = 5.000000000000004 must not count as a sixth step
-        if rule.count == "ceil":
-            steps = f"ROUNDUP(ROUND({steps},9),0)"
-        elif rule.count == "floor":
-            steps = f"ROUNDDOWN(ROUND({steps},9),0)"
-        points = _n(indicator.points)
-        expression = f"ROUND(IF({within},{points},MAX(0,{points}-{_n(rule.deduct)}*{steps})),{places})"
-    else:
-        assert isinstance(rule, RatioRule | TargetRule)
-        share = f"{v}/{_n(rule.target)}" if isinstance(rule, RatioRule) and rule.target is not None else v
-        points = _n(indicator.points)
-        expression = f"ROUND(MIN({points},MAX(0,{points}*{share})),{places})"
-    no_value = getattr(rule, "no_value", None)
-    otherwise = f'IF({value}="—",{_n(round_half_up(no_value, places))},"")' if no_value is not None else '""'
-    return f"=IF(ISNUMBER({value}),{expression},{otherwise})"
-
-
-_OPERATORS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "eq": "="}
-
-
-def _band_condition(bounds: Mapping[str, Decimal], v: str) -> str:
-    tests = [f"{v}{_OPERATORS[op]}{_n(bound)}" for op, bound in bounds.items()]
-    if not tests:
-        return "TRUE"
-    return tests[0] if len(tests) == 1 else f"AND({','.join(tests)})"
-
-
-def _n(number: Decimal | None) -> str:
-    """A number as Excel formula text: plain digits, never an exponent."""
-    assert number is not None
-    text = format(number.normalize(), "f")
-    return text if text != "-0" else "0"
-
-
-def _sum_formula(refs: list[str]) -> str:
-    joined = ",".join(refs)
-    return f'=IF(COUNT({joined})=0,"",SUM({joined}))'
-
-
-def rate_formula(row: int) -> str:
-    score, points = ref_at("score", row), ref_at("points", row)
-    return f'=IF(OR({score}="",N({points})=0),"",{score}/{points})'
-
-
-def grade_formula(framework: Framework, total: str) -> str:
-    """The grade as a plain formula in both flavours: the bands are the framework's, no Python needed."""
-    grades = list(framework.grades)
-    expression = _excel_text(grades[-1].label)
-    for grade in reversed(grades[:-1]):
-        expression = f"IF({total}>={_n(grade.minimum)},{_excel_text(grade.label)},{expression})"
-    return f'=IF({total}="","",{expression})'
-
-
-def _excel_text(text: str) -> str:
-    """A string literal in a formula: its quotes doubled, as Excel writes them."""
-    return '"' + text.replace('"', '""') + '"'

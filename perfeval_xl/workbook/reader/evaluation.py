@@ -23,7 +23,8 @@ from perfeval_xl.core.records import CellRef, EvaluationSheet, LeafRow, Submissi
 from perfeval_xl.engine.evaluation.scores import evaluate_value, grade_of, score_rate, score_tree, standard_score, tree
 from perfeval_xl.workbook.layout.base import BASIC, NATIVE, RATE, REVENUE, TEXT, UDF
 from perfeval_xl.workbook.layout.basic import basic_sheet
-from perfeval_xl.workbook.layout.evaluation import (
+from perfeval_xl.workbook.layout.evaluation import shows_rate
+from perfeval_xl.workbook.layout.evaluation_formulas import (
     KEY,
     grade_formula,
     link_formula,
@@ -31,7 +32,6 @@ from perfeval_xl.workbook.layout.evaluation import (
     rate_formula,
     ref_at,
     score_formula,
-    shows_rate,
     value_formula,
 )
 from perfeval_xl.workbook.layout.revenue import revenue_sheet

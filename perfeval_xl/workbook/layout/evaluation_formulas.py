@@ -1,0 +1,131 @@
+"""The columns of the 评价指标评分表 and the formulas its cells hold, in either flavour: PE_* functions, or plain Excel
+formulas computing the same (what the reader recognises as the template's)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from perfeval_xl.core.frameworks import BandsRule, EvalIndicator, Framework, PerPointRule, RatioRule, TargetRule
+from perfeval_xl.core.numbers import round_half_up
+from perfeval_xl.engine.evaluation.scores import MAGNITUDE_RATES
+from perfeval_xl.workbook.layout.base import UDF
+
+LETTERS = dict(
+    zip(
+        ("level1", "level2", "level3", "points", "a", "b", "value", "standard", "score", "reason"),
+        "ABCDEFGHIJ",
+        strict=True,
+    )
+)
+
+
+KEY = "K"  # the helper column: each row's path
+
+
+def ref_at(letter_key: str, row: int) -> str:
+    return f"{LETTERS[letter_key]}{row}"
+
+
+def percent_value(indicator: EvalIndicator) -> bool:
+    if indicator.from_target:
+        return True  # the degree of completion
+    return indicator.value is not None and indicator.value.rate != "change_amount"
+
+
+def link_formula(name: str) -> str:
+    """A figure from 附件1/收支预决算: blank stays blank (a bare =name would show 0 and give a rate of 0)."""
+    return f'=IF({name}="","",{name})'
+
+
+def value_formula(indicator: EvalIndicator, row: int, flavour: str) -> str:
+    a, b, key = ref_at("a", row), ref_at("b", row), f"{KEY}{row}"
+    if flavour == UDF:
+        return f"=PE_EVALVALUE({a},{b},eval_framework,{key})"
+    assert indicator.value is not None
+    rate = indicator.value.rate
+    if rate == "change_amount":
+        return f'=IF(OR({a}="",{b}=""),"",{a}-{b})'
+    if rate in MAGNITUDE_RATES:
+        quotient = f"ABS({a}-{b})/{b}"
+    elif rate in ("relative_change", "change_rate", "variance_rate"):
+        quotient = f"({a}-{b})/{b}"
+    else:
+        quotient = f"{a}/{b}"
+    return f'=IF(OR({a}="",{b}=""),"",IF(N({b})=0,"—",{quotient}))'
+
+
+def score_formula(indicator: EvalIndicator, row: int, flavour: str) -> str:
+    value, key = ref_at("value", row), f"{KEY}{row}"
+    if flavour == UDF:
+        return f"=PE_EVALSCORE({value},eval_framework,{key})"
+    rule = indicator.rule
+    v = f"ABS({value})" if indicator.value is not None and indicator.value.rate in MAGNITUDE_RATES else value
+    places = indicator.score_places
+    if isinstance(rule, BandsRule):
+        expression = '""'
+        for band in reversed(rule.bands):
+            score = formula_number(round_half_up(band.score, places))
+            expression = f"IF({_band_condition(band.bounds(), v)},{score},{expression})"
+    elif isinstance(rule, PerPointRule):
+        within = f"{v}<={formula_number(rule.bound)}" if rule.op == "le" else f"{v}>={formula_number(rule.bound)}"
+        beyond = f"({v}-{formula_number(rule.bound)})" if rule.op == "le" else f"({formula_number(rule.bound)}-{v})"
+        steps = f"{beyond}/{formula_number(rule.step)}"
+        # the float noise of (1.05-1)/0.01 = 5.000000000000004 must not count as a sixth step
+        if rule.count == "ceil":
+            steps = f"ROUNDUP(ROUND({steps},9),0)"
+        elif rule.count == "floor":
+            steps = f"ROUNDDOWN(ROUND({steps},9),0)"
+        points = formula_number(indicator.points)
+        expression = f"ROUND(IF({within},{points},MAX(0,{points}-{formula_number(rule.deduct)}*{steps})),{places})"
+    else:
+        assert isinstance(rule, RatioRule | TargetRule)
+        share = f"{v}/{formula_number(rule.target)}" if isinstance(rule, RatioRule) and rule.target is not None else v
+        points = formula_number(indicator.points)
+        expression = f"ROUND(MIN({points},MAX(0,{points}*{share})),{places})"
+    no_value = getattr(rule, "no_value", None)
+    otherwise = '""'
+    if no_value is not None:
+        otherwise = f'IF({value}="—",{formula_number(round_half_up(no_value, places))},"")'
+    return f"=IF(ISNUMBER({value}),{expression},{otherwise})"
+
+
+_OPERATORS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "eq": "="}
+
+
+def _band_condition(bounds: Mapping[str, Decimal], v: str) -> str:
+    tests = [f"{v}{_OPERATORS[op]}{formula_number(bound)}" for op, bound in bounds.items()]
+    if not tests:
+        return "TRUE"
+    return tests[0] if len(tests) == 1 else f"AND({','.join(tests)})"
+
+
+def formula_number(number: Decimal | None) -> str:
+    """A number as Excel formula text: plain digits, never an exponent."""
+    assert number is not None
+    text = format(number.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def sum_formula(refs: list[str]) -> str:
+    joined = ",".join(refs)
+    return f'=IF(COUNT({joined})=0,"",SUM({joined}))'
+
+
+def rate_formula(row: int) -> str:
+    score, points = ref_at("score", row), ref_at("points", row)
+    return f'=IF(OR({score}="",N({points})=0),"",{score}/{points})'
+
+
+def grade_formula(framework: Framework, total: str) -> str:
+    """The grade as a plain formula in both flavours: the bands are the framework's, no Python needed."""
+    grades = list(framework.grades)
+    expression = _excel_text(grades[-1].label)
+    for grade in reversed(grades[:-1]):
+        expression = f"IF({total}>={formula_number(grade.minimum)},{_excel_text(grade.label)},{expression})"
+    return f'=IF({total}="","",{expression})'
+
+
+def _excel_text(text: str) -> str:
+    """A string literal in a formula: its quotes doubled, as Excel writes them."""
+    return '"' + text.replace('"', '""') + '"'
