@@ -11,6 +11,8 @@ from perfeval_xl.checks.common import printed_rate
 from perfeval_xl.core.codes import (
     BAND_SCORE_UNKNOWN,
     CHECKLIST_MISMATCH,
+    CUSTOM_POINTS_MISMATCH,
+    CUSTOM_ROW_INCOMPLETE,
     EVAL_UNSCORED,
     FINDINGS_MISMATCH,
     GRADE_MISMATCH,
@@ -77,7 +79,7 @@ def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
             f"{key} 小计",
             row,
             _sum_of(_shown_score(sheet, leaf) for leaf in leaves(node)),
-            node.points,
+            node.points + _slot_gap(sheet, leaves(node)),
             places,
             shown_parts,
         )
@@ -85,7 +87,8 @@ def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
         level1 = [sheet.subtotals.get(node.key) for node in tree(framework) if node.level == 1]
         shown_parts = _sum_of(_own(row.score, row.foreign_score) for row in level1 if row is not None)
         from_leaves = _sum_of(leaf.score for leaf in sheet.leaves)
-        _check_sum(add, "总分", sheet.total, from_leaves, framework.full_marks, places, shown_parts)
+        points = framework.full_marks + _slot_gap(sheet, [n for n in tree(framework) if n.is_leaf])
+        _check_sum(add, "总分", sheet.total, from_leaves, points, places, shown_parts)
         total = sheet.total.score
         expected_grade = grade_of(framework, total) if total is not None else None
         if expected_grade is not None and sheet.grade and sheet.grade != expected_grade:
@@ -103,6 +106,18 @@ def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
             None,
         )
     return findings
+
+
+def _slot_gap(sheet: EvaluationSheet, nodes: Iterable[Node]) -> Decimal:
+    """How far the 部门特性指标 slots among `nodes` add up to other points than the framework gives them: their own
+    finding says so, and the sums above them are judged by what they show, not called wrong again."""
+    gap = Decimal(0)
+    for node in nodes:
+        leaf = sheet.leaf(node.key) if node.indicator is not None and node.indicator.custom else None
+        shown = D(leaf.points_shown) if leaf is not None else None
+        if leaf is not None and isinstance(shown, Decimal):
+            gap += shown - leaf.indicator.points
+    return gap
 
 
 def _subtotal_children(node: Node) -> list[Node]:
@@ -244,7 +259,48 @@ def _typed_over_standard(leaf: LeafRow, add: Callable[..., None]) -> None:
         )
 
 
+def _slot_findings(leaf: LeafRow) -> list[Finding]:
+    """A slot of 部门特性指标: its rows complete, each score within its points and a deduction explained, and their
+    points adding up to the slot's (the sum is on the slot's own row)."""
+    indicator, places, findings = leaf.indicator, leaf.indicator.score_places, []
+    for row in (row for row in leaf.custom if row.filled):
+        what = f"{indicator.key}“{row.name[:20] or '无名称'}”"
+        missing = [
+            label
+            for label, present in (
+                ("名称", row.name),
+                ("分值", row.points is not None),
+                ("评分标准", row.standard),
+                ("得分", row.score is not None),
+            )
+            if not present
+        ]
+        if missing:
+            findings.append(CUSTOM_ROW_INCOMPLETE(f"{what}：缺少{'、'.join(missing)}", row.at("name")))
+        if row.points is None or row.score is None:
+            continue
+        if not 0 <= row.score <= row.points:
+            message = (
+                f"{what}：得分 {format_score(row.score, places)} 不在 0 到分值 {format_score(row.points, places)} 之间"
+            )
+            findings.append(SCORE_OVER_WEIGHT(message, row.at("score")))
+        elif row.score < row.points and not row.reason:
+            findings.append(REASON_MISSING(f"{what}：扣了分，没有写扣分原因", row.at("reason")))
+    total = D(leaf.points_shown)
+    if any(row.filled for row in leaf.custom) and total != indicator.points:
+        findings.append(
+            CUSTOM_POINTS_MISMATCH(
+                f"{indicator.key}：各项分值合计{_written(leaf.points_shown, total)}，"
+                f"评价指标体系给部门特性指标 {format_score(indicator.points, places)} 分",
+                leaf.at("points"),
+            )
+        )
+    return findings
+
+
 def _leaf_findings(leaf: LeafRow) -> list[Finding]:
+    if leaf.indicator.custom:
+        return _slot_findings(leaf)
     indicator, findings = leaf.indicator, []
     places, score_ref = indicator.score_places, leaf.at("score")
 

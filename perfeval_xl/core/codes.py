@@ -362,6 +362,20 @@ EVAL_ROW_UNKNOWN = Code(
     "评分表中有不属于指标体系的行",
     "删除不属于评价指标体系的行，或把该指标加入指标体系文件",
 )
+CUSTOM_ROW_INCOMPLETE = Code(
+    "custom-row-incomplete",
+    ERROR,
+    EVALUATION,
+    "部门特性指标的一行缺少名称、分值、评分标准或得分",
+    "为每项部门特性指标写明名称、分值、评分标准并评分；不用的行整行留空",
+)
+CUSTOM_POINTS_MISMATCH = Code(
+    "custom-points-mismatch",
+    ERROR,
+    EVALUATION,
+    "部门特性指标各项的分值合计与指标体系给它的分值不同",
+    "调整各项部门特性指标的分值，使合计等于指标体系规定的分值",
+)
 EVAL_ROW_MISSING = Code(
     "eval-row-missing",
     ERROR,

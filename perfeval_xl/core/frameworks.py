@@ -14,7 +14,7 @@ from perfeval_xl.core.names import linked_unit
 from perfeval_xl.core.rulesets import Grade
 
 KIND = "evaluation"
-METHODS = ("bands", "per_point", "ratio", "target", "checklist", "findings", "manual")
+METHODS = ("bands", "per_point", "ratio", "target", "checklist", "findings", "manual", "custom")
 COMPUTED_METHODS = ("bands", "per_point", "ratio", "target")  # the engine scores these from the 指标值
 METHOD_NAMES = {
     "bands": "分档计分",
@@ -24,6 +24,7 @@ METHOD_NAMES = {
     "checklist": "逐项评分",
     "findings": "按问题扣分",
     "manual": "人工评分",
+    "custom": "部门特性指标（评价机构设置）",
 }
 COUNTS = ("exact", "ceil", "floor")
 BOUND_KEYS = ("eq", "ge", "gt", "le", "lt")
@@ -149,7 +150,15 @@ class ManualRule:
     step: Decimal | None = None
 
 
-Rule = BandsRule | PerPointRule | RatioRule | TargetRule | ChecklistRule | FindingsRule | ManualRule
+@dataclass(frozen=True)
+class CustomRule:
+    """A slot with a points budget for the 部门特性指标 the evaluator sets per unit on the sheet (name, points,
+    standard, score on each of `rows` rows), checked to add up to the slot's points: one framework for every unit."""
+
+    rows: int = 5
+
+
+Rule = BandsRule | PerPointRule | RatioRule | TargetRule | ChecklistRule | FindingsRule | ManualRule | CustomRule
 
 
 @dataclass(frozen=True)
@@ -188,6 +197,11 @@ class EvalIndicator:
     @property
     def computed(self) -> bool:
         return self.method in COMPUTED_METHODS
+
+    @property
+    def custom(self) -> bool:
+        """A slot of 部门特性指标: the evaluator's own rows, adding up to its points."""
+        return self.method == "custom"
 
     @property
     def from_target(self) -> bool:

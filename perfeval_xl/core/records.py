@@ -477,6 +477,23 @@ class Submission:
 
 
 @dataclass(frozen=True)
+class CustomRow(_Located):
+    """A 部门特性指标 the evaluator set in a slot: its name, points, standard, score and reason as shown; `where` has
+    the cells of name, points, score and reason."""
+
+    name: str
+    points: Decimal | None
+    standard: str
+    score: Decimal | None
+    reason: str
+    where: Where = field(**_WHERE)
+
+    @property
+    def filled(self) -> bool:
+        return bool(self.name or self.standard or self.reason) or (self.points, self.score) != (None, None)
+
+
+@dataclass(frozen=True)
 class LeafRow(_Located):
     """One indicator row of the 评价指标评分表 as it shows after a full recalculation.
 
@@ -491,6 +508,7 @@ class LeafRow(_Located):
       data_value: the 指标值 数据A and 数据B give (a number, "—" without a denominator), or None when they give
         none; a 指标值 typed over its formula is checked against it, and the score must follow it.
       rate: 得分率 as shown, for a 二级 with no 三级 that has no 指标值 (its row shows one there), else None.
+      custom: a 部门特性指标 slot's rows (its own row is their 小计: 分值 and 得分 their sums).
       where: the cells of points, a, b, value, score and reason (and rate, where the row has one).
     """
 
@@ -505,6 +523,7 @@ class LeafRow(_Located):
     points_shown: object
     data_value: object = None
     rate: Decimal | None = None
+    custom: tuple[CustomRow, ...] = ()
     where: Where = field(**_WHERE)
 
 

@@ -161,12 +161,39 @@ def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
     leaf = sheet.leaf(node.key) if node.is_leaf else None
     if node.indicator is not None:
         item |= {"standard": clean(report_standard(node.indicator)), "method": METHOD_NAMES[node.indicator.method]}
-    if leaf is not None:
+    if leaf is not None and leaf.indicator.custom:
+        item |= {
+            "figures": clean(_custom_figures(leaf, places=leaf.indicator.score_places)),
+            "reason": _custom_reasons(leaf),
+        }
+    elif leaf is not None:
         basis, reason = _leaf_basis(leaf), _reason(leaf.reason)
         if reason and basis.startswith("按评分标准应得"):  # an override and its grounds: both are stated
             reason = f"{basis}。{reason}"
         item |= {"figures": clean(_figures(leaf)), "reason": reason, "basis": basis}
     return item
+
+
+def _custom_figures(leaf: LeafRow, places: int) -> str:
+    """A slot's indicators as the evaluator set them, each with its points, score and standard."""
+    rows = [row for row in leaf.custom if row.filled]
+    if not rows:
+        return ""
+    each = "；".join(
+        f"{CIRCLED[n] if n < len(CIRCLED) else f'({n + 1})'}{row.name}（分值{format_score(row.points, places)}分，"
+        f"评价得分{format_score(row.score, places)}分，评分标准：{row.standard.rstrip('。')}）"
+        for n, row in enumerate(rows)
+    )
+    return f"设置部门特性指标{len(rows)}项：{each}。"
+
+
+def _custom_reasons(leaf: LeafRow) -> str:
+    """The reasons of a slot's deductions, each after its indicator's name."""
+    return "；".join(
+        f"{row.name}：{row.reason.rstrip('。')}"
+        for row in leaf.custom
+        if row.reason and row.points is not None and row.score is not None and row.score < row.points
+    )
 
 
 def _numbered(nodes: Sequence[Node], sheet: EvaluationSheet) -> list[dict[str, Any]]:
@@ -239,8 +266,40 @@ def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet
             }
         )
 
+    def slot_rows(node: Node) -> None:
+        leaf, item = sheet.leaf(node.key), items[node.key]
+        for number, row in enumerate(r for r in (leaf.custom if leaf else ()) if r.filled):
+            rows.append(
+                {
+                    "kind": "leaf",
+                    "level1": "" if node.path[0] in shown else clean(node.path[0]),
+                    "level2": "" if number else clean(node.path[1]),
+                    "level3": clean(row.name),
+                    "points": row.points,
+                    "value": "",
+                    "score": row.score,
+                    "reason": clean(row.reason),
+                }
+            )
+            shown.add(node.path[0])
+        rows.append(
+            {
+                "kind": "subtotal",
+                "level1": "",
+                "level2": "",
+                "level3": node.subtotal_label,
+                "points": item["points"],
+                "value": f"得分率 {format_percent(item['rate'])}",
+                "score": item["score"],
+                "reason": "",
+            }
+        )
+
     for level1 in (node for node in tree(framework) if node.level == 1):
         for child in level1.children:
+            if child.is_leaf and child.indicator is not None and child.indicator.custom:
+                slot_rows(child)
+                continue
             if child.is_leaf:
                 leaf_row(child)
                 continue

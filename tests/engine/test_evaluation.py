@@ -306,7 +306,10 @@ def refused_indicator(body: str, points: object = 3) -> str:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('method = "band"', f"{WHERE}的 method 应为 bands、per_point、ratio、target、checklist、findings、manual 之一"),
+        (
+            'method = "band"',
+            f"{WHERE}的 method 应为 bands、per_point、ratio、target、checklist、findings、manual、custom 之一",
+        ),
         ('method = "manual"\nvalue = { rate = "nosuch", a = "甲", b = "乙" }', f"{WHERE}的 value.rate “nosuch” 不是"),
         ('method = "manual"\nvalue = { rate = "ratio", a = "甲" }', f"{WHERE}的 value 缺少 b"),
         ('method = "manual"\nvalue = { rate = "ratio", a = " ", b = "乙" }', "a 和 b 应写明两个数据的名称"),
@@ -667,7 +670,8 @@ def test_shipped__gongxing_is_the_53_tree_with_example_weights():
         "效果/能力建设",
     ]
     methods = {i.method for i in GONGXING.indicators} | {i.method for i in BUDGET.indicators}
-    assert methods == set(METHODS)  # the shipped frameworks show every method between them
+    # the shipped frameworks show every method between them, but a slot of 部门特性指标 (its tests make their own)
+    assert methods == set(METHODS) - {"custom"}
     # the published standards of evaluation.md, computed
     assert standard_score(indicator_of(GONGXING, "“三公经费”控制率"), "103%") == 3
     assert standard_score(indicator_of(GONGXING, "重点支出安排率"), "85%") == 4
@@ -1054,3 +1058,24 @@ def test_findings__kinds_counted_otherwise_say_how_to_write_them(counts):
 )
 def test_findings__kinds_that_cannot_be_are_refused(body, message):
     assert message in refused_indicator(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        ('method = "custom"\nrows = 0', '["产出", "部门特性指标"]', "rows 应是 1 到 30 的整数"),
+        ('method = "custom"\nrows = "五"', '["产出", "部门特性指标"]', "rows 应是 1 到 30 的整数"),
+        ('method = "custom"', '["产出", "特性", "部门特性指标"]', "应写两个名称"),
+        ('method = "custom"\nvalue = { rate = "ratio", a = "甲", b = "乙" }', '["产出", "特性"]', "value 不用写"),
+    ],
+)
+def test_custom__a_slot_that_cannot_be_is_refused(body, path, message):
+    assert message in refusal(framework_text(leaf(body, 3, path), head="full_marks = 3"))
+
+
+def test_custom__a_slots_standard_says_who_sets_it_and_its_points():
+    indicator = one('method = "custom"', points=3) if False else None  # a 2-level path: built below
+    text = framework_text(leaf('method = "custom"\nrows = 3', 3, '["产出", "部门特性指标"]'), head="full_marks = 3")
+    (indicator,) = parse_framework(text, "测试.toml").indicators
+    assert indicator.custom and indicator.rule.rows == 3 and not indicator.computed
+    assert "各项分值合计3分" in standard_text(indicator)

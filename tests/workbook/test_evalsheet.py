@@ -946,3 +946,106 @@ def test_findings__kinds_and_ranges_on_the_sheet_and_in_the_report(tmp_path, cou
         body = [p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs]
         assert "发现问题：未按时拨付1个。" in body and "发现问题2个。" in body
         assert "评分标准：按发现的问题扣分：①未按时拨付每个扣0.5分；②挪用资金每个扣2分；扣完为止。" in body
+
+
+SLOT_FRAMEWORK = """kind = "evaluation"
+name = "slot"
+title = "含部门特性指标的评价指标"
+full_marks = 30
+[[indicators]]
+path = ["投入", "预算编制", "预算编制科学性"]
+points = 10
+method = "manual"
+[[indicators]]
+path = ["产出", "部门特性指标"]
+points = 20
+method = "custom"
+rows = 4
+"""
+
+
+def _slot_book(tmp_path: Path, flavour: str, suffix: str, edit) -> Path:
+    rules = tmp_path / "slot.toml"
+    rules.write_text(SLOT_FRAMEWORK, encoding="utf-8")
+    out = tmp_path / f"slot{suffix}"
+    assert run("new", str(out), "--rules", str(rules), "--formulas", flavour).returncode == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb[SHEET]
+    set_named(wb, "unit_name", "甲")
+    set_named(wb, "fiscal_year", 2024)
+    ws["I4"] = 10
+    edit(wb, ws, {ws[f"{KEY}{r}"].value: r for r in range(4, ws.max_row + 1)})
+    out.write_bytes(package(wb, suffix))
+    return out
+
+
+def _set_slot_rows(ws, rows: dict, entries: list[tuple]) -> None:
+    for number, (name, points, standard, score, reason) in enumerate(entries, start=1):
+        row = rows[f"产出/部门特性指标#{number}"]
+        for letter, value in zip("CDHIJ", (name, points, standard, score, reason), strict=True):
+            ws[f"{letter}{row}"] = value
+
+
+@pytest.mark.parametrize(("flavour", "suffix"), [("udf", ".xlsm"), ("native", ".xlsx")])
+def test_slot__the_evaluator_sets_the_units_own_indicators_and_they_add_up(tmp_path, flavour, suffix):
+    """One framework for every unit: the slot's rows are typed per unit, add up to its points, and score the slot."""
+
+    def edit(wb, ws, rows):
+        _set_slot_rows(
+            ws,
+            rows,
+            [("耕地保护面积", 12, "完成目标得满分", 12, ""), ("农技推广覆盖率", 8, "按比例计分", 6, "覆盖率 75%")],
+        )
+
+    path = _slot_book(tmp_path, flavour, suffix, edit)
+    _submission, findings, options = load(path)
+    assert findings == [], [str(f) for f in findings]
+    assert options["values"]["eval_scores"]["产出/部门特性指标"] == 18 and options["values"]["eval_total"] == 28
+    (recalculated,) = convert([path], "xlsx", tmp_path / "lo", profile(tmp_path / "profile", recalculate=True))
+    shown = openpyxl.load_workbook(recalculated, data_only=True)[SHEET]
+    total = plan(load_framework(str(tmp_path / "slot.toml"))).total_row
+    assert shown[f"I{total}"].value == 28  # the sheet's own sums agree, in LibreOffice too
+    assert run("report", str(path), "-o", str(tmp_path / "r.docx")).returncode == 0
+    import docx
+
+    document = docx.Document(str(tmp_path / "r.docx"))
+    body = "\\n".join(p.text for p in document.paragraphs)
+    assert "设置部门特性指标2项：①耕地保护面积（分值12分，评价得分12分，评分标准：完成目标得满分）" in body
+    assert "扣2分。扣分原因：农技推广覆盖率：覆盖率 75%。" in body
+    annex = [[cell.text for cell in row.cells] for row in document.tables[-1].rows]
+    assert ["产出", "部门特性指标", "耕地保护面积", "12", "", "12", ""] in annex
+
+
+@pytest.mark.parametrize(
+    ("entries", "found"),
+    [
+        (
+            [("耕地保护面积", 12, "完成目标得满分", 12, ""), ("农技推广", 6, "按比例", 6, "")],
+            {"custom-points-mismatch"},
+        ),
+        ([("", 20, "完成目标得满分", 20, "")], {"custom-row-incomplete"}),
+        ([("耕地保护面积", 20, "", 19, "")], {"custom-row-incomplete", "reason-missing"}),
+        ([("耕地保护面积", 20, "完成目标得满分", 21, "")], {"score-over-weight"}),
+        ([], {"eval-unscored"}),
+    ],
+)
+def test_slot__rows_that_do_not_add_up_or_are_incomplete_are_named(tmp_path, entries, found):
+    path = _slot_book(tmp_path, "native", ".xlsx", lambda wb, ws, rows: _set_slot_rows(ws, rows, entries))
+    codes_found = {f.code for f in load(path)[1]}
+    assert codes_found == found, codes_found
+
+
+def test_slot__a_row_inserted_among_its_rows_is_one_of_them(tmp_path):
+    from helpers import insert_row_like_excel
+
+    def edit(wb, ws, rows):
+        _set_slot_rows(ws, rows, [("耕地保护面积", 10, "完成目标得满分", 10, "")])
+        row = rows["产出/部门特性指标#2"]
+        insert_row_like_excel(wb, SHEET, row)
+        _move_references(ws, row)
+        ws[f"C{row}"], ws[f"D{row}"], ws[f"H{row}"], ws[f"I{row}"] = "高标准农田", 10, "完成得满分", 10
+
+    path = _slot_book(tmp_path, "native", ".xlsx", edit)
+    _submission, findings, options = load(path)
+    assert findings == [], [str(f) for f in findings]
+    assert options["values"]["eval_scores"]["产出/部门特性指标"] == 20

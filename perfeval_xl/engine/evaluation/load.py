@@ -275,6 +275,12 @@ def _indicator(read: Settings, index: int, table: object, full_marks: Decimal, p
     if not isinstance(method, str) or method not in METHODS:
         raise read.fail(f"{where}的 method", f"应为 {'、'.join(METHODS)} 之一，而不是 {shown_value(method)}")
     refuse_method_keys(read, where, table, method)
+    if method == "custom" and len(path) != 2:
+        raise read.fail(
+            f"{where}的 path",
+            '应写两个名称：部门特性指标是一级指标下的一个二级指标，如 ["产出", "部门特性指标"]，'
+            "各项由评价人员在评分表上设置",
+        )
     points = positive(read, f"{where}的 points", needed(read, where, table, "points"), full_marks)
     rule, percent = RULE_READERS[method](read, where, table, points)
     value = read_value(read, where, table.get("value"))

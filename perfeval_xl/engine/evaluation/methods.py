@@ -17,6 +17,7 @@ from perfeval_xl.core.frameworks import (
     BandsRule,
     ChecklistItem,
     ChecklistRule,
+    CustomRule,
     FindingKind,
     FindingsRule,
     ManualRule,
@@ -49,6 +50,7 @@ METHOD_KEYS = {
     "checklist": ("items",),
     "findings": ("per_finding", "kinds"),
     "manual": ("step",),
+    "custom": ("rows",),
 }
 
 
@@ -388,6 +390,20 @@ def _read_finding_kinds(read: Settings, key: str, raw: object, points: Decimal) 
     return FindingsRule(min(kind.deduct for kind in kinds), kinds=tuple(kinds))
 
 
+MAX_CUSTOM_ROWS = 30
+
+
+def _read_custom(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[CustomRule, bool]:
+    if "value" in table:
+        raise read.fail(f"{where}的 value", "不用写：部门特性指标由评价人员在评分表上逐项设置")
+    rows = table.get("rows", 5)
+    if isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= MAX_CUSTOM_ROWS:
+        raise read.fail(
+            f"{where}的 rows", f"应是 1 到 {MAX_CUSTOM_ROWS} 的整数（评分表上留几行），而不是 {shown_value(rows)}"
+        )
+    return CustomRule(rows), False
+
+
 def _read_manual(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[ManualRule, bool]:
     step = positive(read, f"{where}的 step", table["step"], points) if "step" in table else None
     return ManualRule(step), False
@@ -401,4 +417,5 @@ RULE_READERS: dict[str, Callable[[Settings, str, dict[str, Any], Decimal], tuple
     "checklist": _read_checklist,
     "findings": _read_findings,
     "manual": _read_manual,
+    "custom": _read_custom,
 }

@@ -11,6 +11,7 @@ from perfeval_xl.core.frameworks import (
     METHOD_NAMES,
     BandsRule,
     ChecklistRule,
+    CustomRule,
     EvalIndicator,
     FindingsRule,
     Framework,
@@ -58,6 +59,8 @@ def report_standard(indicator: EvalIndicator) -> str:
     rule = indicator.rule
     if isinstance(rule, ManualRule):
         return f"对照评价要点（{indicator.description}）综合评分" if indicator.description else "由评价组综合评分"
+    if isinstance(rule, CustomRule):
+        return f"由评价机构根据部门职责设置，各项分值合计{_points_text(indicator.points, indicator)}分"
     text = _STANDARD_WORDS[indicator.method](indicator, rule)
     no_value = getattr(rule, "no_value", None)
     if no_value is not None:
@@ -128,6 +131,13 @@ def _manual_words(indicator: EvalIndicator, rule: ManualRule) -> str:
     return f"评价人员根据{basis}打分{step}，扣分须写明原因"
 
 
+def _custom_words(indicator: EvalIndicator, rule: CustomRule) -> str:
+    return (
+        f"由评价机构根据被评价部门的职责设置，每项写明名称、分值和评分标准并评分，"
+        f"各项分值合计{_points_text(indicator.points, indicator)}分"
+    )
+
+
 _STANDARD_WORDS: dict[str, Callable[[EvalIndicator, Any], str]] = {
     "bands": _bands_words,
     "per_point": _per_point_words,
@@ -136,6 +146,7 @@ _STANDARD_WORDS: dict[str, Callable[[EvalIndicator, Any], str]] = {
     "checklist": _checklist_words,
     "findings": _findings_words,
     "manual": _manual_words,
+    "custom": _custom_words,
 }
 
 

@@ -9,12 +9,13 @@ Formulas come in both flavours: PE_* functions, or plain Excel formulas computin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from perfeval_xl.core.frameworks import (
     GRADE,
     TOTAL,
     ChecklistRule,
+    CustomRule,
     EvalIndicator,
     FindingsRule,
     Framework,
@@ -89,15 +90,20 @@ class SheetPlan:
     subtotal_rows: Mapping[str, int]
     total_row: int
     grade_row: int
+    custom_rows: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # a slot's rows, above its own (小计)
 
 
 def plan(framework: Framework) -> SheetPlan:
     """Rows in sheet order: each 一级 group's leaves, a 小计 after each 二级 group, a 小计 after the 一级 group."""
     leaf_rows: dict[str, int] = {}
     subtotal_rows: dict[str, int] = {}
+    custom_rows: dict[str, tuple[int, ...]] = {}
     row = FIRST_ROW
     for level1 in _level1_of(framework):
         for child in level1.children:
+            if child.is_leaf and isinstance(child.indicator.rule, CustomRule):  # type: ignore[union-attr]
+                custom_rows[child.key] = tuple(range(row, row + child.indicator.rule.rows))  # type: ignore[union-attr]
+                row += len(custom_rows[child.key])
             if child.is_leaf:
                 leaf_rows[child.key] = row
                 row += 1
@@ -109,7 +115,7 @@ def plan(framework: Framework) -> SheetPlan:
             row += 1
         subtotal_rows[level1.key] = row
         row += 1
-    return SheetPlan(leaf_rows, subtotal_rows, row, row + 1)
+    return SheetPlan(leaf_rows, subtotal_rows, row, row + 1, custom_rows)
 
 
 def _level1_of(framework: Framework) -> list[Node]:
@@ -172,7 +178,7 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
         tuple(cells),
         widths={"A": 8, "B": 10, "C": 16, "D": 6, "E": 10, "F": 10, "G": 9, "H": 44, "I": 7, "J": 24, KEY: 30},
         heights=heights,
-        fitted_rows=frozenset(where.leaf_rows.values()),
+        fitted_rows=frozenset(where.leaf_rows.values()).union(*where.custom_rows.values()),
         row_breaks=page_breaks(_page_units(framework, where), heights, heights[1] + DEFAULT_HEIGHT + heights[3], 30),
         landscape=True,
         print_rows=f"{HEADER_ROW}:{HEADER_ROW}",
@@ -203,9 +209,14 @@ def _row_heights(framework: Framework, where: SheetPlan) -> dict[int, float]:
         )
         heights[where.leaf_rows[indicator.key]] = lines_height(lines)
     labels = []
+    for rows in where.custom_rows.values():  # room for a standard of three lines
+        heights |= dict.fromkeys(rows, lines_height(3))
     for level1 in _level1_of(framework):
-        rows = sorted(where.leaf_rows[leaf.key] for leaf in leaves(level1))
+        rows = sorted(_rows_of(leaf, where)[0] for leaf in leaves(level1))
         labels.append((level1.path[0], range(rows[0], where.subtotal_rows[level1.key] + 1), rows[-1]))
+        for slot in (c for c in level1.children if c.key in where.custom_rows):
+            slot_rows = where.custom_rows[slot.key]
+            labels.append((slot.path[1], range(slot_rows[0], where.leaf_rows[slot.key] + 1), slot_rows[-1]))
         for child in (c for c in level1.children if not c.is_leaf):
             group = sorted(where.leaf_rows[leaf.key] for leaf in leaves(child))
             labels.append((child.path[1], range(group[0], where.subtotal_rows[child.key] + 1), group[-1]))
@@ -218,11 +229,16 @@ def _page_units(framework: Framework, where: SheetPlan) -> list[tuple[int, int]]
     units: list[tuple[int, int]] = []
     for level1 in _level1_of(framework):
         for child in level1.children:
-            rows = sorted(where.leaf_rows[leaf.key] for leaf in leaves(child))
-            units.append((rows[0], rows[-1] if child.is_leaf else where.subtotal_rows[child.key]))
+            rows = sorted(_rows_of(leaf, where)[0] for leaf in leaves(child))
+            units.append((rows[0], where.leaf_rows[child.key] if child.is_leaf else where.subtotal_rows[child.key]))
         units[-1] = (units[-1][0], where.subtotal_rows[level1.key])
     units[-1] = (units[-1][0], where.grade_row)
     return units
+
+
+def _rows_of(leaf: Node, where: SheetPlan) -> tuple[int, ...]:
+    """The rows a leaf takes: its own, or a slot's rows and then its own (their 小计)."""
+    return (*where.custom_rows.get(leaf.key, ()), where.leaf_rows[leaf.key])
 
 
 def _row_name(indicator: EvalIndicator) -> str:
@@ -234,11 +250,15 @@ def _group_cells(level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:
     """A 一级 group: its leaves, a 小计 after each 二级 group (over its leaf rows, a range that grows when rows are
     inserted inside it), and the 一级 小计 over the 二级 小计 rows and the 2-level leaves."""
     cells: list[Cell] = []
-    top = min(where.leaf_rows[leaf.key] for leaf in leaves(level1))
+    top = min(_rows_of(leaf, where)[0] for leaf in leaves(level1))
     bottom = where.subtotal_rows[level1.key]
     cells.append(Cell(f"A{top}", LABEL, level1.path[0], style="vertical_top", merge_to=f"A{bottom}"))
     parts: list[int] = []  # the rows the 一级 小计 adds up
     for child in level1.children:
+        if child.key in where.custom_rows:
+            cells += _slot_cells(child, where.custom_rows[child.key], where.leaf_rows[child.key])
+            parts.append(where.leaf_rows[child.key])
+            continue
         if child.is_leaf:
             row = where.leaf_rows[child.key]
             cells += _leaf_cells(child.indicator, row, flavour, name_in="level2")
@@ -256,6 +276,31 @@ def _group_cells(level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:
         parts.append(subtotal)
     cells += _subtotal_cells(level1, bottom, [ref_at("points", r) for r in parts], [ref_at("score", r) for r in parts])
     return cells
+
+
+def _slot_cells(slot: Node, rows: tuple[int, ...], own: int) -> list[Cell]:
+    """A slot of 部门特性指标: its name down the 二级 column, a row per indicator the evaluator sets (name, points,
+    standard, score, reason, all typed), and its own row adding them up, as a 二级 group's 小计 does."""
+    cells = [Cell(ref_at("level2", rows[0]), LABEL, slot.path[1], style="vertical", merge_to=ref_at("level2", own))]
+    for number, row in enumerate(rows, start=1):
+        what = f"{slot.key} 第{number}项"
+        cells += [
+            Cell(ref_at("level3", row), INPUT, "", None, TEXT, description=f"{what} 名称"),
+            Cell(ref_at("points", row), INPUT, "", None, SCORE, description=f"{what} 分值"),
+            Cell(ref_at("standard", row), INPUT, "", None, LONG_TEXT, description=f"{what} 评分标准"),
+            Cell(ref_at("score", row), INPUT, "", None, SCORE, description=f"{what} 得分"),
+            Cell(ref_at("reason", row), INPUT, "", None, LONG_TEXT, description=f"{what} 扣分原因"),
+            Cell(f"{KEY}{row}", LABEL, custom_key(slot.key, number), style="helper"),
+        ]
+    ranges = [f"{ref_at(key, rows[0])}:{ref_at(key, rows[-1])}" for key in ("points", "score")]
+    assert slot.indicator is not None
+    standard = Cell(ref_at("standard", own), LABEL, sheet_standard(slot.indicator), kind=LONG_TEXT, style="note")
+    return [*cells, *_subtotal_cells(slot, own, ranges[:1], ranges[1:]), standard]
+
+
+def custom_key(slot: str, number: int) -> str:
+    """The helper column of a slot's row: the slot's path and the row's number (“产出/部门特性指标#2”)."""
+    return f"{slot}#{number}"
 
 
 def _subtotal_cells(node: Node, row: int, points: list[str], scores: list[str]) -> list[Cell]:

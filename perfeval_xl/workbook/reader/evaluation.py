@@ -19,7 +19,7 @@ from perfeval_xl.core.errors import NumberError, WorkbookError
 from perfeval_xl.core.frameworks import ChecklistRule, EvalIndicator, FindingsRule, Framework
 from perfeval_xl.core.names import EVAL_TEXTS
 from perfeval_xl.core.numbers import D, format_score, is_blank
-from perfeval_xl.core.records import CellRef, EvaluationSheet, LeafRow, Submission, SumRow
+from perfeval_xl.core.records import CellRef, CustomRow, EvaluationSheet, LeafRow, Submission, SumRow
 from perfeval_xl.engine.evaluation.scores import evaluate_value, grade_of, score_rate, score_tree, standard_score, tree
 from perfeval_xl.workbook.layout.base import BASIC, NATIVE, RATE, REVENUE, TEXT, UDF
 from perfeval_xl.workbook.layout.basic import basic_sheet
@@ -118,15 +118,28 @@ def read_sheet(
     inner = {node.key for node in tree(framework) if not node.is_leaf}
     leaves: list[LeafRow] = []
     subtotals: dict[str, SumRow] = {}
+    pending: list[tuple[str, int]] = []  # a slot's rows (and rows inserted among them) until its own row
     for row in range(first, last + 1):
         key_raw = reader.raw(f"{KEY}{row}")
         key = "" if is_blank(key_raw) else str(key_raw).strip()
-        if key in leaves_by_key and key not in {leaf.indicator.key for leaf in leaves}:
-            leaves.append(reader.leaf(leaves_by_key[key], row))
+        slot, _, number = key.partition("#")
+        filled = any(not is_blank(reader.raw(ref_at(k, row))) for k in ("level3", "points", "score"))
+        if number and slot in leaves_by_key and leaves_by_key[slot].custom:
+            pending.append((slot, row))
+        elif not key and pending and filled:
+            pending.append(("", row))
+        elif key in leaves_by_key and key not in {leaf.indicator.key for leaf in leaves}:
+            if leaves_by_key[key].custom:
+                leaves.append(reader.slot(leaves_by_key[key], row, pending))
+            else:
+                leaves.append(reader.leaf(leaves_by_key[key], row))
+            pending = []
         elif key in inner and key not in subtotals:
             subtotals[key] = reader.sum_row(key, row)
-        elif any(not is_blank(reader.raw(ref_at(k, row))) for k in ("level3", "points", "score")):
+        elif filled:
             reader.foreign_row(row)
+    for _slot, row in pending:  # a slot's rows whose own row is gone
+        reader.foreign_row(row)
     found = {leaf.indicator.key for leaf in leaves}
     for indicator in framework.indicators:
         if indicator.key not in found:
@@ -277,6 +290,47 @@ class _SheetReader:
             rate,  # type: ignore[arg-type]
             where={column: self.at(ref_at(column, row)) for column in ("points", "a", "b", "value", "score", "reason")}
             | {"rate": self.at(rate_ref)},
+        )
+
+    def slot(self, indicator: EvalIndicator, row: int, pending: list[tuple[str, int]]) -> LeafRow:
+        """A slot of 部门特性指标 at its own row: the rows its SUM adds up are its indicators (rows inserted among
+        them too, as Excel grows the range); others of its rows outside that range are not counted anywhere."""
+        summed = _sum_refs(self.raw(ref_at("score", row)))
+        in_range = {int(ref[1:]) for ref in summed[0]} if summed else {r for key, r in pending if key}
+        rows = []
+        for _key, pending_row in pending:
+            if pending_row in in_range:
+                rows.append(self.custom_row(indicator, pending_row))
+            elif any(not is_blank(self.raw(ref_at(k, pending_row))) for k in ("level3", "points", "score")):
+                self.foreign_row(pending_row)
+        own = self.sum_row(indicator.key, row)
+        where = {"points": own.at("points"), "score": own.at("score"), "rate": own.at("rate")}
+        return LeafRow(
+            indicator,
+            None,
+            None,
+            None,
+            None,
+            own.score,
+            own.typed,
+            "",
+            own.points,
+            rate=own.rate,
+            custom=tuple(rows),
+            where={key: cell for key, cell in where.items() if cell is not None},
+        )
+
+    def custom_row(self, indicator: EvalIndicator, row: int) -> CustomRow:
+        """One 部门特性指标 as the evaluator set it."""
+        what = f"{indicator.key} 第 {row} 行"
+        at = {column: self.at(ref_at(column, row)) for column in ("level3", "points", "standard", "score", "reason")}
+        return CustomRow(
+            self.cells.text(at["level3"], f"{what} 名称"),
+            self.cells.typed(at["points"], None, f"{what} 分值"),
+            self.cells.text(at["standard"], f"{what} 评分标准"),
+            self.cells.typed(at["score"], None, f"{what} 得分"),
+            self.cells.text(at["reason"], f"{what} 扣分原因"),
+            where={"name": at["level3"], "points": at["points"], "score": at["score"], "reason": at["reason"]},
         )
 
     def figure(self, indicator: EvalIndicator, row: int, index: int) -> object:
