@@ -3,7 +3,6 @@ reasons, a grade that is not the total's. Every finding points at the cell its r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
@@ -27,7 +26,7 @@ from perfeval_xl.core.codes import (
     Code,
 )
 from perfeval_xl.core.errors import NumberError
-from perfeval_xl.core.frameworks import CIRCLED, BandsRule, ChecklistRule, FindingsRule, ManualRule, Node
+from perfeval_xl.core.frameworks import BandsRule, ChecklistRule, FindingsRule, ManualRule, Node
 from perfeval_xl.core.numbers import (
     D,
     NotANumber,
@@ -44,6 +43,7 @@ from perfeval_xl.engine.evaluation.scores import (
     findings_range,
     grade_of,
     leaves,
+    read_ticks,
     standard_score,
     tree,
 )
@@ -336,7 +336,7 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
     elif indicator.computed and leaf.typed and leaf.standard is not None:
         _typed_over_standard(leaf, add)
     if isinstance(rule, ChecklistRule) and leaf.a:
-        ticks = _ticks(str(leaf.a), len(rule.items))
+        ticks = read_ticks(str(leaf.a), len(rule.items))
         if ticks is None:
             add(
                 NUMBER_UNREADABLE,
@@ -374,27 +374,6 @@ def _as_typed(score: Decimal, places: int) -> str:
     """A typed score with the places it was typed with (3.33 where the framework keeps one place shows as 3.33, so
     that "合计 3.3 分，得分却是 3.33 分" never reads "3.3 … 3.3")."""
     return format_score(score, max(places, printed_places(score)))
-
-
-def _ticks(text: str, count: int) -> list[bool] | None:
-    """“1、3”“①③”“全部”“无” as one True/False per item; None when it is not that."""
-    text = text.strip()
-    if text in ("全部", "全部符合", "均符合"):
-        return [True] * count
-    if text in ("无", "0", "均不符合", "都不符合"):
-        return [False] * count
-    numbers = [f",{CIRCLED.index(ch) + 1}," if ch in CIRCLED else ch for ch in text]
-    parts = [
-        p
-        for p in re.split(
-            r"[、,，;；\s]+", "".join(numbers).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-        )
-        if p
-    ]
-    if not parts or not all(re.fullmatch(r"[0-9]{1,3}", p) and 1 <= int(p) <= count for p in parts):
-        return None
-    met = {int(p) for p in parts}
-    return [i in met for i in range(1, count + 1)]
 
 
 def _written(shown: object, number: object) -> str:

@@ -26,7 +26,7 @@ from perfeval_xl.core.records import (
     LeafRow,
     Submission,
 )
-from perfeval_xl.engine.evaluation.scores import grade_of, kind_counts, leaves, score_rate, tree
+from perfeval_xl.engine.evaluation.scores import grade_of, kind_counts, leaves, read_ticks, score_rate, tree
 from perfeval_xl.engine.evaluation.words import report_standard, value_text
 from perfeval_xl.engine.rates import execution_rate, variance_rate
 from perfeval_xl.report.context import clean, paragraphs
@@ -108,7 +108,14 @@ def _figures(leaf: LeafRow) -> str:
     if indicator.computed:
         return "" if leaf.value in (None, "—") else f"指标值：{_value_shown(indicator, leaf.value)}。"
     if isinstance(indicator.rule, ChecklistRule) and leaf.a:
-        return f"符合的评价要点：{clean(leaf.a)}。"
+        items = indicator.rule.items
+        ticks = read_ticks(str(leaf.a), len(items))
+        if ticks is None:  # the check says so; the report keeps what was written
+            return f"符合的评价要点：{clean(leaf.a)}。"
+        marked = [(_mark(n) + item.text, tick) for n, (item, tick) in enumerate(zip(items, ticks, strict=True))]
+        met = "；".join(text for text, tick in marked if tick)
+        unmet = "；".join(text for text, tick in marked if not tick)
+        return clean("".join((f"符合的评价要点：{met}。" if met else "", f"不符合的：{unmet}。" if unmet else "")))
     if isinstance(indicator.rule, FindingsRule) and indicator.rule.kinds and leaf.a:
         counts = kind_counts(leaf.a, len(indicator.rule.kinds)) or []
         found = [f"{kind.text}{count}个" for kind, count in zip(indicator.rule.kinds, counts, strict=False) if count]
@@ -174,13 +181,18 @@ def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
     return item
 
 
+def _mark(index: int) -> str:
+    """①, ②, … as the standard numbers its items and a slot's indicators; (21) beyond ⑳."""
+    return CIRCLED[index] if index < len(CIRCLED) else f"({index + 1})"
+
+
 def _custom_figures(leaf: LeafRow, places: int) -> str:
     """A slot's indicators as the evaluator set them, each with its points, score and standard."""
     rows = [row for row in leaf.custom if row.filled]
     if not rows:
         return ""
     each = "；".join(
-        f"{CIRCLED[n] if n < len(CIRCLED) else f'({n + 1})'}{row.name}（分值{format_score(row.points, places)}分，"
+        f"{_mark(n)}{row.name}（分值{format_score(row.points, places)}分，"
         f"评价得分{format_score(row.score, places)}分，评分标准：{row.standard.rstrip('。')}）"
         for n, row in enumerate(rows)
     )

@@ -203,7 +203,10 @@ def test_report__figures_standards_and_deductions_of_a_leaf(filled):
     text = "\n".join(body)
     assert "扣0.5分。扣分原因：部分绩效目标与“三定”职责对应不够紧密。" in body
     assert "扣1分。扣分原因：部分指标未与年度任务数对应。" in body
-    assert "符合的评价要点：1、2、4。" in body
+    assert (  # the items met and not met, by their words: a reader of the report has no standard to look them up in
+        "符合的评价要点：①将部门整体的绩效目标细化分解为具体的工作任务；②通过清晰、可衡量的指标值予以体现；"
+        "④与本年度部门预算资金相匹配。不符合的：③与部门年度的任务数或计划数相对应。" in body
+    )
     assert "发现问题2个。" in body
     # a band score below full marks, with its figures and the formula in words
     assert (

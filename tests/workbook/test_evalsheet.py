@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from office import convert, pdf_page_texts, profile
 
-from perfeval_xl.checks.evaluation import _ticks
 from perfeval_xl.engine.evaluation.load import load_framework
 from perfeval_xl.engine.evaluation.scores import leaves as leaves_of
+from perfeval_xl.engine.evaluation.scores import read_ticks as _ticks
 from perfeval_xl.engine.evaluation.scores import standard_score, tree
 from perfeval_xl.workbook.fill import set_named
 from perfeval_xl.workbook.layout.evaluation import HEADINGS, KEY, plan

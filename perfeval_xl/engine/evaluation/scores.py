@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from perfeval_xl.core.errors import NumberError
 from perfeval_xl.core.frameworks import (
+    CIRCLED,
     BandsRule,
     ChecklistRule,
     EvalIndicator,
@@ -157,6 +158,27 @@ def _per_point(rule: PerPointRule, points: Decimal, value: Decimal) -> Decimal:
 def _ratio(rule: RatioRule, points: Decimal, value: Decimal) -> Decimal:
     share = value / rule.target if rule.target is not None else value
     return min(points, max(Decimal(0), points * share))
+
+
+def read_ticks(text: str, count: int) -> list[bool] | None:
+    """“1、3”“①③”“全部”“无” as one True/False per item; None when it is not that."""
+    text = text.strip()
+    if text in ("全部", "全部符合", "均符合"):
+        return [True] * count
+    if text in ("无", "0", "均不符合", "都不符合"):
+        return [False] * count
+    numbers = [f",{CIRCLED.index(ch) + 1}," if ch in CIRCLED else ch for ch in text]
+    parts = [
+        p
+        for p in re.split(
+            r"[、,，;；\s]+", "".join(numbers).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        )
+        if p
+    ]
+    if not parts or not all(re.fullmatch(r"[0-9]{1,3}", p) and 1 <= int(p) <= count for p in parts):
+        return None
+    met = {int(p) for p in parts}
+    return [i in met for i in range(1, count + 1)]
 
 
 def checklist_score(indicator: EvalIndicator, ticks: Sequence[bool]) -> Decimal:
