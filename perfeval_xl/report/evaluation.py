@@ -160,6 +160,7 @@ def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
         "rate": score_rate(scored, points) if scored is not None else None,
         "deduction": deduction,
         "figures": "",
+        "brief": "",  # the figures again where the deductions are gathered (a slot's rows only in section 四)
         "standard": "",
         "method": "",
         "reason": "",
@@ -177,7 +178,7 @@ def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
         basis, reason = _leaf_basis(leaf), _reason(leaf.reason)
         if reason and basis.startswith("按评分标准应得"):  # an override and its grounds: both are stated
             reason = f"{basis}。{reason}"
-        item |= {"figures": clean(_figures(leaf)), "reason": reason, "basis": basis}
+        item |= {"figures": clean(_figures(leaf)), "brief": clean(_figures(leaf)), "reason": reason, "basis": basis}
     return item
 
 

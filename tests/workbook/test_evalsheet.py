@@ -1012,6 +1012,7 @@ def test_slot__the_evaluator_sets_the_units_own_indicators_and_they_add_up(tmp_p
     body = "\\n".join(p.text for p in document.paragraphs)
     assert "设置部门特性指标2项：①耕地保护面积（分值12分，评价得分12分，评分标准：完成目标得满分）" in body
     assert "扣2分。扣分原因：农技推广覆盖率：覆盖率 75%。" in body
+    assert "1.部门特性指标（产出）扣2分。农技推广覆盖率：覆盖率 75%。" in body  # its rows once, in section 四
     annex = [[cell.text for cell in row.cells] for row in document.tables[-1].rows]
     assert ["产出", "部门特性指标", "耕地保护面积", "12", "", "12", ""] in annex
 

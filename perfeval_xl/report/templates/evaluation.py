@@ -151,7 +151,7 @@ def evaluation_template() -> bytes:
     w.tag("for d in deductions")
     w.p(
         "{{ loop.index }}.{{ d.name }}（{{ d.path }}）扣{{ d.deduction|score(places) }}分。"
-        "{{ d.figures }}{% if d.reason %}{{ d.reason|sentence }}{% else %}{{ d.basis }}。{% endif %}"
+        "{{ d.brief }}{% if d.reason %}{{ d.reason|sentence }}{% else %}{{ d.basis }}。{% endif %}"
     )
     w.tag("endfor")
     w.tag("else")

@@ -291,6 +291,7 @@ def _slot_cells(slot: Node, rows: tuple[int, ...], own: int) -> list[Cell]:
             Cell(ref_at("score", row), INPUT, "", None, SCORE, description=f"{what} 得分"),
             Cell(ref_at("reason", row), INPUT, "", None, LONG_TEXT, description=f"{what} 扣分原因"),
             Cell(f"{KEY}{row}", LABEL, custom_key(slot.key, number), style="helper"),
+            *(Cell(ref_at(column, row), LABEL, "") for column in ("a", "b", "value")),  # ruled like every row
         ]
     ranges = [f"{ref_at(key, rows[0])}:{ref_at(key, rows[-1])}" for key in ("points", "score")]
     assert slot.indicator is not None
