@@ -61,7 +61,8 @@ def test_wheel__perfeval_demo_runs_from_any_folder(user_venv, tmp_path):
     result = _run(user_venv, "perfeval", "demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     written = sorted(p.name for p in (tmp_path / "perfeval-demo").iterdir())
-    assert any(name.endswith(".xlsm") for name in written) and sum(name.endswith(".docx") for name in written) == 3
+    assert sum(name.endswith(".xlsm") for name in written) == 2  # the self-assessment and the evaluation example
+    assert sum(name.endswith(".docx") for name in written) == 4  # three 自评报告 and the 评价报告
 
 
 def test_wheel__the_second_command_of_the_windows_installer_installs_the_addin(user_venv, tmp_path):
