@@ -956,7 +956,9 @@ def test_units__a_figures_unit_sets_its_cells_format_and_its_words():
 @pytest.mark.parametrize(
     ("target", "actual", "completion", "score"),
     [
-        ("举办招聘活动100场以上", "112场", Decimal("1.12"), Decimal(4)),  # exceeded: full marks, no more
+        ("举办招聘活动100场以上", "112场", Decimal(1), Decimal(4)),  # reached: full marks, no more
+        ("安全事故0起", "0起", Decimal(1), Decimal(4)),  # a target of none, kept
+        ("5%以内", "5.4%以内", None, None),  # an actual that is a range: judged, as on 附件2
         ("举办招聘活动100场以上", "80场", Decimal("0.8"), Decimal("3.2")),
         ("100", "50", Decimal("0.5"), Decimal(2)),  # a bare number is a floor, as on 附件2
         ("成本控制在50万元以内", "45万元", Decimal(1), Decimal(4)),
@@ -969,12 +971,16 @@ def test_units__a_figures_unit_sets_its_cells_format_and_its_words():
     ],
 )
 def test_target__an_outcome_scored_from_the_units_target_and_actual(target, actual, completion, score):
-    """The self-assessment's target reader: “100场以上” against “112场”, the degree of completion, capped points."""
+    """The self-assessment's own rule (engine/scoring.py) on “100场以上” against “80场”: the share of the points it
+    gives is the degree of completion, and the points times it the score."""
+    from perfeval_xl.engine.scoring import assess_indicator
+
     indicator = one('method = "target"', points=4)
     assert indicator.from_target and indicator.computed and indicator.percent
     value = evaluate_value(indicator, target, actual)
     assert value == completion
     assert standard_score(indicator, value) == score
+    assert score is None or score == assess_indicator(target, actual, 4).score  # one rule for both forms
 
 
 def test_target__takes_no_value_and_says_how_it_scores():

@@ -875,7 +875,7 @@ def test_target__an_outcome_row_scored_from_the_units_own_target_and_actual(tmp_
     ws[f"E{second}"], ws[f"F{second}"] = "满意度95%以上", "96%"
     if flavour == "native":
         assert ws[f"G{first}"].value is None  # an input there: no plain formula reads “100场以上”
-        ws[f"G{first}"], ws[f"G{second}"] = 0.8, 0.9  # the second misprinted: 96 ÷ 95
+        ws[f"G{first}"], ws[f"G{second}"] = 0.8, 0.9  # the second misprinted: 96% reaches 95%以上
     set_named(wb, "unit_name", "甲")
     set_named(wb, "fiscal_year", 2024)
     out.write_bytes(package(wb, suffix))
@@ -894,7 +894,7 @@ def test_target__an_outcome_row_scored_from_the_units_own_target_and_actual(tmp_
         body = [p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs]
         assert "年度指标值：举办招聘活动100场以上；实际完成值：80场；目标完成程度80.00%。" in body
     else:
-        assert [f.cell for f in misprints] == [f"G{second}"] and "101.05%" in misprints[0].message
+        assert [f.cell for f in misprints] == [f"G{second}"] and "应为 100.00%" in misprints[0].message
 
 
 KINDS_FRAMEWORK = """kind = "evaluation"

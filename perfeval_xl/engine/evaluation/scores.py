@@ -28,19 +28,7 @@ from perfeval_xl.engine.rulefiles import (
     plain_number,
     shown_text,
 )
-from perfeval_xl.engine.rulesets import load_rules
-from perfeval_xl.engine.targets import (
-    AT_LEAST,
-    AT_MOST,
-    MET,
-    QUALITATIVE,
-    UNREADABLE,
-    is_not_applicable,
-    parse_actual,
-    parse_target,
-    qualitative_outcome,
-    units_compatible,
-)
+from perfeval_xl.engine.scoring import assess_indicator
 
 
 def _two_figure_functions() -> dict[str, Callable[[object, object], Decimal | None]]:
@@ -56,9 +44,6 @@ def _two_figure_functions() -> dict[str, Callable[[object, object], Decimal | No
 
 
 RATES = MappingProxyType(_two_figure_functions())
-
-
-NATIONAL = load_rules(None)  # the national rules' tolerance for an "=" target, as the self-assessment scores it
 
 
 # 53号's 预算调整数 is the total of 追加 and 追减 (调整后 − 年初 either way), so its 调整率 is a magnitude
@@ -92,30 +77,13 @@ def evaluate_value(indicator: EvalIndicator, a: object, b: object) -> Decimal | 
 
 
 def target_completion(target: object, actual: object) -> Decimal | None:
-    """How far a target was reached, 1 being reached: actual ÷ target for "以上" (and a bare number), target ÷ actual
-    for "以内"/"不超过", the smaller over the larger for "=" (1 within the national rules' tolerance); 1 for a
-    qualitative target met in so many words. None for whatever the evaluator must judge: blank, unreadable, 不适用,
-    a qualitative target not plainly met, units that do not match, a target of zero or below."""
-    if is_blank(target) or is_blank(actual) or is_not_applicable(target) or is_not_applicable(actual):
+    """How far a target was reached, 1 being reached: the share of its points the self-assessment's own rule gives an
+    indicator with this target and actual (engine/scoring.py: met in full, missed in proportion, a qualitative target
+    met in so many words at the rule set's share). None for whatever the evaluator must judge there too: blank,
+    unreadable, 不适用, a qualitative target not plainly met, a range for an actual, units that do not match."""
+    if is_blank(target) or is_blank(actual):
         return None
-    wanted, achieved = parse_target(target), parse_actual(actual)
-    if wanted.kind == QUALITATIVE:
-        return Decimal(1) if qualitative_outcome(target, actual) == MET else None
-    if UNREADABLE in (wanted.kind, achieved.kind) or achieved.kind == QUALITATIVE or units_compatible(wanted, achieved):
-        return None
-    goal, done = wanted.value, achieved.value
-    if goal is None or done is None or goal <= 0 or done < 0:
-        return None
-    op = wanted.op or AT_LEAST
-    if op == AT_LEAST:
-        return done / goal
-    if op == AT_MOST:
-        return Decimal(1) if done <= goal else goal / done
-    tolerance = NATIONAL.approx_tolerance if wanted.approximate else NATIONAL.equal_tolerance
-    if abs(done - goal) <= tolerance * goal:
-        return Decimal(1)
-    low, high = sorted((done, goal))
-    return low / high
+    return assess_indicator(target, actual, 1).score
 
 
 def standard_score(indicator: EvalIndicator, value: object) -> Decimal | None:

@@ -97,8 +97,8 @@ def _ratio_words(indicator: EvalIndicator, rule: RatioRule) -> str:
 
 def _target_words(indicator: EvalIndicator, rule: TargetRule) -> str:
     return (
-        "按目标完成程度计分：得分 = 分值 × 完成程度，满分为止；完成程度 = 实际完成值 ÷ 年度指标值"
-        "（“以内”“不超过”的目标未超出为 100%，超出为 年度指标值 ÷ 实际完成值），定性目标如实完成为 100%"
+        "按目标完成程度计分：得分 = 分值 × 完成程度；达到年度指标值的完成程度为 100%，未达到的按比例"
+        "（实际完成值 ÷ 年度指标值，“以内”“不超过”的目标为 年度指标值 ÷ 实际完成值），与自评表的计分规则相同"
     )
 
 
