@@ -286,11 +286,24 @@ def _slot_findings(leaf: LeafRow) -> list[Finding]:
             findings.append(SCORE_OVER_WEIGHT(message, row.at("score")))
         elif row.score < row.points and not row.reason:
             findings.append(REASON_MISSING(f"{what}：扣了分，没有写扣分原因", row.at("reason")))
-    total = D(leaf.points_shown)
-    if any(row.filled for row in leaf.custom) and total != indicator.points:
+    if not any(row.filled for row in leaf.custom):
+        return findings
+    points = _sum_of(row.points for row in leaf.custom)
+    score = _sum_of(row.score for row in leaf.custom)
+    label = f"{indicator.key} {indicator.path[-1]}小计"
+    shown_points = D(leaf.points_shown)
+    for what, shown, summed, cell in (("分值", shown_points, points, "points"), ("得分", leaf.score, score, "score")):
+        if isinstance(shown, Decimal | None) and shown != summed:  # its own row typed over, or its SUM changed
+            findings.append(
+                SUM_MISMATCH(
+                    f"{label}的{what}写的是{_score_text(shown, places)}，各项{what}之和为{_score_text(summed, places)}",
+                    leaf.at(cell),
+                )
+            )
+    if points != indicator.points:
         findings.append(
             CUSTOM_POINTS_MISMATCH(
-                f"{indicator.key}：各项分值合计{_written(leaf.points_shown, total)}，"
+                f"{indicator.key}：各项分值合计{_score_text(points, places)}，"
                 f"评价指标体系给部门特性指标 {format_score(indicator.points, places)} 分",
                 leaf.at("points"),
             )

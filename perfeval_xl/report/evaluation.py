@@ -173,6 +173,7 @@ def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
         item |= {
             "figures": clean(_custom_figures(leaf, places=leaf.indicator.score_places)),
             "reason": _custom_reasons(leaf),
+            "basis": "各项的得分见第四部分",
         }
     elif leaf is not None:
         basis, reason = _leaf_basis(leaf), _reason(leaf.reason)

@@ -1080,7 +1080,6 @@ def test_custom__a_slot_that_cannot_be_is_refused(body, path, message):
 
 
 def test_custom__a_slots_standard_says_who_sets_it_and_its_points():
-    indicator = one('method = "custom"', points=3) if False else None  # a 2-level path: built below
     text = framework_text(leaf('method = "custom"\nrows = 3', 3, '["产出", "部门特性指标"]'), head="full_marks = 3")
     (indicator,) = parse_framework(text, "测试.toml").indicators
     assert indicator.custom and indicator.rule.rows == 3 and not indicator.computed

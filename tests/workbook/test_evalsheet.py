@@ -1009,7 +1009,7 @@ def test_slot__the_evaluator_sets_the_units_own_indicators_and_they_add_up(tmp_p
     import docx
 
     document = docx.Document(str(tmp_path / "r.docx"))
-    body = "\\n".join(p.text for p in document.paragraphs)
+    body = "\n".join(p.text for p in document.paragraphs)
     assert "设置部门特性指标2项：①耕地保护面积（分值12分，评价得分12分，评分标准：完成目标得满分）" in body
     assert "扣2分。扣分原因：农技推广覆盖率：覆盖率 75%。" in body
     assert "1.部门特性指标（产出）扣2分。农技推广覆盖率：覆盖率 75%。" in body  # its rows once, in section 四
@@ -1034,6 +1034,22 @@ def test_slot__rows_that_do_not_add_up_or_are_incomplete_are_named(tmp_path, ent
     path = _slot_book(tmp_path, "native", ".xlsx", lambda wb, ws, rows: _set_slot_rows(ws, rows, entries))
     codes_found = {f.code for f in load(path)[1]}
     assert codes_found == found, codes_found
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "what"), [("I", 20, "得分写的是20分，各项得分之和为18分"), ("D", 20, "分值")]
+)
+def test_slot__its_own_row_typed_over_is_checked_against_its_rows(tmp_path, cell, value, what):
+    """The slot's own row is a 小计 like any other: typed over, it is held against the rows it adds up."""
+
+    def edit(wb, ws, rows):
+        second = ("农技推广覆盖率", 8 if cell == "I" else 6, "按比例", 6, "少")
+        _set_slot_rows(ws, rows, [("耕地保护面积", 12, "完成目标得满分", 12, ""), second])
+        ws[f"{cell}{rows['产出/部门特性指标']}"] = value
+
+    path = _slot_book(tmp_path, "native", ".xlsx", edit)
+    mismatches = [f for f in load(path)[1] if f.code == "sum-mismatch"]
+    assert mismatches and what in mismatches[0].message, [f.message for f in mismatches]
 
 
 def test_slot__a_row_inserted_among_its_rows_is_one_of_them(tmp_path):
