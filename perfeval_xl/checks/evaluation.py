@@ -374,7 +374,9 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
             add(FINDINGS_MISMATCH, f"发现 {found}应得 {due} 分，得分却是 {_as_typed(score, places)} 分")
     if isinstance(rule, ManualRule) and rule.step and (score / rule.step) % 1 != 0:
         add(SCORE_STEP, f"得分 {format_score(score, places)} 不是 {format_score(rule.step, 2)} 分的整数倍")
-    if score < indicator.points and not leaf.reason and not indicator.computed:
+    # a computed row's deduction is its standard's; one the evaluator scored (no 指标值 to score by) needs its reason
+    judged = not indicator.computed or leaf.standard is None
+    if score < indicator.points and not leaf.reason and judged:
         add(
             REASON_MISSING,
             f"扣了 {format_score(indicator.points - score, places)} 分，请在“扣分原因”中写明原因",

@@ -858,6 +858,25 @@ method = "target"
 
 
 @pytest.mark.parametrize(("flavour", "suffix"), [("udf", ".xlsm"), ("native", ".xlsx")])
+def test_target__a_target_the_evaluator_judges_needs_a_reason_for_a_deduction(tmp_path, flavour, suffix):
+    rules = tmp_path / "targets.toml"
+    rules.write_text(TARGETS, encoding="utf-8")
+    out = tmp_path / f"judged{suffix}"
+    assert run("new", str(out), "--rules", str(rules), "--formulas", flavour).returncode == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb[SHEET]
+    rows = _rows(ws)
+    first, second = rows["产出/数量/招聘活动"], rows["产出/质量/满意度"]
+    ws[f"E{first}"], ws[f"F{first}"], ws[f"I{first}"] = "做好宣传工作", "基本完成", 2  # no 指标值: judged
+    ws[f"E{second}"], ws[f"F{second}"] = "满意度95%以上", "96%"
+    set_named(wb, "unit_name", "甲")
+    set_named(wb, "fiscal_year", 2024)
+    out.write_bytes(package(wb, suffix))
+    missing = [f for f in load(out)[1] if f.code == "reason-missing"]
+    assert [f.cell for f in missing] == [f"J{first}"]
+
+
+@pytest.mark.parametrize(("flavour", "suffix"), [("udf", ".xlsm"), ("native", ".xlsx")])
 def test_target__an_outcome_row_scored_from_the_units_own_target_and_actual(tmp_path, flavour, suffix):
     """“举办招聘活动100场以上” against “80场” scores 4 × 80%; a typed completion (the plain flavour has no formula
     that reads the texts) is checked against them like any printed rate."""
