@@ -769,6 +769,7 @@ def test_paper__page_breaks_keep_each_unit_whole_unless_it_is_taller_than_a_page
     assert page_breaks([(4, 6), (7, 9)], heights, 75, 30) == (6,)
     assert page_breaks([(4, 5), (6, 7)], heights, 75, 30) == ()  # 75 + 400 ≤ PAGE_POINTS
     tall = (10, 10 + int(PAGE_POINTS // 100) + 1)  # taller than a page: it starts one, and runs over once
+    assert page_breaks([tall], heights, 75, 30) == ()  # but never leaves the first page with only the headings
     assert page_breaks([(4, 6), tall, (30, 33)], heights, 75, 30) == (9, 29)
 
 
@@ -1085,3 +1086,18 @@ def test_slot__a_row_inserted_among_its_rows_is_one_of_them(tmp_path):
     _submission, findings, options = load(path)
     assert findings == [], [str(f) for f in findings]
     assert options["values"]["eval_scores"]["产出/部门特性指标"] == 20
+
+
+def test_target__a_completion_typed_over_its_formula_says_so(tmp_path):
+    """In the PE_* flavour a target row's 指标值 is a formula: typed over, it is a hint like any other (and checked)."""
+    rules = tmp_path / "targets.toml"
+    rules.write_text(TARGETS, encoding="utf-8")
+    out = tmp_path / "typed.xlsm"
+    assert run("new", str(out), "--rules", str(rules)).returncode == 0
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    ws = wb[SHEET]
+    first = _rows(ws)["产出/数量/招聘活动"]
+    ws[f"E{first}"], ws[f"F{first}"], ws[f"G{first}"], ws[f"J{first}"] = "100场以上", "80场", 0.9, "少办"
+    out.write_bytes(package(wb, ".xlsm"))
+    found = {(f.code, f.cell) for f in load(out)[1]}
+    assert ("formula-overwritten", f"G{first}") in found and ("printed-rate", f"G{first}") in found

@@ -54,13 +54,13 @@ def page_breaks(
     taller than a page starts a page too: it is split once, where it must, and a program that fits more on a page
     (LibreOffice) keeps it whole."""
     breaks: list[int] = []
-    used = first_page_used
+    used, placed = first_page_used, False  # placed: a unit is on this page already (a page never holds only headings)
     for first, last in units:
         height = sum(heights.get(row, DEFAULT_HEIGHT) for row in range(first, last + 1))
-        if used + height > PAGE_POINTS and used > heading:
+        if used + height > PAGE_POINTS and placed:
             breaks.append(first - 1)
             used = heading
-        used += height
+        used, placed = used + height, True
         while used > PAGE_POINTS:  # a unit taller than a page runs over: the next page starts under its heading
             used = heading + used - PAGE_POINTS
     return tuple(breaks)

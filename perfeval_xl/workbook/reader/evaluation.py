@@ -39,6 +39,7 @@ from perfeval_xl.workbook.reader.assessment import basic_record, header_record, 
 from perfeval_xl.workbook.reader.book import GUIDE_LAYOUT, Book
 from perfeval_xl.workbook.reader.cells import TEMPLATE, TYPED, Cells, Shown, formula_text, is_number
 from perfeval_xl.workbook.reader.evaluation_framework import choose_framework
+from perfeval_xl.workbook.reader.evaluation_sums import normal_formula, sum_refs, summed_number
 from perfeval_xl.workbook.reader.names import Sheet
 
 DASH = "—"  # what a 指标值 shows when there is no denominator
@@ -212,8 +213,8 @@ class _SheetReader:
         self, ref: str, templates: tuple[str, ...], compute: Callable[[], object], what: str, kind: str | None = None
     ) -> Shown:
         """A computed cell as the core says it shows; `templates` are its formulas in either flavour."""
-        normal = {_normal(template) for template in templates}
-        shown = self.cells.computed(self.at(ref), what, kind, lambda text: _normal(text) in normal, compute)
+        normal = {normal_formula(template) for template in templates}
+        shown = self.cells.computed(self.at(ref), what, kind, lambda text: normal_formula(text) in normal, compute)
         if shown.state == TEMPLATE:
             self.display[(self.title, ref)] = shown.value
         return shown
@@ -232,7 +233,7 @@ class _SheetReader:
 
     def is_template(self, ref: str, templates: tuple[str, ...]) -> bool:
         formula = formula_text(self.raw(ref))
-        return formula is not None and _normal(formula) in {_normal(t) for t in templates}
+        return formula is not None and normal_formula(formula) in {normal_formula(t) for t in templates}
 
     # ---------- rows
 
@@ -246,7 +247,11 @@ class _SheetReader:
         formulas = (UDF,) if indicator.from_target else (UDF, NATIVE)
         figured = indicator.value is not None or indicator.from_target
         templates = tuple(value_formula(indicator, row, f) for f in formulas) if figured else ()
-        if indicator.value is not None or (indicator.from_target and self.is_template(value_ref, templates)):
+        # a target row of the PE_* flavour (its score is PE_EVALSCORE) has its 指标值 formula: typed over, it says so
+        udf_row = self.is_template(ref_at("score", row), (score_formula(indicator, row, UDF),))
+        if indicator.value is not None or (
+            indicator.from_target and (udf_row or self.is_template(value_ref, templates))
+        ):
             kind = RATE if percent_value(indicator) else None  # a rate's messages show it as a percentage
             shown = self.computed(value_ref, templates, lambda: _figure_value(indicator, a, b), f"{what} 指标值", kind)
             value, counted = self.value_of(shown, value_ref, f"{what} 指标值"), shown.counted
@@ -295,7 +300,7 @@ class _SheetReader:
     def slot(self, indicator: EvalIndicator, row: int, pending: list[tuple[str, int]]) -> LeafRow:
         """A slot of 部门特性指标 at its own row: the rows its SUM adds up are its indicators (rows inserted among
         them too, as Excel grows the range); others of its rows outside that range are not counted anywhere."""
-        summed = _sum_refs(self.raw(ref_at("score", row)))
+        summed = sum_refs(self.raw(ref_at("score", row)))
         in_range = {int(ref[1:]) for ref in summed[0]} if summed else {r for key, r in pending if key}
         rows = []
         for _key, pending_row in pending:
@@ -357,7 +362,7 @@ class _SheetReader:
         that the SUMs whose range it fell into are judged without it, and its one finding says which they are."""
         self.foreign_rows.append(row)
         for column in ("points", "score"):
-            number = _summed(self.shown(ref_at(column, row)))
+            number = summed_number(self.shown(ref_at(column, row)))
             if number is not None:
                 self.foreign[ref_at(column, row)] = (number, frozenset((row,)))
 
@@ -392,7 +397,7 @@ class _SheetReader:
     def sum_row(self, key: str, row: int) -> SumRow:
         points = self.sum_cell(ref_at("points", row), f"{key} 分值")
         score = self.sum_cell(ref_at("score", row), f"{key} 得分")
-        typed = _sum_refs(self.raw(ref_at("score", row))) is None
+        typed = sum_refs(self.raw(ref_at("score", row))) is None
         rate_ref = ref_at("value", row)
         shown = self.computed(rate_ref, (rate_formula(row),), lambda: _as_cell(_rate(score, points)), f"{key} 得分率")
         where = {"points": self.at(ref_at("points", row)), "score": self.at(ref_at("score", row))}
@@ -403,13 +408,13 @@ class _SheetReader:
     def sum_cell(self, ref: str, what: str) -> Decimal | None:
         """A SUM as Excel shows it: the numbers among the cells it names (text is not counted); blank when none
         in the template's =IF(COUNT(…)=0,"",SUM(…)) form. A formula of another shape counts by its saved result."""
-        summed = _sum_refs(self.raw(ref))
+        summed = sum_refs(self.raw(ref))
         if summed is None:  # typed over, cleared, or a formula of the user's: as the core says it shows
             return self.number(self.computed(ref, (), lambda: None, what).value, ref, what)
         # a number no sheet should hold (1e308, an infinity) is a finding at its own cell and left out here, so
         # that one bad cell does not also make every sum above it look wrong
         refs, plain = summed
-        terms = [number for number in map(_summed, (self.shown(cell) for cell in refs)) if number is not None]
+        terms = [number for number in map(summed_number, (self.shown(cell) for cell in refs)) if number is not None]
         value = sum(terms, Decimal(0)) if terms or plain else None
         held = [self.foreign[cell] for cell in refs if cell in self.foreign]
         if held:
@@ -417,48 +422,6 @@ class _SheetReader:
             self.foreign[ref] = (amount, frozenset().union(*(rows for _, rows in held)))
         self.display[(self.title, ref)] = _as_cell(value)
         return value
-
-
-def _sum_refs(raw: object) -> tuple[list[str], bool] | None:
-    """The cells a template-shaped SUM adds up (=SUM(…), or =IF(COUNT(…)=0,"",SUM(…))) and whether it is the plain
-    form (which shows 0, not blank, over nothing); None for anything else."""
-    formula = formula_text(raw)
-    compact = re.sub(r"\s+", "", formula.upper().replace("$", "")) if formula else ""
-    counted = re.fullmatch(r'=IF\(COUNT\(([A-Z0-9:,]+)\)=0,"",SUM\(\1\)\)', compact)
-    plain = re.fullmatch(r"=SUM\(([A-Z0-9:,]+)\)", compact)
-    refs = _refs((counted or plain).group(1)) if counted or plain else None
-    return None if refs is None else (refs, plain is not None)
-
-
-def _summed(shown: object) -> Decimal | None:
-    """What SUM adds up of a cell: a number (not text that reads as one), if it is one the reader can hold."""
-    number = D(shown) if is_number(shown) else None
-    return number if isinstance(number, Decimal) else None
-
-
-def _normal(formula: str) -> str:
-    """A formula without $, spaces, case or row numbers: rows move when the user inserts rows above. Workbooks made
-    before frameworks were kept pass the framework's name (eval_rule_set) where newer ones pass its text."""
-    text = re.sub(r"\s+", "", formula.replace("$", "")).upper().replace(",EVAL_RULE_SET,", ",EVAL_FRAMEWORK,")
-    return re.sub(r"\b([A-Z]{1,3})\d+\b", r"\1#", text)
-
-
-def _refs(text: str) -> list[str] | None:
-    """The cells of "I4:I6,I10" (ranges of one column, or single cells, on the sheet's columns); None for anything
-    else (whole columns, blocks, intersections): such a formula is the user's own and counts by its saved result."""
-    cells: list[str] = []
-    for part in text.split(","):
-        match = re.fullmatch(r"([A-K])(\d{1,7})(?::([A-K])(\d{1,7}))?", part)
-        if match is None:
-            return None
-        column, top, other, bottom = match.groups()
-        if other is None:
-            cells.append(f"{column}{top}")
-            continue
-        if other != column or not 0 < int(top) <= int(bottom) or int(bottom) - int(top) > 10_000:
-            return None
-        cells += [f"{column}{r}" for r in range(int(top), int(bottom) + 1)]
-    return cells
 
 
 def _figure_value(indicator: EvalIndicator, a: object, b: object) -> object:
