@@ -42,6 +42,7 @@ from perfeval_xl.engine.evaluation.scores import (
     checklist_score,
     findings_range,
     grade_of,
+    kind_counts,
     leaves,
     read_ticks,
     standard_score,
@@ -369,7 +370,11 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
             allowed = None
         if allowed is not None and not allowed[0] <= score <= allowed[1]:
             low, high = (format_score(bound, places) for bound in allowed)
-            found = f"“{leaf.a}”个问题" if rule.kinds else f"{format_score(leaf.a, 0)} 个问题"  # type: ignore[arg-type]
+            if rule.kinds:
+                counts = kind_counts(leaf.a, len(rule.kinds)) or []
+                found = "、".join(f"{kind.text} {count} 个" for kind, count in zip(rule.kinds, counts, strict=False))
+            else:
+                found = f"{format_score(leaf.a, 0)} 个问题"  # type: ignore[arg-type]
             due = low if low == high else f"{low} 至 {high}"
             add(FINDINGS_MISMATCH, f"发现 {found}应得 {due} 分，得分却是 {_as_typed(score, places)} 分")
     if isinstance(rule, ManualRule) and rule.step and (score / rule.step) % 1 != 0:

@@ -1043,6 +1043,14 @@ def test_findings__kinds_of_findings_each_cost_their_own(counts, score):
     assert standard_text(indicator) == "按发现的问题扣分：①未按时拨付每个扣0.5分；②挪用资金每个扣2分；扣完为止"
 
 
+def test_findings__a_count_of_a_kind_over_9999_says_so():
+    from perfeval_xl.core.errors import NumberError
+    from perfeval_xl.engine.evaluation.scores import findings_range
+
+    with pytest.raises(NumberError, match="每类问题最多 9999 个"):
+        findings_range(one(KINDS, points=3), "10000、0")
+
+
 @pytest.mark.parametrize("counts", ["1", "1、0、0", "1.5、0", "-1、0", "一、零"])
 def test_findings__kinds_counted_otherwise_say_how_to_write_them(counts):
     from perfeval_xl.core.errors import NumberError

@@ -959,6 +959,8 @@ def test_findings__kinds_and_ranges_on_the_sheet_and_in_the_report(tmp_path, cou
     out.write_bytes(package(wb, ".xlsx"))
     payload = json.loads(run("check", str(out), "--json").stdout)
     assert {f["code"] for f in payload["findings"]} == codes_found, payload["findings"]
+    if counts == "1、1":  # the counts spelled out kind by kind
+        assert "发现 未按时拨付 1 个、挪用资金 1 个应得 1.5 分" in payload["findings"][0]["message"]
     if not codes_found:
         assert run("report", str(out), "-o", str(tmp_path / "r.docx")).returncode == 0
         import docx

@@ -208,6 +208,12 @@ def kind_counts(text: object, kinds: int) -> list[int] | None:
         raise NumberError(f"{how}，而不是一个数")
     written = text.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     parts = [part for part in re.split(r"[、,，;；\s]+", written) if part]
+    if (
+        len(parts) == kinds
+        and all(part.isascii() and part.isdigit() for part in parts)
+        and any(len(p) > 4 for p in parts)
+    ):
+        raise NumberError(f"{how}：每类问题最多 9999 个，而这里是“{shown_text(written, 30)}”")
     if len(parts) != kinds or not all(re.fullmatch(r"[0-9]{1,4}", part) for part in parts):
         raise NumberError(f"{how}，而不是“{shown_text(written, 30)}”")
     return [int(part) for part in parts]
