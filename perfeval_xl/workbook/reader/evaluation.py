@@ -382,6 +382,8 @@ class _SheetReader:
             counted = f"它的{'、'.join(held)}计入了{'、'.join(sums)}（这些合计因此与指标体系不符，不再另报）"
         elif held:
             counted = "它不在任何小计的求和范围内，没有计入总分"
+        elif any(not is_blank(self.raw(ref_at(column, row))) for column in ("points", "score")):
+            counted = "它的分值、得分不是数字，没有计入任何合计"
         else:
             counted = "它没有分值和得分"
         name = self.raw(ref_at("level3", row)) or self.raw(ref_at("level2", row)) or ""
