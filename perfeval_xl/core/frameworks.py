@@ -24,7 +24,7 @@ METHOD_NAMES = {
     "checklist": "逐项评分",
     "findings": "按问题扣分",
     "manual": "人工评分",
-    "custom": "部门特性指标（评价机构设置）",
+    "custom": "评价机构逐项设置",
 }
 COUNTS = ("exact", "ceil", "floor")
 BOUND_KEYS = ("eq", "ge", "gt", "le", "lt")

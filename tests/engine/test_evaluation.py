@@ -670,8 +670,7 @@ def test_shipped__gongxing_is_the_53_tree_with_example_weights():
         "效果/能力建设",
     ]
     methods = {i.method for i in GONGXING.indicators} | {i.method for i in BUDGET.indicators}
-    # the shipped frameworks show every method between them, but a slot of 部门特性指标 (its tests make their own)
-    assert methods == set(METHODS) - {"custom"}
+    assert methods == set(METHODS)  # the shipped frameworks show every method between them
     # the published standards of evaluation.md, computed
     assert standard_score(indicator_of(GONGXING, "“三公经费”控制率"), "103%") == 3
     assert standard_score(indicator_of(GONGXING, "重点支出安排率"), "85%") == 4

@@ -108,6 +108,10 @@ def _full_marks(framework: str) -> dict[str, dict[str, object]]:
             cells["E"] = 0
         if indicator.from_target:
             cells |= {"E": "带动农户增收500万元以上", "F": "520万元"}
+        if indicator.custom:  # the unit's own indicator, set in the slot's first row
+            points = float(indicator.points)
+            changes[f"{indicator.key}#1"] = {"C": "特性指标", "D": points, "H": "完成得满分", "I": points}
+            continue
         if not indicator.computed:
             cells["I"] = float(indicator.points)
         changes[indicator.key] = cells

@@ -61,6 +61,11 @@ def test_sheet__header_rows_subtotals_and_names(tmp_path, framework):
             assert row > last_leaf
     for indicator in fw.indicators:
         row = rows[indicator.key]
+        if indicator.custom:  # a slot's own row adds up the rows the evaluator fills above it
+            first = rows[f"{indicator.key}#1"]
+            assert ws[f"C{row}"].value == f"{indicator.name}小计" and ws[f"D{row}"].value.startswith("=SUM(")
+            assert ws[f"B{first}"].value == indicator.name and ws[f"H{row}"].value
+            continue
         shown = ws[f"C{row}"].value if len(indicator.path) > 2 else ws[f"B{row}"].value
         expected = f"{indicator.path[2]}：{indicator.path[3]}" if len(indicator.path) == 4 else indicator.name
         assert shown == expected and ws[f"D{row}"].value == float(indicator.points)

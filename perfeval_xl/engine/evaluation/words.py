@@ -132,8 +132,9 @@ def _manual_words(indicator: EvalIndicator, rule: ManualRule) -> str:
 
 
 def _custom_words(indicator: EvalIndicator, rule: CustomRule) -> str:
+    what = f"（{indicator.description}）" if indicator.description else ""
     return (
-        f"由评价机构根据被评价部门的职责设置，每项写明名称、分值和评分标准并评分，"
+        f"由评价机构根据被评价部门的职责设置{what}，每项写明名称、分值和评分标准并评分，"
         f"各项分值合计{_points_text(indicator.points, indicator)}分"
     )
 
