@@ -8,7 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from perfeval_xl.core.errors import ReportError
+from perfeval_xl.core.errors import NumberError, ReportError
 from perfeval_xl.core.frameworks import (
     CIRCLED,
     LEVEL_NAMES,
@@ -117,7 +117,10 @@ def _figures(leaf: LeafRow) -> str:
         unmet = "；".join(text for text, tick in marked if not tick)
         return clean("".join((f"符合的评价要点：{met}。" if met else "", f"不符合的：{unmet}。" if unmet else "")))
     if isinstance(indicator.rule, FindingsRule) and indicator.rule.kinds and leaf.a:
-        counts = kind_counts(leaf.a, len(indicator.rule.kinds)) or []
+        try:
+            counts = kind_counts(leaf.a, len(indicator.rule.kinds)) or []
+        except NumberError:  # the check refuses such counts at their cell; a report never stops on them
+            return f"发现问题：{clean(leaf.a)}。"
         found = [f"{kind.text}{count}个" for kind, count in zip(indicator.rule.kinds, counts, strict=False) if count]
         return f"发现问题：{'、'.join(clean(text) for text in found)}。" if found else "未发现问题。"
     if isinstance(indicator.rule, FindingsRule) and as_number(leaf.a) is not None:

@@ -524,3 +524,19 @@ def test_example_report__rows_never_split_and_headings_keep_with_their_text(exam
         assert opened.styles[style].paragraph_format.keep_with_next, style
     conclusion = next(t for t in opened.tables if t.rows[0].cells[0].text == "一级指标" and len(t.columns) == 4)
     assert all(row.cells[0].paragraphs[0].paragraph_format.keep_with_next for row in conclusion.rows[:-1])
+
+
+def test_report__counts_by_kind_the_check_refuses_never_stop_the_report_words():
+    """The check refuses “1” for two kinds at its cell; the report's wording of such a row still returns a sentence."""
+    from perfeval_xl.core.records import LeafRow
+    from perfeval_xl.engine.evaluation.load import parse_framework
+    from perfeval_xl.report.evaluation import _figures
+
+    text = (
+        'kind = "evaluation"\nname = "k"\nfull_marks = 3\n[[indicators]]\npath = ["甲", "乙"]\npoints = 3\n'
+        'method = "findings"\nkinds = [ { text = "晚拨付", deduct = 1 }, { text = "挪用", deduct = 1 } ]\n'
+    )
+    (indicator,) = parse_framework(text, "k.toml").indicators
+    row = LeafRow(indicator, "1", None, None, None, None, False, "", 3)
+    assert _figures(row) == "发现问题：1。"
+    assert _figures(LeafRow(indicator, "1、0", None, None, None, None, False, "", 3)) == "发现问题：晚拨付1个。"
