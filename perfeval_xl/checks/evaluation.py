@@ -15,6 +15,7 @@ from perfeval_xl.core.codes import (
     EVAL_UNSCORED,
     FINDINGS_MISMATCH,
     GRADE_MISMATCH,
+    NOT_APPLICABLE_UNEXPLAINED,
     NUMBER_UNREADABLE,
     POINTS_CHANGED,
     PRINTED_RATE,
@@ -26,7 +27,16 @@ from perfeval_xl.core.codes import (
     Code,
 )
 from perfeval_xl.core.errors import NumberError
-from perfeval_xl.core.frameworks import BandsRule, ChecklistRule, FindingsRule, ManualRule, Node
+from perfeval_xl.core.frameworks import (
+    NA_FULL,
+    NA_PRORATE,
+    BandsRule,
+    ChecklistRule,
+    FindingsRule,
+    Framework,
+    ManualRule,
+    Node,
+)
 from perfeval_xl.core.numbers import (
     D,
     NotANumber,
@@ -44,6 +54,7 @@ from perfeval_xl.engine.evaluation.scores import (
     grade_of,
     kind_counts,
     leaves,
+    prorated,
     read_ticks,
     standard_score,
     tree,
@@ -80,16 +91,24 @@ def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
             f"{key} 小计",
             row,
             _sum_of(_shown_score(sheet, leaf) for leaf in leaves(node)),
-            node.points + _slot_gap(sheet, leaves(node)),
+            node.points + _slot_gap(sheet, leaves(node)) - _left_out(sheet, leaves(node)),
             places,
             shown_parts,
         )
     if sheet.total is not None:
         level1 = [sheet.subtotals.get(node.key) for node in tree(framework) if node.level == 1]
         shown_parts = _sum_of(_own(row.score, row.foreign_score) for row in level1 if row is not None)
-        from_leaves = _sum_of(leaf.score for leaf in sheet.leaves)
-        points = framework.full_marks + _slot_gap(sheet, [n for n in tree(framework) if n.is_leaf])
-        _check_sum(add, "总分", sheet.total, from_leaves, points, places, shown_parts)
+        all_leaves = [n for n in tree(framework) if n.is_leaf]
+        from_leaves = _sum_of(_shown_score(sheet, leaf) for leaf in all_leaves)
+        points = framework.full_marks + _slot_gap(sheet, all_leaves)
+        basis = "其下各末级指标得分之和为"
+        if framework.not_applicable == NA_PRORATE:  # 得分合计 ÷ 适用分值 × 满分, by what the 一级 小计 show
+            points, basis = framework.full_marks, "按适用指标分值折算应为"
+            shown_points = _sum_of(_own(row.points, row.foreign_points) for row in level1 if row is not None)
+            applicable = framework.full_marks + _slot_gap(sheet, all_leaves) - _left_out(sheet, all_leaves)
+            from_leaves = _scaled(from_leaves, applicable, framework)
+            shown_parts = _scaled(shown_parts, shown_points or Decimal(0), framework)
+        _check_sum(add, "总分", sheet.total, from_leaves, points, places, shown_parts, basis)
         total = sheet.total.score
         expected_grade = grade_of(framework, total) if total is not None else None
         if expected_grade is not None and sheet.grade and sheet.grade != expected_grade:
@@ -121,6 +140,18 @@ def _slot_gap(sheet: EvaluationSheet, nodes: Iterable[Node]) -> Decimal:
     return gap
 
 
+def _left_out(sheet: EvaluationSheet, nodes: Iterable[Node]) -> Decimal:
+    """按适用分值折算: the points of the leaves among `nodes` marked 不适用 (they leave the sums' 分值)."""
+    if sheet.framework.not_applicable != NA_PRORATE:
+        return Decimal(0)
+    marked = (sheet.leaf(node.key) for node in nodes)
+    return sum((leaf.indicator.points for leaf in marked if leaf is not None and leaf.not_applicable), Decimal(0))
+
+
+def _scaled(summed: Decimal | None, applicable: Decimal, framework: Framework) -> Decimal | None:
+    return None if summed is None else prorated(summed, applicable, framework)
+
+
 def _subtotal_children(node: Node) -> list[Node]:
     """What a 小计 adds up on the sheet: a 二级 node's leaves (4-level paths have no 三级 小计), a 一级 node's
     二级 subtotals and its own 2-level leaves."""
@@ -132,6 +163,8 @@ def _subtotal_children(node: Node) -> list[Node]:
 def _shown_score(sheet: EvaluationSheet, node: Node) -> Decimal | None:
     if node.is_leaf:
         leaf = sheet.leaf(node.key)
+        if leaf is not None and leaf.not_applicable:  # 视同满分, or left out of the sums
+            return leaf.indicator.points if sheet.framework.not_applicable == NA_FULL else None
         return leaf.score if leaf else None
     row = sheet.subtotals.get(node.key)
     return _own(row.score, row.foreign_score) if row else None
@@ -156,6 +189,7 @@ def _check_sum(
     points: Decimal,
     places: int,
     shown_parts: Decimal | None = None,
+    basis: str = "其下各末级指标得分之和为",
 ) -> None:
     """A 小计 or 总分 row's figures. The template's SUM adds up what is printed beneath it (`shown_parts`): it is
     wrong only when its range was changed, and a misprinted 小计 below is found at its own row, not again here. A
@@ -185,8 +219,7 @@ def _check_sum(
         )
         add(
             SUM_MISMATCH,
-            f"{what}的得分写的是{_score_text(row.score, places)}，其下各末级指标得分之和为"
-            f"{_score_text(expected, places)}{other}",
+            f"{what}的得分写的是{_score_text(row.score, places)}，{basis}{_score_text(expected, places)}{other}",
             score_ref,
         )
     if row.rate is not None and row.score is not None and row.points:
@@ -315,6 +348,8 @@ def _slot_findings(leaf: LeafRow) -> list[Finding]:
 def _leaf_findings(leaf: LeafRow) -> list[Finding]:
     if leaf.indicator.custom:
         return _slot_findings(leaf)
+    if leaf.not_applicable:
+        return _not_applicable_findings(leaf)
     indicator, findings = leaf.indicator, []
     places, score_ref = indicator.score_places, leaf.at("score")
 
@@ -386,6 +421,28 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
             REASON_MISSING,
             f"扣了 {format_score(indicator.points - score, places)} 分，请在“扣分原因”中写明原因",
             leaf.at("reason"),
+        )
+    return findings
+
+
+def _not_applicable_findings(leaf: LeafRow) -> list[Finding]:
+    """A leaf marked 不适用: its 分值 as the framework gives it (the sums count it), and why it does not apply."""
+    findings = []
+    indicator, places = leaf.indicator, leaf.indicator.score_places
+    points_shown = D(leaf.points_shown)
+    if not isinstance(points_shown, Decimal) or points_shown != indicator.points:
+        findings.append(
+            POINTS_CHANGED(
+                f"{indicator.key}：分值{_written(leaf.points_shown, points_shown)}，"
+                f"评价指标体系规定为 {format_score(indicator.points, places)} 分",
+                leaf.at("points"),
+            )
+        )
+    if not leaf.reason:
+        findings.append(
+            NOT_APPLICABLE_UNEXPLAINED(
+                f"{indicator.key}：标为“不适用”，请在“扣分原因”中写明它为什么不适用于被评价单位", leaf.at("reason")
+            )
         )
     return findings
 

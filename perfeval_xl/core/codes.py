@@ -376,6 +376,21 @@ CUSTOM_POINTS_MISMATCH = Code(
     "部门特性指标各项的分值合计与指标体系给它的分值不同",
     "调整各项部门特性指标的分值，使合计等于指标体系规定的分值",
 )
+NOT_APPLICABLE_REFUSED = Code(
+    "not-applicable-refused",
+    ERROR,
+    EVALUATION,
+    "指标的得分写了“不适用”，但评价指标体系没有规定不适用的指标如何计分（视同满分或按适用分值折算），或这个指标不能"
+    "不适用（部门特性指标的位置）；表上的合计不计入它",
+    "按评分标准打分；确实不适用时，在指标体系文件中写明 not_applicable 后重新生成评分表",
+)
+NOT_APPLICABLE_UNEXPLAINED = Code(
+    "not-applicable-unexplained",
+    ERROR,
+    EVALUATION,
+    "指标标为“不适用”，却没有写明为什么不适用",
+    "在“扣分原因”一列写明该指标不适用于被评价单位的理由",
+)
 EVAL_ROW_MISSING = Code(
     "eval-row-missing",
     ERROR,

@@ -230,6 +230,18 @@ class Framework:
     levels: Mapping[tuple[str, ...], Decimal] = field(hash=False)  # a mapping has no hash; the rest identifies it
     source: str = ""
     note: str = ""
+    not_applicable: str | None = None  # what an indicator marked 不适用 counts: NA_FULL, NA_PRORATE, or not allowed
+
+
+NOT_APPLICABLE = "不适用"  # what the evaluator types in a leaf's 得分 when the indicator does not apply to the unit
+
+
+# 视同满分: the indicator scores its points; 按适用分值折算: it leaves the tree, and the total is the score of the
+# indicators that apply scaled to full marks (得分合计 ÷ 适用指标分值合计 × 满分)
+NA_FULL, NA_PRORATE = "full", "prorate"
+
+
+NA_POLICIES = {NA_FULL: "视同满分", NA_PRORATE: "不计分值，总分按适用指标分值折算"}
 
 
 @dataclass(frozen=True)
@@ -268,6 +280,9 @@ class TreeScores:
     total: Decimal
     grade: str | None
     unscored: tuple[str, ...]
+    not_applicable: tuple[str, ...] = ()  # leaves marked 不适用 (each counted as the framework says)
+    applicable: Decimal | None = None  # 按适用分值折算: the points of the indicators that apply; total is scaled
+    summed: Decimal | None = None  # 按适用分值折算: the scores added up, before scaling
 
     @property
     def complete(self) -> bool:

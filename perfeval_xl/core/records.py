@@ -509,6 +509,7 @@ class LeafRow(_Located):
         none; a 指标值 typed over its formula is checked against it, and the score must follow it.
       rate: 得分率 as shown, for a 二级 with no 三级 that has no 指标值 (its row shows one there), else None.
       custom: a 部门特性指标 slot's rows (its own row is their 小计: 分值 and 得分 their sums).
+      not_applicable: its 得分 says 不适用, which the framework allows (score is None then).
       where: the cells of points, a, b, value, score and reason (and rate, where the row has one).
     """
 
@@ -525,6 +526,7 @@ class LeafRow(_Located):
     rate: Decimal | None = None
     custom: tuple[CustomRow, ...] = ()
     where: Where = field(**_WHERE)
+    not_applicable: bool = False  # its 得分 says 不适用 (and the framework says how that counts)
 
 
 @dataclass(frozen=True)

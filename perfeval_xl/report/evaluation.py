@@ -13,11 +13,14 @@ from perfeval_xl.core.frameworks import (
     CIRCLED,
     LEVEL_NAMES,
     METHOD_NAMES,
+    NA_POLICIES,
+    NA_PRORATE,
     ChecklistRule,
     EvalIndicator,
     FindingsRule,
     Framework,
     Node,
+    TreeScores,
 )
 from perfeval_xl.core.names import EVAL_TEXTS
 from perfeval_xl.core.numbers import format_amount, format_percent, format_score, round_half_up
@@ -149,7 +152,10 @@ def _leaf_basis(leaf: LeafRow) -> str:
 def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
     """One node of section 四 (and of the deductions): its numbers all from the engine's tree scores."""
     scored = sheet.scores.scores.get(node.key)
+    absent = [leaf.key for leaf in leaves(node) if leaf.key in sheet.scores.not_applicable]
     points = node.points
+    if sheet.framework.not_applicable == NA_PRORATE and not node.is_leaf:  # what applies of it
+        points -= sum((leaf.points for leaf in leaves(node) if leaf.key in absent), Decimal(0))
     deduction = points - scored if scored is not None and scored < points else Decimal(0)
     item: dict[str, Any] = {
         "key": clean(node.key),
@@ -168,6 +174,7 @@ def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
         "method": "",
         "reason": "",
         "basis": "",
+        "not_applicable": node.is_leaf and bool(absent),
     }
     leaf = sheet.leaf(node.key) if node.is_leaf else None
     if node.indicator is not None:
@@ -178,6 +185,8 @@ def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
             "reason": _custom_reasons(leaf),
             "basis": "各项的得分见第四部分",
         }
+    elif leaf is not None and leaf.not_applicable:
+        item |= {"reason": _reason(leaf.reason), "rate": None}
     elif leaf is not None:
         basis, reason = _leaf_basis(leaf), _reason(leaf.reason)
         if reason and basis.startswith("按评分标准应得"):  # an override and its grounds: both are stated
@@ -243,7 +252,9 @@ def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet
             shown.add(group)
         indicator = node.indicator
         value = ""
-        if leaf is not None and indicator is not None:
+        if leaf is not None and leaf.not_applicable:
+            value = "不适用"
+        elif leaf is not None and indicator is not None:
             if leaf.value == "—":
                 value = "无法计算"
             elif indicator.value is not None or indicator.computed:
@@ -330,6 +341,20 @@ def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet
 _REVENUE_LABELS = {"total": "收入合计", "expense_total": "支出合计"}  # the sheet's 合计 and 支出小计, named in a table
 
 
+def _not_applicable(framework: Framework, scores: TreeScores, absent: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The indicators marked 不适用 and how the framework counts them, as section 三 says it."""
+    if not absent:
+        return None
+    return {
+        "names": "、".join(item["name"] for item in absent),
+        "count": len(absent),
+        "policy": NA_POLICIES[framework.not_applicable or ""],
+        "points": sum((item["points"] for item in absent), Decimal(0)),
+        "summed": scores.summed,
+        "applicable": scores.applicable,
+    }
+
+
 def _revenue(submission: Submission) -> dict[str, Any]:
     """收支预决算 as the report's table: each filled column's 预算, 决算 and the 差异率 they give (the engine's, not a
     printed one); nothing when the sheet is not there or left blank."""
@@ -373,6 +398,7 @@ def evaluation_context(submission: Submission, report_date: str) -> dict[str, An
     level1 = [by_key[node.key] for node in nodes if node.level == 1]
     leaf_items = [item for item in items if item["leaf"]]
     deductions = [item for item in leaf_items if item["deduction"] > 0]
+    absent = [item for item in leaf_items if item["not_applicable"]]
     total = scores.total
     grade = scores.grade or grade_of(framework, total) or ""
     texts = {key.removeprefix("eval_"): paragraphs(sheet.texts.get(key, "")) for key, _ in EVAL_TEXTS}
@@ -418,7 +444,8 @@ def evaluation_context(submission: Submission, report_date: str) -> dict[str, An
             "rate": score_rate(total, framework.full_marks),
             "grade": clean(grade),
             "level1": level1,
-            "full_count": len(leaf_items) - len(deductions),
+            "full_count": len(leaf_items) - len(deductions) - len(absent),
+            "not_applicable": _not_applicable(framework, scores, absent),
             "deducted_count": len(deductions),
             "deducted": sum((item["deduction"] for item in deductions), Decimal(0)),
         },

@@ -18,6 +18,9 @@ from perfeval_xl.core.frameworks import (
     DEFAULT_SCORE_PLACES,
     KIND,
     METHODS,
+    NA_FULL,
+    NA_POLICIES,
+    NA_PRORATE,
     BandsRule,
     EvalIndicator,
     Framework,
@@ -53,7 +56,19 @@ from perfeval_xl.engine.rulefiles import (
     shown_value,
 )
 
-TOP_KEYS = ("kind", "name", "title", "source", "note", "full_marks", "score_places", "grades", "levels", "indicators")
+TOP_KEYS = (
+    "kind",
+    "name",
+    "title",
+    "source",
+    "note",
+    "full_marks",
+    "score_places",
+    "grades",
+    "levels",
+    "indicators",
+    "not_applicable",
+)
 
 
 # A framework is a sheet a person prints and reads: past these sizes a file is not a framework but an accident or
@@ -240,7 +255,22 @@ def _build(settings: dict[str, Any], origin: str) -> Framework:
         levels=MappingProxyType(_levels(read, indicators)),
         source=read.text("source", settings.get("source", ""), MAX_TEXT_LENGTH),
         note=read.text("note", settings.get("note", ""), MAX_TEXT_LENGTH),
+        not_applicable=_not_applicable(read, settings),
     )
+
+
+def _not_applicable(read: Settings, settings: dict[str, Any]) -> str | None:
+    """What an indicator marked 不适用 counts (not set: the sheet may not mark one)."""
+    value = settings.get("not_applicable")
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in NA_POLICIES:
+        raise read.fail(
+            "not_applicable",
+            f'应为 "{NA_FULL}"（不适用的指标视同满分）或 "{NA_PRORATE}"（按适用指标分值折算总分），'
+            f"而不是 {shown_value(value)}",
+        )
+    return value
 
 
 def _grades(read: Settings, settings: dict[str, Any], full_marks: Decimal) -> tuple[Grade, ...]:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from types import MappingProxyType
 
 from perfeval_xl.core.errors import NumberError
 from perfeval_xl.core.frameworks import (
     CIRCLED,
+    NA_FULL,
+    NA_PRORATE,
     BandsRule,
     ChecklistRule,
     EvalIndicator,
@@ -260,27 +262,50 @@ def leaves(node: Node) -> list[Node]:
     return [node] if node.is_leaf else [leaf for child in node.children for leaf in leaves(child)]
 
 
-def score_tree(framework: Framework, leaf_scores: Mapping[tuple[str, ...] | str, object]) -> TreeScores:
-    """Every node's score from the leaves' (keyed by path or "/"-joined path; a missing leaf is unscored).
+def score_tree(
+    framework: Framework,
+    leaf_scores: Mapping[tuple[str, ...] | str, object],
+    not_applicable: Iterable[str] = (),
+) -> TreeScores:
+    """Every node's score from the leaves' (keyed by path or "/"-joined path; a missing leaf is unscored), with the
+    leaves in `not_applicable` (marked 不适用) counted as the framework says: at their points (视同满分), or left out
+    and the total scaled to full marks (按适用分值折算). A framework that allows no 不适用 ignores them.
 
     See TreeScores for how unscored leaves count. A key that is no leaf of the framework raises ValueError.
     """
     given = {(key if isinstance(key, str) else "/".join(key)): require_number(v) for key, v in leaf_scores.items()}
     nodes = tree(framework)
-    unknown = set(given) - {node.key for node in nodes if node.is_leaf}
+    unknown = (set(given) | set(not_applicable)) - {node.key for node in nodes if node.is_leaf}
     if unknown:
         raise ValueError(f"评价指标体系“{framework.name}”中没有指标“{shown_text(sorted(unknown)[0], 40)}”")
+    absent = frozenset(not_applicable) if framework.not_applicable else frozenset()
     scores: dict[str, Decimal | None] = {}
     for node in reversed(nodes):
-        if node.is_leaf:
+        if node.is_leaf and node.key in absent:
+            scores[node.key] = node.points if framework.not_applicable == NA_FULL else None
+        elif node.is_leaf:
             scores[node.key] = given.get(node.key)
         else:
             scores[node.key] = sum((scores[kid.key] or Decimal(0) for kid in node.children), Decimal(0))
-    unscored = tuple(node.key for node in nodes if node.is_leaf and scores[node.key] is None)
-    total = sum((scores[node.key] or Decimal(0) for node in nodes if node.level == 1), Decimal(0))
+    unscored = tuple(node.key for node in nodes if node.is_leaf and scores[node.key] is None and node.key not in absent)
+    summed = sum((scores[node.key] or Decimal(0) for node in nodes if node.level == 1), Decimal(0))
+    total, applicable = summed, None
+    if framework.not_applicable == NA_PRORATE:
+        applicable = framework.full_marks - sum((n.points for n in nodes if n.is_leaf and n.key in absent), Decimal(0))
+        total = prorated(summed, applicable, framework)
     return TreeScores(
         MappingProxyType({node.key: scores[node.key] for node in nodes}),
         total,
         None if unscored else grade_of(framework, total),
         unscored,
+        tuple(node.key for node in nodes if node.key in absent),
+        applicable,
+        summed if applicable is not None else None,
     )
+
+
+def prorated(summed: Decimal, applicable: Decimal, framework: Framework) -> Decimal:
+    """得分合计 ÷ 适用指标分值合计 × 满分, rounded half up to score_places; 0 when nothing applies."""
+    if applicable <= 0:
+        return Decimal(0)
+    return round_half_up(summed / applicable * framework.full_marks, framework.score_places)

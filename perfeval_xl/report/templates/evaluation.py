@@ -96,8 +96,19 @@ def evaluation_template() -> bytes:
         "{% for l in result.level1 %}{{ l.name }}指标分值{{ l.points|score(places) }}分，评价得分"
         "{{ l.score|score(places) }}分，得分率{{ l.rate|pct }}{{ '；' if not loop.last else '。' }}{% endfor %}"
     )
+    w.tag("if result.not_applicable")
     w.p(
-        "{{ framework.leaf_count }}项{{ framework.leaf_label }}中，{{ result.full_count }}项得满分"
+        "{{ result.not_applicable.names }}不适用于被评价单位（理由见第四部分）。按评价指标体系的规定，不适用的指标"
+        "{{ result.not_applicable.policy }}{% if result.not_applicable.applicable is not none %}："
+        "得分合计{{ result.not_applicable.summed|score(places) }}分，适用指标分值合计"
+        "{{ result.not_applicable.applicable|score(places) }}分，折算为{{ result.total|score(places) }}分。"
+        "{% else %}（计{{ result.not_applicable.points|score(places) }}分）。{% endif %}"
+    )
+    w.tag("endif")
+    w.p(
+        "{{ framework.leaf_count }}项{{ framework.leaf_label }}中，"
+        "{% if result.not_applicable %}{{ result.not_applicable.count }}项不适用，{% endif %}"
+        "{{ result.full_count }}项得满分"
         "{% if result.deducted_count %}，{{ result.deducted_count }}项扣分，合计扣{{ result.deducted|score(places) }}分"
         "（见第五部分）{% endif %}。"
     )
@@ -123,6 +134,11 @@ def evaluation_template() -> bytes:
     w.p(NODE_SENTENCE, style="二级标题")
     w.tag("elif not n.leaf")
     w.p(NODE_SENTENCE, style="三级标题")
+    w.tag("elif n.not_applicable")
+    w.p(
+        "{{ n.number }}{{ n.name }}，指标分值{{ n.points|score(places) }}分，不适用于被评价单位"
+        "{% if n.reason %}：{{ n.reason|sentence }}{% else %}。{% endif %}"
+    )
     w.tag("else")
     w.p(NODE_SENTENCE)
     w.tag("if n.figures")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from perfeval_xl.core.frameworks import (
     GRADE,
+    NA_PRORATE,
     TOTAL,
     ChecklistRule,
     CustomRule,
@@ -51,11 +52,14 @@ from perfeval_xl.workbook.layout.evaluation_formulas import (
     KEY,
     formula_number,
     grade_formula,
+    leaf_rate_formula,
     link_formula,
     percent_value,
+    prorated_total_formula,
     rate_formula,
     ref_at,
     score_formula,
+    subtotal_formulas,
     sum_formula,
     value_formula,
 )
@@ -146,21 +150,25 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
     cells.append(Cell(f"{KEY}{HEADER_ROW}", LABEL, "指标路径（辅助列，请勿修改）", style="helper"))
     groups = _level1_of(framework)
     for level1 in groups:
-        cells += _group_cells(level1, where, flavour)
+        cells += _group_cells(level1, where, flavour, framework.not_applicable)
     total, grade = where.total_row, where.grade_row
     level1_rows = [where.subtotal_rows[node.key] for node in groups]
+    scores = [ref_at("score", r) for r in level1_rows]
+    if framework.not_applicable == NA_PRORATE:  # 100 分 and the scaled total; the 一级 小计 show what applies
+        points = Cell(ref_at("points", total), LABEL, formula_number(framework.full_marks), kind=SCORE)
+        formula = prorated_total_formula(scores, framework)
+        score = _excel(ref_at("score", total), formula, SCORE, name="eval_total", what="总分")
+    else:
+        points = _excel(
+            ref_at("points", total), "=SUM(" + ",".join(ref_at("points", r) for r in level1_rows) + ")", SCORE
+        )
+        score = _excel(ref_at("score", total), sum_formula(scores), SCORE, name="eval_total", what="总分")
     cells += [
-        Cell(ref_at("level3", total), LABEL, TOTAL, style="row_label"),
-        _excel(ref_at("points", total), "=SUM(" + ",".join(ref_at("points", r) for r in level1_rows) + ")", SCORE),
+        Cell(ref_at("level3", total), LABEL, total_label(framework), style="row_label"),
+        points,
         Cell(ref_at("b", total), LABEL, RATE_LABEL, style="row_label"),
         _excel(ref_at("value", total), rate_formula(total), RATE),
-        _excel(
-            ref_at("score", total),
-            sum_formula([ref_at("score", r) for r in level1_rows]),
-            SCORE,
-            name="eval_total",
-            what="总分",
-        ),
+        score,
         Cell(ref_at("level3", grade), LABEL, GRADE, style="row_label"),
         _excel(
             ref_at("score", grade),
@@ -246,7 +254,12 @@ def _row_name(indicator: EvalIndicator) -> str:
     return f"{indicator.path[2]}：{indicator.path[3]}" if len(indicator.path) == 4 else indicator.path[-1]
 
 
-def _group_cells(level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:
+def total_label(framework: Framework) -> str:
+    """The 总分 row's label: scaled to full marks, it says so."""
+    return f"{TOTAL}（按适用指标分值折算）" if framework.not_applicable == NA_PRORATE else TOTAL
+
+
+def _group_cells(level1: Node, where: SheetPlan, flavour: str, policy: str | None) -> list[Cell]:
     """A 一级 group: its leaves, a 小计 after each 二级 group (over its leaf rows, a range that grows when rows are
     inserted inside it), and the 一级 小计 over the 二级 小计 rows and the 2-level leaves."""
     cells: list[Cell] = []
@@ -261,7 +274,7 @@ def _group_cells(level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:
             continue
         if child.is_leaf:
             row = where.leaf_rows[child.key]
-            cells += _leaf_cells(child.indicator, row, flavour, name_in="level2")
+            cells += _leaf_cells(child.indicator, row, flavour, name_in="level2", policy=policy)
             parts.append(row)
             continue
         rows = [where.leaf_rows[leaf.key] for leaf in leaves(child)]
@@ -270,11 +283,12 @@ def _group_cells(level1: Node, where: SheetPlan, flavour: str) -> list[Cell]:
             Cell(ref_at("level2", rows[0]), LABEL, child.path[1], style="vertical", merge_to=ref_at("level2", subtotal))
         )
         for leaf in leaves(child):
-            cells += _leaf_cells(leaf.indicator, where.leaf_rows[leaf.key], flavour)
+            cells += _leaf_cells(leaf.indicator, where.leaf_rows[leaf.key], flavour, policy=policy)
         ranges = {key: [f"{ref_at(key, rows[0])}:{ref_at(key, rows[-1])}"] for key in ("points", "score")}
-        cells += _subtotal_cells(child, subtotal, ranges["points"], ranges["score"])
+        cells += _subtotal_cells(child, subtotal, ranges["points"], ranges["score"], policy)
         parts.append(subtotal)
-    cells += _subtotal_cells(level1, bottom, [ref_at("points", r) for r in parts], [ref_at("score", r) for r in parts])
+    points, scores = [ref_at("points", r) for r in parts], [ref_at("score", r) for r in parts]
+    cells += _subtotal_cells(level1, bottom, points, scores, policy)
     return cells
 
 
@@ -304,18 +318,23 @@ def custom_key(slot: str, number: int) -> str:
     return f"{slot}#{number}"
 
 
-def _subtotal_cells(node: Node, row: int, points: list[str], scores: list[str]) -> list[Cell]:
+def _subtotal_cells(
+    node: Node, row: int, points: list[str], scores: list[str], policy: str | None = None
+) -> list[Cell]:
+    points_formula, score_formula = subtotal_formulas(policy, points, scores)
     return [
         Cell(ref_at("level3", row), LABEL, node.subtotal_label, style="row_label"),
-        _excel(ref_at("points", row), f"=SUM({','.join(points)})", SCORE),
+        _excel(ref_at("points", row), points_formula, SCORE),
         Cell(ref_at("b", row), LABEL, RATE_LABEL, style="row_label"),
         _excel(ref_at("value", row), rate_formula(row), RATE),
-        _excel(ref_at("score", row), sum_formula(scores), SCORE, what=f"{node.key} 小计"),
+        _excel(ref_at("score", row), score_formula, SCORE, what=f"{node.key} 小计"),
         Cell(f"{KEY}{row}", LABEL, node.key, style="helper"),
     ]
 
 
-def _leaf_cells(indicator: EvalIndicator | None, row: int, flavour: str, name_in: str = "level3") -> list[Cell]:
+def _leaf_cells(
+    indicator: EvalIndicator | None, row: int, flavour: str, name_in: str = "level3", policy: str | None = None
+) -> list[Cell]:
     assert indicator is not None
     what = indicator.key
     cells = [
@@ -355,7 +374,7 @@ def _leaf_cells(indicator: EvalIndicator | None, row: int, flavour: str, name_in
         taken = {ref_at("b", row), value_ref}
         cells = [cell for cell in cells if cell.ref not in taken]
         cells.append(Cell(ref_at("b", row), LABEL, RATE_LABEL, style="row_label"))
-        cells.append(_excel(value_ref, rate_formula(row), RATE, what=f"{what} 得分率"))
+        cells.append(_excel(value_ref, leaf_rate_formula(row, policy), RATE, what=f"{what} 得分率"))
     return cells
 
 

@@ -3,10 +3,21 @@ formulas computing the same (what the reader recognises as the template's)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 
-from perfeval_xl.core.frameworks import BandsRule, EvalIndicator, Framework, PerPointRule, RatioRule, TargetRule
+from perfeval_xl.core.frameworks import (
+    NA_FULL,
+    NA_PRORATE,
+    NOT_APPLICABLE,
+    BandsRule,
+    EvalIndicator,
+    Framework,
+    PerPointRule,
+    RatioRule,
+    TargetRule,
+)
 from perfeval_xl.core.numbers import round_half_up
 from perfeval_xl.engine.evaluation.scores import MAGNITUDE_RATES
 from perfeval_xl.workbook.layout.base import UDF
@@ -112,9 +123,59 @@ def sum_formula(refs: list[str]) -> str:
     return f'=IF(COUNT({joined})=0,"",SUM({joined}))'
 
 
+# The sums of a framework that lets an indicator be marked 不适用 (typed in its 得分). Each part of a sum (a range of
+# one column, or one cell) gets its own SUMIF/COUNTIF, which take no unions of cells; a 小计 cell among the parts
+# never shows 不适用, so its SUMIF adds nothing. Every shape is rebuilt from the cells in its SUM(…), which is how
+# the reader recognises one wherever inserted rows moved it.
+
+
+def credit_sum_formula(score_refs: list[str]) -> str:
+    """视同满分: the 得分 adds the 分值 of the parts marked 不适用."""
+    joined = ",".join(score_refs)
+    counted = "".join(f'+COUNTIF({part},"{NOT_APPLICABLE}")' for part in score_refs)
+    credited = "".join(f'+SUMIF({part},"{NOT_APPLICABLE}",{in_column(part, "points")})' for part in score_refs)
+    return f'=IF(COUNT({joined}){counted}=0,"",SUM({joined}){credited})'
+
+
+def applicable_points_formula(points_refs: list[str]) -> str:
+    """按适用分值折算: the 分值 leaves out the parts marked 不适用."""
+    less = "".join(f'-SUMIF({in_column(part, "score")},"{NOT_APPLICABLE}",{part})' for part in points_refs)
+    return f"=SUM({','.join(points_refs)}){less}"
+
+
+def prorated_total_formula(score_refs: list[str], framework: Framework) -> str:
+    """按适用分值折算: 总分 = 得分合计 ÷ 适用指标分值合计 × 满分 (the 一级 小计 show the applicable 分值)."""
+    scores = ",".join(score_refs)
+    points = ",".join(in_column(part, "points") for part in score_refs)
+    full, places = formula_number(framework.full_marks), framework.score_places
+    return f'=IF(COUNT({scores})=0,"",IF(SUM({points})=0,0,ROUND(SUM({scores})/SUM({points})*{full},{places})))'
+
+
+def subtotal_formulas(policy: str | None, points: list[str], scores: list[str]) -> tuple[str, str]:
+    """A 小计's 分值 and 得分 formulas under the framework's 不适用 policy."""
+    if policy == NA_FULL:
+        return f"=SUM({','.join(points)})", credit_sum_formula(scores)
+    if policy == NA_PRORATE:
+        return applicable_points_formula(points), sum_formula(scores)
+    return f"=SUM({','.join(points)})", sum_formula(scores)
+
+
+def in_column(part: str, key: str) -> str:
+    """The same rows of another column: “I4:I6” in the 分值 column is “D4:D6”."""
+    return re.sub(r"[A-K](?=\d)", LETTERS[key], part)
+
+
 def rate_formula(row: int) -> str:
     score, points = ref_at("score", row), ref_at("points", row)
     return f'=IF(OR({score}="",N({points})=0),"",{score}/{points})'
+
+
+def leaf_rate_formula(row: int, policy: str | None) -> str:
+    """A leaf's 得分率: where 不适用 may be typed in its 得分, text shows no rate (not #VALUE!)."""
+    if policy is None:
+        return rate_formula(row)
+    score, points = ref_at("score", row), ref_at("points", row)
+    return f'=IF(OR(NOT(ISNUMBER({score})),N({points})=0),"",{score}/{points})'
 
 
 def grade_formula(framework: Framework, total: str) -> str:

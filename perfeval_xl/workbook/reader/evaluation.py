@@ -14,19 +14,39 @@ from decimal import Decimal
 
 from openpyxl.utils import range_boundaries
 
-from perfeval_xl.core.codes import EVAL_ROW_MISSING, EVAL_ROW_UNKNOWN, NAME_BROKEN, NAME_MISSING
+from perfeval_xl.core.codes import (
+    EVAL_ROW_MISSING,
+    EVAL_ROW_UNKNOWN,
+    NAME_BROKEN,
+    NAME_MISSING,
+    NOT_APPLICABLE_REFUSED,
+)
 from perfeval_xl.core.errors import NumberError, WorkbookError
-from perfeval_xl.core.frameworks import ChecklistRule, EvalIndicator, FindingsRule, Framework
+from perfeval_xl.core.frameworks import (
+    NA_PRORATE,
+    NOT_APPLICABLE,
+    ChecklistRule,
+    EvalIndicator,
+    FindingsRule,
+    Framework,
+)
 from perfeval_xl.core.names import EVAL_TEXTS
-from perfeval_xl.core.numbers import D, format_score, is_blank
+from perfeval_xl.core.numbers import D, is_blank
 from perfeval_xl.core.records import CellRef, CustomRow, EvaluationSheet, LeafRow, Submission, SumRow
-from perfeval_xl.engine.evaluation.scores import evaluate_value, grade_of, score_rate, score_tree, standard_score, tree
+from perfeval_xl.engine.evaluation.scores import (
+    evaluate_value,
+    grade_of,
+    score_tree,
+    standard_score,
+    tree,
+)
 from perfeval_xl.workbook.layout.base import BASIC, NATIVE, RATE, REVENUE, TEXT, UDF
 from perfeval_xl.workbook.layout.basic import basic_sheet
 from perfeval_xl.workbook.layout.evaluation import shows_rate
 from perfeval_xl.workbook.layout.evaluation_formulas import (
     KEY,
     grade_formula,
+    leaf_rate_formula,
     link_formula,
     percent_value,
     rate_formula,
@@ -37,12 +57,13 @@ from perfeval_xl.workbook.layout.evaluation_formulas import (
 from perfeval_xl.workbook.layout.revenue import revenue_sheet
 from perfeval_xl.workbook.reader.assessment import basic_record, header_record, revenue_record
 from perfeval_xl.workbook.reader.book import GUIDE_LAYOUT, Book
-from perfeval_xl.workbook.reader.cells import TEMPLATE, TYPED, Cells, Shown, formula_text, is_number
+from perfeval_xl.workbook.reader.cells import TEMPLATE, Cells, is_number
+from perfeval_xl.workbook.reader.evaluation_cells import DASH, SheetCells, as_cell, rate_of
 from perfeval_xl.workbook.reader.evaluation_framework import choose_framework
-from perfeval_xl.workbook.reader.evaluation_sums import normal_formula, sum_refs, summed_number
+from perfeval_xl.workbook.reader.evaluation_sums import (
+    sum_refs,
+)
 from perfeval_xl.workbook.reader.names import Sheet
-
-DASH = "—"  # what a 指标值 shows when there is no denominator
 
 
 def read_evaluation(book: Book, framework_given: str | None = None) -> Submission:
@@ -151,7 +172,7 @@ def read_sheet(
             )
     total = None
     if total_ref and re.fullmatch(r"I\d+", total_ref):
-        total = reader.sum_row("总分", int(total_ref[1:]))
+        total = reader.sum_row("总分", int(total_ref[1:]), fixed_points=framework.not_applicable == NA_PRORATE)
     elif total_ref:
         cells.findings.append(
             NAME_BROKEN(f"名称“eval_total”应指向评分表“得分”一列的总分，而不是 {total_ref}", reader.at(total_ref))
@@ -167,7 +188,11 @@ def read_sheet(
         ).value
     for row in reader.foreign_rows:
         cells.findings.append(EVAL_ROW_UNKNOWN(reader.foreign_message(row, subtotals, total), reader.at(f"C{row}")))
-    scores = score_tree(framework, {leaf.indicator.key: leaf.score for leaf in leaves})
+    scores = score_tree(
+        framework,
+        {leaf.indicator.key: leaf.score for leaf in leaves},
+        [leaf.indicator.key for leaf in leaves if leaf.not_applicable],
+    )
     return EvaluationSheet(
         framework,
         title,
@@ -180,66 +205,14 @@ def read_sheet(
     )
 
 
-class _SheetReader:
+class _SheetReader(SheetCells):
     """The 评分表's rows: which formula is the template's and what it computes; the core says what each shows."""
-
-    def __init__(
-        self,
-        framework: Framework,
-        cells: Cells,
-        title: str,
-        linked: Callable[[str], object],
-        display: dict[tuple[str, str], object],
-    ):
-        self.framework, self.cells, self.title, self.linked, self.display = framework, cells, title, linked, display
-        # rows that are not the framework's, and what each SUM cell holds of them: cell -> (amount, rows)
-        self.foreign_rows: list[int] = []
-        self.foreign: dict[str, tuple[Decimal, frozenset[int]]] = {}
-
-    def at(self, ref: str) -> CellRef:
-        return CellRef(self.title, ref)
-
-    def raw(self, ref: str) -> object:
-        return self.cells.raw(self.at(ref))
-
-    def shown(self, ref: str) -> object:
-        """A cell as it shows: what a template formula read before gives, else its content or saved result."""
-        if (self.title, ref) in self.display:
-            return self.display[(self.title, ref)]
-        raw = self.raw(ref)
-        return self.cells.cached(self.at(ref)) if formula_text(raw) else raw
-
-    def computed(
-        self, ref: str, templates: tuple[str, ...], compute: Callable[[], object], what: str, kind: str | None = None
-    ) -> Shown:
-        """A computed cell as the core says it shows; `templates` are its formulas in either flavour."""
-        normal = {normal_formula(template) for template in templates}
-        shown = self.cells.computed(self.at(ref), what, kind, lambda text: normal_formula(text) in normal, compute)
-        if shown.state == TEMPLATE:
-            self.display[(self.title, ref)] = shown.value
-        return shown
-
-    def number(self, value: object, ref: str, what: str) -> Decimal | None:
-        """A figure the core returned (a template's result comes as the float or text the cell shows)."""
-        if value is None or isinstance(value, str):
-            return None
-        return self.cells.number(value, self.at(ref), what)
-
-    def value_of(self, shown: Shown, ref: str, what: str) -> object:
-        """A 指标值 as the score sees it: a number, None when blank, or "—" (no value; typed "—" means that too)."""
-        if shown.value == DASH or (shown.state == TYPED and str(shown.raw).strip() == DASH):
-            return DASH
-        return self.number(shown.value, ref, what)
-
-    def is_template(self, ref: str, templates: tuple[str, ...]) -> bool:
-        formula = formula_text(self.raw(ref))
-        return formula is not None and normal_formula(formula) in {normal_formula(t) for t in templates}
-
-    # ---------- rows
 
     def leaf(self, indicator: EvalIndicator, row: int) -> LeafRow:
         what = indicator.key
         value_ref, score_ref = ref_at("value", row), ref_at("score", row)
+        if self.raw(score_ref) == NOT_APPLICABLE:  # exactly as the sums' SUMIF/COUNTIF match it
+            return self.not_applicable(indicator, row)
         a, b = self.figure(indicator, row, 0), self.figure(indicator, row, 1)
         counted = False  # whether the plain formula's ISNUMBER sees a number in the 指标值
         data_value = _data_value(indicator, a, b)
@@ -267,7 +240,7 @@ class _SheetReader:
             # the plain formula scores only a number (ISNUMBER): a 指标值 typed as text leaves it blank there
             scored = value if value == DASH or counted or self.is_template(score_ref, (udf_template,)) else None
             standard = standard_score(indicator, None if scored == DASH else scored)
-            shown = self.computed(score_ref, templates, lambda: _as_cell(standard), f"{what} 得分")
+            shown = self.computed(score_ref, templates, lambda: as_cell(standard), f"{what} 得分")
             score = self.number(shown.value, score_ref, f"{what} 得分")
             typed = shown.state != TEMPLATE and not is_blank(shown.raw)
         else:
@@ -278,7 +251,11 @@ class _SheetReader:
             points = D(self.shown(ref_at("points", row)))
             points = points if isinstance(points, Decimal) else None
             shown = self.computed(
-                rate_ref, (rate_formula(row),), lambda: _as_cell(_rate(score, points)), f"{what} 得分率", RATE
+                rate_ref,
+                (rate_formula(row), leaf_rate_formula(row, self.framework.not_applicable)),
+                lambda: as_cell(rate_of(score, points)),
+                f"{what} 得分率",
+                RATE,
             )
             rate = self.number(shown.value, rate_ref, f"{what} 得分率")
         return LeafRow(
@@ -297,11 +274,39 @@ class _SheetReader:
             | {"rate": self.at(rate_ref)},
         )
 
+    def not_applicable(self, indicator: EvalIndicator, row: int) -> LeafRow:
+        """A leaf whose 得分 says 不适用: counted as the framework says, with its reason; where the framework allows
+        none, one finding, and the row counts as unscored (the sums do not count text)."""
+        where = {column: self.at(ref_at(column, row)) for column in ("points", "a", "b", "value", "score", "reason")}
+        allowed = self.framework.not_applicable is not None
+        if not allowed:
+            self.cells.findings.append(
+                NOT_APPLICABLE_REFUSED(
+                    f"{indicator.key}：得分写了“不适用”，但评价指标体系“{self.framework.name}”没有规定不适用的指标如何"
+                    "计分，表上的合计不计入它；请按评分标准打分",
+                    where["score"],
+                )
+            )
+        reason = self.cells.text(where["reason"], f"{indicator.key} 扣分原因")
+        return LeafRow(
+            indicator,
+            None,
+            None,
+            None,
+            None,
+            None,
+            True,
+            reason,
+            self.shown(ref_at("points", row)),
+            where=where | {"rate": self.at(ref_at("value", row))},
+            not_applicable=allowed,
+        )
+
     def slot(self, indicator: EvalIndicator, row: int, pending: list[tuple[str, int]]) -> LeafRow:
         """A slot of 部门特性指标 at its own row: the rows its SUM adds up are its indicators (rows inserted among
         them too, as Excel grows the range); others of its rows outside that range are not counted anywhere."""
         summed = sum_refs(self.raw(ref_at("score", row)))
-        in_range = {int(ref[1:]) for ref in summed[0]} if summed else {r for key, r in pending if key}
+        in_range = {int(ref[1:]) for ref in summed.cells} if summed else {r for key, r in pending if key}
         rows = []
         for _key, pending_row in pending:
             if pending_row in in_range:
@@ -347,7 +352,7 @@ class _SheetReader:
             return self.cells.text(self.at(ref), what)
         if spec is not None and spec.sources:
             name = spec.sources[index]
-            shown = self.computed(ref, (link_formula(name),), lambda: _as_cell(self.linked(name)), what)
+            shown = self.computed(ref, (link_formula(name),), lambda: as_cell(self.linked(name)), what)
             return self.number(shown.value, ref, what)
         if isinstance(indicator.rule, ChecklistRule) or (
             isinstance(indicator.rule, FindingsRule) and indicator.rule.kinds
@@ -356,74 +361,6 @@ class _SheetReader:
         if spec is None and not isinstance(indicator.rule, FindingsRule):
             return None
         return self.cells.typed(self.at(ref), None, what)
-
-    def foreign_row(self, row: int) -> None:
-        """A row that is not one of the framework's (an inserted custom indicator): what it holds is remembered, so
-        that the SUMs whose range it fell into are judged without it, and its one finding says which they are."""
-        self.foreign_rows.append(row)
-        for column in ("points", "score"):
-            number = summed_number(self.shown(ref_at(column, row)))
-            if number is not None:
-                self.foreign[ref_at(column, row)] = (number, frozenset((row,)))
-
-    def foreign_message(self, row: int, subtotals: dict[str, SumRow], total: SumRow | None) -> str:
-        labels = {node.key: node.subtotal_label for node in tree(self.framework) if not node.is_leaf}
-        sums = [
-            labels.get(key, "总分")
-            for key, sum_row in (*subtotals.items(), *((("总分", total),) if total else ()))
-            if any(row in self.foreign_in(sum_row.at(column)) for column in ("points", "score"))
-        ]
-        held = [
-            f"{label} {format_score(self.foreign[ref_at(column, row)][0], self.framework.score_places)} 分"
-            for column, label in (("points", "分值"), ("score", "得分"))
-            if ref_at(column, row) in self.foreign
-        ]
-        if sums and held:
-            counted = f"它的{'、'.join(held)}计入了{'、'.join(sums)}（这些合计因此与指标体系不符，不再另报）"
-        elif held:
-            counted = "它不在任何小计的求和范围内，没有计入总分"
-        elif any(not is_blank(self.raw(ref_at(column, row))) for column in ("points", "score")):
-            counted = "它的分值、得分不是数字，没有计入任何合计"
-        else:
-            counted = "它没有分值和得分"
-        name = self.raw(ref_at("level3", row)) or self.raw(ref_at("level2", row)) or ""
-        return (
-            f"第 {row} 行（{str(name)[:20] or '无名称'}）不是评价指标体系“{self.framework.name}”中的指标："
-            f"{counted}；请删除这一行，或在指标体系文件中加上这个指标"
-        )
-
-    def foreign_in(self, cell: CellRef | None) -> frozenset[int]:
-        """The rows not of the framework whose figures a SUM cell adds up."""
-        return self.foreign[cell.cell][1] if cell is not None and cell.cell in self.foreign else frozenset()
-
-    def sum_row(self, key: str, row: int) -> SumRow:
-        points = self.sum_cell(ref_at("points", row), f"{key} 分值")
-        score = self.sum_cell(ref_at("score", row), f"{key} 得分")
-        typed = sum_refs(self.raw(ref_at("score", row))) is None
-        rate_ref = ref_at("value", row)
-        shown = self.computed(rate_ref, (rate_formula(row),), lambda: _as_cell(_rate(score, points)), f"{key} 得分率")
-        where = {"points": self.at(ref_at("points", row)), "score": self.at(ref_at("score", row))}
-        rate = self.number(shown.value, rate_ref, f"{key} 得分率")
-        foreign = [self.foreign.get(ref_at(column, row), (Decimal(0),))[0] for column in ("points", "score")]
-        return SumRow(key, points, score, rate, typed, *foreign, where=where | {"rate": self.at(rate_ref)})
-
-    def sum_cell(self, ref: str, what: str) -> Decimal | None:
-        """A SUM as Excel shows it: the numbers among the cells it names (text is not counted); blank when none
-        in the template's =IF(COUNT(…)=0,"",SUM(…)) form. A formula of another shape counts by its saved result."""
-        summed = sum_refs(self.raw(ref))
-        if summed is None:  # typed over, cleared, or a formula of the user's: as the core says it shows
-            return self.number(self.computed(ref, (), lambda: None, what).value, ref, what)
-        # a number no sheet should hold (1e308, an infinity) is a finding at its own cell and left out here, so
-        # that one bad cell does not also make every sum above it look wrong
-        refs, plain = summed
-        terms = [number for number in map(summed_number, (self.shown(cell) for cell in refs)) if number is not None]
-        value = sum(terms, Decimal(0)) if terms or plain else None
-        held = [self.foreign[cell] for cell in refs if cell in self.foreign]
-        if held:
-            amount = sum((figure for figure, _ in held), Decimal(0))
-            self.foreign[ref] = (amount, frozenset().union(*(rows for _, rows in held)))
-        self.display[(self.title, ref)] = _as_cell(value)
-        return value
 
 
 def _figure_value(indicator: EvalIndicator, a: object, b: object) -> object:
@@ -450,16 +387,3 @@ def _data_value(indicator: EvalIndicator, a: object, b: object) -> object:
     except (ArithmeticError, NumberError):
         return None
     return DASH if value is None else value
-
-
-def _rate(score: Decimal | None, points: Decimal | None) -> Decimal | None:
-    return None if score is None or points is None else score_rate(score, points)
-
-
-def _as_cell(value: object) -> object:
-    """An engine value as a cell shows it: a float, or blank."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return float(value)
-    return value

@@ -4,21 +4,65 @@ counts of a cell, and a formula with its row numbers taken out (rows move when t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from perfeval_xl.core.frameworks import Framework
 from perfeval_xl.core.numbers import D
+from perfeval_xl.workbook.layout.evaluation_formulas import (
+    applicable_points_formula,
+    credit_sum_formula,
+    in_column,
+    prorated_total_formula,
+)
 from perfeval_xl.workbook.reader.cells import formula_text, is_number
 
+SUM, CREDIT, APPLICABLE, PRORATED = "sum", "credit", "applicable", "prorated"
 
-def sum_refs(raw: object) -> tuple[list[str], bool] | None:
-    """The cells a template-shaped SUM adds up (=SUM(…), or =IF(COUNT(…)=0,"",SUM(…))) and whether it is the plain
-    form (which shows 0, not blank, over nothing); None for anything else."""
+
+@dataclass(frozen=True)
+class Summed:
+    """A template-shaped sum: the cells its SUM adds up, whether it is the plain form (0, not blank, over nothing),
+    and its shape: SUM; CREDIT (adds the 分值 of parts marked 不适用); APPLICABLE (a 分值 less theirs); PRORATED
+    (总分 = 得分合计 ÷ 适用分值 × 满分). `others` are the same rows' cells of the other column (分值, or 得分)."""
+
+    cells: list[str]
+    plain: bool
+    shape: str = SUM
+    others: list[str] = field(default_factory=list)
+
+
+def sum_refs(raw: object, framework: Framework | None = None) -> Summed | None:
+    """The template-shaped sum a cell holds (=SUM(…), =IF(COUNT(…)=0,"",SUM(…)), or a shape of a framework's 不适用
+    policy, rebuilt from the cells of its first SUM(…) and compared whole); None for anything else."""
     formula = formula_text(raw)
-    compact = re.sub(r"\s+", "", formula.upper().replace("$", "")) if formula else ""
+    compact = _compact(formula) if formula else ""
     counted = re.fullmatch(r'=IF\(COUNT\(([A-Z0-9:,]+)\)=0,"",SUM\(\1\)\)', compact)
     plain = re.fullmatch(r"=SUM\(([A-Z0-9:,]+)\)", compact)
-    cells = column_refs((counted or plain).group(1)) if counted or plain else None
-    return None if cells is None else (cells, plain is not None)
+    if counted or plain:
+        cells = column_refs((counted or plain).group(1))  # type: ignore[union-attr]
+        return None if cells is None else Summed(cells, plain is not None)
+    first = re.search(r"SUM\(([A-Z0-9:,]+)\)", compact)
+    if first is None or column_refs(first.group(1)) is None or framework is None or not framework.not_applicable:
+        return None
+    parts = first.group(1).split(",")
+    scores = [in_column(part, "score") for part in parts]
+    points = [in_column(part, "points") for part in parts]
+    shapes = (
+        (CREDIT, credit_sum_formula(scores), scores, points),
+        (APPLICABLE, applicable_points_formula(points), points, scores),
+        (PRORATED, prorated_total_formula(scores, framework), scores, points),
+    )
+    for shape, template, cells, others in shapes:
+        if _compact(template) == compact:
+            return Summed(
+                column_refs(",".join(cells)) or [], shape == APPLICABLE, shape, column_refs(",".join(others)) or []
+            )
+    return None
+
+
+def _compact(formula: str) -> str:
+    return re.sub(r"\s+", "", formula.upper().replace("$", ""))
 
 
 def summed_number(shown: object) -> Decimal | None:
