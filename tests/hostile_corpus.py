@@ -395,6 +395,7 @@ def workbooks(tmp: Path) -> dict[str, bytes]:
     entries |= _evaluation_entries()
     entries |= _non_finite_entries(base, entries["eval-base.xlsm"])
     entries |= _new_method_entries(tmp)
+    entries |= _not_applicable_entries(tmp)
     return entries
 
 
@@ -439,6 +440,57 @@ def _new_method_entries(tmp: Path) -> dict[str, bytes]:
     return {
         "eval-new-methods.xlsm": data,
         "eval-new-methods-hostile.xlsm": _evaluation_variant(data, hostile),
+    }
+
+
+NOT_APPLICABLE_FRAMEWORK = """kind = "evaluation"
+name = "na"
+title = "不适用的指标按适用分值折算"
+full_marks = 10
+not_applicable = "prorate"
+[[indicators]]
+path = ["投入", "预算", "预算编制"]
+points = 4
+method = "manual"
+[[indicators]]
+path = ["投入", "预算", "预算调整"]
+points = 3
+method = "manual"
+[[indicators]]
+path = ["产出", "采购"]
+points = 3
+method = "manual"
+"""
+
+
+def _not_applicable_entries(tmp: Path) -> dict[str, bytes]:
+    """A workbook whose framework prorates indicators marked 不适用, with every indicator marked (nothing applies:
+    no division by zero), the word padded or typed where a sum or a 分值 goes, and the total typed over."""
+    from perfeval_xl.workbook.new import new_workbook
+
+    rules = tmp / "na.toml"
+    rules.write_text(NOT_APPLICABLE_FRAMEWORK, encoding="utf-8")
+    data = new_workbook("dept", str(rules), [], "native", ".xlsx")
+
+    def rows(wb: openpyxl.Workbook) -> tuple[openpyxl.worksheet.worksheet.Worksheet, dict[object, int]]:
+        ws = wb["评价指标评分表"]
+        return ws, {ws[f"K{r}"].value: r for r in range(4, ws.max_row + 1)}
+
+    def all_marked(wb: openpyxl.Workbook) -> None:
+        ws, at = rows(wb)
+        for key in ("投入/预算/预算编制", "投入/预算/预算调整", "产出/采购"):
+            ws[f"I{at[key]}"] = "不适用"
+
+    def odd_places(wb: openpyxl.Workbook) -> None:
+        ws, at = rows(wb)
+        ws[f"I{at['投入/预算/预算编制']}"] = " 不适用 "
+        ws[f"D{at['投入/预算/预算调整']}"], ws[f"I{at['投入/预算/预算调整']}"] = "不适用", "不适用"
+        ws[f"I{at['投入/预算']}"], ws[f"I{at['产出/采购']}"] = "不适用", '="不适用"'
+        ws[f"I{ws.max_row - 1}"] = "不适用"
+
+    return {
+        "eval-not-applicable-all.xlsx": _evaluation_variant(data, all_marked),
+        "eval-not-applicable-odd.xlsx": _evaluation_variant(data, odd_places),
     }
 
 

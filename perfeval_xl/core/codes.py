@@ -380,9 +380,9 @@ NOT_APPLICABLE_REFUSED = Code(
     "not-applicable-refused",
     ERROR,
     EVALUATION,
-    "指标的得分写了“不适用”，但评价指标体系没有规定不适用的指标如何计分（视同满分或按适用分值折算），或这个指标不能"
-    "不适用（部门特性指标的位置）；表上的合计不计入它",
-    "按评分标准打分；确实不适用时，在指标体系文件中写明 not_applicable 后重新生成评分表",
+    "指标的得分写了“不适用”，但评价指标体系没有规定不适用的指标如何计分（视同满分或按适用分值折算），或“不适用”"
+    "前后多了空格、表上的合计认不出它：合计不计入它",
+    "按评分标准打分，或只写“不适用”三个字；指标体系没有规定时，在指标体系文件中写明 not_applicable 后重新生成评分表",
 )
 NOT_APPLICABLE_UNEXPLAINED = Code(
     "not-applicable-unexplained",

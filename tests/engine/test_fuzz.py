@@ -307,7 +307,8 @@ def test_finding_kinds__fuzz_counts_or_a_chinese_reason():
 
 @pytest.mark.parametrize("seed", range(4))
 def test_framework_files__fuzz_new_keys_load_or_are_refused_in_chinese(seed):
-    """unit, kinds, a per_finding range and method = "target" with values an author (or an attacker) might write."""
+    """unit, kinds, a per_finding range, method = "target" and not_applicable with values an author (or an attacker)
+    might write."""
     from perfeval_xl.engine.evaluation.load import parse_framework
 
     rng = random.Random(SEED + seed)
@@ -323,7 +324,8 @@ def test_framework_files__fuzz_new_keys_load_or_are_refused_in_chinese(seed):
             f'method = "target"\nvalue = {{ rate = "share", a = "甲", b = {unit} }}',
         ]
     for body in bodies:
-        head = 'kind = "evaluation"\nname = "f"\nfull_marks = 3\n'
+        policy = rng.choice([*values, '"full"', '"prorate"', '"FULL"', '"prorate "'])
+        head = f'kind = "evaluation"\nname = "f"\nfull_marks = 3\nnot_applicable = {policy}\n'
         text = f'{head}[[indicators]]\npath = ["甲", "乙"]\npoints = 3\n{body}\n'
         try:
             parse_framework(text, "f.toml")

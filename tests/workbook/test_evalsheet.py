@@ -72,6 +72,8 @@ def test_sheet__header_rows_subtotals_and_names(tmp_path, framework):
         assert ws[f"H{row}"].value  # the standard in words
     where = plan(fw)
     assert ws[f"C{where.total_row}"].value == "总分" and ws[f"C{where.grade_row}"].value == "等级"
+    if fw.not_applicable == "prorate":  # budget-30-40-30: the 总分 row says how it is scaled
+        assert ws[f"H{where.total_row}"].value.startswith("有不适用的指标时，总分按适用指标分值折算")
     names = wb.defined_names
     assert {
         "eval_rule_set",
@@ -148,6 +150,8 @@ def _fill(path: Path, out: Path, seed: int, framework: str = "gongxing-2013") ->
             ws[f"G{row}"] = rng.choice([0.05, 1.2, 0])  # a 指标值 typed over
         if rng.random() < 0.5:
             ws[f"J{row}"] = "抽查发现问题"
+        if fw.not_applicable and not indicator.custom and rng.random() < 0.15:  # budget-30-40-30 prorates
+            ws[f"I{row}"] = rng.choice(["不适用", "不适用", " 不适用"])  # padded, Excel's SUMIF does not match it
     for row in rows.values():
         if str(ws[f"C{row}"].value).endswith(("小计", "合计")) and rng.random() < 0.15:
             ws[f"I{row}"] = rng.choice([3, 12.5, 0])  # a printed subtotal of the published kind
@@ -1108,3 +1112,16 @@ def test_target__a_completion_typed_over_its_formula_says_so(tmp_path):
     out.write_bytes(package(wb, ".xlsm"))
     found = {(f.code, f.cell) for f in load(out)[1]}
     assert ("formula-overwritten", f"G{first}") in found and ("printed-rate", f"G{first}") in found
+
+
+@pytest.mark.parametrize(("flavour", "suffix"), [("udf", ".xlsm"), ("native", ".xlsx")])
+def test_check__a_blank_value_leaves_the_score_blank_even_where_no_value_scores(tmp_path, flavour, suffix):
+    """Only "—" (no denominator) takes the rule's no_value; a 指标值 still blank (数据A missing) scores nothing yet, as
+    PE_EVALSCORE and the plain formula both show."""
+    key = "预算编制/预算配置/重点支出安排率"
+    indicator = next(i for i in load_framework("budget-30-40-30").indicators if i.key == key)
+    assert indicator.rule.no_value is not None  # the case: a rule that scores a missing value
+    path = _set(_new(tmp_path, "budget-30-40-30", flavour, suffix), tmp_path / f"blank{suffix}", {key: {"F": 110.5}})
+    submission, findings, _options = load(path)
+    assert submission.evaluation.leaf(key).score is None
+    assert not any(f.cell and f.cell.startswith("I") and key in f.message for f in findings), findings

@@ -120,7 +120,7 @@ def test_libreoffice__recalculates_the_sums_with_not_applicable_as_the_reader_do
         for cell in row:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 mine, shown = ours[cell.coordinate].value, theirs[cell.coordinate].value
-                if mine in (None, ""):
+                if mine in (None, "", "\u00a0"):  # the stamp of a blank result
                     assert shown in (None, ""), (cell.coordinate, cell.value, shown)
                 else:
                     assert shown == pytest.approx(mine), (cell.coordinate, cell.value, shown, mine)
@@ -198,3 +198,11 @@ def test_report__names_the_indicators_that_do_not_apply_and_how_they_count(tmp_p
     assert "5项末级指标中，2项不适用，1项得满分，2项扣分，合计扣9分" in body
     annex = [[cell.text for cell in row.cells] for row in docx.Document(str(tmp_path / "r.docx")).tables[-1].rows]
     assert ["", "预算配置", "", "20", "不适用", "—", "经费由上级统一配置"] in annex
+
+
+def test_not_applicable__written_with_spaces_is_not_counted_by_the_sums_and_is_said_so(tmp_path):
+    cells = {**FILLED, "投入/预算配置": {"I": " 不适用", "J": "经费由上级统一配置"}}
+    submission, findings, _options = load(_book(tmp_path, "full", "native", cells))
+    (refused,) = [f for f in findings if f.code == "not-applicable-refused"]
+    assert "前后多了空格" in refused.message and refused.cell.startswith("I")
+    assert submission.evaluation.subtotals["投入"].score == Decimal(20)  # as Excel's SUMIF: the padded one not counted

@@ -86,6 +86,9 @@ HEADER_ROW, FIRST_ROW = 3, 4
 RATE_LABEL = "得分率"
 
 
+PRORATED_NOTE = "有不适用的指标时，总分按适用指标分值折算：各一级指标得分合计 ÷ 适用指标分值合计 × 满分"
+
+
 @dataclass(frozen=True)
 class SheetPlan:
     """Where each node of the tree sits on the sheet as built: leaf and subtotal rows by path, total and grade."""
@@ -156,6 +159,7 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
     scores = [ref_at("score", r) for r in level1_rows]
     if framework.not_applicable == NA_PRORATE:  # 100 分 and the scaled total; the 一级 小计 show what applies
         points = Cell(ref_at("points", total), LABEL, formula_number(framework.full_marks), kind=SCORE)
+        cells.append(Cell(ref_at("standard", total), LABEL, PRORATED_NOTE, kind=LONG_TEXT, style="note"))
         formula = prorated_total_formula(scores, framework)
         score = _excel(ref_at("score", total), formula, SCORE, name="eval_total", what="总分")
     else:
@@ -164,7 +168,7 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
         )
         score = _excel(ref_at("score", total), sum_formula(scores), SCORE, name="eval_total", what="总分")
     cells += [
-        Cell(ref_at("level3", total), LABEL, total_label(framework), style="row_label"),
+        Cell(ref_at("level3", total), LABEL, TOTAL, style="row_label"),
         points,
         Cell(ref_at("b", total), LABEL, RATE_LABEL, style="row_label"),
         _excel(ref_at("value", total), rate_formula(total), RATE),
@@ -252,11 +256,6 @@ def _rows_of(leaf: Node, where: SheetPlan) -> tuple[int, ...]:
 def _row_name(indicator: EvalIndicator) -> str:
     """The name a leaf row shows: a 4-level path's 三级 and 四级 joined as “三级：四级”."""
     return f"{indicator.path[2]}：{indicator.path[3]}" if len(indicator.path) == 4 else indicator.path[-1]
-
-
-def total_label(framework: Framework) -> str:
-    """The 总分 row's label: scaled to full marks, it says so."""
-    return f"{TOTAL}（按适用指标分值折算）" if framework.not_applicable == NA_PRORATE else TOTAL
 
 
 def _group_cells(level1: Node, where: SheetPlan, flavour: str, policy: str | None) -> list[Cell]:

@@ -3,7 +3,7 @@ keeps the framework's text, and the layout of the whole workbook."""
 
 from __future__ import annotations
 
-from perfeval_xl.core.frameworks import Framework
+from perfeval_xl.core.frameworks import NA_POLICIES, Framework
 from perfeval_xl.core.names import EVAL_TEXTS
 from perfeval_xl.engine.evaluation.load import kept_cells, kept_digest
 from perfeval_xl.workbook.layout.base import INPUT, LABEL, LONG_TEXT, NARRATIVE, TEXT, Cell, SheetLayout, WorkbookLayout
@@ -29,7 +29,13 @@ def guide_lines(framework: Framework) -> tuple[str, ...]:
         "2. 在“评价指标评分表”中填写数据A、数据B（有的取自附件1 或收支预决算，自动带出）；指标值和按标准计算的得分"
         "自动算出（浅绿色，评价人员可以改写）。",
         "3. 逐项评分的指标在数据A 中写符合的评价要点序号（如“1、3”），按问题扣分的指标在数据A 中写发现的问题个数，"
-        "再在“得分”中填写得分；人工评分的指标直接填写得分。凡是扣分的，都要在“扣分原因”中写明。",
+        "再在“得分”中填写得分；人工评分的指标直接填写得分。凡是扣分的，都要在“扣分原因”中写明。"
+        + (
+            f"指标不适用于被评价单位的，在“得分”中只写“不适用”，并在“扣分原因”中写明理由"
+            f"（按指标体系的规定，不适用的指标{NA_POLICIES[framework.not_applicable]}）。"
+            if framework.not_applicable
+            else ""
+        ),
         "4. 小计、总分、得分率和等级由公式计算；最右一列是指标路径，请勿修改。",
         "5. 在“评价报告文字”中填写报告需要的文字，然后运行 perfeval check 检查、perfeval report 生成评价报告"
         "（或点击“绩效自评 → 生成报告”）。",

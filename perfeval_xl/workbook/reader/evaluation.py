@@ -40,6 +40,7 @@ from perfeval_xl.engine.evaluation.scores import (
     standard_score,
     tree,
 )
+from perfeval_xl.engine.rulefiles import shown_text
 from perfeval_xl.workbook.layout.base import BASIC, NATIVE, RATE, REVENUE, TEXT, UDF
 from perfeval_xl.workbook.layout.basic import basic_sheet
 from perfeval_xl.workbook.layout.evaluation import shows_rate
@@ -211,8 +212,9 @@ class _SheetReader(SheetCells):
     def leaf(self, indicator: EvalIndicator, row: int) -> LeafRow:
         what = indicator.key
         value_ref, score_ref = ref_at("value", row), ref_at("score", row)
-        if self.raw(score_ref) == NOT_APPLICABLE:  # exactly as the sums' SUMIF/COUNTIF match it
-            return self.not_applicable(indicator, row)
+        raw_score = self.raw(score_ref)
+        # exactly as the sums' SUMIF/COUNTIF match it: “ 不适用” is not counted there, and is said so
+        marked = isinstance(raw_score, str) and raw_score.strip() == NOT_APPLICABLE
         a, b = self.figure(indicator, row, 0), self.figure(indicator, row, 1)
         counted = False  # whether the plain formula's ISNUMBER sees a number in the 指标值
         data_value = _data_value(indicator, a, b)
@@ -234,12 +236,16 @@ class _SheetReader(SheetCells):
         else:
             value = None
         standard = None
-        if indicator.computed:
+        if marked:  # its figures still show; the score counts as the framework says
+            score, typed = None, True
+            self.refuse_not_applicable(indicator, score_ref, raw_score != NOT_APPLICABLE)
+        elif indicator.computed:
             udf_template = score_formula(indicator, row, UDF)
             templates = (udf_template, score_formula(indicator, row, NATIVE))
             # the plain formula scores only a number (ISNUMBER): a 指标值 typed as text leaves it blank there
             scored = value if value == DASH or counted or self.is_template(score_ref, (udf_template,)) else None
-            standard = standard_score(indicator, None if scored == DASH else scored)
+            # a blank 指标值 leaves the score blank in both flavours; only "—" (no value) takes the rule's no_value
+            standard = None if scored is None else standard_score(indicator, None if scored == DASH else scored)
             shown = self.computed(score_ref, templates, lambda: as_cell(standard), f"{what} 得分")
             score = self.number(shown.value, score_ref, f"{what} 得分")
             typed = shown.state != TEMPLATE and not is_blank(shown.raw)
@@ -272,35 +278,28 @@ class _SheetReader(SheetCells):
             rate,  # type: ignore[arg-type]
             where={column: self.at(ref_at(column, row)) for column in ("points", "a", "b", "value", "score", "reason")}
             | {"rate": self.at(rate_ref)},
+            not_applicable=raw_score == NOT_APPLICABLE and self.framework.not_applicable is not None,
         )
 
-    def not_applicable(self, indicator: EvalIndicator, row: int) -> LeafRow:
-        """A leaf whose 得分 says 不适用: counted as the framework says, with its reason; where the framework allows
-        none, one finding, and the row counts as unscored (the sums do not count text)."""
-        where = {column: self.at(ref_at(column, row)) for column in ("points", "a", "b", "value", "score", "reason")}
-        allowed = self.framework.not_applicable is not None
-        if not allowed:
+    def refuse_not_applicable(self, indicator: EvalIndicator, score_ref: str, padded: bool) -> None:
+        """不适用 where the framework says nothing of it, or written with spaces around it: one finding; the sums do
+        not count it, nor does the tree."""
+        if padded and self.framework.not_applicable is not None:
+            self.cells.findings.append(
+                NOT_APPLICABLE_REFUSED(
+                    f"{indicator.key}：得分写的是“{shown_text(str(self.raw(score_ref)), 20)}”，前后多了空格："
+                    "表上的合计只认只写“不适用”三个字的单元格，没有计入它；请删去空格",
+                    self.at(score_ref),
+                )
+            )
+        elif self.framework.not_applicable is None:
             self.cells.findings.append(
                 NOT_APPLICABLE_REFUSED(
                     f"{indicator.key}：得分写了“不适用”，但评价指标体系“{self.framework.name}”没有规定不适用的指标如何"
                     "计分，表上的合计不计入它；请按评分标准打分",
-                    where["score"],
+                    self.at(score_ref),
                 )
             )
-        reason = self.cells.text(where["reason"], f"{indicator.key} 扣分原因")
-        return LeafRow(
-            indicator,
-            None,
-            None,
-            None,
-            None,
-            None,
-            True,
-            reason,
-            self.shown(ref_at("points", row)),
-            where=where | {"rate": self.at(ref_at("value", row))},
-            not_applicable=allowed,
-        )
 
     def slot(self, indicator: EvalIndicator, row: int, pending: list[tuple[str, int]]) -> LeafRow:
         """A slot of 部门特性指标 at its own row: the rows its SUM adds up are its indicators (rows inserted among
