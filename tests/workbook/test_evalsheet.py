@@ -73,7 +73,7 @@ def test_sheet__header_rows_subtotals_and_names(tmp_path, framework):
     where = plan(fw)
     assert ws[f"C{where.total_row}"].value == "总分" and ws[f"C{where.grade_row}"].value == "等级"
     if fw.not_applicable == "prorate":  # budget-30-40-30: the 总分 row says how it is scaled
-        assert ws[f"H{where.total_row}"].value.startswith("有不适用的指标时，总分按适用指标分值折算")
+        assert ws[f"H{where.total_row}"].value.startswith("不适用的指标不计分值，总分 = 得分合计 ÷ 适用指标分值合计")
     names = wb.defined_names
     assert {
         "eval_rule_set",

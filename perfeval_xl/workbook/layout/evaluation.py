@@ -86,7 +86,7 @@ HEADER_ROW, FIRST_ROW = 3, 4
 RATE_LABEL = "得分率"
 
 
-PRORATED_NOTE = "有不适用的指标时，总分按适用指标分值折算：各一级指标得分合计 ÷ 适用指标分值合计 × 满分"
+PRORATED_NOTE = "不适用的指标不计分值，总分 = 得分合计 ÷ 适用指标分值合计 × 满分"
 
 
 @dataclass(frozen=True)
@@ -220,6 +220,8 @@ def _row_heights(framework: Framework, where: SheetPlan) -> dict[int, float]:
             2,  # room for a 扣分原因 of two lines before the row is refitted (it is a fitted row: see SheetLayout)
         )
         heights[where.leaf_rows[indicator.key]] = lines_height(lines)
+    if framework.not_applicable == NA_PRORATE:  # the 总分 row's 评分标准 says how it is scaled
+        heights[where.total_row] = lines_height(text_lines(PRORATED_NOTE, _STANDARD_CHARACTERS_PER_LINE))
     labels = []
     for rows in where.custom_rows.values():  # room for a standard of three lines
         heights |= dict.fromkeys(rows, lines_height(3))
