@@ -1,5 +1,6 @@
 """An indicator marked 不适用 on the 评价指标评分表: counted as its framework says (视同满分, or left out and the total
-scaled to full marks), by the sheet's own formulas (LibreOffice agrees), the reader, the checks and the report."""
+scaled to full marks), by the sheet's own formulas (LibreOffice agrees), the reader, the checks and the report; and
+the figures of its small framework, counted in whole things."""
 
 from __future__ import annotations
 
@@ -206,3 +207,12 @@ def test_not_applicable__written_with_spaces_is_not_counted_by_the_sums_and_is_s
     (refused,) = [f for f in findings if f.code == "not-applicable-refused"]
     assert "前后多了空格" in refused.message and refused.cell.startswith("I")
     assert submission.evaluation.subtotals["投入"].score == Decimal(20)  # as Excel's SUMIF: the padded one not counted
+
+
+@pytest.mark.parametrize(("typed", "found"), [(9.5, True), (9, False)])
+def test_figures__a_count_in_whole_things_typed_as_a_fraction_is_a_finding(tmp_path, typed, found):
+    """数据A of 实际完成率 is counted in 项 (its unit): 9.5 项 is named at its cell, as 附件1's 人数 are."""
+    cells = {**FILLED, "产出/完成情况/实际完成率": {"E": typed, "F": 10}}
+    _submission, findings, _options = load(_book(tmp_path, "full", "native", cells))
+    named = [f for f in findings if f.cell and f.cell.startswith("E") and "不是整数" in f.message]
+    assert bool(named) == found, [str(f) for f in findings]

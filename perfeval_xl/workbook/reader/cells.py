@@ -301,7 +301,7 @@ def implausible_number(number: Decimal, kind: str | None, name: str | None) -> s
     if kind in (AMOUNT, AREA, COUNT) and number < 0 and name not in MAY_BE_NEGATIVE:
         return f"{format_score(number, 6)} 是负数，本栏不能为负"
     if kind == COUNT and number != number.to_integral_value():
-        return f"{format_score(number, 6)} 不是整数，人数应为整数"
+        return f"{format_score(number, 6)} 不是整数，人数、个数应为整数"
     if kind == YEAR and (number != number.to_integral_value() or not 2000 <= number <= 2100):
         return f"{format_score(number, 6)} 不是四位数的年度（如 2023）"
     return None

@@ -20,6 +20,7 @@ from perfeval_xl.core.codes import (
     NAME_BROKEN,
     NAME_MISSING,
     NOT_APPLICABLE_REFUSED,
+    NUMBER_UNREADABLE,
 )
 from perfeval_xl.core.errors import NumberError, WorkbookError
 from perfeval_xl.core.frameworks import (
@@ -41,9 +42,9 @@ from perfeval_xl.engine.evaluation.scores import (
     tree,
 )
 from perfeval_xl.engine.rulefiles import shown_text
-from perfeval_xl.workbook.layout.base import BASIC, NATIVE, RATE, REVENUE, TEXT, UDF
+from perfeval_xl.workbook.layout.base import BASIC, COUNT, NATIVE, RATE, REVENUE, TEXT, UDF
 from perfeval_xl.workbook.layout.basic import basic_sheet
-from perfeval_xl.workbook.layout.evaluation import shows_rate
+from perfeval_xl.workbook.layout.evaluation import shows_rate, unit_kind
 from perfeval_xl.workbook.layout.evaluation_formulas import (
     KEY,
     grade_formula,
@@ -58,7 +59,7 @@ from perfeval_xl.workbook.layout.evaluation_formulas import (
 from perfeval_xl.workbook.layout.revenue import revenue_sheet
 from perfeval_xl.workbook.reader.assessment import basic_record, header_record, revenue_record
 from perfeval_xl.workbook.reader.book import GUIDE_LAYOUT, Book
-from perfeval_xl.workbook.reader.cells import TEMPLATE, Cells, is_number
+from perfeval_xl.workbook.reader.cells import TEMPLATE, Cells, implausible_number, is_number
 from perfeval_xl.workbook.reader.evaluation_cells import DASH, SheetCells, as_cell, rate_of
 from perfeval_xl.workbook.reader.evaluation_framework import choose_framework
 from perfeval_xl.workbook.reader.evaluation_sums import (
@@ -359,7 +360,13 @@ class _SheetReader(SheetCells):
             return self.cells.text(self.at(ref), what)  # items met (“1、3”), or findings kind by kind (“1、0、2”)
         if spec is None and not isinstance(indicator.rule, FindingsRule):
             return None
-        return self.cells.typed(self.at(ref), None, what)
+        figure = self.cells.typed(self.at(ref), None, what)
+        # a figure counted in whole things (人, 项, 场) is named by 附件1's rule for 人数 when it is a fraction, yet
+        # still read: the sheet's formulas compute with it
+        problem = implausible_number(figure, COUNT, None) if isinstance(figure, Decimal) else None
+        if problem and spec is not None and unit_kind(spec.units()[index]) == COUNT:
+            self.cells.findings.append(NUMBER_UNREADABLE(f"{what}：{problem}", self.at(ref)))
+        return figure
 
 
 def _figure_value(indicator: EvalIndicator, a: object, b: object) -> object:
