@@ -463,6 +463,32 @@ method = "manual"
 """
 
 
+CHOICES_FRAMEWORK = """kind = "evaluation"
+name = "choices"
+title = "三者择其一的指标"
+full_marks = 6
+[[indicators]]
+path = ["投入", "预算", "预算编制"]
+points = 3
+method = "manual"
+choice = "预算"
+[[indicators]]
+path = ["投入", "预算", "预算调整"]
+points = 3
+method = "manual"
+choice = "预算"
+[[indicators]]
+path = ["投入", "预算", "预算执行"]
+points = 3
+method = "manual"
+choice = "预算"
+[[indicators]]
+path = ["产出", "采购"]
+points = 3
+method = "manual"
+"""
+
+
 def _not_applicable_entries(tmp: Path) -> dict[str, bytes]:
     """A workbook whose framework prorates indicators marked 不适用, with every indicator marked (nothing applies:
     no division by zero), the word padded or typed where a sum or a 分值 goes, and the total typed over."""
@@ -488,7 +514,18 @@ def _not_applicable_entries(tmp: Path) -> dict[str, bytes]:
         ws[f"I{at['投入/预算']}"], ws[f"I{at['产出/采购']}"] = "不适用", '="不适用"'
         ws[f"I{ws.max_row - 1}"] = "不适用"
 
+    choices = tmp / "choices.toml"
+    choices.write_text(CHOICES_FRAMEWORK, encoding="utf-8")
+    with_choices = new_workbook("dept", str(choices), [], "native", ".xlsx")
+
+    def all_out(wb: openpyxl.Workbook) -> None:
+        ws, at = rows(wb)
+        for key in ("投入/预算/预算编制", "投入/预算/预算调整", "投入/预算/预算执行"):
+            ws[f"I{at[key]}"] = "未选用"
+        ws[f"I{at['产出/采购']}"], ws[f"D{at['投入/预算/预算编制']}"] = "未选用", "未选用"
+
     return {
+        "eval-choices-all-out.xlsx": _evaluation_variant(with_choices, all_out),
         "eval-not-applicable-all.xlsx": _evaluation_variant(data, all_marked),
         "eval-not-applicable-odd.xlsx": _evaluation_variant(data, odd_places),
     }

@@ -7,6 +7,14 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from perfeval_xl.checks.common import printed_rate
+from perfeval_xl.checks.evaluation_marks import (
+    choice_findings,
+    choice_gap,
+    left_out,
+    not_applicable_findings,
+    points_findings,
+    scaled,
+)
 from perfeval_xl.core.codes import (
     BAND_SCORE_UNKNOWN,
     CHECKLIST_MISMATCH,
@@ -15,9 +23,7 @@ from perfeval_xl.core.codes import (
     EVAL_UNSCORED,
     FINDINGS_MISMATCH,
     GRADE_MISMATCH,
-    NOT_APPLICABLE_UNEXPLAINED,
     NUMBER_UNREADABLE,
-    POINTS_CHANGED,
     PRINTED_RATE,
     REASON_MISSING,
     SCORE_ABOVE_STANDARD,
@@ -33,13 +39,11 @@ from perfeval_xl.core.frameworks import (
     BandsRule,
     ChecklistRule,
     FindingsRule,
-    Framework,
     ManualRule,
     Node,
 )
 from perfeval_xl.core.numbers import (
     D,
-    NotANumber,
     format_percent,
     format_score,
     is_blank,
@@ -54,7 +58,6 @@ from perfeval_xl.engine.evaluation.scores import (
     grade_of,
     kind_counts,
     leaves,
-    prorated,
     read_ticks,
     standard_score,
     tree,
@@ -91,7 +94,10 @@ def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
             f"{key} 小计",
             row,
             _sum_of(_shown_score(sheet, leaf) for leaf in leaves(node)),
-            node.points + _slot_gap(sheet, leaves(node)) - _left_out(sheet, leaves(node)),
+            node.points
+            + _slot_gap(sheet, leaves(node))
+            + choice_gap(sheet, leaves(node))
+            - left_out(sheet, leaves(node)),
             places,
             shown_parts,
         )
@@ -100,14 +106,15 @@ def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
         shown_parts = _sum_of(_own(row.score, row.foreign_score) for row in level1 if row is not None)
         all_leaves = [n for n in tree(framework) if n.is_leaf]
         from_leaves = _sum_of(_shown_score(sheet, leaf) for leaf in all_leaves)
-        points = framework.full_marks + _slot_gap(sheet, all_leaves)
+        points = framework.full_marks + _slot_gap(sheet, all_leaves) + choice_gap(sheet, all_leaves)
         basis = "其下各末级指标得分之和为"
         if framework.not_applicable == NA_PRORATE:  # 得分合计 ÷ 适用分值 × 满分, by what the 一级 小计 show
-            points, basis = framework.full_marks, "按适用指标分值折算应为"
+            basis = "按适用指标分值折算应为"
             shown_points = _sum_of(_own(row.points, row.foreign_points) for row in level1 if row is not None)
-            applicable = framework.full_marks + _slot_gap(sheet, all_leaves) - _left_out(sheet, all_leaves)
-            from_leaves = _scaled(from_leaves, applicable, framework)
-            shown_parts = _scaled(shown_parts, shown_points or Decimal(0), framework)
+            applicable = points - left_out(sheet, all_leaves)
+            points = framework.full_marks
+            from_leaves = scaled(from_leaves, applicable, framework)
+            shown_parts = scaled(shown_parts, shown_points or Decimal(0), framework)
         _check_sum(add, "总分", sheet.total, from_leaves, points, places, shown_parts, basis)
         total = sheet.total.score
         expected_grade = grade_of(framework, total) if total is not None else None
@@ -117,6 +124,8 @@ def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
                 f"等级写的是“{sheet.grade}”，总分 {format_score(total, places)} 分应为“{expected_grade}”",
                 sheet.at("grade"),
             )
+    for choice in framework.choices:
+        findings += choice_findings(sheet, choice)
     if sheet.scores.unscored:
         add(
             EVAL_UNSCORED,
@@ -140,18 +149,6 @@ def _slot_gap(sheet: EvaluationSheet, nodes: Iterable[Node]) -> Decimal:
     return gap
 
 
-def _left_out(sheet: EvaluationSheet, nodes: Iterable[Node]) -> Decimal:
-    """按适用分值折算: the points of the leaves among `nodes` marked 不适用 (they leave the sums' 分值)."""
-    if sheet.framework.not_applicable != NA_PRORATE:
-        return Decimal(0)
-    marked = (sheet.leaf(node.key) for node in nodes)
-    return sum((leaf.indicator.points for leaf in marked if leaf is not None and leaf.not_applicable), Decimal(0))
-
-
-def _scaled(summed: Decimal | None, applicable: Decimal, framework: Framework) -> Decimal | None:
-    return None if summed is None else prorated(summed, applicable, framework)
-
-
 def _subtotal_children(node: Node) -> list[Node]:
     """What a 小计 adds up on the sheet: a 二级 node's leaves (4-level paths have no 三级 小计), a 一级 node's
     二级 subtotals and its own 2-level leaves."""
@@ -163,6 +160,8 @@ def _subtotal_children(node: Node) -> list[Node]:
 def _shown_score(sheet: EvaluationSheet, node: Node) -> Decimal | None:
     if node.is_leaf:
         leaf = sheet.leaf(node.key)
+        if leaf is not None and leaf.not_chosen:
+            return None
         if leaf is not None and leaf.not_applicable:  # 视同满分, or left out of the sums
             return leaf.indicator.points if sheet.framework.not_applicable == NA_FULL else None
         return leaf.score if leaf else None
@@ -349,21 +348,16 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
     if leaf.indicator.custom:
         return _slot_findings(leaf)
     if leaf.not_applicable:
-        return _not_applicable_findings(leaf)
-    indicator, findings = leaf.indicator, []
+        return not_applicable_findings(leaf)
+    if leaf.not_chosen:  # counted by its group (choice-mismatch)
+        return points_findings(leaf)
+    indicator, findings = leaf.indicator, points_findings(leaf)
     places, score_ref = indicator.score_places, leaf.at("score")
 
     def add(code: Code, message: str, ref: CellRef | None = score_ref, severity: str | None = None) -> None:
         findings.append(code(f"{indicator.key}：{message}", ref, severity=severity))
 
     points_shown = D(leaf.points_shown)
-    if not isinstance(points_shown, Decimal) or points_shown != indicator.points:
-        add(
-            POINTS_CHANGED,
-            f"分值{_written(leaf.points_shown, points_shown)}，"
-            f"评价指标体系规定为 {format_score(indicator.points, places)} 分",
-            leaf.at("points"),
-        )
     score = leaf.score
     if score is None:
         return findings
@@ -425,38 +419,7 @@ def _leaf_findings(leaf: LeafRow) -> list[Finding]:
     return findings
 
 
-def _not_applicable_findings(leaf: LeafRow) -> list[Finding]:
-    """A leaf marked 不适用: its 分值 as the framework gives it (the sums count it), and why it does not apply."""
-    findings = []
-    indicator, places = leaf.indicator, leaf.indicator.score_places
-    points_shown = D(leaf.points_shown)
-    if not isinstance(points_shown, Decimal) or points_shown != indicator.points:
-        findings.append(
-            POINTS_CHANGED(
-                f"{indicator.key}：分值{_written(leaf.points_shown, points_shown)}，"
-                f"评价指标体系规定为 {format_score(indicator.points, places)} 分",
-                leaf.at("points"),
-            )
-        )
-    if not leaf.reason:
-        findings.append(
-            NOT_APPLICABLE_UNEXPLAINED(
-                f"{indicator.key}：标为“不适用”，请在“扣分原因”中写明它为什么不适用于被评价单位", leaf.at("reason")
-            )
-        )
-    return findings
-
-
 def _as_typed(score: Decimal, places: int) -> str:
     """A typed score with the places it was typed with (3.33 where the framework keeps one place shows as 3.33, so
     that "合计 3.3 分，得分却是 3.33 分" never reads "3.3 … 3.3")."""
     return format_score(score, max(places, printed_places(score)))
-
-
-def _written(shown: object, number: object) -> str:
-    """What a figure cell holds, for a message: "是空的", "写的是 3", or why it is no number ("不是有限的数字")."""
-    if shown is None or shown == "":
-        return "是空的"
-    if isinstance(number, NotANumber):
-        return f"写的是“{str(shown)[:20]}”（{number.reason}）"
-    return f"写的是 {shown!s:.20}"

@@ -384,6 +384,14 @@ NOT_APPLICABLE_REFUSED = Code(
     "前后多了空格、表上的合计认不出它：合计不计入它",
     "按评分标准打分，或只写“不适用”三个字；指标体系没有规定时，在指标体系文件中写明 not_applicable 后重新生成评分表",
 )
+CHOICE_MISMATCH = Code(
+    "choice-mismatch",
+    ERROR,
+    EVALUATION,
+    "可选的指标（二者择其一、N 选 M）评分的个数与指标体系规定的不同，或不可选的指标写了“未选用”，或“未选用”前后"
+    "多了空格、表上的合计认不出它",
+    "选用的指标照常评分，不用的在“得分”中只写“未选用”三个字；不可选的指标必须评分",
+)
 NOT_APPLICABLE_UNEXPLAINED = Code(
     "not-applicable-unexplained",
     ERROR,

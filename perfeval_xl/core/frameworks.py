@@ -185,6 +185,7 @@ class EvalIndicator:
     description: str = ""
     percent: bool = False
     score_places: int = DEFAULT_SCORE_PLACES
+    choice: str = ""  # the group of alternatives it belongs to (二者择其一, N 选 M), if any
 
     @property
     def key(self) -> str:
@@ -231,6 +232,44 @@ class Framework:
     source: str = ""
     note: str = ""
     not_applicable: str | None = None  # what an indicator marked 不适用 counts: NA_FULL, NA_PRORATE, or not allowed
+    choices: tuple[Choice, ...] = ()  # groups of alternatives: the evaluator scores `pick` of them
+
+    def choice_of(self, key: str) -> Choice | None:
+        """The group of alternatives a leaf belongs to, if any."""
+        return next((choice for choice in self.choices if key in choice.keys), None)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Alternatives under one parent sharing points (二者择其一; 可选项, N 选 M): the evaluator scores `pick` of them
+    and marks the others NOT_CHOSEN; each counts its own 分值, all have the same."""
+
+    name: str
+    pick: int
+    keys: tuple[str, ...]
+    points: Decimal
+    parent: tuple[str, ...]
+
+    @property
+    def left_out(self) -> Decimal:
+        """The 分值 of the alternatives not picked: what the sum of the members' 分值 exceeds the group's by."""
+        return (len(self.keys) - self.pick) * self.points
+
+    def alongside(self, key: str) -> str:
+        """A member's group in words: “与重点工作办结率二者择其一”."""
+        others = "、".join(other.split("/")[-1] for other in self.keys if other != key)
+        return f"与{others}{self.words}"
+
+    @property
+    def words(self) -> str:
+        """二者择其一, 三者择其一, 五选二 as frameworks write them."""
+        count = len(self.keys)
+        if self.pick == 1 and count <= 10:
+            return f"{'零一二三四五六七八九十'[count]}者择其一"
+        return f"{count}选{self.pick}"
+
+
+NOT_CHOSEN = "未选用"  # what the evaluator types in the 得分 of an alternative not picked
 
 
 NOT_APPLICABLE = "不适用"  # what the evaluator types in a leaf's 得分 when the indicator does not apply to the unit
@@ -283,6 +322,7 @@ class TreeScores:
     not_applicable: tuple[str, ...] = ()  # leaves marked 不适用 (each counted as the framework says)
     applicable: Decimal | None = None  # 按适用分值折算: the points of the indicators that apply; total is scaled
     summed: Decimal | None = None  # 按适用分值折算: the scores added up, before scaling
+    not_chosen: tuple[str, ...] = ()  # alternatives marked 未选用 (they count nothing)
 
     @property
     def complete(self) -> bool:

@@ -527,6 +527,7 @@ class LeafRow(_Located):
     custom: tuple[CustomRow, ...] = ()
     where: Where = field(**_WHERE)
     not_applicable: bool = False  # its 得分 says 不适用 (and the framework says how that counts)
+    not_chosen: bool = False  # an alternative its 得分 says 未选用 (二者择其一 and the like): it counts nothing
 
 
 @dataclass(frozen=True)

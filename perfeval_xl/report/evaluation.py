@@ -175,6 +175,8 @@ def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
         "reason": "",
         "basis": "",
         "not_applicable": node.is_leaf and bool(absent),
+        "not_chosen": node.key in sheet.scores.not_chosen,
+        "choice": _choice_words(sheet.framework, node),
     }
     leaf = sheet.leaf(node.key) if node.is_leaf else None
     if node.indicator is not None:
@@ -193,6 +195,12 @@ def _node(node: Node, number: int, sheet: EvaluationSheet) -> dict[str, Any]:
             reason = f"{basis}。{reason}"
         item |= {"figures": clean(_figures(leaf)), "brief": clean(_figures(leaf)), "reason": reason, "basis": basis}
     return item
+
+
+def _choice_words(framework: Framework, node: Node) -> str:
+    """An alternative's group in words: “与实际完成率二者择其一”."""
+    choice = framework.choice_of(node.key)
+    return choice.alongside(node.key) if choice else ""
 
 
 def _mark(index: int) -> str:
@@ -254,6 +262,8 @@ def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet
         value = ""
         if leaf is not None and leaf.not_applicable:
             value = "不适用"
+        elif leaf is not None and leaf.not_chosen:
+            value = "未选用"
         elif leaf is not None and indicator is not None:
             if leaf.value == "—":
                 value = "无法计算"
@@ -399,6 +409,7 @@ def evaluation_context(submission: Submission, report_date: str) -> dict[str, An
     leaf_items = [item for item in items if item["leaf"]]
     deductions = [item for item in leaf_items if item["deduction"] > 0]
     absent = [item for item in leaf_items if item["not_applicable"]]
+    unused = [item for item in leaf_items if item["not_chosen"]]
     total = scores.total
     grade = scores.grade or grade_of(framework, total) or ""
     texts = {key.removeprefix("eval_"): paragraphs(sheet.texts.get(key, "")) for key, _ in EVAL_TEXTS}
@@ -444,7 +455,8 @@ def evaluation_context(submission: Submission, report_date: str) -> dict[str, An
             "rate": score_rate(total, framework.full_marks),
             "grade": clean(grade),
             "level1": level1,
-            "full_count": len(leaf_items) - len(deductions) - len(absent),
+            "full_count": len(leaf_items) - len(deductions) - len(absent) - len(unused),
+            "not_chosen_count": len(unused),
             "not_applicable": _not_applicable(framework, scores, absent),
             "deducted_count": len(deductions),
             "deducted": sum((item["deduction"] for item in deductions), Decimal(0)),

@@ -307,8 +307,8 @@ def test_finding_kinds__fuzz_counts_or_a_chinese_reason():
 
 @pytest.mark.parametrize("seed", range(4))
 def test_framework_files__fuzz_new_keys_load_or_are_refused_in_chinese(seed):
-    """unit, kinds, a per_finding range, method = "target" and not_applicable with values an author (or an attacker)
-    might write."""
+    """unit, kinds, a per_finding range, method = "target", not_applicable and choices with values an author (or an
+    attacker) might write."""
     from perfeval_xl.engine.evaluation.load import parse_framework
 
     rng = random.Random(SEED + seed)
@@ -325,8 +325,12 @@ def test_framework_files__fuzz_new_keys_load_or_are_refused_in_chinese(seed):
         ]
     for body in bodies:
         policy = rng.choice([*values, '"full"', '"prorate"', '"FULL"', '"prorate "'])
-        head = f'kind = "evaluation"\nname = "f"\nfull_marks = 3\nnot_applicable = {policy}\n'
+        picks = rng.choice(["", f"[[choices]]\nname = {rng.choice(values)}\npick = {rng.choice(values)}\n"])
+        head = f'kind = "evaluation"\nname = "f"\nfull_marks = 3\nnot_applicable = {policy}\n{picks}'
         text = f'{head}[[indicators]]\npath = ["甲", "乙"]\npoints = 3\n{body}\n'
+        if rng.random() < 0.3:  # alternatives, each side's choice written as an author (or an attacker) might
+            member = f'method = "manual"\nchoice = {rng.choice(values)}'
+            text += f'[[indicators]]\npath = ["甲", "丙"]\npoints = 3\n{member}\n'
         try:
             parse_framework(text, "f.toml")
         except RuleSetError as error:

@@ -22,6 +22,7 @@ from perfeval_xl.core.frameworks import (
     NA_POLICIES,
     NA_PRORATE,
     BandsRule,
+    Choice,
     EvalIndicator,
     Framework,
 )
@@ -68,6 +69,7 @@ TOP_KEYS = (
     "levels",
     "indicators",
     "not_applicable",
+    "choices",
 )
 
 
@@ -244,7 +246,8 @@ def _build(settings: dict[str, Any], origin: str) -> Framework:
     indicators = tuple(
         _indicator(read, index, table, full_marks, places) for index, table in enumerate(tables, start=1)
     )
-    _check_tree(read, indicators, full_marks)
+    choices = _choices(read, settings, indicators)
+    _check_tree(read, indicators, full_marks, choices)
     return Framework(
         name=name,
         title=read.text("title", settings.get("title", name), MAX_RULE_NAME_LENGTH),
@@ -252,11 +255,49 @@ def _build(settings: dict[str, Any], origin: str) -> Framework:
         score_places=places,
         grades=_grades(read, settings, full_marks),
         indicators=indicators,
-        levels=MappingProxyType(_levels(read, indicators)),
+        levels=MappingProxyType(_levels(read, indicators, choices)),
         source=read.text("source", settings.get("source", ""), MAX_TEXT_LENGTH),
         note=read.text("note", settings.get("note", ""), MAX_TEXT_LENGTH),
         not_applicable=_not_applicable(read, settings),
+        choices=choices,
     )
+
+
+def _choices(read: Settings, settings: dict[str, Any], indicators: Sequence[EvalIndicator]) -> tuple[Choice, ...]:
+    """The groups of alternatives: members named by their `choice`, under one parent, with the same 分值; `pick` of
+    them scored (1 unless [[choices]] says otherwise)."""
+    picks: dict[str, int] = {}
+    for number, table in enumerate(read.array("choices"), start=1):
+        key = f"choices[{number}]"
+        refuse_unknown(read, key, table, ("name", "pick"))
+        name = read.text(f"{key}的 name", needed(read, key, table, "name")).strip()
+        pick = read.number(f"{key}的 pick", table.get("pick", 1), within=(Decimal(1), Decimal(MAX_INDICATORS)))
+        if pick != pick.to_integral_value():
+            raise read.fail(f"{key}的 pick", f"应为整数（选用几个），而不是 {plain_number(pick)}")
+        picks[name] = int(pick)
+    members: dict[str, list[EvalIndicator]] = {}
+    for indicator in indicators:
+        if indicator.choice:
+            members.setdefault(indicator.choice, []).append(indicator)
+    unused = sorted(set(picks) - set(members))
+    if unused:
+        raise read.fail("choices", f"“{shown_text(unused[0], 20)}”没有任何指标（indicators 的 choice）属于它")
+    choices = []
+    for name, group in members.items():
+        where = f"choice“{shown_text(name, 20)}”"
+        pick = picks.get(name, 1)
+        if len(group) < 2:
+            raise read.fail(where, f"只有一个指标（{shown_text(group[0].key, 40)}）：可选的指标至少要有两个")
+        if pick >= len(group):
+            raise read.fail(where, f"有 {len(group)} 个指标，pick 应为 1 到 {len(group) - 1} 之间的整数")
+        if len({ind.path[:-1] for ind in group}) > 1 or len({ind.points for ind in group}) > 1:
+            raise read.fail(
+                where, "的各指标须属于同一个上级指标、分值相同（择其一的指标分值相同，选中哪一个都计这么多分）"
+            )
+        if any(ind.custom for ind in group):
+            raise read.fail(where, '不能包括部门特性指标的位置（method = "custom"）')
+        choices.append(Choice(name, pick, tuple(ind.key for ind in group), group[0].points, group[0].path[:-1]))
+    return tuple(choices)
 
 
 def _not_applicable(read: Settings, settings: dict[str, Any]) -> str | None:
@@ -329,10 +370,13 @@ def _indicator(read: Settings, index: int, table: object, full_marks: Decimal, p
         description=read.text(f"{where}的 description", table.get("description", ""), MAX_TEXT_LENGTH),
         percent=percent,
         score_places=places,
+        choice=read.text(f"{where}的 choice", table.get("choice", "")).strip(),
     )
 
 
-def _check_tree(read: Settings, indicators: Sequence[EvalIndicator], full_marks: Decimal) -> None:
+def _check_tree(
+    read: Settings, indicators: Sequence[EvalIndicator], full_marks: Decimal, choices: Sequence[Choice] = ()
+) -> None:
     """Leaves unique and never inner nodes; each inner node's leaves in one run (its subtotal row follows them);
     the 分值 adding up to full_marks."""
     where = {
@@ -357,19 +401,24 @@ def _check_tree(read: Settings, indicators: Sequence[EvalIndicator], full_marks:
                 here, f"与同属“{'/'.join(split)}”的其他指标不相邻；同一上级指标下的指标须连续排列（其后是小计行）"
             )
         previous = indicator.path
-    total = sum((ind.points for ind in indicators), Decimal(0))
+    total = sum((ind.points for ind in indicators), Decimal(0)) - sum((c.left_out for c in choices), Decimal(0))
     if total != full_marks:
         raise RuleSetError(
             f"评分规则“{read.origin}”的各指标分值（points）合计为 {plain_number(total)}，"
-            f"与满分 full_marks {plain_number(full_marks)} 不符"
+            f"与满分 full_marks {plain_number(full_marks)} 不符" + ("（可选的指标只按选用的个数计）" if choices else "")
         )
 
 
-def _levels(read: Settings, indicators: Sequence[EvalIndicator]) -> dict[tuple[str, ...], Decimal]:
+def _levels(
+    read: Settings, indicators: Sequence[EvalIndicator], choices: Sequence[Choice] = ()
+) -> dict[tuple[str, ...], Decimal]:
     sums: dict[tuple[str, ...], Decimal] = {}
     for indicator in indicators:
         for depth in range(1, len(indicator.path)):
             sums[indicator.path[:depth]] = sums.get(indicator.path[:depth], Decimal(0)) + indicator.points
+    for choice in choices:  # its members share a parent: every node above holds all of them
+        for depth in range(1, len(choice.parent) + 1):
+            sums[choice.parent[:depth]] -= choice.left_out
     levels: dict[tuple[str, ...], Decimal] = {}
     for number, table in enumerate(read.array("levels"), start=1):
         key = f"levels[{number}]"

@@ -39,7 +39,7 @@ from perfeval_xl.engine.rulefiles import (
     shown_value,
 )
 
-COMMON_KEYS = ("path", "points", "method", "value", "source", "description")
+COMMON_KEYS = ("path", "points", "method", "value", "source", "description", "choice")
 
 
 METHOD_KEYS = {

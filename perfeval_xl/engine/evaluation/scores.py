@@ -248,11 +248,16 @@ def tree(framework: Framework) -> list[Node]:
                 if depth > 1:
                     children[path[:-1]].append(path)
     leaves = {indicator.path: indicator for indicator in framework.indicators}
+    # alternatives count once per pick: their parent's points are less the 分值 of those not picked
+    left_out = {choice.parent: Decimal(0) for choice in framework.choices}
+    for choice in framework.choices:
+        left_out[choice.parent] += choice.left_out
     built: dict[tuple[str, ...], Node] = {}
     for path in reversed(order):  # in reverse pre-order every child is built before its parent
         kids = tuple(built[child] for child in children[path])
         indicator = leaves.get(path)
         points = indicator.points if indicator else sum((kid.points for kid in kids), Decimal(0))
+        points -= left_out.get(path, Decimal(0)) if indicator is None else Decimal(0)
         built[path] = Node(path, points, len(path), kids, indicator)
     return [built[path] for path in order]
 
@@ -266,16 +271,19 @@ def score_tree(
     framework: Framework,
     leaf_scores: Mapping[tuple[str, ...] | str, object],
     not_applicable: Iterable[str] = (),
+    not_chosen: Iterable[str] = (),
 ) -> TreeScores:
     """Every node's score from the leaves' (keyed by path or "/"-joined path; a missing leaf is unscored), with the
     leaves in `not_applicable` (marked 不适用) counted as the framework says: at their points (视同满分), or left out
-    and the total scaled to full marks (按适用分值折算). A framework that allows no 不适用 ignores them.
+    and the total scaled to full marks (按适用分值折算). A framework that allows no 不适用 ignores them. Alternatives
+    `not_chosen` (marked 未选用) count nothing and are not unscored.
 
     See TreeScores for how unscored leaves count. A key that is no leaf of the framework raises ValueError.
     """
     given = {(key if isinstance(key, str) else "/".join(key)): require_number(v) for key, v in leaf_scores.items()}
     nodes = tree(framework)
-    unknown = (set(given) | set(not_applicable)) - {node.key for node in nodes if node.is_leaf}
+    out = frozenset(not_chosen)
+    unknown = (set(given) | set(not_applicable) | out) - {node.key for node in nodes if node.is_leaf}
     if unknown:
         raise ValueError(f"评价指标体系“{framework.name}”中没有指标“{shown_text(sorted(unknown)[0], 40)}”")
     absent = frozenset(not_applicable) if framework.not_applicable else frozenset()
@@ -284,10 +292,12 @@ def score_tree(
         if node.is_leaf and node.key in absent:
             scores[node.key] = node.points if framework.not_applicable == NA_FULL else None
         elif node.is_leaf:
-            scores[node.key] = given.get(node.key)
+            scores[node.key] = None if node.key in out else given.get(node.key)
         else:
             scores[node.key] = sum((scores[kid.key] or Decimal(0) for kid in node.children), Decimal(0))
-    unscored = tuple(node.key for node in nodes if node.is_leaf and scores[node.key] is None and node.key not in absent)
+    unscored = tuple(
+        node.key for node in nodes if node.is_leaf and scores[node.key] is None and node.key not in absent | out
+    )
     summed = sum((scores[node.key] or Decimal(0) for node in nodes if node.level == 1), Decimal(0))
     total, applicable = summed, None
     if framework.not_applicable == NA_PRORATE:
@@ -301,6 +311,7 @@ def score_tree(
         tuple(node.key for node in nodes if node.key in absent),
         applicable,
         summed if applicable is not None else None,
+        tuple(node.key for node in nodes if node.key in out),
     )
 
 

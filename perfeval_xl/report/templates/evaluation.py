@@ -108,6 +108,7 @@ def evaluation_template() -> bytes:
     w.p(
         "{{ framework.leaf_count }}项{{ framework.leaf_label }}中，"
         "{% if result.not_applicable %}{{ result.not_applicable.count }}项不适用，{% endif %}"
+        "{% if result.not_chosen_count %}{{ result.not_chosen_count }}项未选用（可选指标），{% endif %}"
         "{{ result.full_count }}项得满分"
         "{% if result.deducted_count %}，{{ result.deducted_count }}项扣分，合计扣{{ result.deducted|score(places) }}分"
         "（见第五部分）{% endif %}。"
@@ -139,8 +140,13 @@ def evaluation_template() -> bytes:
         "{{ n.number }}{{ n.name }}，指标分值{{ n.points|score(places) }}分，不适用于被评价单位"
         "{% if n.reason %}：{{ n.reason|sentence }}{% else %}。{% endif %}"
     )
+    w.tag("elif n.not_chosen")
+    w.p("{{ n.number }}{{ n.name }}，指标分值{{ n.points|score(places) }}分，未选用（{{ n.choice }}）。")
     w.tag("else")
     w.p(NODE_SENTENCE)
+    w.tag("if n.choice")
+    w.p("本项{{ n.choice }}，评价选用本项。")
+    w.tag("endif")
     w.tag("if n.figures")
     w.p("{{ n.figures }}")
     w.tag("endif")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from perfeval_xl.core.frameworks import (
     GRADE,
     NA_PRORATE,
+    NOT_CHOSEN,
     TOTAL,
     ChecklistRule,
     CustomRule,
@@ -153,7 +154,7 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
     cells.append(Cell(f"{KEY}{HEADER_ROW}", LABEL, "指标路径（辅助列，请勿修改）", style="helper"))
     groups = _level1_of(framework)
     for level1 in groups:
-        cells += _group_cells(level1, where, flavour, framework.not_applicable)
+        cells += _group_cells(level1, where, flavour, framework)
     total, grade = where.total_row, where.grade_row
     level1_rows = [where.subtotal_rows[node.key] for node in groups]
     scores = [ref_at("score", r) for r in level1_rows]
@@ -215,7 +216,7 @@ def _row_heights(framework: Framework, where: SheetPlan) -> dict[int, float]:
     heights = {1: 30.0, HEADER_ROW: 30.0}
     for indicator in framework.indicators:
         lines = max(
-            text_lines(sheet_standard(indicator), _STANDARD_CHARACTERS_PER_LINE),
+            text_lines(sheet_standard(indicator, framework), _STANDARD_CHARACTERS_PER_LINE),
             text_lines(_row_name(indicator), _NAME_CHARACTERS_PER_LINE),
             2,  # room for a 扣分原因 of two lines before the row is refitted (it is a fitted row: see SheetLayout)
         )
@@ -260,7 +261,7 @@ def _row_name(indicator: EvalIndicator) -> str:
     return f"{indicator.path[2]}：{indicator.path[3]}" if len(indicator.path) == 4 else indicator.path[-1]
 
 
-def _group_cells(level1: Node, where: SheetPlan, flavour: str, policy: str | None) -> list[Cell]:
+def _group_cells(level1: Node, where: SheetPlan, flavour: str, framework: Framework) -> list[Cell]:
     """A 一级 group: its leaves, a 小计 after each 二级 group (over its leaf rows, a range that grows when rows are
     inserted inside it), and the 一级 小计 over the 二级 小计 rows and the 2-level leaves."""
     cells: list[Cell] = []
@@ -275,7 +276,7 @@ def _group_cells(level1: Node, where: SheetPlan, flavour: str, policy: str | Non
             continue
         if child.is_leaf:
             row = where.leaf_rows[child.key]
-            cells += _leaf_cells(child.indicator, row, flavour, name_in="level2", policy=policy)
+            cells += _leaf_cells(child.indicator, row, flavour, framework, name_in="level2")
             parts.append(row)
             continue
         rows = [where.leaf_rows[leaf.key] for leaf in leaves(child)]
@@ -284,12 +285,12 @@ def _group_cells(level1: Node, where: SheetPlan, flavour: str, policy: str | Non
             Cell(ref_at("level2", rows[0]), LABEL, child.path[1], style="vertical", merge_to=ref_at("level2", subtotal))
         )
         for leaf in leaves(child):
-            cells += _leaf_cells(leaf.indicator, where.leaf_rows[leaf.key], flavour, policy=policy)
+            cells += _leaf_cells(leaf.indicator, where.leaf_rows[leaf.key], flavour, framework)
         ranges = {key: [f"{ref_at(key, rows[0])}:{ref_at(key, rows[-1])}"] for key in ("points", "score")}
-        cells += _subtotal_cells(child, subtotal, ranges["points"], ranges["score"], policy)
+        cells += _subtotal_cells(child, subtotal, ranges["points"], ranges["score"], framework)
         parts.append(subtotal)
     points, scores = [ref_at("points", r) for r in parts], [ref_at("score", r) for r in parts]
-    cells += _subtotal_cells(level1, bottom, points, scores, policy)
+    cells += _subtotal_cells(level1, bottom, points, scores, framework)
     return cells
 
 
@@ -320,9 +321,9 @@ def custom_key(slot: str, number: int) -> str:
 
 
 def _subtotal_cells(
-    node: Node, row: int, points: list[str], scores: list[str], policy: str | None = None
+    node: Node, row: int, points: list[str], scores: list[str], framework: Framework | None = None
 ) -> list[Cell]:
-    points_formula, score_formula = subtotal_formulas(policy, points, scores)
+    points_formula, score_formula = subtotal_formulas(framework, points, scores)
     return [
         Cell(ref_at("level3", row), LABEL, node.subtotal_label, style="row_label"),
         _excel(ref_at("points", row), points_formula, SCORE),
@@ -334,7 +335,7 @@ def _subtotal_cells(
 
 
 def _leaf_cells(
-    indicator: EvalIndicator | None, row: int, flavour: str, name_in: str = "level3", policy: str | None = None
+    indicator: EvalIndicator | None, row: int, flavour: str, framework: Framework, name_in: str = "level3"
 ) -> list[Cell]:
     assert indicator is not None
     what = indicator.key
@@ -342,7 +343,7 @@ def _leaf_cells(
         Cell(ref_at(name_in, row), LABEL, _row_name(indicator), style="row_label"),
         # as the rule gives it, never rounded
         Cell(ref_at("points", row), LABEL, formula_number(indicator.points), kind=SCORE),
-        Cell(ref_at("standard", row), LABEL, sheet_standard(indicator), kind=LONG_TEXT, style="note"),
+        Cell(ref_at("standard", row), LABEL, sheet_standard(indicator, framework), kind=LONG_TEXT, style="note"),
         Cell(ref_at("reason", row), INPUT, "", None, LONG_TEXT, description=f"{what} 扣分原因"),
         Cell(f"{KEY}{row}", LABEL, indicator.key, style="helper"),
     ]
@@ -375,7 +376,7 @@ def _leaf_cells(
         taken = {ref_at("b", row), value_ref}
         cells = [cell for cell in cells if cell.ref not in taken]
         cells.append(Cell(ref_at("b", row), LABEL, RATE_LABEL, style="row_label"))
-        cells.append(_excel(value_ref, leaf_rate_formula(row, policy), RATE, what=f"{what} 得分率"))
+        cells.append(_excel(value_ref, leaf_rate_formula(row, framework), RATE, what=f"{what} 得分率"))
     return cells
 
 
@@ -385,9 +386,16 @@ def shows_rate(indicator: EvalIndicator) -> bool:
     return len(indicator.path) == 2 and indicator.value is None and not indicator.computed
 
 
-def sheet_standard(indicator: EvalIndicator) -> str:
-    """The 评分标准 cell: what 数据A and 数据B are (the evaluator types them), then the standard."""
-    return f"{figures_text(indicator)}{standard_text(indicator)}"
+def sheet_standard(indicator: EvalIndicator, framework: Framework | None = None) -> str:
+    """The 评分标准 cell: an alternative's group, what 数据A and 数据B are (the evaluator types them), then the
+    standard."""
+    return f"{choice_text(indicator, framework)}{figures_text(indicator)}{standard_text(indicator)}"
+
+
+def choice_text(indicator: EvalIndicator, framework: Framework | None) -> str:
+    """“与重点工作办结率二者择其一：不选用的一项，得分写“未选用”。” for an alternative; "" for any other indicator."""
+    choice = framework.choice_of(indicator.key) if framework else None
+    return f"{choice.alongside(indicator.key)}：不选用的，得分写“{NOT_CHOSEN}”。" if choice else ""
 
 
 # how a figure in each unit shows: amounts with two places, things counted whole, a rate as a percentage; any

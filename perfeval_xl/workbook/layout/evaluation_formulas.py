@@ -11,6 +11,7 @@ from perfeval_xl.core.frameworks import (
     NA_FULL,
     NA_PRORATE,
     NOT_APPLICABLE,
+    NOT_CHOSEN,
     BandsRule,
     EvalIndicator,
     Framework,
@@ -123,23 +124,33 @@ def sum_formula(refs: list[str]) -> str:
     return f'=IF(COUNT({joined})=0,"",SUM({joined}))'
 
 
-# The sums of a framework that lets an indicator be marked 不适用 (typed in its 得分). Each part of a sum (a range of
-# one column, or one cell) gets its own SUMIF/COUNTIF, which take no unions of cells; a 小计 cell among the parts
-# never shows 不适用, so its SUMIF adds nothing. Every shape is rebuilt from the cells in its SUM(…), which is how
-# the reader recognises one wherever inserted rows moved it.
+# The sums of a framework that lets an indicator be marked 不适用, or an alternative 未选用 (typed in its 得分). Each
+# part of a sum (a range of one column, or one cell) gets its own SUMIF/COUNTIF, which take no unions of cells; a
+# 小计 cell among the parts never shows those words, so its SUMIF adds nothing. Every shape is rebuilt from the cells
+# in its SUM(…), which is how the reader recognises one wherever inserted rows moved it.
 
 
-def credit_sum_formula(score_refs: list[str]) -> str:
-    """视同满分: the 得分 adds the 分值 of the parts marked 不适用."""
+def credited_words(framework: Framework) -> tuple[str, ...]:
+    """What a 小计's 得分 counts at the row's 分值: 不适用, where it is 视同满分."""
+    return (NOT_APPLICABLE,) if framework.not_applicable == NA_FULL else ()
+
+
+def left_out_words(framework: Framework) -> tuple[str, ...]:
+    """What a 小计's 分值 leaves out: 不适用 where it is prorated, and alternatives 未选用."""
+    return (NOT_APPLICABLE,) * (framework.not_applicable == NA_PRORATE) + (NOT_CHOSEN,) * bool(framework.choices)
+
+
+def credit_sum_formula(score_refs: list[str], words: tuple[str, ...] = (NOT_APPLICABLE,)) -> str:
+    """The 得分 adds the 分值 of the parts marked with `words` (视同满分)."""
     joined = ",".join(score_refs)
-    counted = "".join(f'+COUNTIF({part},"{NOT_APPLICABLE}")' for part in score_refs)
-    credited = "".join(f'+SUMIF({part},"{NOT_APPLICABLE}",{in_column(part, "points")})' for part in score_refs)
+    counted = "".join(f'+COUNTIF({part},"{word}")' for word in words for part in score_refs)
+    credited = "".join(f'+SUMIF({part},"{word}",{in_column(part, "points")})' for word in words for part in score_refs)
     return f'=IF(COUNT({joined}){counted}=0,"",SUM({joined}){credited})'
 
 
-def applicable_points_formula(points_refs: list[str]) -> str:
-    """按适用分值折算: the 分值 leaves out the parts marked 不适用."""
-    less = "".join(f'-SUMIF({in_column(part, "score")},"{NOT_APPLICABLE}",{part})' for part in points_refs)
+def applicable_points_formula(points_refs: list[str], words: tuple[str, ...] = (NOT_APPLICABLE,)) -> str:
+    """The 分值 leaves out the parts marked with `words` (不适用 prorated, alternatives 未选用)."""
+    less = "".join(f'-SUMIF({in_column(part, "score")},"{word}",{part})' for word in words for part in points_refs)
     return f"=SUM({','.join(points_refs)}){less}"
 
 
@@ -151,13 +162,12 @@ def prorated_total_formula(score_refs: list[str], framework: Framework) -> str:
     return f'=IF(COUNT({scores})=0,"",IF(SUM({points})=0,0,ROUND(SUM({scores})/SUM({points})*{full},{places})))'
 
 
-def subtotal_formulas(policy: str | None, points: list[str], scores: list[str]) -> tuple[str, str]:
-    """A 小计's 分值 and 得分 formulas under the framework's 不适用 policy."""
-    if policy == NA_FULL:
-        return f"=SUM({','.join(points)})", credit_sum_formula(scores)
-    if policy == NA_PRORATE:
-        return applicable_points_formula(points), sum_formula(scores)
-    return f"=SUM({','.join(points)})", sum_formula(scores)
+def subtotal_formulas(framework: Framework | None, points: list[str], scores: list[str]) -> tuple[str, str]:
+    """A 小计's 分值 and 得分 formulas under the framework's 不适用 policy and alternatives (None: neither)."""
+    less = left_out_words(framework) if framework else ()
+    plus = credited_words(framework) if framework else ()
+    points_formula = applicable_points_formula(points, less) if less else f"=SUM({','.join(points)})"
+    return points_formula, credit_sum_formula(scores, plus) if plus else sum_formula(scores)
 
 
 def in_column(part: str, key: str) -> str:
@@ -170,9 +180,9 @@ def rate_formula(row: int) -> str:
     return f'=IF(OR({score}="",N({points})=0),"",{score}/{points})'
 
 
-def leaf_rate_formula(row: int, policy: str | None) -> str:
-    """A leaf's 得分率: where 不适用 may be typed in its 得分, text shows no rate (not #VALUE!)."""
-    if policy is None:
+def leaf_rate_formula(row: int, framework: Framework) -> str:
+    """A leaf's 得分率: where 不适用 or 未选用 may be typed in its 得分, text shows no rate (not #VALUE!)."""
+    if framework.not_applicable is None and not framework.choices:
         return rate_formula(row)
     score, points = ref_at("score", row), ref_at("points", row)
     return f'=IF(OR(NOT(ISNUMBER({score})),N({points})=0),"",{score}/{points})'

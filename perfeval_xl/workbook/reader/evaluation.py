@@ -15,6 +15,7 @@ from decimal import Decimal
 from openpyxl.utils import range_boundaries
 
 from perfeval_xl.core.codes import (
+    CHOICE_MISMATCH,
     EVAL_ROW_MISSING,
     EVAL_ROW_UNKNOWN,
     NAME_BROKEN,
@@ -26,6 +27,7 @@ from perfeval_xl.core.errors import NumberError, WorkbookError
 from perfeval_xl.core.frameworks import (
     NA_PRORATE,
     NOT_APPLICABLE,
+    NOT_CHOSEN,
     ChecklistRule,
     EvalIndicator,
     FindingsRule,
@@ -194,6 +196,7 @@ def read_sheet(
         framework,
         {leaf.indicator.key: leaf.score for leaf in leaves},
         [leaf.indicator.key for leaf in leaves if leaf.not_applicable],
+        [leaf.indicator.key for leaf in leaves if leaf.not_chosen],
     )
     return EvaluationSheet(
         framework,
@@ -214,8 +217,9 @@ class _SheetReader(SheetCells):
         what = indicator.key
         value_ref, score_ref = ref_at("value", row), ref_at("score", row)
         raw_score = self.raw(score_ref)
-        # exactly as the sums' SUMIF/COUNTIF match it: “ 不适用” is not counted there, and is said so
-        marked = isinstance(raw_score, str) and raw_score.strip() == NOT_APPLICABLE
+        # 不适用 or 未选用, exactly as the sums' SUMIF/COUNTIF match them (“ 不适用” is not counted there: said so)
+        word = raw_score.strip() if isinstance(raw_score, str) else ""
+        marked = word in (NOT_APPLICABLE, NOT_CHOSEN)
         a, b = self.figure(indicator, row, 0), self.figure(indicator, row, 1)
         counted = False  # whether the plain formula's ISNUMBER sees a number in the 指标值
         data_value = _data_value(indicator, a, b)
@@ -239,7 +243,10 @@ class _SheetReader(SheetCells):
         standard = None
         if marked:  # its figures still show; the score counts as the framework says
             score, typed = None, True
-            self.refuse_not_applicable(indicator, score_ref, raw_score != NOT_APPLICABLE)
+            if word == NOT_CHOSEN:
+                self.refuse_not_chosen(indicator, score_ref, raw_score != NOT_CHOSEN)
+            else:
+                self.refuse_not_applicable(indicator, score_ref, raw_score != NOT_APPLICABLE)
         elif indicator.computed:
             udf_template = score_formula(indicator, row, UDF)
             templates = (udf_template, score_formula(indicator, row, NATIVE))
@@ -259,7 +266,7 @@ class _SheetReader(SheetCells):
             points = points if isinstance(points, Decimal) else None
             shown = self.computed(
                 rate_ref,
-                (rate_formula(row), leaf_rate_formula(row, self.framework.not_applicable)),
+                (rate_formula(row), leaf_rate_formula(row, self.framework)),
                 lambda: as_cell(rate_of(score, points)),
                 f"{what} 得分率",
                 RATE,
@@ -280,6 +287,23 @@ class _SheetReader(SheetCells):
             where={column: self.at(ref_at(column, row)) for column in ("points", "a", "b", "value", "score", "reason")}
             | {"rate": self.at(rate_ref)},
             not_applicable=raw_score == NOT_APPLICABLE and self.framework.not_applicable is not None,
+            # the sheet's 分值 sums leave it out wherever the framework has alternatives (a wrong one is named)
+            not_chosen=raw_score == NOT_CHOSEN and bool(self.framework.choices),
+        )
+
+    def refuse_not_chosen(self, indicator: EvalIndicator, score_ref: str, padded: bool) -> None:
+        """未选用 on an indicator that is no alternative, or written with spaces around it: one finding."""
+        if not indicator.choice:
+            problem = "但它不是可选的指标（指标体系没有把它列为二者择其一等），必须评分"
+        elif padded:
+            problem = "前后多了空格：表上的合计只认只写“未选用”三个字的单元格"
+        else:
+            return
+        self.cells.findings.append(
+            CHOICE_MISMATCH(
+                f"{indicator.key}：得分写的是“{shown_text(str(self.raw(score_ref)), 20)}”，{problem}",
+                self.at(score_ref),
+            )
         )
 
     def refuse_not_applicable(self, indicator: EvalIndicator, score_ref: str, padded: bool) -> None:

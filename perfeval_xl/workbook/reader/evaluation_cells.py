@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from perfeval_xl.core.frameworks import NOT_APPLICABLE, Framework
+from perfeval_xl.core.frameworks import Framework
 from perfeval_xl.core.numbers import D, format_score, is_blank
 from perfeval_xl.core.records import CellRef, SumRow
 from perfeval_xl.engine.evaluation.scores import prorated, score_rate, tree
@@ -163,7 +163,7 @@ class SheetCells:
         terms = [n for n in map(summed_number, (self.shown(cell) for cell in summed.cells)) if n is not None]
         scores, points = (summed.others, summed.cells) if summed.shape == APPLICABLE else (summed.cells, summed.others)
         pairs = zip(scores, points, strict=True) if summed.shape in (CREDIT, APPLICABLE) else ()
-        marked = [summed_number(self.shown(p)) or Decimal(0) for s, p in pairs if self.shown(s) == NOT_APPLICABLE]
+        marked = [summed_number(self.shown(p)) or Decimal(0) for s, p in pairs if self.shown(s) in summed.words]
         if summed.shape == CREDIT:
             return sum(terms, Decimal(0)) + sum(marked, Decimal(0)) if terms or marked else None
         if summed.shape == APPLICABLE:

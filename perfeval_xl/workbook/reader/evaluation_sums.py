@@ -7,12 +7,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from perfeval_xl.core.frameworks import Framework
+from perfeval_xl.core.frameworks import NA_PRORATE, Framework
 from perfeval_xl.core.numbers import D
 from perfeval_xl.workbook.layout.evaluation_formulas import (
     applicable_points_formula,
     credit_sum_formula,
+    credited_words,
     in_column,
+    left_out_words,
     prorated_total_formula,
 )
 from perfeval_xl.workbook.reader.cells import formula_text, is_number
@@ -30,6 +32,7 @@ class Summed:
     plain: bool
     shape: str = SUM
     others: list[str] = field(default_factory=list)
+    words: tuple[str, ...] = ()  # what marks a part as credited (CREDIT) or left out (APPLICABLE)
 
 
 def sum_refs(raw: object, framework: Framework | None = None) -> Summed | None:
@@ -43,21 +46,22 @@ def sum_refs(raw: object, framework: Framework | None = None) -> Summed | None:
         cells = column_refs((counted or plain).group(1))  # type: ignore[union-attr]
         return None if cells is None else Summed(cells, plain is not None)
     first = re.search(r"SUM\(([A-Z0-9:,]+)\)", compact)
-    if first is None or column_refs(first.group(1)) is None or framework is None or not framework.not_applicable:
+    if first is None or column_refs(first.group(1)) is None or framework is None:
         return None
+    plus, less = credited_words(framework), left_out_words(framework)
+    prorated = framework.not_applicable == NA_PRORATE
     parts = first.group(1).split(",")
     scores = [in_column(part, "score") for part in parts]
     points = [in_column(part, "points") for part in parts]
     shapes = (
-        (CREDIT, credit_sum_formula(scores), scores, points),
-        (APPLICABLE, applicable_points_formula(points), points, scores),
-        (PRORATED, prorated_total_formula(scores, framework), scores, points),
+        (CREDIT, plus and credit_sum_formula(scores, plus), scores, points, plus),
+        (APPLICABLE, less and applicable_points_formula(points, less), points, scores, less),
+        (PRORATED, prorated and prorated_total_formula(scores, framework), scores, points, ()),
     )
-    for shape, template, cells, others in shapes:
-        if _compact(template) == compact:
-            return Summed(
-                column_refs(",".join(cells)) or [], shape == APPLICABLE, shape, column_refs(",".join(others)) or []
-            )
+    for shape, template, cells, others, words in shapes:
+        if template and _compact(template) == compact:
+            expanded, other = column_refs(",".join(cells)) or [], column_refs(",".join(others)) or []
+            return Summed(expanded, shape == APPLICABLE, shape, other, words)
     return None
 
 
