@@ -182,3 +182,23 @@ def random_fill(source: Path, out: Path, seed: int) -> Path:
                 set_table_row(wb, table.name, index, row, columns, scope)
     wb.save(out)
     return out
+
+
+def move_references_like_excel(ws, row: int) -> None:
+    """What Excel does to the formulas when a row is inserted above `row`: references below move down, ranges
+    across it grow (openpyxl's insert_rows moves the cells only)."""
+
+    def shifted(match: re.Match) -> str:
+        first, second = match.group(1), match.group(2)
+        column, top = re.fullmatch(r"([A-Z]+)(\d+)", first).groups()
+        if second is None:
+            return f"{column}{int(top) + 1 if int(top) >= row else top}"
+        other, bottom = re.fullmatch(r"([A-Z]+)(\d+)", second).groups()
+        top, bottom = int(top), int(bottom)
+        top, bottom = (top + 1, bottom + 1) if top >= row else (top, bottom + 1 if bottom >= row else bottom)
+        return f"{column}{top}:{other}{bottom}"
+
+    for line in ws.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.value = re.sub(r"\b([A-K]\d+)(?::([A-K]\d+))?\b", shifted, cell.value)

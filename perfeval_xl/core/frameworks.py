@@ -61,6 +61,18 @@ class ValueBand:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One input of a figure built from several (“年初预算 − 涉改调整 − 财政直接调整”): its name and sign (+1, −1)."""
+
+    name: str
+    sign: int
+
+    @property
+    def words(self) -> str:
+        return self.name if self.sign > 0 else f"减：{self.name}"
+
+
+@dataclass(frozen=True)
 class ValueSpec:
     """How the 指标值 is computed: rates.<rate>(a, b); `sources` are the defined names `from` links a and b to;
     `unit` is the unit of a and b the evaluator types (万元, 人, 个…), when the framework gives it."""
@@ -70,6 +82,10 @@ class ValueSpec:
     b: str
     sources: tuple[str, str] | None = None
     unit: str = ""
+    parts: tuple[tuple[Part, ...], tuple[Part, ...]] = ((), ())  # a and b each built from inputs of their own
+
+    def parts_of(self, index: int) -> tuple[Part, ...]:
+        return self.parts[index]
 
     def units(self) -> tuple[str, str]:
         """The units of a and b: a linked figure's is its sheet's, a typed one's the framework's."""

@@ -528,6 +528,8 @@ class LeafRow(_Located):
     where: Where = field(**_WHERE)
     not_applicable: bool = False  # its 得分 says 不适用 (and the framework says how that counts)
     not_chosen: bool = False  # an alternative its 得分 says 未选用 (二者择其一 and the like): it counts nothing
+    # the inputs a and b are built from, when the framework builds them (“减：涉改调整”, the number as typed)
+    parts: tuple[tuple[tuple[str, Decimal | None], ...], tuple[tuple[str, Decimal | None], ...]] = ((), ())
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,12 @@ def _value_shown(indicator: EvalIndicator, value: object) -> str:
     return text.replace("-", "−")  # a minus sign: a line never breaks between it and its number
 
 
+def _parts_shown(parts: Sequence[tuple[str, object]], unit: str) -> str:
+    """The inputs a figure is built from, in brackets after it: “（年初预算1,000.00 万元，减：涉改调整50.00 万元）”."""
+    shown = [f"{clean(words)}{_with_unit(value, unit)}" for words, value in parts if value is not None]
+    return f"（{'，'.join(shown)}）" if shown else ""
+
+
 def _figures(leaf: LeafRow) -> str:
     """The figures behind a leaf's score in one sentence: 数据A, 数据B and the 指标值 with its formula in words."""
     indicator = leaf.indicator
@@ -97,8 +103,11 @@ def _figures(leaf: LeafRow) -> str:
         formula = value_text(replace(indicator, value=replace(spec, sources=None)))
         units = spec.units()
         given = [
-            f"{label}{_with_unit(v, unit)}"
-            for label, v, unit in ((spec.a, leaf.a, units[0]), (spec.b, leaf.b, units[1]))
+            f"{label}{_with_unit(v, unit)}{_parts_shown(parts, unit)}"
+            for label, v, unit, parts in (
+                (spec.a, leaf.a, units[0], leaf.parts[0]),
+                (spec.b, leaf.b, units[1], leaf.parts[1]),
+            )
             if v is not None
         ]
         if leaf.value == "—":

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import ROOT, codes, run
+from helpers import ROOT, codes, move_references_like_excel, run
 from hypothesis import given
 from hypothesis import strategies as st
 from office import convert, pdf_page_texts, profile
@@ -337,26 +337,6 @@ def _edit(path: Path, out: Path, edit, stamp: bool = True) -> Path:
     return out
 
 
-def _move_references(ws, row: int) -> None:
-    """What Excel does to the formulas when a row is inserted above `row`: references below move down, ranges
-    across it grow (openpyxl's insert_rows moves the cells only)."""
-
-    def shifted(match: re.Match) -> str:
-        first, second = match.group(1), match.group(2)
-        column, top = re.fullmatch(r"([A-Z]+)(\d+)", first).groups()
-        if second is None:
-            return f"{column}{int(top) + 1 if int(top) >= row else top}"
-        other, bottom = re.fullmatch(r"([A-Z]+)(\d+)", second).groups()
-        top, bottom = int(top), int(bottom)
-        top, bottom = (top + 1, bottom + 1) if top >= row else (top, bottom + 1 if bottom >= row else bottom)
-        return f"{column}{top}:{other}{bottom}"
-
-    for line in ws.iter_rows():
-        for cell in line:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.value = re.sub(r"\b([A-K]\d+)(?::([A-K]\d+))?\b", shifted, cell.value)
-
-
 def _without_kept_framework(wb: openpyxl.Workbook) -> None:
     """The workbook as versions before 2026-12 made it: no hidden framework text, formulas naming eval_rule_set."""
     del wb.defined_names["eval_framework"]
@@ -435,7 +415,7 @@ def test_check__a_row_inserted_inside_a_group_counts_in_its_subtotal(tmp_path):
     wb = openpyxl.load_workbook(path)
     row = _rows(wb[SHEET])["投入/目标设定/绩效指标明确性"]
     insert_row_like_excel(wb, SHEET, row)
-    _move_references(wb[SHEET], row)
+    move_references_like_excel(wb[SHEET], row)
     wb[SHEET][f"C{row}"], wb[SHEET][f"D{row}"], wb[SHEET][f"I{row}"] = "自加指标", 1, 1
     path.write_bytes(package(wb, ".xlsm"))
     _submission, findings, options = load(path)
@@ -458,7 +438,7 @@ def test_check__a_row_inserted_outside_every_sum_says_it_is_not_counted_and_a_mi
     wb = openpyxl.load_workbook(path)
     row = _rows(wb[SHEET])["投入/目标设定"]  # inserted where the 小计 was: below the SUM's range
     insert_row_like_excel(wb, SHEET, row)
-    _move_references(wb[SHEET], row)
+    move_references_like_excel(wb[SHEET], row)
     wb[SHEET][f"C{row}"], wb[SHEET][f"D{row}"], wb[SHEET][f"I{row}"] = "自加指标", 1, 1
     path.write_bytes(package(wb, ".xlsm"))
     findings = load(path)[1]
@@ -1090,7 +1070,7 @@ def test_slot__a_row_inserted_among_its_rows_is_one_of_them(tmp_path):
         _set_slot_rows(ws, rows, [("耕地保护面积", 10, "完成目标得满分", 10, "")])
         row = rows["产出/部门特性指标#2"]
         insert_row_like_excel(wb, SHEET, row)
-        _move_references(ws, row)
+        move_references_like_excel(ws, row)
         ws[f"C{row}"], ws[f"D{row}"], ws[f"H{row}"], ws[f"I{row}"] = "高标准农田", 10, "完成得满分", 10
 
     path = _slot_book(tmp_path, "native", ".xlsx", edit)

@@ -21,6 +21,7 @@ from perfeval_xl.core.frameworks import (
     FindingKind,
     FindingsRule,
     ManualRule,
+    Part,
     PerPointRule,
     RatioRule,
     Rule,
@@ -54,7 +55,10 @@ METHOD_KEYS = {
 }
 
 
-VALUE_KEYS = ("rate", "a", "b", "from", "unit")
+VALUE_KEYS = ("rate", "a", "b", "from", "unit", "a_parts", "b_parts")
+
+
+MAX_PARTS = 8  # a figure built from more inputs than this is a sheet of its own, not a few rows under a leaf
 
 
 MAX_BANDS = 50  # a plain-formula score nests one IF per band; Excel allows 64 levels
@@ -212,7 +216,30 @@ def read_value(read: Settings, where: str, value: object) -> ValueSpec | None:
             raise read.fail(f"{key}.unit", "不用写：from 链接的数据带着它所在表的单位（万元、人）")
         if not 0 < len(unit) <= 6 or any(character.isdigit() or character.isspace() for character in unit):
             raise read.fail(f"{key}.unit", f"应是一个单位，如“万元”“人”“个”“场”，而不是 {shown_value(unit)}")
-    return ValueSpec(rate, a, b, sources, unit)
+    parts = (_parts(read, f"{key}.a_parts", value.get("a_parts")), _parts(read, f"{key}.b_parts", value.get("b_parts")))
+    if sources and any(parts):
+        raise read.fail(key, "的 a_parts、b_parts 不能与 from 同用：链接来的数据已经算好")
+    return ValueSpec(rate, a, b, sources, unit, parts)
+
+
+def _parts(read: Settings, key: str, value: object) -> tuple[Part, ...]:
+    """["年初预算", "-涉改调整", "-财政直接调整"]: the inputs a figure is built from, each its own cell; a leading
+    “-” subtracts it."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not 2 <= len(value) <= MAX_PARTS:
+        raise read.fail(
+            key, f'应写成 2 到 {MAX_PARTS} 个名称的列表，如 ["年初预算", "-涉改调整"]（名称前写“-”表示减去）'
+        )
+    parts = []
+    for item in value:
+        text = read.text(key, item).strip()
+        sign = -1 if text[:1] in ("-", "−", "－") else 1
+        name = text.lstrip("+-−－ ").strip()
+        if not name:
+            raise read.fail(key, f"中的 {shown_value(item)} 没有名称")
+        parts.append(Part(name, sign))
+    return tuple(parts)
 
 
 def _read_bands(read: Settings, where: str, table: dict[str, Any], points: Decimal) -> tuple[BandsRule, bool]:

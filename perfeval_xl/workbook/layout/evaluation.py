@@ -16,10 +16,8 @@ from perfeval_xl.core.frameworks import (
     NA_PRORATE,
     NOT_CHOSEN,
     TOTAL,
-    ChecklistRule,
     CustomRule,
     EvalIndicator,
-    FindingsRule,
     Framework,
     Node,
 )
@@ -30,11 +28,7 @@ from perfeval_xl.engine.evaluation.scores import (
 from perfeval_xl.engine.evaluation.words import figures_text, standard_text
 from perfeval_xl.workbook.layout.base import (
     AMOUNT,
-    AREA,
     COMPUTED,
-    COUNT,
-    EXCEL,
-    FIGURE,
     INPUT,
     LABEL,
     LONG_TEXT,
@@ -49,12 +43,17 @@ from perfeval_xl.workbook.layout.base import (
     Formula,
     SheetLayout,
 )
+from perfeval_xl.workbook.layout.evaluation_figures import (
+    excel_cell,
+    figure_cells,
+    part_cells,
+    part_count,
+)
 from perfeval_xl.workbook.layout.evaluation_formulas import (
     KEY,
     formula_number,
     grade_formula,
     leaf_rate_formula,
-    link_formula,
     percent_value,
     prorated_total_formula,
     rate_formula,
@@ -99,6 +98,7 @@ class SheetPlan:
     total_row: int
     grade_row: int
     custom_rows: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # a slot's rows, above its own (小计)
+    part_rows: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # a figure's inputs, below its leaf
 
 
 def plan(framework: Framework) -> SheetPlan:
@@ -106,32 +106,36 @@ def plan(framework: Framework) -> SheetPlan:
     leaf_rows: dict[str, int] = {}
     subtotal_rows: dict[str, int] = {}
     custom_rows: dict[str, tuple[int, ...]] = {}
+    part_rows: dict[str, tuple[int, ...]] = {}
     row = FIRST_ROW
+
+    def after(leaf: Node) -> int:
+        """The leaf's row, then the rows of its figures' inputs; the next free row."""
+        leaf_rows[leaf.key] = row
+        count = part_count(leaf.indicator)
+        if count:
+            part_rows[leaf.key] = tuple(range(row + 1, row + 1 + count))
+        return row + 1 + count
+
     for level1 in _level1_of(framework):
         for child in level1.children:
             if child.is_leaf and isinstance(child.indicator.rule, CustomRule):  # type: ignore[union-attr]
                 custom_rows[child.key] = tuple(range(row, row + child.indicator.rule.rows))  # type: ignore[union-attr]
                 row += len(custom_rows[child.key])
             if child.is_leaf:
-                leaf_rows[child.key] = row
-                row += 1
+                row = after(child)
                 continue
             for leaf in leaves(child):
-                leaf_rows[leaf.key] = row
-                row += 1
+                row = after(leaf)
             subtotal_rows[child.key] = row
             row += 1
         subtotal_rows[level1.key] = row
         row += 1
-    return SheetPlan(leaf_rows, subtotal_rows, row, row + 1, custom_rows)
+    return SheetPlan(leaf_rows, subtotal_rows, row, row + 1, custom_rows, part_rows)
 
 
 def _level1_of(framework: Framework) -> list[Node]:
     return [node for node in tree(framework) if node.level == 1]
-
-
-def _excel(ref: str, text: str, kind: str, role: str = COMPUTED, name: str | None = None, what: str = "") -> Cell:
-    return Cell(ref, role, text, name, kind, Formula(EXCEL, ()), description=what)
 
 
 def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
@@ -162,20 +166,20 @@ def evaluation_sheet(framework: Framework, flavour: str) -> SheetLayout:
         points = Cell(ref_at("points", total), LABEL, formula_number(framework.full_marks), kind=SCORE)
         cells.append(Cell(ref_at("standard", total), LABEL, PRORATED_NOTE, kind=LONG_TEXT, style="note"))
         formula = prorated_total_formula(scores, framework)
-        score = _excel(ref_at("score", total), formula, SCORE, name="eval_total", what="总分")
+        score = excel_cell(ref_at("score", total), formula, SCORE, name="eval_total", what="总分")
     else:
-        points = _excel(
+        points = excel_cell(
             ref_at("points", total), "=SUM(" + ",".join(ref_at("points", r) for r in level1_rows) + ")", SCORE
         )
-        score = _excel(ref_at("score", total), sum_formula(scores), SCORE, name="eval_total", what="总分")
+        score = excel_cell(ref_at("score", total), sum_formula(scores), SCORE, name="eval_total", what="总分")
     cells += [
         Cell(ref_at("level3", total), LABEL, TOTAL, style="row_label"),
         points,
         Cell(ref_at("b", total), LABEL, RATE_LABEL, style="row_label"),
-        _excel(ref_at("value", total), rate_formula(total), RATE),
+        excel_cell(ref_at("value", total), rate_formula(total), RATE),
         score,
         Cell(ref_at("level3", grade), LABEL, GRADE, style="row_label"),
-        _excel(
+        excel_cell(
             ref_at("score", grade),
             grade_formula(framework, ref_at("score", total)),
             TEXT,
@@ -245,7 +249,8 @@ def _page_units(framework: Framework, where: SheetPlan) -> list[tuple[int, int]]
     for level1 in _level1_of(framework):
         for child in level1.children:
             rows = sorted(_rows_of(leaf, where)[0] for leaf in leaves(child))
-            units.append((rows[0], where.leaf_rows[child.key] if child.is_leaf else where.subtotal_rows[child.key]))
+            last = where.part_rows.get(child.key, (where.leaf_rows[child.key],))[-1] if child.is_leaf else None
+            units.append((rows[0], last if child.is_leaf else where.subtotal_rows[child.key]))
         units[-1] = (units[-1][0], where.subtotal_rows[level1.key])
     units[-1] = (units[-1][0], where.grade_row)
     return units
@@ -277,6 +282,7 @@ def _group_cells(level1: Node, where: SheetPlan, flavour: str, framework: Framew
         if child.is_leaf:
             row = where.leaf_rows[child.key]
             cells += _leaf_cells(child.indicator, row, flavour, framework, name_in="level2")
+            cells += part_cells(child.indicator, where.part_rows.get(child.key, ()))
             parts.append(row)
             continue
         rows = [where.leaf_rows[leaf.key] for leaf in leaves(child)]
@@ -286,6 +292,7 @@ def _group_cells(level1: Node, where: SheetPlan, flavour: str, framework: Framew
         )
         for leaf in leaves(child):
             cells += _leaf_cells(leaf.indicator, where.leaf_rows[leaf.key], flavour, framework)
+            cells += part_cells(leaf.indicator, where.part_rows.get(leaf.key, ()))
         ranges = {key: [f"{ref_at(key, rows[0])}:{ref_at(key, rows[-1])}"] for key in ("points", "score")}
         cells += _subtotal_cells(child, subtotal, ranges["points"], ranges["score"], framework)
         parts.append(subtotal)
@@ -326,10 +333,10 @@ def _subtotal_cells(
     points_formula, score_formula = subtotal_formulas(framework, points, scores)
     return [
         Cell(ref_at("level3", row), LABEL, node.subtotal_label, style="row_label"),
-        _excel(ref_at("points", row), points_formula, SCORE),
+        excel_cell(ref_at("points", row), points_formula, SCORE),
         Cell(ref_at("b", row), LABEL, RATE_LABEL, style="row_label"),
-        _excel(ref_at("value", row), rate_formula(row), RATE),
-        _excel(ref_at("score", row), score_formula, SCORE, what=f"{node.key} 小计"),
+        excel_cell(ref_at("value", row), rate_formula(row), RATE),
+        excel_cell(ref_at("score", row), score_formula, SCORE, what=f"{node.key} 小计"),
         Cell(f"{KEY}{row}", LABEL, node.key, style="helper"),
     ]
 
@@ -347,13 +354,13 @@ def _leaf_cells(
         Cell(ref_at("reason", row), INPUT, "", None, LONG_TEXT, description=f"{what} 扣分原因"),
         Cell(f"{KEY}{row}", LABEL, indicator.key, style="helper"),
     ]
-    cells += _figure_cells(indicator, row)
+    cells += figure_cells(indicator, row)
     value_ref = ref_at("value", row)
     if indicator.from_target and flavour != UDF:  # plain formulas cannot read “100场以上”: the evaluator types it
         cells.append(Cell(value_ref, INPUT, "", None, RATE, description=f"{what} 目标完成程度"))
     elif indicator.value is not None or indicator.from_target:
         cells.append(
-            _excel(
+            excel_cell(
                 value_ref,
                 value_formula(indicator, row, flavour),
                 RATE if percent_value(indicator) else SCORE,
@@ -369,14 +376,16 @@ def _leaf_cells(
         cells.append(Cell(value_ref, LABEL, ""))
     score_ref = ref_at("score", row)
     if indicator.computed:
-        cells.append(_excel(score_ref, score_formula(indicator, row, flavour), SCORE, OVERRIDE, what=f"{what} 得分"))
+        cells.append(
+            excel_cell(score_ref, score_formula(indicator, row, flavour), SCORE, OVERRIDE, what=f"{what} 得分")
+        )
     else:
         cells.append(Cell(score_ref, INPUT, "", None, SCORE, description=f"{what} 得分"))
     if shows_rate(indicator):  # the 数据B and 指标值 cells are empty here: they take the row's 得分率
         taken = {ref_at("b", row), value_ref}
         cells = [cell for cell in cells if cell.ref not in taken]
         cells.append(Cell(ref_at("b", row), LABEL, RATE_LABEL, style="row_label"))
-        cells.append(_excel(value_ref, leaf_rate_formula(row, framework), RATE, what=f"{what} 得分率"))
+        cells.append(excel_cell(value_ref, leaf_rate_formula(row, framework), RATE, what=f"{what} 得分率"))
     return cells
 
 
@@ -396,54 +405,3 @@ def choice_text(indicator: EvalIndicator, framework: Framework | None) -> str:
     """“与重点工作办结率二者择其一：不选用的一项，得分写“未选用”。” for an alternative; "" for any other indicator."""
     choice = framework.choice_of(indicator.key) if framework else None
     return f"{choice.alongside(indicator.key)}：不选用的，得分写“{NOT_CHOSEN}”。" if choice else ""
-
-
-# how a figure in each unit shows: amounts with two places, things counted whole, a rate as a percentage; any
-# other unit (亩, 吨, 公里) as typed
-_COUNTED = frozenset("人个场次项件户份名家所台辆套篇期批天")
-
-
-def unit_kind(unit: str) -> str | None:
-    """The cell kind (its number format) of a figure in `unit`."""
-    if unit.endswith("元"):
-        return AMOUNT
-    if unit in _COUNTED:
-        return COUNT
-    if unit == "%":
-        return RATE
-    return AREA if unit == "平方米" else FIGURE
-
-
-def _figure_cells(indicator: EvalIndicator, row: int) -> list[Cell]:
-    a, b = ref_at("a", row), ref_at("b", row)
-    spec = indicator.value
-    if spec is not None:
-        kinds = [unit_kind(unit) if unit else AMOUNT for unit in spec.units()]
-        names = [f"{indicator.key} {name}" for name in (spec.a, spec.b)]
-    if spec is not None and spec.sources:
-        return [
-            _excel(a, link_formula(spec.sources[0]), kinds[0], what=names[0]),
-            _excel(b, link_formula(spec.sources[1]), kinds[1], what=names[1]),
-        ]
-    if spec is not None:
-        return [
-            Cell(a, INPUT, "", None, kinds[0], description=names[0]),
-            Cell(b, INPUT, "", None, kinds[1], description=names[1]),
-        ]
-    if indicator.from_target:
-        return [
-            Cell(a, INPUT, "", None, TEXT, description=f"{indicator.key} 年度指标值（如“100场以上”）"),
-            Cell(b, INPUT, "", None, TEXT, description=f"{indicator.key} 实际完成值（如“112场”）"),
-        ]
-    if isinstance(indicator.rule, ChecklistRule):
-        return [
-            Cell(a, INPUT, "", None, TEXT, description=f"{indicator.key} 符合的评价要点（如 1、3）"),
-            Cell(b, LABEL, ""),
-        ]
-    if isinstance(indicator.rule, FindingsRule) and indicator.rule.kinds:
-        example = "、".join(["0"] * len(indicator.rule.kinds))
-        what = f"{indicator.key} 各类问题的个数，按评分标准的顺序（如 {example}）"
-        return [Cell(a, INPUT, "", None, TEXT, description=what), Cell(b, LABEL, "")]
-    if isinstance(indicator.rule, FindingsRule):
-        return [Cell(a, INPUT, "", None, COUNT, description=f"{indicator.key} 发现的问题个数"), Cell(b, LABEL, "")]
-    return [Cell(a, LABEL, ""), Cell(b, LABEL, "")]

@@ -18,6 +18,7 @@ from perfeval_xl.core.frameworks import (
     PerPointRule,
     RatioRule,
     TargetRule,
+    ValueSpec,
 )
 from perfeval_xl.core.numbers import round_half_up
 from perfeval_xl.engine.evaluation.scores import MAGNITUDE_RATES
@@ -48,6 +49,19 @@ def percent_value(indicator: EvalIndicator) -> bool:
 def link_formula(name: str) -> str:
     """A figure from 附件1/收支预决算: blank stays blank (a bare =name would show 0 and give a rate of 0)."""
     return f'=IF({name}="","",{name})'
+
+
+def figure_part_rows(spec: ValueSpec, index: int, leaf_row: int) -> list[int]:
+    """The rows below a leaf that hold the inputs of its figure a (index 0) or b (1): a's first, then b's."""
+    before = len(spec.parts[0]) if index else 0
+    return [leaf_row + 1 + before + n for n in range(len(spec.parts[index]))]
+
+
+def parts_formula(column_key: str, rows: list[int], signs: list[int]) -> str:
+    """A figure built from its inputs below (plain Excel in both flavours): blank until one is given."""
+    refs = [ref_at(column_key, r) for r in rows]
+    terms = "".join(("+" if sign > 0 else "-") + ref for ref, sign in zip(refs, signs, strict=True)).removeprefix("+")
+    return f'=IF(COUNT({refs[0]}:{refs[-1]})=0,"",{terms})'
 
 
 def value_formula(indicator: EvalIndicator, row: int, flavour: str) -> str:

@@ -44,14 +44,16 @@ from perfeval_xl.engine.evaluation.scores import (
     tree,
 )
 from perfeval_xl.engine.rulefiles import shown_text
-from perfeval_xl.workbook.layout.base import BASIC, COUNT, NATIVE, RATE, REVENUE, TEXT, UDF
+from perfeval_xl.workbook.layout.base import AMOUNT, BASIC, COUNT, NATIVE, RATE, REVENUE, TEXT, UDF
 from perfeval_xl.workbook.layout.basic import basic_sheet
-from perfeval_xl.workbook.layout.evaluation import shows_rate, unit_kind
+from perfeval_xl.workbook.layout.evaluation import shows_rate
+from perfeval_xl.workbook.layout.evaluation_figures import part_key, unit_kind
 from perfeval_xl.workbook.layout.evaluation_formulas import (
     KEY,
     grade_formula,
     leaf_rate_formula,
     link_formula,
+    parts_formula,
     percent_value,
     rate_formula,
     ref_at,
@@ -140,6 +142,7 @@ def read_sheet(
     """The rows between `first` and `last` (the eval_indicators range, wherever the user moved it), and the total
     and grade cells the names eval_total and eval_grade point at."""
     reader = _SheetReader(framework, cells, title, linked, display)
+    reader.find_parts(first, last)
     leaves_by_key = {indicator.key: indicator for indicator in framework.indicators}
     inner = {node.key for node in tree(framework) if not node.is_leaf}
     leaves: list[LeafRow] = []
@@ -152,6 +155,8 @@ def read_sheet(
         filled = any(not is_blank(reader.raw(ref_at(k, row))) for k in ("level3", "points", "score"))
         if number and slot in leaves_by_key and leaves_by_key[slot].custom:
             pending.append((slot, row))
+        elif row in reader.part_rows:  # a figure's input: read with its leaf
+            continue
         elif not key and pending and filled:
             pending.append(("", row))
         elif key in leaves_by_key and key not in {leaf.indicator.key for leaf in leaves}:
@@ -289,7 +294,46 @@ class _SheetReader(SheetCells):
             not_applicable=raw_score == NOT_APPLICABLE and self.framework.not_applicable is not None,
             # the sheet's 分值 sums leave it out wherever the framework has alternatives (a wrong one is named)
             not_chosen=raw_score == NOT_CHOSEN and bool(self.framework.choices),
+            parts=(
+                tuple(self.part_values.get((indicator.key, 0), ())),
+                tuple(self.part_values.get((indicator.key, 1), ())),
+            ),
         )
+
+    def find_parts(self, first: int, last: int) -> None:
+        """The rows holding the inputs of figures built from several (their helper key “…#a2”), wherever they are."""
+        wanted = {
+            part_key(indicator.key, index, number): (indicator.key, index, number)
+            for indicator in self.framework.indicators
+            if indicator.value is not None
+            for index in (0, 1)
+            for number in range(1, len(indicator.value.parts[index]) + 1)
+        }
+        for row in range(first, last + 1):
+            key = self.raw(f"{KEY}{row}")
+            if isinstance(key, str) and key.strip() in wanted and wanted[key.strip()] not in self.parts:
+                self.parts[wanted[key.strip()]] = row
+                self.part_rows.add(row)
+
+    def composite(self, indicator: EvalIndicator, index: int, ref: str, what: str) -> Decimal | None:
+        """A figure built from its inputs: each read where its row is; the formula recognised with those rows."""
+        assert indicator.value is not None
+        column = ("a", "b")[index]
+        unit = indicator.value.units()[index]
+        kind = unit_kind(unit) if unit else AMOUNT
+        rows, values = [], []
+        for number, part in enumerate(indicator.value.parts[index], start=1):
+            row = self.parts.get((indicator.key, index, number))
+            if row is None:  # its row is gone: the figure counts by what its cell shows
+                return self.number(self.computed(ref, (), lambda: None, what).value, ref, what)
+            rows.append(row)
+            value = self.cells.typed(self.at(ref_at(column, row)), kind, f"{indicator.key} {part.name}")
+            values.append(None if value is None else part.sign * value)
+            self.part_values.setdefault((indicator.key, index), []).append((part.words, value))
+        total = sum((v for v in values if v is not None), Decimal(0)) if any(v is not None for v in values) else None
+        signs = [part.sign for part in indicator.value.parts[index]]
+        shown = self.computed(ref, (parts_formula(column, rows, signs),), lambda: as_cell(total), what)
+        return self.number(shown.value, ref, what)
 
     def refuse_not_chosen(self, indicator: EvalIndicator, score_ref: str, padded: bool) -> None:
         """未选用 on an indicator that is no alternative, or written with spaces around it: one finding."""
@@ -374,6 +418,8 @@ class _SheetReader(SheetCells):
         what = f"{indicator.key} {('数据A', '数据B')[index]}"
         if indicator.from_target:  # the unit's target and what it achieved, as texts
             return self.cells.text(self.at(ref), what)
+        if spec is not None and spec.parts[index]:
+            return self.composite(indicator, index, ref, what)
         if spec is not None and spec.sources:
             name = spec.sources[index]
             shown = self.computed(ref, (link_formula(name),), lambda: as_cell(self.linked(name)), what)

@@ -41,6 +41,10 @@ class SheetCells:
         # rows that are not the framework's, and what each SUM cell holds of them: cell -> (amount, rows)
         self.foreign_rows: list[int] = []
         self.foreign: dict[str, tuple[Decimal, frozenset[int]]] = {}
+        # the rows of figures' inputs: (leaf, 0 for a or 1 for b, number) -> row
+        self.parts: dict[tuple[str, int, int], int] = {}
+        self.part_rows: set[int] = set()
+        self.part_values: dict[tuple[str, int], list[tuple[str, Decimal | None]]] = {}
 
     def at(self, ref: str) -> CellRef:
         return CellRef(self.title, ref)
