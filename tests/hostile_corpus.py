@@ -463,6 +463,18 @@ method = "manual"
 """
 
 
+PARTS_FRAMEWORK = """kind = "evaluation"
+name = "parts"
+title = "由几项算出的数据"
+full_marks = 5
+[[indicators]]
+path = ["过程", "预算", "预算执行率"]
+points = 5
+value = { rate = "execution_rate", a = "支出", b = "基数", unit = "万元", b_parts = ["年初", "-涉改", "-调整"] }
+method = "ratio"
+"""
+
+
 CHOICES_FRAMEWORK = """kind = "evaluation"
 name = "choices"
 title = "三者择其一的指标"
@@ -524,7 +536,19 @@ def _not_applicable_entries(tmp: Path) -> dict[str, bytes]:
             ws[f"I{at[key]}"] = "未选用"
         ws[f"I{at['产出/采购']}"], ws[f"D{at['投入/预算/预算编制']}"] = "未选用", "未选用"
 
+    parts = tmp / "parts.toml"
+    parts.write_text(PARTS_FRAMEWORK, encoding="utf-8")
+    with_parts = new_workbook("dept", str(parts), [], "native", ".xlsx")
+
+    def hostile_parts(wb: openpyxl.Workbook) -> None:
+        ws, at = rows(wb)
+        ws[f"F{at['过程/预算/预算执行率#b1']}"] = "1e400"
+        ws[f"F{at['过程/预算/预算执行率#b2']}"] = "=1/0"
+        ws[f"K{at['过程/预算/预算执行率#b3']}"] = "过程/预算/预算执行率#b1"  # a second row claiming the first input
+        ws[f"E{at['过程/预算/预算执行率']}"] = -5
+
     return {
+        "eval-parts-hostile.xlsx": _evaluation_variant(with_parts, hostile_parts),
         "eval-choices-all-out.xlsx": _evaluation_variant(with_choices, all_out),
         "eval-not-applicable-all.xlsx": _evaluation_variant(data, all_marked),
         "eval-not-applicable-odd.xlsx": _evaluation_variant(data, odd_places),

@@ -935,7 +935,8 @@ def test_units__a_figures_unit_sets_its_cells_format_and_its_words():
     """One place for what a unit means: the cell's number format on the sheet, its words in the report."""
     from perfeval_xl.report.evaluation import _with_unit
     from perfeval_xl.workbook.layout.base import NUMBER_FORMATS
-    from perfeval_xl.workbook.layout.evaluation import evaluation_sheet, plan, ref_at, unit_kind
+    from perfeval_xl.workbook.layout.evaluation import evaluation_sheet, plan, ref_at
+    from perfeval_xl.workbook.layout.evaluation_figures import unit_kind
 
     indicator = one(
         'method = "ratio"\nvalue = { rate = "completion_rate", a = "完成场次", b = "计划场次", unit = "场" }'

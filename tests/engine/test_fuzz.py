@@ -307,8 +307,8 @@ def test_finding_kinds__fuzz_counts_or_a_chinese_reason():
 
 @pytest.mark.parametrize("seed", range(4))
 def test_framework_files__fuzz_new_keys_load_or_are_refused_in_chinese(seed):
-    """unit, kinds, a per_finding range, method = "target", not_applicable and choices with values an author (or an
-    attacker) might write."""
+    """unit, kinds, a per_finding range, method = "target", not_applicable, choices and a figure's parts with values
+    an author (or an attacker) might write."""
     from perfeval_xl.engine.evaluation.load import parse_framework
 
     rng = random.Random(SEED + seed)
@@ -322,6 +322,8 @@ def test_framework_files__fuzz_new_keys_load_or_are_refused_in_chinese(seed):
             '{ text = "乙", deduct = 1 } ]',
             f'method = "findings"\nper_finding = [{deduct}, {rng.choice(values)}]',
             f'method = "target"\nvalue = {{ rate = "share", a = "甲", b = {unit} }}',
+            f'method = "ratio"\nvalue = {{ rate = "share", a = "甲", b = "乙", a_parts = [{unit}, {deduct}] }}',
+            f'method = "ratio"\nvalue = {{ rate = "share", a = "甲", b = "乙", b_parts = {rng.choice(values)} }}',
         ]
     for body in bodies:
         policy = rng.choice([*values, '"full"', '"prorate"', '"FULL"', '"prorate "'])

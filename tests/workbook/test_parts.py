@@ -90,11 +90,8 @@ def test_libreoffice__recalculates_a_figure_built_from_its_inputs(tmp_path):
     shown = openpyxl.load_workbook(recalculated, data_only=True)[SHEET]
     assert ws[f"F{row}"].value == f'=IF(COUNT(F{row + 1}:F{row + 3})=0,"",F{row + 1}-F{row + 2}-F{row + 3})'
     assert (shown[f"F{row}"].value, shown[f"G{row}"].value, shown[f"I{row}"].value) == (900, 0.95, 4.75)
-    assert [shown[f"C{r}"].value for r in range(row + 1, row + 4)] == [
-        "预算基数：年初预算",
-        "预算基数：减：涉改调整",
-        "预算基数：减：财政直接调整",
-    ]
+    assert [shown[f"C{r}"].value for r in range(row + 1, row + 4)] == ["年初预算", "减：涉改调整", "减：财政直接调整"]
+    assert shown[f"H{row + 1}"].value == "数据B（预算基数）= 年初预算 − 涉改调整 − 财政直接调整，各项填在数据B一栏"
 
 
 def test_parts__a_row_inserted_above_moves_them_and_they_are_still_read(tmp_path):

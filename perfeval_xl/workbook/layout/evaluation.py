@@ -48,6 +48,7 @@ from perfeval_xl.workbook.layout.evaluation_figures import (
     figure_cells,
     part_cells,
     part_count,
+    part_labels,
 )
 from perfeval_xl.workbook.layout.evaluation_formulas import (
     KEY,
@@ -225,6 +226,12 @@ def _row_heights(framework: Framework, where: SheetPlan) -> dict[int, float]:
             2,  # room for a 扣分原因 of two lines before the row is refitted (it is a fitted row: see SheetLayout)
         )
         heights[where.leaf_rows[indicator.key]] = lines_height(lines)
+        if indicator.value is not None and indicator.key in where.part_rows:  # its inputs' names and what they make
+            for row, (name, note) in zip(where.part_rows[indicator.key], part_labels(indicator.value), strict=True):
+                lines = max(
+                    text_lines(name, _NAME_CHARACTERS_PER_LINE), text_lines(note, _STANDARD_CHARACTERS_PER_LINE)
+                )
+                heights[row] = lines_height(lines)
     if framework.not_applicable == NA_PRORATE:  # the 总分 row's 评分标准 says how it is scaled
         heights[where.total_row] = lines_height(text_lines(PRORATED_NOTE, _STANDARD_CHARACTERS_PER_LINE))
     labels = []

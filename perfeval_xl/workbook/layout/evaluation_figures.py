@@ -3,7 +3,7 @@ inputs of their own in rows below the indicator), their number formats by unit, 
 
 from __future__ import annotations
 
-from perfeval_xl.core.frameworks import ChecklistRule, EvalIndicator, FindingsRule
+from perfeval_xl.core.frameworks import ChecklistRule, EvalIndicator, FindingsRule, ValueSpec
 from perfeval_xl.workbook.layout.base import (
     AMOUNT,
     AREA,
@@ -44,7 +44,8 @@ def excel_cell(ref: str, text: str, kind: str, role: str = COMPUTED, name: str |
 
 def part_cells(indicator: EvalIndicator | None, rows: tuple[int, ...]) -> list[Cell]:
     """The inputs a figure is built from, a row each below the leaf: the name in the 三级 column, the number in the
-    figure's own column (数据A or 数据B), ruled like every row."""
+    figure's own column (数据A or 数据B), what they make up in the 评分标准 column of the first, ruled like every
+    row."""
     if not rows or indicator is None or indicator.value is None:
         return []
     spec, cells = indicator.value, []
@@ -53,7 +54,8 @@ def part_cells(indicator: EvalIndicator | None, rows: tuple[int, ...]) -> list[C
         column = ("a", "b")[index]
         unit = spec.units()[index]
         cells += [
-            Cell(ref_at("level3", row), LABEL, f"{(spec.a, spec.b)[index]}：{part.words}", style="note"),
+            Cell(ref_at("level3", row), LABEL, part.words, style="note"),
+            Cell(ref_at("standard", row), LABEL, part_note(spec, index) if number == 1 else "", style="note"),
             Cell(
                 ref_at(column, row),
                 INPUT,
@@ -63,13 +65,26 @@ def part_cells(indicator: EvalIndicator | None, rows: tuple[int, ...]) -> list[C
                 description=f"{indicator.key} {part.name}",
             ),
             Cell(f"{KEY}{row}", LABEL, part_key(indicator.key, index, number), style="helper"),
-            *(
-                Cell(ref_at(c, row), LABEL, "")
-                for c in ("points", "a", "b", "value", "standard", "score", "reason")
-                if c != column
-            ),
+            *(Cell(ref_at(c, row), LABEL, "") for c in ("points", "a", "b", "value", "score", "reason") if c != column),
         ]
     return cells
+
+
+def part_note(spec: ValueSpec, index: int) -> str:
+    """What a figure's input rows make up, beside the first of them."""
+    label = ("数据A", "数据B")[index]
+    signs = [("" if n == 0 else " + ") if p.sign > 0 else " − " for n, p in enumerate(spec.parts[index])]
+    formula = "".join(sign + part.name for sign, part in zip(signs, spec.parts[index], strict=True))
+    return f"{label}（{(spec.a, spec.b)[index]}）= {formula}，各项填在{label}一栏"
+
+
+def part_labels(spec: ValueSpec) -> list[tuple[str, str]]:
+    """Each input row's 三级 label and 评分标准 note, in row order (for the rows' heights)."""
+    return [
+        (part.words, part_note(spec, index) if number == 0 else "")
+        for index in (0, 1)
+        for number, part in enumerate(spec.parts[index])
+    ]
 
 
 # how a figure in each unit shows: amounts with two places, things counted whole, a rate as a percentage; any
