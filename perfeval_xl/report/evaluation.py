@@ -85,6 +85,24 @@ def _value_shown(indicator: EvalIndicator, value: object) -> str:
     return text.replace("-", "−")  # a minus sign: a line never breaks between it and its number
 
 
+def _annex_figures(leaf: LeafRow, value: str) -> str:
+    """The 评价数据 cell of a leaf whose 指标值 comes from two figures: the figures with their names and units, then
+    the 指标值 (“支出数 855.00 万元；预算基数 900.00 万元；指标值 95.00%”); a target's texts likewise."""
+    spec, indicator = leaf.indicator.value, leaf.indicator
+    if indicator.from_target:
+        named = (("年度指标值", leaf.a, ""), ("实际完成值", leaf.b, ""))
+    elif spec is not None:
+        named = ((spec.a, leaf.a, spec.units()[0]), (spec.b, leaf.b, spec.units()[1]))
+    else:
+        return value
+    given = [
+        f"{clean(name)} {clean(figure) if indicator.from_target else _with_unit(figure, unit)}"
+        for name, figure, unit in named
+        if figure not in (None, "")
+    ]
+    return "；".join([*given, *([f"指标值 {value}"] if value else [])])
+
+
 def _parts_shown(parts: Sequence[tuple[str, object]], unit: str) -> str:
     """The inputs a figure is built from, in brackets after it: “（年初预算1,000.00 万元，减：涉改调整50.00 万元）”."""
     shown = [f"{clean(words)}{_with_unit(value, unit)}" for words, value in parts if value is not None]
@@ -278,6 +296,7 @@ def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet
                 value = "无法计算"
             elif indicator.value is not None or indicator.computed:
                 value = "" if leaf.value is None else _value_shown(indicator, leaf.value)
+                value = _annex_figures(leaf, value)
             elif isinstance(indicator.rule, ChecklistRule) and leaf.a:
                 value = f"符合 {clean(leaf.a)}"
             elif isinstance(indicator.rule, FindingsRule) and indicator.rule.kinds and leaf.a:
@@ -292,6 +311,7 @@ def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet
                 "level2": clean(names[1]),
                 "level3": clean(names[2]),
                 "points": item["points"],
+                "standard": item["standard"],
                 "value": value,
                 "score": item["score"],
                 "reason": reason,
@@ -307,6 +327,7 @@ def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet
                 "level2": clean(node.path[1]) if node.level == 2 else "",
                 "level3": node.subtotal_label,
                 "points": item["points"],
+                "standard": "",
                 "value": f"得分率 {format_percent(item['rate'])}",
                 "score": item["score"],
                 "reason": "",
@@ -323,6 +344,7 @@ def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet
                     "level2": "" if number else clean(node.path[1]),
                     "level3": clean(row.name),
                     "points": row.points,
+                    "standard": clean(row.standard),
                     "value": "",
                     "score": row.score,
                     "reason": clean(row.reason),
@@ -336,6 +358,7 @@ def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet
                 "level2": "",
                 "level3": node.subtotal_label,
                 "points": item["points"],
+                "standard": clean(item["standard"]),
                 "value": f"得分率 {format_percent(item['rate'])}",
                 "score": item["score"],
                 "reason": "",

@@ -12,13 +12,14 @@ import docx
 import openpyxl
 import pytest
 from helpers import named_cell, run
-from office import convert, is_a4, pdf_pages, pdf_text, profile
+from office import convert, is_a4, pdf_page_texts, pdf_pages, pdf_text, profile
 
 from perfeval_xl.core.errors import ReportError
 from perfeval_xl.core.numbers import format_percent, format_score
 from perfeval_xl.core.records import REVENUE_COLUMNS
 from perfeval_xl.engine.evaluation.load import load_framework
 from perfeval_xl.engine.evaluation.scores import score_rate, tree
+from perfeval_xl.engine.evaluation.words import report_standard
 from perfeval_xl.report import write as report
 from perfeval_xl.report.evaluation import evaluation_context, node_number
 from perfeval_xl.report.write import write_reports
@@ -272,28 +273,31 @@ def test_report__annex_score_sheet_one_row_per_leaf_with_subtotals(filled):
     sheet = submission.evaluation
     framework = sheet.framework
     annex = tables[-1]
-    assert annex[0] == ["一级指标", "二级指标", "三级指标", "分值", "指标值", "得分", "扣分原因"]
+    assert annex[0] == ["一级指标", "二级指标", "三级指标", "分值", "评分标准", "评价数据", "得分", "扣分原因"]
     rows = annex[1:-1]
     labels = {node.subtotal_label for node in tree(framework) if not node.is_leaf}
     assert "目标设定小计" in labels and "投入合计" in labels
     leaves = [row for row in rows if row[2] not in labels]
     subtotals = [row for row in rows if row[2] in labels]
     assert [row[2] for row in leaves] == [i.name for i in framework.indicators]
-    assert [row[5] for row in leaves] == [format_score(sheet.scores.scores[i.key]) for i in framework.indicators]
+    assert [row[6] for row in leaves] == [format_score(sheet.scores.scores[i.key]) for i in framework.indicators]
+    standards = [report_standard(i) for i in framework.indicators]
+    assert [row[4] for row in leaves] == standards  # every leaf's standard, as section 四 words it
     inner = [node for node in tree(framework) if not node.is_leaf]
     assert len(subtotals) == len(inner)
     where = plan(framework).subtotal_rows  # the 小计 rows in the order the sheet has them
     in_order = sorted(where, key=where.__getitem__)
-    assert [row[5] for row in subtotals] == [format_score(sheet.scores.scores[key]) for key in in_order]
-    assert annex[-1][0] == "总分" and annex[-1][3] == "100" and annex[-1][5] == format_score(sheet.scores.total)
-    assert annex[-1][6] == f"等级：{sheet.scores.grade}"
+    assert [row[6] for row in subtotals] == [format_score(sheet.scores.scores[key]) for key in in_order]
+    assert annex[-1][0] == "总分" and annex[-1][3] == "100" and annex[-1][6] == format_score(sheet.scores.total)
+    assert annex[-1][7] == f"等级：{sheet.scores.grade}"
     first = rows[0]
-    assert first[:3] == ["投入", "目标设定", "绩效目标合理性"] and first[6] == "部分绩效目标与“三定”职责对应不够紧密。"
+    assert first[:3] == ["投入", "目标设定", "绩效目标合理性"] and first[7] == "部分绩效目标与“三定”职责对应不够紧密。"
     assert rows[1][:2] == ["", ""]  # a group's names on its first row only
     adjustment = next(row for row in rows if row[2] == "预算调整率")
-    assert adjustment[4] == "15.00%" and adjustment[5] == "1" and adjustment[6] == "按评分标准计算"
-    assert next(row for row in rows if row[2] == "支付进度率")[4] == "问题 2 个"
-    assert next(row for row in subtotals if row[1] == "目标设定")[3:6] == ["6", "得分率 75.00%", "4.5"]
+    assert adjustment[5] == "调整后预算数 1,150.00 万元；年初预算数 1,000.00 万元；指标值 15.00%"
+    assert adjustment[6] == "1" and adjustment[7] == "按评分标准计算"
+    assert next(row for row in rows if row[2] == "支付进度率")[5] == "问题 2 个"
+    assert next(row for row in subtotals if row[1] == "目标设定")[3:7] == ["6", "", "得分率 75.00%", "4.5"]
 
 
 # ---------------------------------------------------------------- numbers from the engine, never as printed
@@ -350,7 +354,7 @@ def test_report__hostile_text_appears_literally(tmp_path):
     assert "评价机构：{{ unit_name }}<评价组>&" in body
     assert "扣0.5分。扣分原因：{{ 7*7 }} {% if 1 %}是{% endif %} <&>。" in body
     assert "49" not in "\n".join(body[:40])
-    assert tables[-1][1][6] == "{{ 7*7 }} {% if 1 %}是{% endif %} <&>"
+    assert tables[-1][1][7] == "{{ 7*7 }} {% if 1 %}是{% endif %} <&>"
 
 
 # ---------------------------------------------------------------- other frameworks, the command, the ribbon
@@ -435,6 +439,10 @@ def test_report__libreoffice_prints_it_on_a4(tmp_path, filled):
     for heading in OUTLINE:
         assert heading in text, heading
     assert "（一）投入，指标分值15分，评价得分13.5分，得分率90.00%。" in text
+    # the text on portrait pages, the 附件 评分表 (its standards need the width) on landscape ones to the end
+    annex = next(n for n, page in enumerate(pdf_page_texts(pdf)) if re.sub(r"\s+", "", page).startswith("附件"))
+    assert all(width < height for width, height in pages[:annex])
+    assert all(width > height for width, height in pages[annex:])
 
 
 def test_report__no_words_meant_for_the_frameworks_author_and_scoring_is_not_called_method(filled):

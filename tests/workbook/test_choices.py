@@ -184,4 +184,13 @@ def test_report__says_which_alternative_was_used(tmp_path):
     assert "重点工作办结率，指标分值30分，未选用（与实际完成率二者择其一）。" in body
     assert "1.完成情况，指标分值60分，评价得分51分" in body
     annex = [[cell.text for cell in row.cells] for row in document.tables[-1].rows]
-    assert ["", "", "重点工作办结率", "30", "未选用", "—", ""] in annex
+    assert [
+        "",
+        "",
+        "重点工作办结率",
+        "30",
+        "由评价组综合评分",
+        "未选用",
+        "—",
+        "",
+    ] in annex

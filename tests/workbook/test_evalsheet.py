@@ -1025,7 +1025,7 @@ def test_slot__the_evaluator_sets_the_units_own_indicators_and_they_add_up(tmp_p
     assert "扣2分。扣分原因：农技推广覆盖率：覆盖率 75%。" in body
     assert "1.部门特性指标（产出）扣2分。农技推广覆盖率：覆盖率 75%。" in body  # its rows once, in section 四
     annex = [[cell.text for cell in row.cells] for row in document.tables[-1].rows]
-    assert ["产出", "部门特性指标", "耕地保护面积", "12", "", "12", ""] in annex
+    assert ["产出", "部门特性指标", "耕地保护面积", "12", "完成目标得满分", "", "12", ""] in annex
 
 
 @pytest.mark.parametrize(

@@ -198,7 +198,7 @@ def test_report__names_the_indicators_that_do_not_apply_and_how_they_count(tmp_p
     assert "投入指标分值10分，评价得分10分，得分率100.00%" in body  # what applies of it
     assert "5项末级指标中，2项不适用，1项得满分，2项扣分，合计扣9分" in body
     annex = [[cell.text for cell in row.cells] for row in docx.Document(str(tmp_path / "r.docx")).tables[-1].rows]
-    assert ["", "预算配置", "", "20", "不适用", "—", "经费由上级统一配置"] in annex
+    assert ["", "预算配置", "", "20", "由评价组综合评分", "不适用", "—", "经费由上级统一配置"] in annex
 
 
 def test_not_applicable__written_with_spaces_is_not_counted_by_the_sums_and_is_said_so(tmp_path):

@@ -7,7 +7,7 @@ import io
 from collections.abc import Sequence
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
@@ -152,6 +152,16 @@ class Writer:
         self.tag(f"for item in {items}")
         self.p("【建议】{{ item }}", style="建议")
         self.tag("endfor")
+
+    def landscape_section(self) -> None:
+        """What follows starts a new page turned sideways (a wide table: the 评分表 with its standards), its margins
+        turned with it; page numbers run on."""
+        portrait = self.document.sections[-1]
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = portrait.page_height, portrait.page_width
+        section.top_margin, section.bottom_margin = portrait.left_margin, portrait.right_margin
+        section.left_margin, section.right_margin = portrait.top_margin, portrait.bottom_margin
 
     def page_break(self) -> None:
         self.document.add_paragraph(style="正文").add_run().add_break(WD_BREAK.PAGE)

@@ -14,7 +14,7 @@ NODE_SENTENCE = (
 )
 
 
-SCORE_SHEET_HEADINGS = ("一级指标", "二级指标", "三级指标", "分值", "指标值", "得分", "扣分原因")
+SCORE_SHEET_HEADINGS = ("一级指标", "二级指标", "三级指标", "分值", "评分标准", "评价数据", "得分", "扣分原因")
 
 
 SCORE_SHEET_CELLS = (
@@ -22,13 +22,15 @@ SCORE_SHEET_CELLS = (
     "{{ r.level2 }}",
     "{{ r.level3 }}",
     "{{ r.points|score(places) }}",
+    "{{ r.standard }}",
     "{{ r.value }}",
     "{{ r.score|score(places) }}",
     "{{ r.reason }}",
 )
 
 
-SCORE_SHEET_WIDTHS = (18, 18, 30, 11, 22, 15, 42)  # 156 mm: the page between its margins
+# 225 mm: a landscape page between its margins (the standards need the width a portrait page does not have)
+SCORE_SHEET_WIDTHS = (18, 18, 26, 11, 64, 40, 13, 35)
 
 
 def evaluation_template() -> bytes:
@@ -191,7 +193,7 @@ def evaluation_template() -> bytes:
     w.p("{{ report_date }}", style="落款")
 
     # the annex: the score sheet as the engine scores it
-    w.page_break()
+    w.landscape_section()
     w.p("附件", style="附件标题")
     w.p("{{ year }}年度{{ unit_name }}部门整体支出绩效评价评分表", style="表题")
     w.p("评价指标体系：{{ framework.title }}", style="表格文字")
@@ -205,6 +207,7 @@ def evaluation_template() -> bytes:
             "",
             "",
             "{{ result.points|score(places) }}",
+            "",
             "得分率 {{ result.rate|pct }}",
             "{{ result.total|score(places) }}",
             "等级：{{ result.grade }}",
