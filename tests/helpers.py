@@ -17,7 +17,10 @@ from openpyxl.utils import range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
 from perfeval_xl.core.example import corrected_example, published_example
+from perfeval_xl.workbook.fill import set_named
+from perfeval_xl.workbook.layout.evaluation import KEY
 from perfeval_xl.workbook.new import new_workbook
+from perfeval_xl.workbook.package import package
 
 ROOT = Path(__file__).resolve().parent.parent
 # xlwings' own ribbon add-in, which perfeval build-addin starts from: its VBA project has no xlwings_udfs module yet
@@ -202,3 +205,46 @@ def move_references_like_excel(ws, row: int) -> None:
         for cell in line:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.value = re.sub(r"\b([A-K]\d+)(?::([A-K]\d+))?\b", shifted, cell.value)
+
+
+EVAL_SHEET = "评价指标评分表"
+
+
+def filled_evaluation(rules: Path, out: Path, flavour: str, cells: dict[str, dict[str, object]], edit=None) -> Path:
+    """An evaluation workbook made from the framework file `rules` and filled: `cells` by a row's helper-column key
+    (an indicator's path, a 小计's, an input row's “…#b1”) and column letter; `edit(wb, ws)` first, if given."""
+    suffix = ".xlsm" if flavour == "udf" else ".xlsx"
+    data = new_workbook("dept", str(rules), [], flavour, suffix)
+    wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=suffix == ".xlsm")
+    set_named(wb, "unit_name", "测试单位")
+    set_named(wb, "fiscal_year", 2024)
+    ws = wb[EVAL_SHEET]
+    if edit is not None:
+        edit(wb, ws)
+    rows = {ws[f"{KEY}{r}"].value: r for r in range(4, ws.max_row + 1) if ws[f"{KEY}{r}"].value}
+    for key, values in cells.items():
+        for letter, value in values.items():
+            ws[f"{letter}{rows[key]}"] = value
+    out.write_bytes(package(wb, suffix))
+    return out
+
+
+def libreoffice_agrees(path: Path, recalculated: Path, sheet: str = EVAL_SHEET) -> int:
+    """Every formula cell of `sheet` as LibreOffice recalculated it equals what the reader stamped into `path`;
+    the number of cells compared."""
+    import pytest
+
+    formulas = openpyxl.load_workbook(path)[sheet]
+    ours = openpyxl.load_workbook(path, data_only=True)[sheet]
+    theirs = openpyxl.load_workbook(recalculated, data_only=True)[sheet]
+    compared = 0
+    for row in formulas.iter_rows(min_row=4):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                mine, shown = ours[cell.coordinate].value, theirs[cell.coordinate].value
+                if mine in (None, "", "\u00a0"):  # the stamp of a blank result
+                    assert shown in (None, ""), (cell.coordinate, cell.value, shown)
+                else:
+                    assert shown == pytest.approx(mine), (cell.coordinate, cell.value, shown, mine)
+                compared += 1
+    return compared

@@ -8,17 +8,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import run
+from helpers import filled_evaluation, libreoffice_agrees, run
 from office import convert, profile
 
 from perfeval_xl.core.errors import RuleSetError
 from perfeval_xl.engine.evaluation.load import parse_framework
 from perfeval_xl.engine.evaluation.scores import tree
-from perfeval_xl.workbook.fill import set_named
-from perfeval_xl.workbook.layout.evaluation import KEY
-from perfeval_xl.workbook.new import new_workbook
 from perfeval_xl.workbook.open import load
-from perfeval_xl.workbook.package import package
 
 SHEET = "评价指标评分表"
 
@@ -75,22 +71,10 @@ FILLED = {
 
 
 def _book(tmp_path: Path, flavour: str, cells: dict[str, dict[str, object]], extra: str = "") -> Path:
-    suffix = ".xlsm" if flavour == "udf" else ".xlsx"
     rules = tmp_path / "choice.toml"
     rules.write_text(FRAMEWORK.format(extra=extra), encoding="utf-8")
-    blank = tmp_path / f"blank{suffix}"
-    blank.write_bytes(new_workbook("dept", str(rules), [], flavour, suffix))
-    wb = openpyxl.load_workbook(blank, keep_vba=suffix == ".xlsm")
-    set_named(wb, "unit_name", "测试单位")
-    set_named(wb, "fiscal_year", 2024)
-    ws = wb[SHEET]
-    rows = {ws[f"{KEY}{r}"].value: r for r in range(4, ws.max_row + 1) if ws[f"{KEY}{r}"].value}
-    for key, values in cells.items():
-        for letter, value in values.items():
-            ws[f"{letter}{rows[key]}"] = value
-    out = tmp_path / f"filled-{flavour}{suffix}"
-    out.write_bytes(package(wb, suffix))
-    return out
+    suffix = ".xlsm" if flavour == "udf" else ".xlsx"
+    return filled_evaluation(rules, tmp_path / f"filled-{flavour}{suffix}", flavour, cells)
 
 
 def test_framework__alternatives_count_once_in_the_tree():
@@ -139,20 +123,9 @@ def test_choice__the_one_not_used_counts_nothing(tmp_path, flavour):
 def test_libreoffice__recalculates_the_sums_with_an_alternative_not_used(tmp_path):
     path = _book(tmp_path, "native", FILLED)
     (recalculated,) = convert([path], "xlsx", tmp_path / "lo", profile(tmp_path / "profile", recalculate=True))
+    assert libreoffice_agrees(path, recalculated) >= 15
     formulas = openpyxl.load_workbook(path)[SHEET]
-    ours = openpyxl.load_workbook(path, data_only=True)[SHEET]
     theirs = openpyxl.load_workbook(recalculated, data_only=True)[SHEET]
-    compared = 0
-    for row in formulas.iter_rows(min_row=4):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                mine, shown = ours[cell.coordinate].value, theirs[cell.coordinate].value
-                if mine in (None, "", "\\u00a0"):
-                    assert shown in (None, ""), (cell.coordinate, cell.value, shown)
-                else:
-                    assert shown == pytest.approx(mine), (cell.coordinate, cell.value, shown, mine)
-                compared += 1
-    assert compared >= 15
     total_row = next(r for r in range(4, formulas.max_row + 1) if formulas[f"C{r}"].value == "总分")
     assert (theirs[f"D{total_row}"].value, theirs[f"I{total_row}"].value) == (100, 91)
 

@@ -9,16 +9,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import insert_row_like_excel, move_references_like_excel, run
+from helpers import filled_evaluation, insert_row_like_excel, move_references_like_excel, run
 from office import convert, profile
 
 from perfeval_xl.core.errors import RuleSetError
 from perfeval_xl.engine.evaluation.load import parse_framework
-from perfeval_xl.workbook.fill import set_named
 from perfeval_xl.workbook.layout.evaluation import KEY
-from perfeval_xl.workbook.new import new_workbook
 from perfeval_xl.workbook.open import load
-from perfeval_xl.workbook.package import package
 
 SHEET = "评价指标评分表"
 
@@ -44,24 +41,15 @@ LEAF = "过程/预算执行/预算执行率"
 
 
 def _book(tmp_path: Path, flavour: str, values: dict[str, object], edit=None) -> Path:
-    suffix = ".xlsm" if flavour == "udf" else ".xlsx"
+    """`values` by “helper key:column letter”."""
     rules = tmp_path / "parts.toml"
     rules.write_text(FRAMEWORK.format(parts=PARTS), encoding="utf-8")
-    blank = tmp_path / f"blank{suffix}"
-    blank.write_bytes(new_workbook("dept", str(rules), [], flavour, suffix))
-    wb = openpyxl.load_workbook(blank, keep_vba=suffix == ".xlsm")
-    set_named(wb, "unit_name", "测试单位")
-    set_named(wb, "fiscal_year", 2024)
-    ws = wb[SHEET]
-    if edit is not None:
-        edit(wb, ws)
-    rows = {ws[f"{KEY}{r}"].value: r for r in range(4, ws.max_row + 1) if ws[f"{KEY}{r}"].value}
+    cells: dict[str, dict[str, object]] = {}
     for where, value in values.items():
         key, letter = where.rsplit(":", 1)
-        ws[f"{letter}{rows[key]}"] = value
-    out = tmp_path / f"filled-{flavour}{suffix}"
-    out.write_bytes(package(wb, suffix))
-    return out
+        cells.setdefault(key, {})[letter] = value
+    suffix = ".xlsm" if flavour == "udf" else ".xlsx"
+    return filled_evaluation(rules, tmp_path / f"filled-{flavour}{suffix}", flavour, cells, edit)
 
 
 FILLED = {
