@@ -3,7 +3,7 @@ each deduction with its basis and reason, the 评分表 as the report's 附件."
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -16,14 +16,13 @@ from perfeval_xl.core.frameworks import (
     NA_POLICIES,
     NA_PRORATE,
     ChecklistRule,
-    EvalIndicator,
     FindingsRule,
     Framework,
     Node,
     TreeScores,
 )
 from perfeval_xl.core.names import EVAL_TEXTS
-from perfeval_xl.core.numbers import format_amount, format_percent, format_score, round_half_up
+from perfeval_xl.core.numbers import format_score
 from perfeval_xl.core.records import (
     EvaluationSheet,
     LeafRow,
@@ -33,6 +32,7 @@ from perfeval_xl.engine.evaluation.scores import grade_of, kind_counts, leaves, 
 from perfeval_xl.engine.evaluation.words import report_standard, value_text
 from perfeval_xl.engine.rates import execution_rate, variance_rate
 from perfeval_xl.report.context import clean, paragraphs
+from perfeval_xl.report.evaluation_figures import annex_rows, figure_text, parts_shown, value_shown, with_unit
 from perfeval_xl.report.filters import as_number, chinese_date
 
 _CHINESE_DIGITS = "零一二三四五六七八九"
@@ -59,69 +59,19 @@ def node_number(level: int, number: int) -> str:
     return CIRCLED[number - 1] if number <= len(CIRCLED) else f"{number})"
 
 
-def _figure(value: object) -> str:
-    """A figure as typed on the sheet (people, 万元, counts): 21, 1,294.52, 19.5."""
-    number = as_number(value)
-    if number is None:
-        return "—"
-    text = f"{round_half_up(number, 4):,.4f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def _with_unit(value: object, unit: str) -> str:
-    """A figure as the sheet shows it: 万元 with two places (1,234.50 万元), people and other units as counted."""
-    if unit.endswith("元") and as_number(value) is not None:
-        return f"{format_amount(as_number(value))} {unit}"
-    return f"{_figure(value)} {unit}".rstrip() if unit and unit != "%" else _figure(value)
-
-
-def _value_shown(indicator: EvalIndicator, value: object) -> str:
-    """A 指标值 as the report prints it: a percentage for rates, else the number."""
-    number = as_number(value)
-    if number is None:
-        return "—"
-    percent = indicator.percent if indicator.value is None else indicator.value.rate != "change_amount"
-    text = format_percent(number) if percent else _figure(number)
-    return text.replace("-", "−")  # a minus sign: a line never breaks between it and its number
-
-
-def _annex_figures(leaf: LeafRow, value: str) -> str:
-    """The 评价数据 cell of a leaf whose 指标值 comes from two figures: the figures with their names and units, then
-    the 指标值 (“支出数 855.00 万元；预算基数 900.00 万元；指标值 95.00%”); a target's texts likewise."""
-    spec, indicator = leaf.indicator.value, leaf.indicator
-    if indicator.from_target:
-        named = (("年度指标值", leaf.a, ""), ("实际完成值", leaf.b, ""))
-    elif spec is not None:
-        named = ((spec.a, leaf.a, spec.units()[0]), (spec.b, leaf.b, spec.units()[1]))
-    else:
-        return value
-    given = [
-        f"{clean(name)} {clean(figure) if indicator.from_target else _with_unit(figure, unit)}"
-        for name, figure, unit in named
-        if figure not in (None, "")
-    ]
-    return "；".join([*given, *([f"指标值 {value}"] if value else [])])
-
-
-def _parts_shown(parts: Sequence[tuple[str, object]], unit: str) -> str:
-    """The inputs a figure is built from, in brackets after it: “（年初预算1,000.00 万元，减：涉改调整50.00 万元）”."""
-    shown = [f"{clean(words)}{_with_unit(value, unit)}" for words, value in parts if value is not None]
-    return f"（{'，'.join(shown)}）" if shown else ""
-
-
 def _figures(leaf: LeafRow) -> str:
     """The figures behind a leaf's score in one sentence: 数据A, 数据B and the 指标值 with its formula in words."""
     indicator = leaf.indicator
     spec = indicator.value
     if indicator.from_target:
         given = [f"{label}：{clean(text)}" for label, text in (("年度指标值", leaf.a), ("实际完成值", leaf.b)) if text]
-        done = "" if leaf.value in (None, "—") else f"目标完成程度{_value_shown(indicator, leaf.value)}"
+        done = "" if leaf.value in (None, "—") else f"目标完成程度{value_shown(indicator, leaf.value)}"
         return "；".join([*given, *([done] if done else [])]) + ("。" if given or done else "")
     if spec is not None:
         formula = value_text(replace(indicator, value=replace(spec, sources=None)))
         units = spec.units()
         given = [
-            f"{label}{_with_unit(v, unit)}{_parts_shown(parts, unit)}"
+            f"{label}{with_unit(v, unit)}{parts_shown(parts, unit)}"
             for label, v, unit, parts in (
                 (spec.a, leaf.a, units[0], leaf.parts[0]),
                 (spec.b, leaf.b, units[1], leaf.parts[1]),
@@ -133,10 +83,10 @@ def _figures(leaf: LeafRow) -> str:
         elif leaf.value is None:
             value = "指标值未填写"
         else:
-            value = f"指标值 = {formula} = {_value_shown(indicator, leaf.value)}"
+            value = f"指标值 = {formula} = {value_shown(indicator, leaf.value)}"
         return "评价数据：" + "，".join(given) + ("；" if given else "") + value + "。"
     if indicator.computed:
-        return "" if leaf.value in (None, "—") else f"指标值：{_value_shown(indicator, leaf.value)}。"
+        return "" if leaf.value in (None, "—") else f"指标值：{value_shown(indicator, leaf.value)}。"
     if isinstance(indicator.rule, ChecklistRule) and leaf.a:
         items = indicator.rule.items
         ticks = read_ticks(str(leaf.a), len(items))
@@ -154,7 +104,7 @@ def _figures(leaf: LeafRow) -> str:
         found = [f"{kind.text}{count}个" for kind, count in zip(indicator.rule.kinds, counts, strict=False) if count]
         return f"发现问题：{'、'.join(clean(text) for text in found)}。" if found else "未发现问题。"
     if isinstance(indicator.rule, FindingsRule) and as_number(leaf.a) is not None:
-        return f"发现问题{_figure(leaf.a)}个。"
+        return f"发现问题{figure_text(leaf.a)}个。"
     return ""
 
 
@@ -266,118 +216,6 @@ def _numbered(nodes: Sequence[Node], sheet: EvaluationSheet) -> list[dict[str, A
         counters[parent] = counters.get(parent, 0) + 1
         items.append(_node(node, counters[parent], sheet))
     return items
-
-
-def _annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet: EvaluationSheet) -> list[dict]:
-    """The 评分表 as the sheet lays it out: each 一级 group's leaves, a 小计 after each 二级 group and each 一级 group.
-
-    A name is shown on the first row of its group only; the 三级 column joins a 4-level path's last two names."""
-    rows: list[dict[str, Any]] = []
-    shown: set[str] = set()
-
-    def leaf_row(node: Node) -> None:
-        item, leaf = items[node.key], sheet.leaf(node.key)
-        names = [*node.path[:3]] + [""] * (3 - min(len(node.path), 3))
-        if len(node.path) == 4:
-            names[2] = f"{node.path[2]}：{node.path[3]}"
-        for depth in (0, 1):  # the 一级 and 二级 names once per group
-            group = "/".join(node.path[: depth + 1])
-            if depth + 1 < len(node.path) and group in shown:
-                names[depth] = ""
-            shown.add(group)
-        indicator = node.indicator
-        value = ""
-        if leaf is not None and leaf.not_applicable:
-            value = "不适用"
-        elif leaf is not None and leaf.not_chosen:
-            value = "未选用"
-        elif leaf is not None and indicator is not None:
-            if leaf.value == "—":
-                value = "无法计算"
-            elif indicator.value is not None or indicator.computed:
-                value = "" if leaf.value is None else _value_shown(indicator, leaf.value)
-                value = _annex_figures(leaf, value)
-            elif isinstance(indicator.rule, ChecklistRule) and leaf.a:
-                value = f"符合 {clean(leaf.a)}"
-            elif isinstance(indicator.rule, FindingsRule) and indicator.rule.kinds and leaf.a:
-                value = f"问题 {clean(leaf.a)}"
-            elif isinstance(indicator.rule, FindingsRule) and as_number(leaf.a) is not None:
-                value = f"问题 {_figure(leaf.a)} 个"
-        reason = item["reason"] or (item["basis"] if item["deduction"] else "")
-        rows.append(
-            {
-                "kind": "leaf",
-                "level1": clean(names[0]),
-                "level2": clean(names[1]),
-                "level3": clean(names[2]),
-                "points": item["points"],
-                "standard": item["standard"],
-                "value": value,
-                "score": item["score"],
-                "reason": reason,
-            }
-        )
-
-    def subtotal(node: Node) -> None:
-        item = items[node.key]
-        rows.append(
-            {
-                "kind": "subtotal",
-                "level1": clean(node.path[0]) if node.level == 1 else "",
-                "level2": clean(node.path[1]) if node.level == 2 else "",
-                "level3": node.subtotal_label,
-                "points": item["points"],
-                "standard": "",
-                "value": f"得分率 {format_percent(item['rate'])}",
-                "score": item["score"],
-                "reason": "",
-            }
-        )
-
-    def slot_rows(node: Node) -> None:
-        leaf, item = sheet.leaf(node.key), items[node.key]
-        for number, row in enumerate(r for r in (leaf.custom if leaf else ()) if r.filled):
-            rows.append(
-                {
-                    "kind": "leaf",
-                    "level1": "" if node.path[0] in shown else clean(node.path[0]),
-                    "level2": "" if number else clean(node.path[1]),
-                    "level3": clean(row.name),
-                    "points": row.points,
-                    "standard": clean(row.standard),
-                    "value": "",
-                    "score": row.score,
-                    "reason": clean(row.reason),
-                }
-            )
-            shown.add(node.path[0])
-        rows.append(
-            {
-                "kind": "subtotal",
-                "level1": "",
-                "level2": "",
-                "level3": node.subtotal_label,
-                "points": item["points"],
-                "standard": clean(item["standard"]),
-                "value": f"得分率 {format_percent(item['rate'])}",
-                "score": item["score"],
-                "reason": "",
-            }
-        )
-
-    for level1 in (node for node in tree(framework) if node.level == 1):
-        for child in level1.children:
-            if child.is_leaf and child.indicator is not None and child.indicator.custom:
-                slot_rows(child)
-                continue
-            if child.is_leaf:
-                leaf_row(child)
-                continue
-            for leaf in leaves(child):
-                leaf_row(leaf)
-            subtotal(child)
-        subtotal(level1)
-    return rows
 
 
 _REVENUE_LABELS = {"total": "收入合计", "expense_total": "支出合计"}  # the sheet's 合计 and 支出小计, named in a table
@@ -496,5 +334,5 @@ def evaluation_context(submission: Submission, report_date: str) -> dict[str, An
         **_revenue(submission),
         "nodes": items,
         "deductions": deductions,
-        "annex": {"rows": _annex_rows(framework, by_key, sheet)},
+        "annex": {"rows": annex_rows(framework, by_key, sheet)},
     }
