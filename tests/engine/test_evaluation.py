@@ -933,7 +933,7 @@ def test_names__the_unit_of_every_linkable_figure_is_its_cells_kind():
 
 def test_units__a_figures_unit_sets_its_cells_format_and_its_words():
     """One place for what a unit means: the cell's number format on the sheet, its words in the report."""
-    from perfeval_xl.report.evaluation import _with_unit
+    from perfeval_xl.report.evaluation_figures import with_unit
     from perfeval_xl.workbook.layout.base import NUMBER_FORMATS
     from perfeval_xl.workbook.layout.evaluation import evaluation_sheet, plan, ref_at
     from perfeval_xl.workbook.layout.evaluation_figures import unit_kind
@@ -943,7 +943,7 @@ def test_units__a_figures_unit_sets_its_cells_format_and_its_words():
     )
     assert indicator.value.units() == ("场", "场") and NUMBER_FORMATS[unit_kind("场")] == "0"
     assert NUMBER_FORMATS[unit_kind("万元")] == "#,##0.00" and NUMBER_FORMATS[unit_kind("亩")] == "General"
-    assert _with_unit(1234.5, "万元") == "1,234.50 万元" and _with_unit(112, "场") == "112 场"
+    assert with_unit(1234.5, "万元") == "1,234.50 万元" and with_unit(112, "场") == "112 场"
     assert indicator_of(GONGXING, "在职人员控制率").value.units() == ("人", "人")  # linked: its sheet's unit
     sheet = {cell.ref: cell for cell in evaluation_sheet(GONGXING, "udf").cells}
     row = plan(GONGXING).leaf_rows["产出/职责履行/实际完成率"]
