@@ -191,3 +191,16 @@ def test_figures__a_count_in_whole_things_typed_as_a_fraction_is_a_finding(tmp_p
     _submission, findings, _options = load(_book(tmp_path, "full", "native", cells))
     named = [f for f in findings if f.cell and f.cell.startswith("E") and "不是整数" in f.message]
     assert bool(named) == found, [str(f) for f in findings]
+
+
+def test_not_applicable__a_scaled_totals_written_points_typed_as_text_are_named(tmp_path):
+    def edit(wb, ws):
+        total_row = next(r for r in range(4, ws.max_row + 1) if ws[f"C{r}"].value == "总分")
+        ws[f"D{total_row}"] = "一百"
+
+    rules = _framework_file(tmp_path, "prorate")
+    path = filled_evaluation(rules, tmp_path / "text-points.xlsx", "native", FILLED, edit)
+    _submission, findings, _options = load(path)
+    assert any(f.cell.startswith("D") and "“一百”不是数字" in f.message for f in findings if f.cell), [
+        str(f) for f in findings
+    ]

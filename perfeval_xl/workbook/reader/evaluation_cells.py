@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from perfeval_xl.core.frameworks import Framework
-from perfeval_xl.core.numbers import D, format_score, is_blank
+from perfeval_xl.core.numbers import format_score, is_blank
 from perfeval_xl.core.records import CellRef, SumRow
 from perfeval_xl.engine.evaluation.scores import prorated, score_rate, tree
 from perfeval_xl.workbook.layout.evaluation_formulas import rate_formula, ref_at
@@ -130,9 +130,8 @@ class SheetCells:
         """A 小计 or the 总分 row; `fixed_points`: its 分值 is the framework's full marks, written (a total scaled
         to them by 按适用分值折算)."""
         points_ref = ref_at("points", row)
-        if fixed_points:
-            points = summed_number(self.shown(points_ref))
-            points = points if points is not None else self.number(D(self.shown(points_ref)), points_ref, "总分 分值")
+        if fixed_points:  # a written number: read as any typed figure (text in it is named at the cell)
+            points = self.cells.number(self.shown(points_ref), self.at(points_ref), "总分 分值")
         else:
             points = self.sum_cell(points_ref, f"{key} 分值")
         score = self.sum_cell(ref_at("score", row), f"{key} 得分")
