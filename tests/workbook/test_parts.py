@@ -112,3 +112,23 @@ def test_report__words_the_figure_with_its_inputs(tmp_path):
 
     body = "\n".join(p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs)
     assert "预算基数900.00 万元（年初预算1,000.00 万元，减：涉改调整50.00 万元，减：财政直接调整50.00 万元）" in body
+
+
+@pytest.mark.parametrize(
+    ("inputs", "shown"),
+    [
+        ({f"{LEAF}#b2:F": -50, f"{LEAF}#b3:F": 2.5}, 1047.5),  # odd inputs still count, as the formula takes them
+        ({f"{LEAF}#b1:F": "1000", f"{LEAF}#b2:F": "50", f"{LEAF}#b3:F": "50"}, None),  # all text: COUNT is 0, blank
+    ],
+)
+def test_parts__the_figure_is_what_its_formula_shows_in_libreoffice(tmp_path, inputs, shown):
+    path = _book(tmp_path, "native", {**FILLED, **inputs})
+    submission, _findings, _options = load(path)
+    (recalculated,) = convert([path], "xlsx", tmp_path / "lo", profile(tmp_path / "profile", recalculate=True))
+    ws = openpyxl.load_workbook(path)[SHEET]
+    row = next(r for r in range(4, ws.max_row + 1) if ws[f"{KEY}{r}"].value == LEAF)
+    assert openpyxl.load_workbook(recalculated, data_only=True)[SHEET][f"F{row}"].value in (
+        shown,
+        "" if shown is None else shown,
+    )
+    assert submission.evaluation.leaf(LEAF).b == (None if shown is None else Decimal(str(shown)))

@@ -44,7 +44,7 @@ from perfeval_xl.engine.evaluation.scores import (
     tree,
 )
 from perfeval_xl.engine.rulefiles import shown_text
-from perfeval_xl.workbook.layout.base import AMOUNT, BASIC, COUNT, NATIVE, RATE, REVENUE, TEXT, UDF
+from perfeval_xl.workbook.layout.base import BASIC, COUNT, NATIVE, RATE, REVENUE, TEXT, UDF
 from perfeval_xl.workbook.layout.basic import basic_sheet
 from perfeval_xl.workbook.layout.evaluation import shows_rate
 from perfeval_xl.workbook.layout.evaluation_figures import part_key, unit_kind
@@ -68,6 +68,7 @@ from perfeval_xl.workbook.reader.evaluation_cells import DASH, SheetCells, as_ce
 from perfeval_xl.workbook.reader.evaluation_framework import choose_framework
 from perfeval_xl.workbook.reader.evaluation_sums import (
     sum_refs,
+    summed_number,
 )
 from perfeval_xl.workbook.reader.names import Sheet
 
@@ -319,18 +320,18 @@ class _SheetReader(SheetCells):
         """A figure built from its inputs: each read where its row is; the formula recognised with those rows."""
         assert indicator.value is not None
         column = ("a", "b")[index]
-        unit = indicator.value.units()[index]
-        kind = unit_kind(unit) if unit else AMOUNT
-        rows, values = [], []
+        rows, values, counted = [], [], False
         for number, part in enumerate(indicator.value.parts[index], start=1):
             row = self.parts.get((indicator.key, index, number))
             if row is None:  # its row is gone: the figure counts by what its cell shows
                 return self.number(self.computed(ref, (), lambda: None, what).value, ref, what)
             rows.append(row)
-            value = self.cells.typed(self.at(ref_at(column, row)), kind, f"{indicator.key} {part.name}")
+            value = self.typed_figure(indicator, index, ref_at(column, row), f"{indicator.key} {part.name}")
             values.append(None if value is None else part.sign * value)
+            # COUNT sees numbers only: inputs all stored as text leave the figure blank, as the formula shows
+            counted = counted or summed_number(self.raw(ref_at(column, row))) is not None
             self.part_values.setdefault((indicator.key, index), []).append((part.words, value))
-        total = sum((v for v in values if v is not None), Decimal(0)) if any(v is not None for v in values) else None
+        total = sum((v for v in values if v is not None), Decimal(0)) if counted else None
         signs = [part.sign for part in indicator.value.parts[index]]
         shown = self.computed(ref, (parts_formula(column, rows, signs),), lambda: as_cell(total), what)
         return self.number(shown.value, ref, what)
@@ -430,13 +431,17 @@ class _SheetReader(SheetCells):
             return self.cells.text(self.at(ref), what)  # items met (“1、3”), or findings kind by kind (“1、0、2”)
         if spec is None and not isinstance(indicator.rule, FindingsRule):
             return None
+        return self.typed_figure(indicator, index, ref, what)
+
+    def typed_figure(self, indicator: EvalIndicator, index: int, ref: str, what: str) -> Decimal | None:
+        """数据A or 数据B (or one of its inputs) as typed. One counted in whole things (人, 项, 场) is named by
+        附件1's rule for 人数 when it is a fraction or negative, yet still read: the sheet's formulas use it."""
         figure = self.cells.typed(self.at(ref), None, what)
-        # a figure counted in whole things (人, 项, 场) is named by 附件1's rule for 人数 when it is a fraction, yet
-        # still read: the sheet's formulas compute with it
         problem = implausible_number(figure, COUNT, None) if isinstance(figure, Decimal) else None
+        spec = indicator.value
         if problem and spec is not None and unit_kind(spec.units()[index]) == COUNT:
             self.cells.findings.append(NUMBER_UNREADABLE(f"{what}：{problem}", self.at(ref)))
-        return figure
+        return figure  # type: ignore[return-value]
 
 
 def _figure_value(indicator: EvalIndicator, a: object, b: object) -> object:
