@@ -392,7 +392,7 @@ def _leaf_cells(
         taken = {ref_at("b", row), value_ref}
         cells = [cell for cell in cells if cell.ref not in taken]
         cells.append(Cell(ref_at("b", row), LABEL, RATE_LABEL, style="row_label"))
-        cells.append(excel_cell(value_ref, leaf_rate_formula(row, framework), RATE, what=f"{what} 得分率"))
+        cells.append(excel_cell(value_ref, leaf_rate_formula(row), RATE, what=f"{what} 得分率"))
     return cells
 
 

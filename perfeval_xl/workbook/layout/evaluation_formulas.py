@@ -194,10 +194,8 @@ def rate_formula(row: int) -> str:
     return f'=IF(OR({score}="",N({points})=0),"",{score}/{points})'
 
 
-def leaf_rate_formula(row: int, framework: Framework) -> str:
-    """A leaf's 得分率: where 不适用 or 未选用 may be typed in its 得分, text shows no rate (not #VALUE!)."""
-    if framework.not_applicable is None and not framework.choices:
-        return rate_formula(row)
+def leaf_rate_formula(row: int) -> str:
+    """A leaf's 得分率: text in its 得分 (不适用, 未选用, a word typed by mistake) shows no rate, not #VALUE!."""
     score, points = ref_at("score", row), ref_at("points", row)
     return f'=IF(OR(NOT(ISNUMBER({score})),N({points})=0),"",{score}/{points})'
 

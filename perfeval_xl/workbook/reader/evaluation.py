@@ -272,7 +272,7 @@ class _SheetReader(SheetCells):
             points = points if isinstance(points, Decimal) else None
             shown = self.computed(
                 rate_ref,
-                (rate_formula(row), leaf_rate_formula(row, self.framework)),
+                (rate_formula(row), leaf_rate_formula(row)),
                 lambda: as_cell(rate_of(score, points)),
                 f"{what} 得分率",
                 RATE,
