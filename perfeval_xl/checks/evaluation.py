@@ -23,6 +23,7 @@ from perfeval_xl.core.codes import (
     EVAL_UNSCORED,
     FINDINGS_MISMATCH,
     GRADE_MISMATCH,
+    NOT_APPLICABLE_REFUSED,
     NUMBER_UNREADABLE,
     PRINTED_RATE,
     REASON_MISSING,
@@ -126,6 +127,8 @@ def evaluation_findings(sheet: EvaluationSheet) -> list[Finding]:
             )
     for choice in framework.choices:
         findings += choice_findings(sheet, choice)
+    if sheet.scores.applicable is not None and sheet.scores.applicable <= 0:  # 折算 with nothing to scale
+        add(NOT_APPLICABLE_REFUSED, "所有指标都标为“不适用”，没有适用的分值，总分无从折算；请按评分标准评分", None)
     if sheet.scores.unscored:
         add(
             EVAL_UNSCORED,

@@ -207,3 +207,10 @@ def test_not_applicable__a_scaled_totals_written_points_typed_as_text_are_named(
     assert any(f.cell.startswith("D") and "“一百”不是数字" in f.message for f in findings if f.cell), [
         str(f) for f in findings
     ]
+
+
+def test_not_applicable__nothing_left_to_scale_is_a_finding_and_no_grade(tmp_path):
+    every = {key: {"I": "不适用", "J": "不适用于本单位"} for key in FILLED}
+    submission, findings, options = load(_book(tmp_path, "prorate", "native", every))
+    assert any(f.code == "not-applicable-refused" and "无从折算" in f.message for f in findings)
+    assert submission.evaluation.scores.grade is None and options["values"]["eval_total"] is None  # the sheet: blank

@@ -306,7 +306,7 @@ def score_tree(
     return TreeScores(
         MappingProxyType({node.key: scores[node.key] for node in nodes}),
         total,
-        None if unscored else grade_of(framework, total),
+        None if unscored or (applicable is not None and applicable <= 0) else grade_of(framework, total),
         unscored,
         tuple(node.key for node in nodes if node.key in absent),
         applicable,
