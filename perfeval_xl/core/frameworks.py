@@ -84,9 +84,6 @@ class ValueSpec:
     unit: str = ""
     parts: tuple[tuple[Part, ...], tuple[Part, ...]] = ((), ())  # a and b each built from inputs of their own
 
-    def parts_of(self, index: int) -> tuple[Part, ...]:
-        return self.parts[index]
-
     def units(self) -> tuple[str, str]:
         """The units of a and b: a linked figure's is its sheet's, a typed one's the framework's."""
         if self.sources:

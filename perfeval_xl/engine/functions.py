@@ -15,7 +15,11 @@ from functools import lru_cache
 
 from perfeval_xl.core.codes import ACTUAL_UNREADABLE, TARGET_UNREADABLE, UNIT_MISMATCH, WEIGHT_UNREADABLE
 from perfeval_xl.core.errors import NumberError, RuleSetError
-from perfeval_xl.core.frameworks import EvalIndicator, Framework
+from perfeval_xl.core.frameworks import (  # what PE_SCORE shows when it does not apply
+    NOT_APPLICABLE,
+    EvalIndicator,
+    Framework,
+)
 from perfeval_xl.core.numbers import D, is_blank
 from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.engine.evaluation.load import available_frameworks, kept_framework, kept_source, load_framework
@@ -33,8 +37,6 @@ from perfeval_xl.engine.rulefiles import refuse_odd_place
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.engine.scoring import ScoreLine, assess_indicator, execution_score, grade, indicator_score, total_score
 from perfeval_xl.engine.targets import is_not_applicable, parse_target
-
-NOT_APPLICABLE = "不适用"  # what PE_SCORE shows for an indicator that does not apply; PE_TOTAL leaves it out
 
 
 def _rules(rule_set: object) -> RuleSet:

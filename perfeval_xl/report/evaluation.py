@@ -29,7 +29,7 @@ from perfeval_xl.core.records import (
     Submission,
 )
 from perfeval_xl.engine.evaluation.scores import grade_of, kind_counts, leaves, read_ticks, score_rate, tree
-from perfeval_xl.engine.evaluation.words import report_standard, value_text
+from perfeval_xl.engine.evaluation.words import item_mark, report_standard, value_text
 from perfeval_xl.engine.rates import execution_rate, variance_rate
 from perfeval_xl.report.context import clean, paragraphs
 from perfeval_xl.report.evaluation_figures import annex_rows, figure_text, parts_shown, value_shown, with_unit
@@ -92,7 +92,7 @@ def _figures(leaf: LeafRow) -> str:
         ticks = read_ticks(str(leaf.a), len(items))
         if ticks is None:  # the check says so; the report keeps what was written
             return f"符合的评价要点：{clean(leaf.a)}。"
-        marked = [(_mark(n) + item.text, tick) for n, (item, tick) in enumerate(zip(items, ticks, strict=True))]
+        marked = [(item_mark(n) + item.text, tick) for n, (item, tick) in enumerate(zip(items, ticks, strict=True))]
         met = "；".join(text for text, tick in marked if tick)
         unmet = "；".join(text for text, tick in marked if not tick)
         return clean("".join((f"符合的评价要点：{met}。" if met else "", f"不符合的：{unmet}。" if unmet else "")))
@@ -180,18 +180,13 @@ def _choice_words(framework: Framework, node: Node) -> str:
     return choice.alongside(node.key) if choice else ""
 
 
-def _mark(index: int) -> str:
-    """①, ②, … as the standard numbers its items and a slot's indicators; (21) beyond ⑳."""
-    return CIRCLED[index] if index < len(CIRCLED) else f"({index + 1})"
-
-
 def _custom_figures(leaf: LeafRow, places: int) -> str:
     """A slot's indicators as the evaluator set them, each with its points, score and standard."""
     rows = [row for row in leaf.custom if row.filled]
     if not rows:
         return ""
     each = "；".join(
-        f"{_mark(n)}{row.name}（分值{format_score(row.points, places)}分，"
+        f"{item_mark(n)}{row.name}（分值{format_score(row.points, places)}分，"
         f"评价得分{format_score(row.score, places)}分，评分标准：{row.standard.rstrip('。')}）"
         for n, row in enumerate(rows)
     )

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from perfeval_xl.core.frameworks import ChecklistRule, EvalIndicator, FindingsRule, Framework, Node
+from perfeval_xl.core.frameworks import (
+    NOT_APPLICABLE,
+    NOT_CHOSEN,
+    ChecklistRule,
+    EvalIndicator,
+    FindingsRule,
+    Framework,
+    Node,
+)
 from perfeval_xl.core.numbers import format_amount, format_percent, round_half_up
 from perfeval_xl.core.records import EvaluationSheet, LeafRow
 from perfeval_xl.engine.evaluation.scores import leaves, tree
@@ -25,6 +33,8 @@ def figure_text(value: object) -> str:
 
 def with_unit(value: object, unit: str) -> str:
     """A figure as the sheet shows it: 万元 with two places (1,234.50 万元), people and other units as counted."""
+    if unit == "%" and as_number(value) is not None:
+        return format_percent(as_number(value))
     if unit.endswith("元") and as_number(value) is not None:
         return f"{format_amount(as_number(value))} {unit}"
     return f"{figure_text(value)} {unit}".rstrip() if unit and unit != "%" else figure_text(value)
@@ -84,9 +94,9 @@ def annex_rows(framework: Framework, items: Mapping[str, dict[str, Any]], sheet:
         indicator = node.indicator
         value = ""
         if leaf is not None and leaf.not_applicable:
-            value = "不适用"
+            value = NOT_APPLICABLE
         elif leaf is not None and leaf.not_chosen:
-            value = "未选用"
+            value = NOT_CHOSEN
         elif leaf is not None and indicator is not None:
             if leaf.value == "—":
                 value = "无法计算"

@@ -944,6 +944,7 @@ def test_units__a_figures_unit_sets_its_cells_format_and_its_words():
     assert indicator.value.units() == ("场", "场") and NUMBER_FORMATS[unit_kind("场")] == "0"
     assert NUMBER_FORMATS[unit_kind("万元")] == "#,##0.00" and NUMBER_FORMATS[unit_kind("亩")] == "General"
     assert with_unit(1234.5, "万元") == "1,234.50 万元" and with_unit(112, "场") == "112 场"
+    assert with_unit(0.95, "%") == "95.00%"  # as the sheet shows a figure in %
     assert indicator_of(GONGXING, "在职人员控制率").value.units() == ("人", "人")  # linked: its sheet's unit
     sheet = {cell.ref: cell for cell in evaluation_sheet(GONGXING, "udf").cells}
     row = plan(GONGXING).leaf_rows["产出/职责履行/实际完成率"]

@@ -97,6 +97,7 @@ def test_framework__alternatives_count_once_in_the_tree():
         ),
         (FRAMEWORK.format(extra='[[choices]]\nname = "完成率"\npick = 2'), "pick 应为 1 到 1"),
         (FRAMEWORK.format(extra='[[choices]]\nname = "别的"'), "没有任何指标"),
+        (FRAMEWORK.format(extra='[[choices]]\nname = "完成率"\n[[choices]]\nname = "完成率"'), "重名"),
         (
             FRAMEWORK.format(extra="").replace(
                 'points = 30\nmethod = "manual"\nchoice', 'points = 20\nmethod = "manual"\nchoice'

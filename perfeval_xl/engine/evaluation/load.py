@@ -271,6 +271,8 @@ def _choices(read: Settings, settings: dict[str, Any], indicators: Sequence[Eval
         key = f"choices[{number}]"
         refuse_unknown(read, key, table, ("name", "pick"))
         name = read.text(f"{key}的 name", needed(read, key, table, "name")).strip()
+        if name in picks:
+            raise read.fail(f"{key}的 name", f"“{shown_text(name, 20)}”与前面的一组重名")
         pick = read.number(f"{key}的 pick", table.get("pick", 1), within=(Decimal(1), Decimal(MAX_INDICATORS)))
         if pick != pick.to_integral_value():
             raise read.fail(f"{key}的 pick", f"应为整数（选用几个），而不是 {plain_number(pick)}")

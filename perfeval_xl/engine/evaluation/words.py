@@ -104,18 +104,19 @@ def _target_words(indicator: EvalIndicator, rule: TargetRule) -> str:
 
 def _checklist_words(indicator: EvalIndicator, rule: ChecklistRule) -> str:
     return "；".join(
-        f"{_item_mark(n)}{item.text}（{_points_text(item.score, indicator)}分）" for n, item in enumerate(rule.items)
+        f"{item_mark(n)}{item.text}（{_points_text(item.score, indicator)}分）" for n, item in enumerate(rule.items)
     )
 
 
-def _item_mark(index: int) -> str:
+def item_mark(index: int) -> str:
+    """①, ②, … as a standard numbers its items (and the report a slot's indicators); (21) beyond ⑳."""
     return CIRCLED[index] if index < len(CIRCLED) else f"({index + 1})"
 
 
 def _findings_words(indicator: EvalIndicator, rule: FindingsRule) -> str:
     if rule.kinds:
         each = "；".join(
-            f"{_item_mark(n)}{kind.text}每个扣{_points_text(kind.deduct, indicator)}分"
+            f"{item_mark(n)}{kind.text}每个扣{_points_text(kind.deduct, indicator)}分"
             for n, kind in enumerate(rule.kinds)
         )
         return f"按发现的问题扣分：{each}；扣完为止"
