@@ -736,7 +736,10 @@ def test_check__a_two_level_leaf_shows_its_score_rate_and_a_printed_one_is_check
     made.write_bytes(new_workbook("dept", str(framework), [], "udf", ".xlsm"))
     ws = openpyxl.load_workbook(made)[SHEET]
     row = _rows(ws)["投入/制度建设"]
-    assert ws[f"F{row}"].value == "得分率" and ws[f"G{row}"].value == f'=IF(OR(I{row}="",N(D{row})=0),"",I{row}/D{row})'
+    assert (
+        ws[f"F{row}"].value == "得分率"
+        and ws[f"G{row}"].value == f'=IF(OR(NOT(ISNUMBER(I{row})),N(D{row})=0),"",I{row}/D{row})'
+    )
     changes = {"投入/制度建设": {"I": 1, "J": "制度不全"}, "产出/任务完成": {"E": "1、2", "I": 2}}
     if printed is not None:
         changes["投入/制度建设"]["G"] = printed  # 1 of 2 points printed as 75%: published sheets do this
