@@ -165,6 +165,31 @@ def PE_EVALSCORE(value, rule_set, indicator):
     return excel_value("PE_EVALSCORE", [value, rule_set, indicator])
 
 
+@xw.func(category=CATEGORY)
+@xw.arg("month", doc="监控月份（1–12，如 7 表示 1-7月）")
+def PE_PROGRESS(month):
+    """序时进度 = 月份 ÷ 12（1-7月为 58.33%）。月份不是 1 到 12 的整数时显示“—”。"""
+    return excel_value("PE_PROGRESS", [month])
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("rate", doc="执行率（如 1-7月执行率）")
+@xw.arg("progress", doc="序时进度")
+def PE_GAP(rate, progress):
+    """执行率与序时进度之差（负数表示慢于序时进度）；执行率为“—”时显示“—”。"""
+    return excel_value("PE_GAP", [rate, progress])
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("target", doc="年度指标值，如“≥95%”“按时完成”")
+@xw.arg("forecast", doc="全年预计完成情况")
+@xw.arg("rule_set", doc="评分规则（可省略，默认 national）")
+@xw.arg("level2", doc="二级指标（可省略；只写数字的成本指标按“不超过”判断）")
+def PE_REACHES(target, forecast, rule_set=None, level2=None):
+    """全年预计完成情况能否达到年度指标值：“能”或“不能”，按评分的完成规则判断；无法判断时为空白。"""
+    return excel_value("PE_REACHES", [target, forecast, rule_set, level2])
+
+
 PE_FUNCTIONS = {
     f.__name__: f
     for f in (
@@ -182,5 +207,8 @@ PE_FUNCTIONS = {
         PE_TARGETOP,
         PE_EVALVALUE,
         PE_EVALSCORE,
+        PE_PROGRESS,
+        PE_GAP,
+        PE_REACHES,
     )
 }

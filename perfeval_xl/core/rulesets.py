@@ -76,6 +76,8 @@ class RuleSet:
       suggest_qualitative_min_count: …when a table has at least this many indicators.
       suggest_expected_blocks: first-level blocks whose absence is pointed out (效益指标, 满意度指标).
       grades: grades from the highest minimum down; the lowest starts at 0 or below, so every total has one.
+      target_structure: the indicator structure of a 绩效目标申报表 ("2020": 财预〔2020〕10号, "2021": 101号).
+      monitor_lag: how far (a fraction, 0.20 = 20 个百分点) the period's 执行率 may lag 序时进度 without a reason.
     """
 
     name: str
@@ -102,6 +104,8 @@ class RuleSet:
     suggest_qualitative_min_count: int
     suggest_expected_blocks: tuple[str, ...]
     grades: tuple[Grade, ...]
+    target_structure: str
+    monitor_lag: Decimal
 
     @property
     def score_tolerance(self) -> Decimal:

@@ -22,6 +22,7 @@ from perfeval_xl.core.frameworks import (  # what PE_SCORE shows when it does no
 )
 from perfeval_xl.core.numbers import D, is_blank
 from perfeval_xl.core.rulesets import RuleSet
+from perfeval_xl.engine.cycle import forecast_reaches, progress_gap, reaches_text, schedule_progress
 from perfeval_xl.engine.evaluation.load import available_frameworks, kept_framework, kept_source, load_framework
 from perfeval_xl.engine.evaluation.scores import evaluate_value, standard_score
 from perfeval_xl.engine.rates import (
@@ -181,6 +182,11 @@ def pe_evalscore(value: object, rule_set: object, indicator: object) -> Decimal 
     return standard_score(found, None if value == "—" else value)  # "—": no value; the rule may give no_value
 
 
+def pe_reaches(target: object, forecast: object, rule_set: object = None, level2: object = None) -> str | None:
+    """能 or 不能: whether a 全年预计完成情况 reaches its 年度指标值; blank when that cannot be told."""
+    return reaches_text(forecast_reaches(target, forecast, _rules(rule_set), level2))
+
+
 # name -> (engine function, argument names); the order here is the order in every formula
 FUNCTIONS: dict[str, tuple[Callable[..., object], tuple[str, ...]]] = {
     "PE_CONTROLRATE": (control_rate, ("actual", "planned")),
@@ -197,6 +203,9 @@ FUNCTIONS: dict[str, tuple[Callable[..., object], tuple[str, ...]]] = {
     "PE_TARGETOP": (pe_targetop, ("target",)),
     "PE_EVALVALUE": (pe_evalvalue, ("a", "b", "rule_set", "indicator")),
     "PE_EVALSCORE": (pe_evalscore, ("value", "rule_set", "indicator")),
+    "PE_PROGRESS": (schedule_progress, ("month",)),
+    "PE_GAP": (progress_gap, ("rate", "progress")),
+    "PE_REACHES": (pe_reaches, ("target", "forecast", "[rule_set]", "[level2]")),
 }
 
 
@@ -213,6 +222,8 @@ DASH_WHEN_FILLED = frozenset(
         "PE_ADJRATE",
         "PE_EXECSCORE",
         "PE_EVALVALUE",
+        "PE_PROGRESS",
+        "PE_GAP",
     }
 )
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from perfeval_xl.core.cycle import STRUCTURES
 from perfeval_xl.core.errors import RuleSetError
 from perfeval_xl.core.numbers import (
     format_score,
@@ -173,9 +174,19 @@ def _build(settings: dict[str, Any], origin: str) -> RuleSet:
                 reverse=True,
             )
         ),
+        target_structure=_structure(read),
+        monitor_lag=read.number("cycle.lag_below_progress", within=FRACTION),
     )
     _validate(rules, origin)
     return rules
+
+
+def _structure(read: Settings) -> str:
+    """The indicator structure a rule set names: one of STRUCTURES' keys ("2020", "2021")."""
+    value = shown_text(str(read.get("cycle.structure")).strip(), 20)
+    if value not in STRUCTURES:
+        raise read.fail("cycle.structure", f"应为 {' 或 '.join(STRUCTURES)}（指标体系的文号年份），而不是“{value}”")
+    return value
 
 
 def _validate(rules: RuleSet, origin: str) -> None:
