@@ -396,6 +396,7 @@ def workbooks(tmp: Path) -> dict[str, bytes]:
     entries |= _non_finite_entries(base, entries["eval-base.xlsm"])
     entries |= _new_method_entries(tmp)
     entries |= _not_applicable_entries(tmp)
+    entries |= _cycle_entries(tmp)
     return entries
 
 
@@ -553,6 +554,70 @@ def _not_applicable_entries(tmp: Path) -> dict[str, bytes]:
         "eval-not-applicable-all.xlsx": _evaluation_variant(data, all_marked),
         "eval-not-applicable-odd.xlsx": _evaluation_variant(data, odd_places),
     }
+
+
+def _cycle_entries(tmp: Path) -> dict[str, bytes]:
+    """A declaration, a monitoring workbook and a self-assessment made from them, each with hostile cells: figures no
+    sheet should hold, words where numbers go, formulas in text cells, a month of 13, the kept targets tampered with
+    or pointed elsewhere."""
+    from perfeval_xl.workbook.cycle import new_monitor_workbook, new_selfassessment_from, new_targets_workbook
+
+    declaration = tmp / "目标.xlsx"
+    declaration.write_bytes(new_targets_workbook(None, None, ["项目[甲]'", ""], "native", ".xlsx", ""))
+
+    def hostile_declaration(wb: openpyxl.Workbook) -> None:
+        project = wb.worksheets[2]
+        set_named(wb, "fund_total", "1e400")
+        set_named(wb, "fund_fiscal", "五百万")
+        set_named(wb, "fund_other", -3)
+        set_named(wb, "target_structure", "2099" * 1000)
+        set_named(wb, "fund_total", 1e308, project.title)
+        set_named(wb, "fund_fiscal", 1e308, project.title)
+        set_named(wb, "project_class", "=1/0", project.title)
+        set_named(wb, "goal_annual", "目标1：" * 5000, project.title)
+        project["D9"], project["E9"] = "=A1", "≥≥95%%以上以下"
+        project["D10"], project["E10"] = "x" * 32767, "**"
+        project["E11"] = '=HYPERLINK("http://example.invalid")'  # typed on the "……" row
+
+    made = tmp / "made.xlsx"
+    made.write_bytes(_changed(declaration.read_bytes(), hostile_declaration))
+    monitor = new_monitor_workbook(declaration, "native", ".xlsx", "")
+    selfassessment = new_selfassessment_from(declaration, None, "native", ".xlsx", "")
+
+    def hostile_monitor(wb: openpyxl.Workbook) -> None:
+        project = wb.worksheets[2]
+        set_named(wb, "monitor_month", 13)
+        set_named(wb, "fund_fiscal_executed", "七十")
+        set_named(wb, "fund_other_forecast", 1e308)
+        set_named(wb, "fund_fiscal_executed", -5, project.title)
+        set_named(wb, "fund_fiscal_budget", 0, project.title)
+        for row in range(16, 24):
+            project[f"F{row}"], project[f"G{row}"], project[f"N{row}"] = "1e400", "=1/0", "4"
+            project[f"H{row}"], project[f"O{row}"] = "=H1", " "
+
+    def tampered_targets(wb: openpyxl.Workbook) -> None:
+        kept = wb["申报的绩效目标"]
+        kept["D2"], kept["E2"] = "=A1", "≥" + "9" * 400
+        wb.defined_names["declared_targets"].attr_text = "'申报的绩效目标'!$A$1:$E$9999"
+
+    def kept_elsewhere(wb: openpyxl.Workbook) -> None:
+        wb.remove(wb["申报的绩效目标"])
+        wb.defined_names["declared_targets"].attr_text = "'附件2 整体支出自评表'!$A$1:$E$60"
+
+    return {
+        "cycle-targets-hostile.xlsx": made.read_bytes(),
+        "cycle-monitor-hostile.xlsx": _changed(monitor, hostile_monitor),
+        "cycle-monitor-targets-tampered.xlsx": _changed(monitor, tampered_targets),
+        "cycle-selfassessment-targets-elsewhere.xlsx": _changed(selfassessment, kept_elsewhere),
+    }
+
+
+def _changed(data: bytes, change: Callable[[openpyxl.Workbook], None]) -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    change(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 RULE_FILES = {

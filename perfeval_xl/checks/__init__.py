@@ -9,6 +9,7 @@ from __future__ import annotations
 from perfeval_xl.checks.common import Check
 from perfeval_xl.checks.controls import check_controls
 from perfeval_xl.checks.cross import check_cross_tables
+from perfeval_xl.checks.cycle import check_declared, check_monitor, check_targets
 from perfeval_xl.checks.evaluation import check_evaluation
 from perfeval_xl.checks.header import check_header
 from perfeval_xl.checks.narrative import check_narrative, check_narrative_figures
@@ -31,6 +32,9 @@ CHECKS: tuple[Check, ...] = (
     check_narrative,
     check_narrative_figures,
     check_evaluation,
+    check_targets,
+    check_monitor,
+    check_declared,
 )
 
 

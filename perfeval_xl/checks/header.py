@@ -24,7 +24,8 @@ def check_header(submission: Submission, rules: RuleSet) -> list[Finding]:
     if not header.unit_name.strip():
         findings.append(UNIT_NAME_MISSING("预算部门（单位）名称未填写", header.at("unit_name")))
     if header.fiscal_year is None:
-        findings.append(YEAR_MISSING("评价年度未填写", header.at("fiscal_year")))
+        what = "预算年度" if submission.targets or submission.monitor else "评价年度"
+        findings.append(YEAR_MISSING(f"{what}未填写", header.at("fiscal_year")))
     for table in assessments(submission):
         if table.kind == "project" and not table.name.strip():
             findings.append(PROJECT_NAME_MISSING("附件3 项目名称未填写", table.at("name")))

@@ -18,7 +18,8 @@ from perfeval_xl.utils.files import write_atomic
 @click.argument("folder", type=click.Path(file_okay=False), default="workbook")
 def build_workbooks(folder: str) -> None:
     """（开发用）重新生成 workbook/ 中随项目发布的模板和示例。"""
-    from perfeval_xl.workbook.new import filled_evaluation_workbook, new_workbook
+    from perfeval_xl.workbook.cycle import new_targets_workbook
+    from perfeval_xl.workbook.new import filled_evaluation_workbook, new_workbook, template_info
 
     for name, shipped in SHIPPED_WORKBOOKS.items():
         path = Path(folder) / name
@@ -27,6 +28,10 @@ def build_workbooks(folder: str) -> None:
             data = filled_evaluation_workbook(evaluation_example(), shipped.formulas, path.suffix)
         elif submission is not None:  # the self-assessment examples are department workbooks
             data = filled_workbook(submission(), shipped.formulas, path.suffix)
+        elif shipped.kind == "targets":
+            data = new_targets_workbook(
+                None, None, [""], shipped.formulas, path.suffix, template_info(shipped.formulas)
+            )
         else:
             data = new_workbook(shipped.kind, shipped.framework, [""], shipped.formulas, path.suffix)
         write_atomic(data, path, overwrite=True)
@@ -62,6 +67,32 @@ def names_markdown() -> str:
     layout = workbook_layout("dept", load_rules(None), ["项目名称"], template_info("udf"))
     rows = ["| 名称 | 范围 | 位置（模板中） | 内容 |", "|---|---|---|---|"]
     rows += [f"| `{name}` | {scope} | `{ref}` | {text} |" for name, scope, ref, text in defined_names(layout)]
+    return "\n".join(rows)
+
+
+def cycle_names_markdown() -> str:
+    """The defined names of the declaration and the monitoring workbooks, generated from their layouts."""
+    from perfeval_xl.workbook.layout.book import defined_names
+    from perfeval_xl.workbook.layout.monitor import monitor_workbook_layout
+    from perfeval_xl.workbook.layout.targets import targets_workbook_layout
+    from perfeval_xl.workbook.new import template_info
+
+    rows = ["| 名称 | 范围 | 位置（模板中） | 内容 |", "|---|---|---|---|"]
+    for layout in (
+        targets_workbook_layout("2020", "national", ["项目名称"], "udf", template_info("udf")),
+        monitor_workbook_layout("2020", "national", ["项目名称"], "udf", template_info("udf"), ()),
+    ):
+        rows += [
+            f"| `{name}` | {scope} | `{ref}` | {text} |"
+            for name, scope, ref, text in defined_names(layout, "每张项目表")
+            if not ref.startswith("说明!") or name in ("target_structure", "monitor_month")
+        ]
+    declared = layout.sheets[-1]
+    rows += [
+        f"| `{name}` | 工作簿 | `{declared.title}!{ref}` | 申报的绩效目标：表（部门整体为空，项目为项目名称）、"
+        "一级指标、二级指标、三级指标、指标值（隐藏、锁定；由申报表生成的监控表和自评工作簿都有）（区域） |"
+        for name, ref in declared.ranges.items()
+    ]
     return "\n".join(rows)
 
 
@@ -118,6 +149,7 @@ def modules_markdown() -> str:
 GENERATED = {
     "architecture.md": ("modules", modules_markdown),
     "names.md": ("names", names_markdown),
+    "cycle.md": ("cycle-names", cycle_names_markdown),
     "functions.md": ("functions", functions_markdown),
     "findings.md": ("findings", findings_markdown),
 }

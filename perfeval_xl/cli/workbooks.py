@@ -51,6 +51,8 @@ SHIPPED_WORKBOOKS = {
     },
     "部门整体支出绩效评价（gongxing-2013，无宏版）.xlsx": Shipped("evaluation", "native", framework="gongxing-2013"),
     EVALUATION_DEMO_WORKBOOK: Shipped("evaluation", "udf", "evaluation"),
+    "绩效目标申报表.xlsm": Shipped("targets", "udf"),
+    "绩效目标申报表（无宏版）.xlsx": Shipped("targets", "native"),
 }
 
 
@@ -220,10 +222,11 @@ def _projects(count: int | None, names: tuple[str, ...]) -> list[str]:
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option(
     "--kind",
-    type=click.Choice(["dept", "project"]),
+    type=click.Choice(["dept", "project", "targets", "monitor"]),
     default="dept",
     show_default=True,
-    help="dept：部门整体支出（附件1、附件2、附件3、收支预决算）；project：只有附件3。",
+    help="dept：部门整体支出（附件1、附件2、附件3、收支预决算）；project：只有附件3；"
+    "targets：绩效目标申报表；monitor：运行监控表（须用 --from 指定申报表）。",
 )
 @click.option(
     "--rules",
@@ -242,16 +245,57 @@ def _projects(count: int | None, names: tuple[str, ...]) -> list[str]:
     help="udf：比率和得分用 PE_* 函数（需加载项）；"
     "native：比率用 Excel 自带公式，得分手工填写（WPS、LibreOffice 可用）。",
 )
+@click.option(
+    "--structure",
+    type=click.Choice(["2020", "2021"]),
+    default=None,
+    help="绩效目标申报表的指标体系：2020（财预〔2020〕10号）或 2021（财预〔2021〕101号，成本指标为一级指标）；"
+    "默认按评分规则。",
+)
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="绩效目标申报表：--kind monitor 由它生成运行监控表；不写 --kind 时由它生成自评工作簿。指标和指标值自动带入。",
+)
+@click.option(
+    "--monitor",
+    "monitor_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="（与 --from 同用，生成自评工作簿时）运行监控表：预计完不成的指标，把监控时的原因和纠偏措施带入偏差原因分析。",
+)
+@click.option("--month", type=click.IntRange(1, 12), default=None, help="运行监控表的监控月份（默认 7，即 1-7月）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
 def new(
-    out: str, kind: str, rules_name: str | None, count: int | None, names: tuple[str, ...], formulas: str, force: bool
+    out: str,
+    kind: str,
+    rules_name: str | None,
+    count: int | None,
+    names: tuple[str, ...],
+    formulas: str,
+    structure: str | None,
+    source: str | None,
+    monitor_file: str | None,
+    month: int | None,
+    force: bool,
 ) -> None:
-    """生成空白的自评工作簿模板（.xlsm 或 .xlsx）。"""
+    """生成空白的自评工作簿模板（.xlsm 或 .xlsx）、绩效目标申报表或运行监控表；
+    --from 申报表 则生成带有申报指标的运行监控表或自评工作簿。"""
     from perfeval_xl.engine.evaluation.load import is_evaluation
     from perfeval_xl.workbook.new import new_workbook
 
     path = Path(out)
     rules_in_file = _rules_as_written(rules_name)
+    if kind in ("targets", "monitor") or source is not None:
+        given = _CycleOptions(count is not None or bool(names), structure, monitor_file, month)
+        _new_cycle(path, kind, rules_in_file, _projects(count, names), formulas, source, given, force)
+        return
+    if structure or monitor_file or month:
+        raise click.UsageError(
+            "--structure 只用于 --kind targets，--month 只用于 --kind monitor，--monitor 只与 --from 同用"
+        )
     if rules_in_file is not None and is_evaluation(rules_in_file):
         if kind != "dept" or count is not None or names:
             raise click.UsageError(
@@ -267,6 +311,58 @@ def new(
         raise click.UsageError("项目支出自评工作簿至少要有一张附件3")
     write_atomic(new_workbook(kind, rules_in_file, projects, formulas, path.suffix.lower()), path, overwrite=force)
     click.echo(f"已生成 {path}（{'含 PE_* 函数' if formulas == 'udf' else '无宏版'}，附件3 {len(projects)} 张）")
+
+
+class _CycleOptions(NamedTuple):
+    """The options of `new` that only some cycle workbooks take."""
+
+    projects: bool
+    structure: str | None
+    monitor: str | None
+    month: int | None
+
+
+def _new_cycle(
+    path: Path,
+    kind: str,
+    rules: str | None,
+    projects: list[str],
+    formulas: str,
+    source: str | None,
+    given: _CycleOptions,
+    force: bool,
+) -> None:
+    """A declaration, a monitoring workbook from one, or a self-assessment from one."""
+    from perfeval_xl.workbook.cycle import new_monitor_workbook, new_selfassessment_from, new_targets_workbook
+    from perfeval_xl.workbook.layout.monitor import DEFAULT_MONTH
+    from perfeval_xl.workbook.new import template_info
+
+    suffix, info = path.suffix.lower(), template_info(formulas)
+    flavour = "含 PE_* 函数" if formulas == "udf" else "无宏版"
+    if kind == "targets":
+        if source or given.monitor or given.month:
+            raise click.UsageError("--kind targets 生成空白的绩效目标申报表，不用 --from、--monitor、--month")
+        data = new_targets_workbook(given.structure, rules, projects, formulas, suffix, info)
+        what = f"绩效目标申报表：部门整体 1 张，项目 {len(projects)} 张"
+    elif kind == "monitor":
+        if source is None:
+            raise click.UsageError("运行监控表由绩效目标申报表生成：请用 --from 目标.xlsm 指定申报表")
+        if given.projects or given.structure or given.monitor or rules:
+            raise click.UsageError(
+                "运行监控表的项目、指标体系和评分规则都取自申报表：请去掉 --project、--structure、--rules、--monitor"
+            )
+        data = new_monitor_workbook(Path(source), formulas, suffix, info, given.month or DEFAULT_MONTH)
+        what = f"运行监控表，监控月份 {given.month or DEFAULT_MONTH}"
+    else:
+        if kind != "dept" or given.projects or given.structure or given.month:
+            raise click.UsageError(
+                "由申报表生成的自评工作簿，项目和指标取自申报表：请去掉 --kind、--project、--structure、--month"
+            )
+        monitor = Path(given.monitor) if given.monitor else None
+        data = new_selfassessment_from(Path(source or ""), rules, formulas, suffix, info, monitor)
+        what = "自评工作簿，申报的指标和指标值已带入" + ("，监控时的原因和纠偏措施已带入" if monitor else "")
+    write_atomic(data, path, overwrite=force)
+    click.echo(f"已生成 {path}（{flavour}，{what}）")
 
 
 @cli.command()
@@ -306,7 +402,12 @@ def _json_value(value: object) -> object:
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出发现、计算单元格的值（及被改写时按公式应得的值）。")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="以 JSON 输出发现、计算单元格的值（及被改写时按公式应得的值）和读到的填写单元格的值。",
+)
 @click.option("--framework", default=None, help=FRAMEWORK_HELP)
 def check(file: str, as_json: bool, framework: str | None) -> None:
     """检查一份自评工作簿：重新计算每个比率和得分，按财政审核口径列出问题。
@@ -324,6 +425,7 @@ def check(file: str, as_json: bool, framework: str | None) -> None:
                 for f in findings
             ],
             "values": {name: _json_value(value) for name, value in options["values"].items()},
+            "inputs": {name: _json_value(value) for name, value in options["inputs"].items()},
             "recomputed": {name: _json_value(value) for name, value in options["recomputed"].items()},
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False))

@@ -25,9 +25,24 @@ PRINTED = "印出的比率"
 CROSS = "表与表之间"
 NARRATIVE = "报告文字"
 EVALUATION = "评价指标评分表"
+CYCLE = "目标申报与运行监控"
 READING = "读取工作簿"
 REVIEW = "批量复核"
-GROUPS = (HEADER, WEIGHTS, INDICATORS, SCORES, SUMS, CONTROLS, PRINTED, CROSS, NARRATIVE, EVALUATION, READING, REVIEW)
+GROUPS = (
+    HEADER,
+    WEIGHTS,
+    INDICATORS,
+    SCORES,
+    SUMS,
+    CONTROLS,
+    PRINTED,
+    CROSS,
+    NARRATIVE,
+    EVALUATION,
+    CYCLE,
+    READING,
+    REVIEW,
+)
 
 
 @dataclass(frozen=True)
@@ -58,9 +73,13 @@ class Code:
 # ---------------------------------------------------------------- 表头与目标
 
 UNIT_NAME_MISSING = Code("unit-name-missing", ERROR, HEADER, "预算部门（单位）名称未填", "补填预算部门名称")
-PROJECT_NAME_MISSING = Code("project-name-missing", ERROR, HEADER, "附件3 项目名称未填", "补填项目名称")
-YEAR_MISSING = Code("year-missing", HINT, HEADER, "评价年度未填", "在“说明”页补填评价年度")
-COMPETENT_DEPT_MISSING = Code("competent-dept-missing", HINT, HEADER, "附件3 主管部门未填", "补填主管部门")
+PROJECT_NAME_MISSING = Code(
+    "project-name-missing", ERROR, HEADER, "项目名称未填（附件3、目标申报表或监控表）", "补填项目名称"
+)
+YEAR_MISSING = Code("year-missing", HINT, HEADER, "评价年度（预算年度）未填", "在“说明”页补填年度")
+COMPETENT_DEPT_MISSING = Code(
+    "competent-dept-missing", HINT, HEADER, "项目的主管部门未填（附件3 或目标申报表）", "补填主管部门"
+)
 GOAL_MISSING = Code("goal-missing", HINT, HEADER, "年度总体目标（预期目标）未填", "补填年度总体目标")
 GOAL_ACTUAL_MISSING = Code(
     "goal-actual-missing", HINT, HEADER, "年度总体目标的实际完成情况未填", "补填年度总体目标的实际完成情况"
@@ -405,6 +424,114 @@ EVAL_ROW_MISSING = Code(
     EVALUATION,
     "评分表中找不到某个指标的行（最右一列的指标路径被改动或整行被删除）",
     "请用原模板重新填写，不要删除评分表的行或改动最右一列的指标路径",
+)
+
+# ---------------------------------------------------------------- 目标申报与运行监控
+
+TARGET_BLOCK_MISSING = Code(
+    "target-block-missing",
+    ERROR,
+    CYCLE,
+    "绩效目标缺少必设的指标：产出指标下的数量指标或质量指标、效益指标，或按101号工程基建和大型修缮及购置项目的成本指标",
+    "补设缺少的指标，每个指标写明指标值",
+)
+DECLARED_TARGET_MISSING = Code(
+    "declared-target-missing",
+    ERROR,
+    CYCLE,
+    "申报的指标没有指标值，或指标值是“**”“__”之类的占位符",
+    "填写指标值：定量的写方向、数字和单位（如“≥95%”），定性的写可评判的文字",
+)
+DECLARED_TARGET_UNREADABLE = Code(
+    "declared-target-unreadable",
+    ERROR,
+    CYCLE,
+    "申报的指标值读不出一个方向和一个数字（区间、多个数字等），到自评时无法按规则评分",
+    "改成一个方向、一个数字和单位（如“≥95%”“≤120万元”），或写成不含数字的定性目标",
+)
+COST_TARGET_UNBOUNDED = Code(
+    "cost-target-unbounded",
+    ERROR,
+    CYCLE,
+    "成本指标写成了下限（≥、不低于），成本指标应当控制上限",
+    "改为上限，如“≤120万元”“控制在120万元以内”",
+)
+DECLARED_FUNDS_UNBALANCED = Code(
+    "declared-funds-unbalanced",
+    ERROR,
+    CYCLE,
+    "年度资金总额不等于财政拨款与其他资金之和",
+    "核对资金来源，使年度资金总额 = 财政拨款 + 其他资金",
+)
+DECLARED_FUNDS_MISSING = Code(
+    "declared-funds-missing", HINT, CYCLE, "申报表的年度资金总额未填", "补填年度资金总额和资金来源"
+)
+GOAL_WITHOUT_INDICATORS = Code(
+    "goal-without-indicators",
+    ERROR,
+    CYCLE,
+    "年度总体目标的条数多于绩效指标，有的目标没有对应的指标",
+    "为每个年度总体目标设置至少一个绩效指标",
+)
+MONITOR_MONTH_MISSING = Code(
+    "monitor-month-missing", ERROR, CYCLE, "监控月份未填或不是 1 到 12 的整数", "在“说明”页填写监控月份（如 7）"
+)
+PROGRESS_LAG_UNEXPLAINED = Code(
+    "progress-lag-unexplained",
+    ERROR,
+    CYCLE,
+    "监控期执行率低于序时进度超过规则的限度，却没有写执行偏差原因",
+    "在“执行偏差原因”中写明执行慢的原因和加快执行的措施",
+)
+FORECAST_OVER_BUDGET = Code(
+    "forecast-over-budget",
+    ERROR,
+    CYCLE,
+    "全年预计执行数超过年初预算数",
+    "核对预计执行数；确需超预算执行的，按规定调整预算，并在执行偏差原因中写明",
+    "写了执行偏差原因时为提示",
+)
+FORECAST_CONTRADICTS_CERTAINTY = Code(
+    "forecast-contradicts-certainty",
+    ERROR,
+    CYCLE,
+    "全年预计完成情况达不到年度指标值，完成目标可能性却选了“确定能”",
+    "核对全年预计完成情况；确实完不成的，完成目标可能性改为“有可能”或“完全不可能”，并写明原因和纠偏措施",
+)
+CORRECTION_MISSING = Code(
+    "correction-missing",
+    ERROR,
+    CYCLE,
+    "完成目标可能性为“有可能”或“完全不可能”，备注中却没有纠偏措施",
+    "在备注中写明纠偏措施（或申请调整目标的理由）",
+)
+DEVIATION_CAUSE_MISSING = Code(
+    "deviation-cause-missing",
+    HINT,
+    CYCLE,
+    "预计完不成的指标没有偏差原因分析（五类保障和原因说明都空着）",
+    "在对应的保障栏打“√”或写明，并写原因说明",
+)
+POSSIBILITY_MISSING = Code(
+    "possibility-missing",
+    ERROR,
+    CYCLE,
+    "填了执行情况的指标没有选完成目标可能性，或填的不是“确定能/有可能/完全不可能”",
+    "从下拉列表中选择完成目标可能性",
+)
+TARGET_CHANGED = Code(
+    "target-changed",
+    ERROR,
+    CYCLE,
+    "年度指标值与申报（批复）的绩效目标不同",
+    "改回申报的指标值；确需调整的，按规定办理绩效目标调整，并附调整依据",
+)
+TARGET_NOT_DECLARED = Code(
+    "target-not-declared",
+    HINT,
+    CYCLE,
+    "表中的指标不在申报的绩效目标里，或申报的指标不在表中",
+    "核对指标是否与申报（批复）的绩效目标一致；增减指标须办理目标调整",
 )
 
 # ---------------------------------------------------------------- 读取工作簿

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from perfeval_xl.core.cycle import DeclaredTarget, MonitorBook, TargetBook
 from perfeval_xl.core.frameworks import EvalIndicator, Framework, TreeScores
 
 ERROR, HINT = "错误", "提示"  # 错误 blocks the report; 提示 does not
@@ -461,6 +462,9 @@ class Submission:
       share_tables: breakdowns with 占比 printed in the report.
       narrative: the 报告文字 sheet, if filed.
       evaluation: the 评价指标评分表 of a 部门整体支出绩效评价 workbook, if that is what it is.
+      targets: the 绩效目标申报表 of a declaration workbook, if that is what it is.
+      monitor: the 绩效监控表 of a monitoring workbook, if that is what it is.
+      declared: the targets declared for this year, kept in a workbook made from the declaration.
     """
 
     header: Header = field(default_factory=Header)
@@ -471,6 +475,9 @@ class Submission:
     share_tables: tuple[ShareTable, ...] = ()
     narrative: Narrative | None = None
     evaluation: EvaluationSheet | None = None
+    targets: TargetBook | None = None
+    monitor: MonitorBook | None = None
+    declared: tuple[DeclaredTarget, ...] = ()
 
 
 # ---------------------------------------------------------------- 部门整体支出绩效评价: the 评价指标评分表

@@ -38,6 +38,9 @@ PASSED, HAS_ERRORS, UNREADABLE = "通过", "有错误", "无法读取"
 EVALUATION_KIND = "整体支出评价"  # a 部门整体支出绩效评价 workbook (workbook/reader/evaluation.py)
 
 
+TARGETS_KIND, MONITOR_KIND = "绩效目标", "运行监控"  # a declaration, a monitoring workbook (workbook/reader/cycle.py)
+
+
 @dataclass(frozen=True)
 class FileResult:
     """One submission as the summary shows it.
@@ -47,8 +50,10 @@ class FileResult:
       status: 通过, 有错误 or 无法读取.
       reason: why the file could not be read (the one line `perfeval check` prints), else "".
       unit, year: 预算部门名称 and 年度 from the 说明 sheet.
-      kind: 部门整体 (附件1/附件2), 项目 (附件3 only), 整体支出评价 (a 评价指标评分表), or "" when unread.
-      budget, executed: 附件2's 全年预算数 and 全年执行数 (附件3's, added up, in a project workbook).
+      kind: 部门整体 (附件1/附件2), 项目 (附件3 only), 整体支出评价 (a 评价指标评分表), 绩效目标 (a declaration),
+        运行监控 (a monitoring workbook), or "" when unread.
+      budget, executed: 附件2's 全年预算数 and 全年执行数 (附件3's, added up, in a project workbook); a declaration's
+        年度资金总额 (no 执行数); a monitoring's 年初预算数 and the period's 执行数.
       exec_rate: executed ÷ budget.
       printed_total, total: 总分 as printed and as recomputed (附件2, or the only 附件3).
       printed_grade, grade: 等级 likewise.
@@ -118,6 +123,8 @@ def summarize(path: str, submission: Submission, findings: Sequence[Finding], ru
     errors = sum(f.severity == ERROR for f in findings)
     if submission.evaluation is not None:
         return _evaluation_row(path, submission, findings)
+    if submission.targets is not None or submission.monitor is not None:
+        return _cycle_row(path, submission, findings)
     main = _main_table(submission)
     scores = score_assessment(main, rules) if main is not None else None
     tables = [submission.overall] if submission.overall else list(submission.projects)
@@ -169,6 +176,41 @@ def _evaluation_row(path: str, submission: Submission, findings: Sequence[Findin
         errors=errors,
         hints=sum(f.severity == HINT for f in findings),
         findings=tuple(findings),
+    )
+
+
+def _cycle_row(path: str, submission: Submission, findings: Sequence[Finding]) -> FileResult:
+    """A declaration's or a monitoring workbook's row: the department's money (the projects' added up when it has
+    no table of its own), and the projects it names; it has no total and no grade."""
+    errors = sum(f.severity == ERROR for f in findings)
+    if submission.targets is not None:
+        declared = submission.targets
+        main = [declared.overall] if declared.overall else list(declared.projects)
+        kind, budget, executed = TARGETS_KIND, _sum(t.fund_total for t in main), None
+        projects = tuple(p.name for p in declared.projects)
+    else:
+        monitor = submission.monitor
+        assert monitor is not None
+        tables = [monitor.overall] if monitor.overall else list(monitor.projects)
+        kind, budget, executed = (
+            MONITOR_KIND,
+            _sum(t.fund_budget for t in tables),
+            _sum(t.fund_executed for t in tables),
+        )
+        projects = tuple(p.name for p in monitor.projects)
+    return FileResult(
+        path,
+        HAS_ERRORS if errors else PASSED,
+        unit=submission.header.unit_name,
+        year=submission.header.fiscal_year,
+        kind=kind,
+        budget=budget,
+        executed=executed,
+        exec_rate=execution_rate(executed, budget) if executed is not None else None,
+        errors=errors,
+        hints=sum(f.severity == HINT for f in findings),
+        findings=tuple(findings),
+        projects=projects,
     )
 
 

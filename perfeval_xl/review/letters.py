@@ -17,7 +17,7 @@ from perfeval_xl.report.filters import chinese_date
 from perfeval_xl.report.render import render, template_file
 from perfeval_xl.report.templates.letter import LETTER_TEMPLATE
 from perfeval_xl.report.write import safe_name
-from perfeval_xl.review.batch import EVALUATION_KIND, HAS_ERRORS, UNREADABLE, FileResult
+from perfeval_xl.review.batch import EVALUATION_KIND, HAS_ERRORS, MONITOR_KIND, TARGETS_KIND, UNREADABLE, FileResult
 
 
 def fix_for(code: str) -> str:
@@ -30,6 +30,14 @@ UNREADABLE_FIX = "请在 Excel 中打开核对，另存为 .xlsx 或 .xlsm 后�
 SELF_SUBJECT, EVALUATION_SUBJECT = "绩效自评材料", "部门整体支出绩效评价评分表"
 
 
+# what a letter is about and what it is called, by the kind of workbook (a self-assessment's when not listed)
+SUBJECTS = {
+    EVALUATION_KIND: (EVALUATION_SUBJECT, "绩效评价评分表审核意见"),
+    TARGETS_KIND: ("绩效目标申报表", "绩效目标审核意见"),
+    MONITOR_KIND: ("绩效运行监控表", "绩效监控审核意见"),
+}
+
+
 def letter_context(result: FileResult, bureau: str, letter_date: str) -> dict[str, Any]:
     """The values of the letter template for one submission (one that could not be read: that is its error)."""
     errors = [
@@ -40,11 +48,12 @@ def letter_context(result: FileResult, bureau: str, letter_date: str) -> dict[st
     if result.status == UNREADABLE:
         errors = [("整个文件", result.reason, UNREADABLE_FIX)]
     evaluation = result.kind == EVALUATION_KIND
+    subject = SUBJECTS.get(result.kind, (SELF_SUBJECT,))[0]
     return {
-        "title": f"关于{_subject(result)}{EVALUATION_SUBJECT if evaluation else SELF_SUBJECT}的审核意见",
-        # an evaluation goes back to whoever scored it, about their 评分表; a self-assessment to the unit
+        "title": f"关于{_subject(result)}{subject}的审核意见",
+        # an evaluation goes back to whoever scored it, about their 评分表; the unit's own forms to the unit
         "addressee": (result.evaluator or "评价机构") if evaluation else result.unit,
-        "subject": f"{result.unit}{EVALUATION_SUBJECT}" if evaluation else SELF_SUBJECT,
+        "subject": f"{result.unit}{EVALUATION_SUBJECT}" if evaluation else subject,
         "unit": result.unit,
         "year": result.year or "",
         "file": Path(result.path).name,
@@ -71,7 +80,7 @@ def _subject(result: FileResult) -> str:
 
 def letter_name(result: FileResult) -> str:
     year = f"{result.year}年度" if result.year and result.unit else ""
-    what = "绩效评价评分表审核意见" if result.kind == EVALUATION_KIND else "绩效自评审核意见"
+    what = SUBJECTS.get(result.kind, ("", "绩效自评审核意见"))[1]
     return safe_name(f"{year}{result.unit or Path(result.path).stem}{what}.docx")
 
 

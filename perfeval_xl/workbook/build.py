@@ -30,6 +30,7 @@ from perfeval_xl.workbook.layout.base import (
     INPUT,
     LABEL,
     LONG_TEXT,
+    MONTH_NUMBER,
     NUMBER_FORMATS,
     NUMERIC_KINDS,
     OVERRIDE,
@@ -229,6 +230,13 @@ class _Validations:
             "formula1": "0",
             "error": "请填写不小于 0 的整数人数。",
         },
+        MONTH_NUMBER: {
+            "type": "whole",
+            "operator": "between",
+            "formula1": "1",
+            "formula2": "12",
+            "error": "请填写 1 到 12 的月份，如 7 表示 1-7月。",
+        },
         YEAR: {
             "type": "whole",
             "operator": "between",
@@ -258,6 +266,9 @@ class _Validations:
     def add(self, cell: Cell) -> None:
         if cell.name in MAY_BE_NEGATIVE:
             return
+        if cell.choices:
+            self._choice(cell)
+            return
         rule = self.RULES.get(cell.kind)
         if rule is None:
             return
@@ -267,6 +278,22 @@ class _Validations:
             self.ws.add_data_validation(validation)
             self.by_kind[cell.kind] = validation
         self.by_kind[cell.kind].add(cell.ref)
+
+    def _choice(self, cell: Cell) -> None:
+        """A drop-down of the cell's words: one validation per list of words on a sheet."""
+        key = "choices:" + ",".join(cell.choices)
+        if key not in self.by_kind:
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(cell.choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="输入有误",
+                error="请从下拉列表中选择：" + "、".join(cell.choices) + "。",
+            )
+            self.ws.add_data_validation(validation)
+            self.by_kind[key] = validation
+        self.by_kind[key].add(cell.ref)
 
 
 def _absolute(ref: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from perfeval_xl.workbook.layout.base import (
     EXCEL,
+    MONTH,
     SUM,
     TITLE,
     UDF,
@@ -58,6 +59,8 @@ class Renderer:
             return f'=IF(fiscal_year="","",fiscal_year&"年度")&"{cell.text}"'
         if formula.function == UNIT:
             return '=unit_name&""'
+        if formula.function == MONTH:
+            return f'=IF(ISNUMBER(monitor_month),"1-"&monitor_month&"月","1-X月")&"{cell.text}"'
         if formula.function == EXCEL:  # the 评分表 renders its own (layout/evaluation.py)
             return cell.text
         args = [self.arg(a, row, block_top or {}) for a in formula.args]
@@ -83,7 +86,17 @@ def _native(function: str, args: list[str]) -> str | None:
     if function == "PE_EXECSCORE":
         executed, budget, weight = args[:3]
         return f'=IF(OR({executed}="",N({budget})=0,{weight}=""),"—",MIN({weight},{weight}*MAX(0,{executed}/{budget})))'
+    if function == "PE_PROGRESS":
+        (month,) = args
+        return (
+            f'=IF({month}="","",IF(AND(ISNUMBER({month}),{month}>=1,{month}<=12,{month}=INT({month})),{month}/12,"—"))'
+        )
+    if function == "PE_GAP":
+        rate, progress = args
+        return (
+            f'=IF(OR({rate}="",{progress}=""),"",IF(AND(ISNUMBER({rate}),ISNUMBER({progress})),{rate}-{progress},"—"))'
+        )
     return None  # TYPED_IN_NATIVE: typed by the accountant, verified by perfeval check
 
 
-TYPED_IN_NATIVE = frozenset({"PE_SCORE", "PE_TOTAL", "PE_GRADE", "PE_TARGETOP"})
+TYPED_IN_NATIVE = frozenset({"PE_SCORE", "PE_TOTAL", "PE_GRADE", "PE_TARGETOP", "PE_REACHES"})

@@ -110,7 +110,7 @@ def test_check_json__findings_and_every_computed_value(tmp_path):
     out = tmp_path / "e.xlsm"
     run("example", str(out))
     payload = json.loads(run("check", "--json", str(out)).stdout)
-    assert set(payload) == {"findings", "values", "recomputed"} and payload["recomputed"] == {}
+    assert set(payload) == {"findings", "values", "inputs", "recomputed"} and payload["recomputed"] == {}
     assert payload["values"]["sangong_control_rate"] == pytest.approx(1.13 / 1.5)
     assert payload["values"]["grade"] == "优" and payload["values"]["total_score"] == 100
     assert payload["values"]["sangong_car_control_rate"] is None
@@ -289,7 +289,7 @@ def test_main__usage_errors_leave_no_english(tmp_path, capsys):
         ("report", "x", "-o"): "选项 -o 需要一个值",
         ("report", "x", "--projects=1"): "选项 --projects 不需要值",
         ("repor", "x"): "没有命令 repor，是不是要用 report？",
-        ("new", "x", "--kind", "zzz"): "“zzz”不是可选的值（可选：dept、project）",
+        ("new", "x", "--kind", "zzz"): "“zzz”不是可选的值（可选：dept、project、targets、monitor）",
         ("new", "x", "--projects", "999"): "999 不在允许的范围内（0<=x<=200）",
         ("new", "x", "--projects", "abc"): "“abc”不是有效的整数",
         ("rules", "a", "b"): "多余的参数：b",

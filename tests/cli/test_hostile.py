@@ -77,7 +77,7 @@ def test_hostile__every_command_fails_cleanly_or_works(tmp_path, capsys, name):
     assert code in (0, 1, 2) and "Traceback" not in err, (code, err[-2000:])
     if code in (0, 1):
         payload = json.loads(out, parse_constant=_strict)
-        assert set(payload) == {"findings", "values", "recomputed"}
+        assert set(payload) == {"findings", "values", "inputs", "recomputed"}
         assert {f["code"] for f in payload["findings"]} <= CATALOGUE.keys()  # every finding's code is declared
 
     code, out, err = _run(["report", str(path), "--projects"], capsys)

@@ -44,6 +44,14 @@ def test_libreoffice__prints_every_page_on_a4(pdfs, name):
     assert pages and all(is_a4(size) for size in pages), pages
 
 
+TARGETS_TITLES = (
+    "预算绩效目标申报工作簿",
+    "2020（财预〔2020〕10号）",
+    "部门整体支出绩效目标申报表",
+    "项目支出绩效目标申报表",
+)
+
+
 EVALUATION_TITLES = (
     "部门整体支出绩效评价工作簿",
     "部门整体支出绩效评价指标评分表",
@@ -57,6 +65,9 @@ EVALUATION_TITLES = (
 def test_libreoffice__every_sheet_prints_its_chinese_title(pdfs, name):
     text = pdf_text(pdfs[name])
     kind = SHIPPED_WORKBOOKS[name].kind
+    if kind == "targets":
+        assert all(title in text for title in TARGETS_TITLES), name
+        return
     if kind == "evaluation":
         assert all(title in text for title in EVALUATION_TITLES), name
         assert "#NAME" not in text and "Err:" not in text and "kind =" not in text  # the kept framework never prints

@@ -29,6 +29,9 @@ AMOUNT, COUNT, AREA, RATE, SCORE, WEIGHT, TEXT, LONG_TEXT, YEAR = (
 FIGURE = "figure"  # a number in a unit of the framework's own (亩, 吨): shown as typed
 
 
+MONTH_NUMBER = "month"  # the monitoring month, 1–12
+
+
 NUMBER_FORMATS = {
     AMOUNT: "#,##0.00",
     AREA: "#,##0.00",
@@ -38,10 +41,11 @@ NUMBER_FORMATS = {
     WEIGHT: "0.##",
     YEAR: "0",
     FIGURE: "General",
+    MONTH_NUMBER: "0",
 }
 
 
-NUMERIC_KINDS = frozenset({AMOUNT, COUNT, AREA, RATE, SCORE, WEIGHT, YEAR, FIGURE})
+NUMERIC_KINDS = frozenset({AMOUNT, COUNT, AREA, RATE, SCORE, WEIGHT, YEAR, FIGURE, MONTH_NUMBER})
 
 
 GUIDE, BASIC, OVERALL, PROJECT, REVENUE, NARRATIVE = "guide", "basic", "overall", "project", "revenue", "narrative"
@@ -130,6 +134,7 @@ class Cell:
       comment: a note shown on the cell in Excel (rules behind a heading).
       style: title, subtitle, heading, row_heading, vertical, note, row_label, centered, helper or "".
       merge_to: the bottom-right cell when this cell is merged with its neighbours.
+      choices: the words a drop-down offers (项目类别, 完成目标可能性); other text is refused by Excel.
     """
 
     ref: str
@@ -142,6 +147,7 @@ class Cell:
     comment: str = ""
     style: str = ""
     merge_to: str | None = None
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -284,9 +290,20 @@ class Builder:
         merge_to: str | None = None,
         text: str = "",
         comment: str = "",
+        choices: tuple[str, ...] = (),
     ) -> None:
         self.cells.append(
-            Cell(ref, INPUT, text, name, kind, description=description, merge_to=merge_to, comment=comment)
+            Cell(
+                ref,
+                INPUT,
+                text,
+                name,
+                kind,
+                description=description,
+                merge_to=merge_to,
+                comment=comment,
+                choices=choices,
+            )
         )
 
     def computed(
@@ -299,8 +316,13 @@ class Builder:
         merge_to: str | None = None,
         role: str = COMPUTED,
         style: str = "",
+        text: str = "",
     ) -> None:
-        self.cells.append(Cell(ref, role, "", name, kind, formula, description, style=style, merge_to=merge_to))
+        self.cells.append(Cell(ref, role, text, name, kind, formula, description, style=style, merge_to=merge_to))
+
+    def month_heading(self, ref: str, text: str, merge_to: str) -> None:
+        """A heading that names the monitoring period: "1-7月" + text, following the month typed on 说明."""
+        self.computed(ref, None, TEXT, Formula(MONTH, ()), text, merge_to=merge_to, style="heading", text=text)
 
     def title(self, ref: str, title: str, merge_to: str) -> None:
         """The official title, preceded by the year typed on the 说明 sheet (2023年度…)."""
@@ -308,6 +330,9 @@ class Builder:
 
 
 TITLE, UNIT = "TITLE", "UNIT"
+
+
+MONTH = "MONTH"  # a heading that follows the monitoring month on 说明: "1-7月" + the cell's text
 
 
 EXCEL = "EXCEL"  # a formula given whole, as Excel text, in `text` (layout/evaluation.py renders its own)

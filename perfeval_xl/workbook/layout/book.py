@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from perfeval_xl.core.rulesets import RuleSet
 from perfeval_xl.workbook.layout.assessment import overall_sheet, project_sheet
-from perfeval_xl.workbook.layout.base import COMPUTED, INPUT, LABEL, OVERALL, OVERRIDE, PROJECT, WorkbookLayout
+from perfeval_xl.workbook.layout.base import COMPUTED, INPUT, LABEL, OVERALL, OVERRIDE, WorkbookLayout
 from perfeval_xl.workbook.layout.basic import basic_sheet
 from perfeval_xl.workbook.layout.guide import guide_sheet
 from perfeval_xl.workbook.layout.narrative import narrative_sheet
@@ -47,13 +47,16 @@ def workbook_layout(
     return WorkbookLayout(kind, tuple(sheets), rules.full_marks)
 
 
-def defined_names(layout: WorkbookLayout) -> list[tuple[str, str, str, str]]:
-    """(name, scope, reference, description) of every defined name: what docs/names.md documents."""
+def defined_names(layout: WorkbookLayout, each: str = "每张附件3") -> list[tuple[str, str, str, str]]:
+    """(name, scope, reference, description) of every defined name: what docs/names.md documents. A sheet-scoped
+    sheet is documented once, its scope named `each`."""
     rows = []
+    documented = set()
     for sheet in layout.sheets:
-        scope = "每张附件3" if sheet.scoped else "工作簿"
-        if sheet.key == PROJECT and sheet is not layout.project_sheets[0]:
+        scope = each if sheet.scoped else "工作簿"
+        if sheet.scoped and sheet.key in documented:
             continue
+        documented.add(sheet.key)
         for cell in sheet.cells:
             if cell.name:
                 role = {INPUT: "填写", COMPUTED: "计算", OVERRIDE: "计算（可改写）", LABEL: "标签"}[cell.role]

@@ -26,6 +26,7 @@ from perfeval_xl.workbook.layout.base import (
     GUIDE,
     INPUT,
     LABEL,
+    MONTH,
     NARRATIVE,
     NUMERIC_KINDS,
     OVERALL,
@@ -69,6 +70,7 @@ class Book:
 
     Attributes:
       values: every computed defined name -> what its cell shows (check --json's values).
+      inputs: every input defined name that was read -> what it holds (check --json's inputs).
       recomputed: the same, for cells typed over or cleared: what their formula gives over the data.
       display: (sheet, A1) -> what each template formula cell shows (the values a built file is stamped with).
     """
@@ -80,6 +82,7 @@ class Book:
         self.findings: list[Finding] = []
         self.cells = Cells(wb, cached, self.findings)
         self.values: dict[str, object] = {}
+        self.inputs: dict[str, object] = {}
         self.recomputed: dict[str, object] = {}
         self.replaced: set[CellRef] = set()  # computed cells holding a formula of the user's
         self.display: dict[tuple[str, str], object] = {}
@@ -154,6 +157,8 @@ class Book:
         layout_cell = sheet.layout.named().get(name) or GUIDE_CELLS.get(name)
         if layout_cell is None or layout_cell.role in (INPUT, LABEL):
             result = self._input(place.first, layout_cell)
+            if layout_cell is not None and layout_cell.role == INPUT:
+                self.inputs[f"{place.sheet}!{name}" if sheet.layout.scoped else name] = result
         else:
             result = self._computed(sheet, name, layout_cell, place)
         self.memo[key] = result
@@ -217,7 +222,7 @@ class Book:
         if formula.function == SUM:
             present = [term for arg in formula.args for term in self._sum_terms(sheet, arg)]
             return (sum(present, Decimal(0)) if present else None), args
-        if formula.function in (TITLE, UNIT):
+        if formula.function in (TITLE, UNIT, MONTH):
             return None, args
         function = FUNCTIONS[formula.function][0]
         try:
@@ -349,12 +354,15 @@ class Book:
     def headings(self, sheet: Sheet) -> None:
         """What the title and unit-name formulas show, so that stamped files show them too."""
         for cell in sheet.layout.cells:
-            if cell.formula is None or cell.formula.function not in (TITLE, UNIT):
+            if cell.formula is None or cell.formula.function not in (TITLE, UNIT, MONTH):
                 continue
             if formula_text(sheet.ws[cell.ref].value) is None:  # type: ignore[attr-defined]
                 continue
             if cell.formula.function == UNIT:
                 shown = str(self.value(self.guide, "unit_name") or "")
+            elif cell.formula.function == MONTH:
+                month = self.value(self.guide, "monitor_month")
+                shown = (f"1-{int(month)}月" if isinstance(month, Decimal) else "1-X月") + cell.text
             else:
                 year = self.value(self.guide, "fiscal_year")
                 shown = (f"{int(year)}年度" if isinstance(year, Decimal) else "") + cell.text

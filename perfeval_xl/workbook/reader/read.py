@@ -27,6 +27,14 @@ from perfeval_xl.workbook.reader.assessment import (
     rules_named,
 )
 from perfeval_xl.workbook.reader.book import Book
+from perfeval_xl.workbook.reader.cycle import (
+    MONITOR,
+    TARGETS,
+    cycle_family,
+    declared_targets,
+    read_monitor,
+    read_targets,
+)
 from perfeval_xl.workbook.reader.evaluation import read_evaluation
 
 
@@ -92,6 +100,7 @@ def _self_assessment(reading: Reading) -> None:
         parts.get(PROJECT, ()),
         parts.get(REVENUE),
         narrative=parts.get(NARRATIVE),
+        declared=declared_targets(reading.book),
     )
 
 
@@ -114,6 +123,19 @@ SELF_ASSESSMENT: tuple[Step, ...] = (
 EVALUATION: tuple[Step, ...] = (("读取评价指标评分表", _evaluation),)
 
 
+def _cycle(read: Callable[[Book, str | RuleSet | None], tuple[Submission, RuleSet]]) -> Callable[[Reading], None]:
+    def step(reading: Reading) -> None:
+        reading.submission, reading.rules = read(reading.book, reading.rules_given)
+
+    return step
+
+
+CYCLE: dict[str, tuple[Step, ...]] = {
+    TARGETS: (("读取绩效目标申报表", _cycle(read_targets)),),
+    MONITOR: (("读取绩效监控表", _cycle(read_monitor)),),
+}
+
+
 def run_step(name: str, step: Callable[[], Any]) -> Any:
     """One step; a failure nobody foresaw names the step (a user's file error is already a PerfevalError)."""
     try:
@@ -130,7 +152,9 @@ def read_records(
     """The records of a workbook and the rule set that scores them: `rules` when given, else the 说明 sheet's;
     an evaluation workbook's by `framework` when given, else by the one it keeps or names."""
     reading = Reading(book, rules, framework)
-    for name, step in EVALUATION if book.is_evaluation else SELF_ASSESSMENT:
+    family = None if book.is_evaluation else cycle_family(book)
+    steps = EVALUATION if book.is_evaluation else CYCLE[family] if family else SELF_ASSESSMENT
+    for name, step in steps:
         run_step(name, lambda step=step: step(reading))
     assert reading.submission is not None and reading.rules is not None
     return reading.submission, reading.rules
@@ -163,6 +187,7 @@ def read_workbook(
         "rules": rules,
         "flavour": book.cells.flavour,
         "values": book.values,
+        "inputs": book.inputs,
         "recomputed": book.recomputed,
         "kind": kind_of(submission),
     }
@@ -170,7 +195,11 @@ def read_workbook(
 
 
 def kind_of(submission: Submission) -> str:
-    """evaluation, dept (附件1 or 附件2) or project (附件3 only)."""
+    """evaluation, targets, monitor, dept (附件1 or 附件2) or project (附件3 only)."""
     if submission.evaluation:
         return "evaluation"
+    if submission.targets:
+        return "targets"
+    if submission.monitor:
+        return "monitor"
     return "dept" if submission.overall or submission.basic else "project"

@@ -1,0 +1,337 @@
+"""The annual cycle's checks: a declaration's blocks, targets and money; a monitoring table's progress, forecasts and
+judgements; and a 年度指标值 that differs from the one declared (in the monitoring and in the self-assessment)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from perfeval_xl.core.codes import (
+    COMPETENT_DEPT_MISSING,
+    CORRECTION_MISSING,
+    COST_TARGET_UNBOUNDED,
+    DECLARED_FUNDS_MISSING,
+    DECLARED_FUNDS_UNBALANCED,
+    DECLARED_TARGET_MISSING,
+    DECLARED_TARGET_UNREADABLE,
+    DEVIATION_CAUSE_MISSING,
+    FORECAST_CONTRADICTS_CERTAINTY,
+    FORECAST_OVER_BUDGET,
+    GOAL_MISSING,
+    GOAL_WITHOUT_INDICATORS,
+    MONITOR_MONTH_MISSING,
+    POSSIBILITY_MISSING,
+    PROGRESS_LAG_UNEXPLAINED,
+    PROJECT_NAME_MISSING,
+    TARGET_BLOCK_MISSING,
+    TARGET_CHANGED,
+    TARGET_NOT_DECLARED,
+)
+from perfeval_xl.core.cycle import (
+    CERTAIN,
+    COST_REQUIRED_CLASSES,
+    OVERALL_DECLARATION,
+    POSSIBILITIES,
+    Declaration,
+    DeclaredTarget,
+    MonitorRow,
+    MonitorTable,
+)
+from perfeval_xl.core.numbers import compact_text, format_percent, format_score
+from perfeval_xl.core.records import HINT, CellRef, Finding, Submission
+from perfeval_xl.core.rulesets import RuleSet, level1_name, level2_name
+from perfeval_xl.engine.cycle import forecast_reaches
+from perfeval_xl.engine.targets import AT_LEAST, AT_MOST, QUANTITATIVE, UNREADABLE, parse_target
+
+OUTPUT, BENEFIT, COST = "产出指标", "效益指标", "成本指标"
+
+
+REQUIRED_OUTPUTS = ("数量指标", "质量指标")
+
+
+_PLACEHOLDER = re.compile(r"^[\s*＊_＿\-—.。…xX×]+$|[*＊]{2}|_{2}|＿{2}")
+
+
+def _label(table: Declaration | MonitorTable) -> str:
+    """How a message names a table: 部门整体, or the project by its name (its sheet while it has none)."""
+    if table.kind == OVERALL_DECLARATION:
+        return "部门整体"
+    return f"项目《{_short(table.name)}》" if table.name else table.sheet
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A cell's text as a message quotes it: a 32 767-character name would bury the message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _where(table: Declaration | MonitorTable, name: str) -> CellRef | None:
+    return table.where.get(name) or table.where.get("sheet")
+
+
+def _blocks(table: Declaration) -> set[tuple[str, str]]:
+    return {(level1_name(r.level1)[0], level2_name(r.level2)) for r in table.indicators if r.level3 and r.target}
+
+
+def _block_findings(table: Declaration, structure: str) -> list[Finding]:
+    """数量 and 质量 under 产出, some 效益, and 成本 for 工程基建 / 大型修缮及购置 projects under 101号."""
+    blocks = _blocks(table)
+    level1s = {level1 for level1, _ in blocks}
+    missing = [f"{OUTPUT}/{level2}" for level2 in REQUIRED_OUTPUTS if (OUTPUT, level2) not in blocks]
+    if BENEFIT not in level1s:
+        missing.append(BENEFIT)
+    if structure == "2021" and table.project_class in COST_REQUIRED_CLASSES and COST not in level1s:
+        missing.append(f"{COST}（{table.project_class}）")
+    return [
+        TARGET_BLOCK_MISSING(f"{_label(table)} 缺少“{block}”：没有写了指标值的指标", _where(table, "sheet"))
+        for block in missing
+    ]
+
+
+def _is_cost(level1: str, level2: str) -> bool:
+    return level1_name(level1)[0] == COST or level2_name(level2) == COST
+
+
+def _target_findings(table: Declaration, rules: RuleSet) -> list[Finding]:
+    findings = []
+    for row in table.indicators:
+        where = row.where.get("target") or row.where.get("level3")
+        name = _short(row.level3) or "（未命名）"
+        if not row.target or _PLACEHOLDER.search(row.target):
+            shown = f"是占位符“{row.target[:20]}”" if row.target else "未填写"
+            findings.append(DECLARED_TARGET_MISSING(f"{_label(table)} 指标“{name}”的指标值{shown}", where))
+            continue
+        cost = _is_cost(row.level1, row.level2)
+        target = parse_target(row.target, AT_MOST if cost else rules.bare_op_for(row.level2))
+        if target.kind == UNREADABLE:
+            findings.append(
+                DECLARED_TARGET_UNREADABLE(
+                    f"{_label(table)} 指标“{name}”的指标值“{_short(row.target)}”：{target.error}", where
+                )
+            )
+        elif cost and target.kind == QUANTITATIVE and target.op == AT_LEAST:
+            findings.append(
+                COST_TARGET_UNBOUNDED(
+                    f"{_label(table)} 成本指标“{name}”的指标值“{_short(row.target)}”是下限"
+                    f"（{target.describe()}），应写上限",
+                    where,
+                )
+            )
+    return findings
+
+
+def _funds_findings(table: Declaration) -> list[Finding]:
+    if table.fund_total is None:
+        if table.fund_fiscal is None and table.fund_other is None:
+            return [DECLARED_FUNDS_MISSING(f"{_label(table)} 年度资金总额未填写", _where(table, "fund_total"))]
+        return [
+            DECLARED_FUNDS_UNBALANCED(
+                f"{_label(table)} 填了资金来源，年度资金总额却未填写", _where(table, "fund_total")
+            )
+        ]
+    parts = (table.fund_fiscal or Decimal(0)) + (table.fund_other or Decimal(0))
+    if abs(parts - table.fund_total) > Decimal("0.005"):
+        return [
+            DECLARED_FUNDS_UNBALANCED(
+                f"{_label(table)} 年度资金总额 {format_score(table.fund_total)} 万元，财政拨款 "
+                f"{format_score(table.fund_fiscal or 0)} 万元 + 其他资金 {format_score(table.fund_other or 0)} 万元 = "
+                f"{format_score(parts)} 万元，相差 {format_score(table.fund_total - parts)} 万元",
+                _where(table, "fund_total"),
+            )
+        ]
+    return []
+
+
+_GOAL_MARK = re.compile(r"(?:目标|任务)\s*[0-9一二三四五六七八九十]+\s*[:：、.]|(?:^|[\n；;])\s*[0-9]+\s*[、.．)）]")
+
+
+def goal_count(goal: str) -> int:
+    """How many goals a 年度总体目标 lists: numbered (目标1：… / 1. …), or one when it is a single text."""
+    if not goal.strip():
+        return 0
+    return max(1, len(_GOAL_MARK.findall(goal)))
+
+
+def _head_findings(table: Declaration) -> list[Finding]:
+    findings = []
+    if table.kind != OVERALL_DECLARATION:
+        if not table.name:
+            findings.append(PROJECT_NAME_MISSING(f"{_label(table)} 项目名称未填写", _where(table, "project_name")))
+        if not table.competent_dept:
+            findings.append(COMPETENT_DEPT_MISSING(f"{_label(table)} 主管部门未填写", _where(table, "competent_dept")))
+    named = [r for r in table.indicators if r.level3]
+    goals = goal_count(table.goal)
+    if not goals:
+        findings.append(GOAL_MISSING(f"{_label(table)} 年度总体目标未填写", _where(table, "goal_annual")))
+    elif goals > len(named):
+        findings.append(
+            GOAL_WITHOUT_INDICATORS(
+                f"{_label(table)} 年度总体目标有 {goals} 条，绩效指标只有 {len(named)} 个", _where(table, "goal_annual")
+            )
+        )
+    return findings
+
+
+def check_targets(submission: Submission, rules: RuleSet) -> list[Finding]:
+    """A declaration: its head, money, required blocks and each target."""
+    targets = submission.targets
+    if targets is None:
+        return []
+    findings = []
+    for table in targets.tables:
+        findings += _head_findings(table)
+        findings += _funds_findings(table)
+        findings += _block_findings(table, targets.structure)
+        findings += _target_findings(table, rules)
+    return findings
+
+
+# ---------------------------------------------------------------- 运行监控
+
+
+def _money_findings(table: MonitorTable, progress: Decimal | None, rules: RuleSet) -> list[Finding]:
+    findings = []
+    rate = table.exec_rate
+    if rate is not None and progress is not None and progress - rate > rules.monitor_lag and not table.fund_reason:
+        findings.append(
+            PROGRESS_LAG_UNEXPLAINED(
+                f"{_label(table)} 执行率 {format_percent(rate)}，序时进度 {format_percent(progress)}，"
+                f"低 {format_score((progress - rate) * 100)} 个百分点"
+                f"（规则允许 {format_score(rules.monitor_lag * 100)} 个），没有写执行偏差原因",
+                _where(table, "fund_reason"),
+            )
+        )
+    if table.fund_forecast is not None and table.fund_budget is not None and table.fund_forecast > table.fund_budget:
+        findings.append(
+            FORECAST_OVER_BUDGET(
+                f"{_label(table)} 全年预计执行数 {format_score(table.fund_forecast)} 万元，超过年初预算数 "
+                f"{format_score(table.fund_budget)} 万元",
+                _where(table, "fund_forecast"),
+                severity=HINT if table.fund_reason else None,
+            )
+        )
+    return findings
+
+
+def _row_findings(table: MonitorTable, row: MonitorRow, rules: RuleSet) -> list[Finding]:
+    findings = []
+    name = _short(row.level3) or "（未命名）"
+    filled = bool(row.progress or row.forecast)
+    if (row.possibility and row.possibility not in POSSIBILITIES) or (filled and not row.possibility):
+        shown = f"写的是“{row.possibility[:20]}”" if row.possibility else "未选择"
+        findings.append(
+            POSSIBILITY_MISSING(f"{_label(table)} 指标“{name}”的完成目标可能性{shown}", row.where.get("possibility"))
+        )
+    reached = forecast_reaches(row.target, row.forecast, rules, row.level2)
+    if reached is False and row.possibility == CERTAIN:
+        findings.append(
+            FORECAST_CONTRADICTS_CERTAINTY(
+                f"{_label(table)} 指标“{name}”全年预计“{_short(row.forecast)}”达不到年度指标值“{_short(row.target)}”，"
+                "完成目标可能性却是“确定能”",
+                row.where.get("possibility"),
+            )
+        )
+    if row.possibility in POSSIBILITIES[1:] and not row.remark:
+        findings.append(
+            CORRECTION_MISSING(
+                f"{_label(table)} 指标“{name}”完成目标可能性为“{row.possibility}”，备注中没有纠偏措施",
+                row.where.get("remark"),
+            )
+        )
+    if (reached is False or row.possibility in POSSIBILITIES[1:]) and not (any(row.causes.values()) or row.cause_note):
+        findings.append(
+            DEVIATION_CAUSE_MISSING(
+                f"{_label(table)} 指标“{name}”预计完不成，没有偏差原因分析", row.where.get("cause_note")
+            )
+        )
+    return findings
+
+
+def check_monitor(submission: Submission, rules: RuleSet) -> list[Finding]:
+    """A monitoring workbook: the month, the money against 序时进度, and each indicator's forecast and judgement."""
+    monitor = submission.monitor
+    if monitor is None:
+        return []
+    findings = []
+    if monitor.month is None:
+        findings.append(
+            MONITOR_MONTH_MISSING("监控月份未填写或不是 1 到 12 的整数", monitor.where.get("monitor_month"))
+        )
+    progress = Decimal(monitor.month) / 12 if monitor.month else None
+    for table in monitor.tables:
+        if table.kind != OVERALL_DECLARATION and not table.name:
+            findings.append(PROJECT_NAME_MISSING(f"{_label(table)} 项目名称未填写", _where(table, "project_name")))
+        findings += _money_findings(table, progress, rules)
+        for row in table.indicators:
+            findings += _row_findings(table, row, rules)
+    return findings
+
+
+# ---------------------------------------------------------------- 与申报的目标比较
+
+
+def _same_target(declared: str, shown: str) -> bool:
+    return compact_text(declared) == compact_text(shown)
+
+
+def _compared(
+    declared: Iterable[DeclaredTarget], rows: Iterable[tuple[str, str, str, str, str, str, CellRef | None]]
+) -> list[Finding]:
+    """Each row (table, sheet, 一级, 二级, 三级, 指标值, cell) against the declared target of the same indicator."""
+    by_key = {d.key: d for d in declared}
+    tables = {d.table for d in by_key.values()}
+    seen = set()
+    findings = []
+    for table, sheet, level1, level2, level3, target, where in rows:
+        if table not in tables:
+            continue  # a table the declaration did not have (a project added later): nothing to compare
+        key = (table, level1_name(level1)[0], level2_name(level2), level3.strip())
+        found = by_key.get(key)
+        if found is None:
+            findings.append(TARGET_NOT_DECLARED(f"{sheet} 指标“{_short(level3)}”不在申报的绩效目标中", where))
+            continue
+        seen.add(key)
+        if not _same_target(found.target, target):
+            findings.append(
+                TARGET_CHANGED(
+                    f"{sheet} 指标“{_short(level3)}”的年度指标值为“{_short(target) or '（空）'}”，"
+                    f"申报的是“{_short(found.target)}”",
+                    where,
+                )
+            )
+    for key, found in by_key.items():
+        if key not in seen:
+            label = f"项目《{_short(found.table)}》" if found.table else "部门整体"
+            findings.append(
+                TARGET_NOT_DECLARED(
+                    f"{label}申报的指标“{_short(found.level3)}”（{_short(found.target)}）不在表中", None
+                )
+            )
+    return findings
+
+
+def check_declared(submission: Submission, rules: RuleSet) -> list[Finding]:
+    """The monitoring's or the self-assessment's 年度指标值 against the declared ones the workbook keeps."""
+    del rules
+    if not submission.declared:
+        return []
+    rows: list[tuple[str, str, str, str, str, str, CellRef | None]] = []
+    if submission.monitor is not None:
+        for table in submission.monitor.tables:
+            label = "" if table.kind == OVERALL_DECLARATION else table.name
+            rows += [
+                (label, table.sheet, r.level1, r.level2, r.level3, r.target, r.where.get("target"))
+                for r in table.indicators
+                if r.level3
+            ]
+    else:
+        for assessment in (*((submission.overall,) if submission.overall else ()), *submission.projects):
+            label = "" if assessment.kind == "overall" else assessment.name
+            rows += [
+                (label, assessment.title, i.level1, i.level2, i.level3, i.target, i.at("target"))
+                for i in assessment.indicators
+                if i.level3
+            ]
+    present = {row[0] for row in rows}
+    declared = [d for d in submission.declared if d.table in present]
+    return _compared(declared, rows)

@@ -1,0 +1,410 @@
+"""The annual cycle as a unit runs it: a declaration made and filled, a monitoring workbook and a self-assessment made
+from it, each checked; LibreOffice recalculates the native flavour to what the reader says."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from helpers import insert_row_like_excel, named_cell, run
+from office import convert, pdf_pages, profile
+
+from perfeval_xl.core.cycle import Declaration, TargetBook, TargetRow
+from perfeval_xl.workbook.cycle import fill_declaration
+from perfeval_xl.workbook.fill import set_named
+from perfeval_xl.workbook.layout.targets import targets_workbook_layout
+from perfeval_xl.workbook.open import load
+
+R = TargetRow
+PROJECTS = ("就业补助资金", "社保基金督查专项经费")
+
+OVERALL = Declaration(
+    "overall",
+    "",
+    goal="目标1：稳定就业；目标2：基金安全运行",
+    tasks=(("就业服务", "组织招聘会，发放补贴"),),
+    fund_total=Decimal(1000),
+    fund_fiscal=Decimal(900),
+    fund_other=Decimal(100),
+    indicators=(
+        R("产出指标", "数量指标", "招聘会场次", "≥12场"),
+        R("产出指标", "质量指标", "城镇调查失业率", "≤5.5%"),
+        R("效益指标", "社会效益指标", "就业形势", "总体稳定"),
+    ),
+)
+
+# the first project misses its 质量 indicator, and its funds do not add up (400 + 50 ≠ 500)
+FIRST = Declaration(
+    "project",
+    "",
+    name=PROJECTS[0],
+    competent_dept="市人社局",
+    implementing_unit="市就业服务中心",
+    project_class="一般项目",
+    fund_total=Decimal(500),
+    fund_fiscal=Decimal(400),
+    fund_other=Decimal(50),
+    goal="目标1：按时发放就业补贴；目标2：开展职业培训",
+    indicators=(
+        R("产出指标", "数量指标", "补贴人数", "≥2400人", "以发放台账为准"),
+        R("产出指标", "时效指标", "补贴发放及时率", "100%"),
+        R("效益指标", "社会效益指标", "就业稳定性", "有效提升"),
+        R("满意度指标", "服务对象满意度指标", "受益人员满意度", "≥90%"),
+    ),
+)
+
+SECOND = Declaration(
+    "project",
+    "",
+    name=PROJECTS[1],
+    competent_dept="市人社局",
+    implementing_unit="市社保中心",
+    fund_total=Decimal(100),
+    fund_fiscal=Decimal(100),
+    fund_other=Decimal(0),
+    goal="完成基金督查",
+    indicators=(
+        R("产出指标", "数量指标", "督查单位数", "≥30个"),
+        R("产出指标", "质量指标", "问题整改率", "≥95%"),
+        R("效益指标", "社会效益指标", "基金安全", "无重大违规案件"),
+    ),
+)
+
+DECLARATION = TargetBook("2020", OVERALL, (FIRST, SECOND))
+
+
+def _declaration(tmp_path: Path, flavour: str = "udf") -> Path:
+    """The declaration made with `perfeval new`, then filled in through its names as a unit types it."""
+    suffix = ".xlsm" if flavour == "udf" else ".xlsx"
+    path = tmp_path / f"目标{suffix}"
+    projects = [arg for name in PROJECTS for arg in ("--project", name)]
+    made = run("new", str(path), "--kind", "targets", "--formulas", flavour, *projects)
+    assert made.returncode == 0, made.stderr
+    wb = openpyxl.load_workbook(path, keep_vba=flavour == "udf")
+    layout = targets_workbook_layout("2020", "national", PROJECTS, flavour, "")
+    fill_declaration(wb, layout, DECLARATION)
+    set_named(wb, "unit_name", "示例市人力资源和社会保障局")
+    set_named(wb, "fiscal_year", 2025)
+    wb.save(path)
+    return path
+
+
+def _check(path: Path) -> dict:
+    result = run("check", str(path), "--json")
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def _found(payload: dict, code: str) -> list[tuple[str, str]]:
+    return [(f["sheet"], f["cell"]) for f in payload["findings"] if f["code"] == code]
+
+
+def test_declaration__finds_the_missing_quality_indicator_and_the_funds_that_do_not_add_up(tmp_path):
+    payload = _check(_declaration(tmp_path))
+    first = "目标-1 就业补助资金"
+    assert _found(payload, "target-block-missing") == [(first, None)]
+    assert "产出指标/质量指标" in next(f["message"] for f in payload["findings"] if f["code"] == "target-block-missing")
+    assert _found(payload, "declared-funds-unbalanced") == [(first, "C6")]
+    unbalanced = next(f for f in payload["findings"] if f["code"] == "declared-funds-unbalanced")
+    assert "相差 50 万元" in unbalanced["message"]
+    errors = {f["code"] for f in payload["findings"] if f["severity"] == "错误"}
+    assert errors == {"target-block-missing", "declared-funds-unbalanced"}
+
+
+def test_declaration__names_carry_the_head_and_money_in_check_json(tmp_path):
+    path = _declaration(tmp_path)
+    inputs = _check(path)["inputs"]
+    assert inputs["目标-1 就业补助资金!fund_total"] == 500 and inputs["目标-1 就业补助资金!fund_other"] == 50
+    assert inputs["目标-1 就业补助资金!project_name"] == "就业补助资金" and inputs["fund_total"] == 1000
+    assert inputs["target_structure"] == "2020（财预〔2020〕10号）"
+    wb = openpyxl.load_workbook(path)
+    for name in ("project_name", "fund_total", "fund_fiscal", "fund_other", "target_indicators"):
+        assert name in wb["目标-1 就业补助资金"].defined_names, name
+    for name in ("fund_total", "fund_fiscal", "fund_other", "goal_annual", "target_indicators", "target_tasks"):
+        assert name in wb.defined_names, name
+
+
+def _monitor(tmp_path: Path, declaration: Path, flavour: str = "udf", *extra: str) -> Path:
+    path = tmp_path / f"监控{'.xlsm' if flavour == 'udf' else '.xlsx'}"
+    made = run("new", str(path), "--kind", "monitor", "--from", str(declaration), "--formulas", flavour, *extra)
+    assert made.returncode == 0, made.stderr
+    return path
+
+
+def _row(ws, level3: str) -> int:
+    """The row of an indicator in a monitoring table, found as a person finds it: by its 三级指标."""
+    return next(cell.row for cell in ws["D"] if cell.value == level3)
+
+
+MONITORED = "监控-1 就业补助资金"
+
+
+def _fill_monitor(path: Path) -> Path:
+    """1-7月: 110 of 450 万元 spent (24.44%, 序时进度 58.33%) with no reason given; 补贴人数 forecast 2000 of 2400
+    and still 确定能; 就业稳定性 有可能 with no 纠偏措施; 480 万元 forecast over a 450 万元 budget."""
+    wb = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    for name, value in {
+        "fund_fiscal_executed": 100,
+        "fund_other_executed": 10,
+        "fund_fiscal_forecast": 380,
+        "fund_other_forecast": 100,
+    }.items():
+        set_named(wb, name, value, MONITORED)
+    set_named(wb, "fund_fiscal_executed", 600)
+    set_named(wb, "fund_fiscal_forecast", 880)
+    set_named(wb, "fund_other_forecast", 100)
+    ws = wb[MONITORED]
+    r = _row(ws, "补贴人数")
+    ws[f"F{r}"], ws[f"G{r}"], ws[f"N{r}"] = "1200人", "2000人", "确定能"
+    r = _row(ws, "就业稳定性")
+    ws[f"F{r}"], ws[f"G{r}"], ws[f"N{r}"], ws[f"M{r}"] = "推进中", "部分达成", "有可能", "企业用工减少"
+    r = _row(ws, "补贴发放及时率")
+    ws[f"F{r}"], ws[f"G{r}"], ws[f"N{r}"] = "100%", "100%", "1"  # a platform's code for 确定能
+    wb.save(path)
+    return path
+
+
+def test_monitor__carries_the_declared_tree_targets_names_goals_and_budgets(tmp_path):
+    monitor = _monitor(tmp_path, _declaration(tmp_path))
+    submission, findings, _options = load(monitor)
+    tables = submission.monitor.tables
+    assert [t.name for t in tables[1:]] == list(PROJECTS) and submission.monitor.month == 7
+    for table, declared in zip(tables, (OVERALL, FIRST, SECOND), strict=True):
+        assert [(r.level1, r.level2, r.level3, r.target) for r in table.indicators] == [
+            (d.level1, d.level2, d.level3, d.target) for d in declared.indicators
+        ]
+        assert table.goal == declared.goal
+    assert tables[1].fund_budget == Decimal(450)  # 财政拨款 400 + 其他资金 50, carried as declared
+    assert not [f for f in findings if f.code in ("target-changed", "target-not-declared")]
+    assert submission.header.unit_name == "示例市人力资源和社会保障局" and submission.header.fiscal_year == 2025
+
+
+def test_monitor__finds_the_lag_and_the_contradicting_forecasts_each_at_its_cell(tmp_path):
+    payload = _check(_fill_monitor(_monitor(tmp_path, _declaration(tmp_path))))
+    ws = openpyxl.load_workbook(tmp_path / "监控.xlsm")[MONITORED]
+    subsidy, stability = _row(ws, "补贴人数"), _row(ws, "就业稳定性")
+    assert _found(payload, "progress-lag-unexplained") == [(MONITORED, "D9")]
+    lag = next(f["message"] for f in payload["findings"] if f["code"] == "progress-lag-unexplained")
+    assert "24.44%" in lag and "58.33%" in lag and "33.89 个百分点" in lag
+    assert _found(payload, "forecast-contradicts-certainty") == [(MONITORED, f"N{subsidy}")]
+    assert _found(payload, "correction-missing") == [(MONITORED, f"O{stability}")]
+    assert _found(payload, "forecast-over-budget") == [(MONITORED, "K5")]
+    assert _found(payload, "possibility-missing") == []  # "1" is the platforms' code for 确定能
+    values = payload["values"]
+    assert values[f"{MONITORED}!fund_exec_rate"] == pytest.approx(110 / 450)
+    assert values[f"{MONITORED}!fund_progress"] == pytest.approx(7 / 12)
+    assert values[f"{MONITORED}!fund_gap"] == pytest.approx(110 / 450 - 7 / 12)
+    assert values["fund_exec_rate"] == pytest.approx(600 / 1000)  # the department's: 600 of 900 + 100
+
+
+def test_monitor__a_reason_answers_the_lag_and_a_changed_target_is_named_with_both_values(tmp_path):
+    path = _fill_monitor(_monitor(tmp_path, _declaration(tmp_path)))
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    set_named(wb, "fund_reason", "补贴申报集中在下半年，已督促加快审核", MONITORED)
+    ws = wb["监控-2 社保基金督查专项经费"]
+    ws[f"E{_row(ws, '督查单位数')}"] = "≥20个"
+    wb.save(path)
+    payload = _check(path)
+    assert _found(payload, "progress-lag-unexplained") == []
+    over = next(f for f in payload["findings"] if f["code"] == "forecast-over-budget")
+    assert over["severity"] == "提示"  # a reason is written
+    changed = [f["message"] for f in payload["findings"] if f["code"] == "target-changed"]
+    assert len(changed) == 1 and "“≥20个”" in changed[0] and "申报的是“≥30个”" in changed[0]
+
+
+def test_monitor__headings_and_progress_follow_the_month(tmp_path):
+    monitor = _monitor(tmp_path, _declaration(tmp_path), "native", "--month", "8")
+    submission, _findings, options = load(monitor)
+    assert submission.monitor.month == 8 and options["values"]["fund_progress"] == Decimal(8) / 12
+    stamped = openpyxl.load_workbook(monitor, data_only=True)["部门整体支出绩效监控表"]
+    assert stamped["F3"].value == "1-8月执行数" and stamped["H3"].value == "1-8月执行率"
+
+
+def test_libreoffice__recalculates_the_native_monitor_to_what_check_says(tmp_path):
+    path = _fill_monitor(_monitor(tmp_path, _declaration(tmp_path, "native"), "native"))
+    wb = openpyxl.load_workbook(path)
+    set_named(wb, "monitor_month", 9)  # behind the stamps: only a recalculation shows 9/12
+    wb.save(path)
+    (recalculated,) = convert([path], "xlsx", tmp_path / "lo", profile(tmp_path / "profile", recalculate=True))
+    _submission, _findings, options = load(path)
+    shown = openpyxl.load_workbook(recalculated, data_only=True)
+    compared = 0
+    for key, value in options["values"].items():
+        title, ref = named_cell(shown, key)
+        cell = shown[title][ref].value
+        if value is None:
+            assert cell in (None, "", "—"), (key, cell)
+        elif isinstance(value, Decimal):
+            assert cell == pytest.approx(float(value), rel=1e-9, abs=1e-12), (key, cell, value)
+        else:
+            assert str(cell).strip() == value, (key, cell, value)
+        compared += 1
+    assert compared == 3 * 11 and options["values"]["fund_progress"] == Decimal(9) / 12
+    assert shown[MONITORED]["F4"].value == "1-9月执行数"
+
+
+def test_selfassessment__from_the_declaration_finds_a_changed_target_without_the_declaration(tmp_path):
+    declaration = _declaration(tmp_path)
+    path = tmp_path / "自评.xlsm"
+    made = run("new", str(path), "--from", str(declaration))
+    assert made.returncode == 0, made.stderr
+    declaration.unlink()  # the self-assessment keeps what was declared
+    submission, findings, _options = load(path)
+    assert [p.name for p in submission.projects] == list(PROJECTS)
+    first = submission.projects[0]
+    assert [(i.level3, i.target, i.weight) for i in first.indicators] == [
+        (d.level3, d.target, None) for d in FIRST.indicators
+    ]
+    assert first.funding.sources[0].initial == Decimal(400) and first.competent_dept == "市人社局"
+    assert first.goal_expected == FIRST.goal and submission.overall.funding.total.initial == Decimal(1000)
+    assert submission.header.fiscal_year == 2025 and len(submission.declared) == 10
+    assert not [f for f in findings if f.code in ("target-changed", "target-not-declared")]
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = wb["附件3-1 就业补助资金"]
+    cell = next(c for c in ws["D"] if c.value == "补贴人数")
+    ws[f"E{cell.row}"] = "≥2000人"
+    wb.save(path)
+    payload = _check(path)
+    changed = [f for f in payload["findings"] if f["code"] == "target-changed"]
+    assert [(f["sheet"], f["cell"]) for f in changed] == [("附件3-1 就业补助资金", f"E{cell.row}")]
+    assert "“≥2000人”" in changed[0]["message"] and "申报的是“≥2400人”" in changed[0]["message"]
+
+
+def test_selfassessment__carries_the_monitorings_reasons_for_the_indicators_it_expected_to_miss(tmp_path):
+    declaration = _declaration(tmp_path)
+    monitor = _fill_monitor(_monitor(tmp_path, declaration))
+    wb = openpyxl.load_workbook(monitor, keep_vba=True)
+    ws = wb[MONITORED]
+    ws[f"O{_row(ws, '就业稳定性')}"] = "加强岗位开发"
+    wb.save(monitor)
+    path = tmp_path / "自评.xlsm"
+    made = run("new", str(path), "--from", str(declaration), "--monitor", str(monitor))
+    assert made.returncode == 0, made.stderr
+    submission, _findings, _options = load(path)
+    reasons = {i.level3: i.reason for i in submission.projects[0].indicators}
+    assert reasons["就业稳定性"] == "7月监控时预计有可能完成；原因：企业用工减少；纠偏措施：加强岗位开发。"
+    assert reasons["补贴人数"] == ""  # 确定能 at the time: nothing to carry
+    other = tmp_path / "其他申报.xlsm"
+    run("new", str(other), "--kind", "targets")
+    refused = run("new", str(tmp_path / "x.xlsm"), "--from", str(other), "--monitor", str(monitor))
+    assert refused.returncode == 2 and "不是由这份申报表生成的" in refused.stderr
+    assert not (tmp_path / "x.xlsm").exists()
+
+
+def test_review__gives_each_kind_of_the_cycle_its_row_and_letter(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    declaration = _declaration(inbox)
+    _fill_monitor(_monitor(inbox, declaration))
+    assert run("new", str(inbox / "自评.xlsm"), "--from", str(declaration)).returncode == 0
+    letters = tmp_path / "letters"
+    result = run("review", str(inbox), "--json", "--letters", str(letters))
+    assert result.returncode in (0, 1), result.stderr
+    rows = {Path(row["file"]).name: row for row in json.loads(result.stdout)["files"]}
+    assert {name: row["kind"] for name, row in rows.items()} == {
+        "目标.xlsm": "绩效目标",
+        "监控.xlsm": "运行监控",
+        "自评.xlsm": "部门整体",
+    }
+    assert rows["监控.xlsm"]["budget"] == pytest.approx(1000) and rows["监控.xlsm"]["exec_rate"] == pytest.approx(0.6)
+    names = sorted(p.name for p in letters.iterdir())
+    assert any("绩效目标审核意见" in n for n in names) and any("绩效监控审核意见" in n for n in names)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda folder: (folder / "坏.xlsm").write_text("not a workbook"), "不是 Excel 工作簿"),
+        (lambda folder: run("new", str(folder / "坏.xlsm")), "是自评工作簿，不是绩效目标申报表"),
+    ],
+)
+def test_new__from_what_is_no_declaration_is_one_line_and_nothing_written(tmp_path, make, message):
+    make(tmp_path)
+    for args in (("--kind", "monitor"), ()):
+        out = tmp_path / "out.xlsm"
+        result = run("new", str(out), "--from", str(tmp_path / "坏.xlsm"), *args)
+        assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.stderr
+        assert not out.exists()
+
+
+def test_new__a_declaration_without_its_sheets_is_refused(tmp_path):
+    declaration = _declaration(tmp_path)
+    wb = openpyxl.load_workbook(declaration, keep_vba=True)
+    for ws in list(wb.worksheets[1:]):
+        wb.remove(ws)
+    for name in list(wb.defined_names):
+        if name != "unit_name":
+            del wb.defined_names[name]
+    wb.save(declaration)
+    result = run("new", str(tmp_path / "m.xlsm"), "--kind", "monitor", "--from", str(declaration))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and not (tmp_path / "m.xlsm").exists()
+
+
+def test_reader__follows_renamed_sheets_and_inserted_rows(tmp_path):
+    path = _fill_monitor(_monitor(tmp_path, _declaration(tmp_path)))
+    before, before_findings, _ = load(path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    wb[MONITORED].title = "就业补助"
+    for defined in [*wb.defined_names.values(), *(d for ws in wb.worksheets for d in ws.defined_names.values())]:
+        defined.attr_text = defined.attr_text.replace(f"'{MONITORED}'!", "'就业补助'!")  # as Excel renames them
+    insert_row_like_excel(wb, "就业补助", _row(wb["就业补助"], "补贴人数"))
+    insert_row_like_excel(wb, "就业补助", 6)  # inside the money block
+    wb.save(path)
+    after, after_findings, _ = load(path)
+    assert after.monitor.projects[0].indicators == before.monitor.projects[0].indicators
+    assert after.monitor.projects[0].exec_rate == before.monitor.projects[0].exec_rate
+    assert sorted(f.code for f in after_findings) == sorted(f.code for f in before_findings)
+
+
+def test_new__the_2021_structure_puts_cost_first_and_requires_it_for_construction(tmp_path):
+    path = tmp_path / "目标.xlsx"
+    assert run("new", str(path), "--kind", "targets", "--structure", "2021", "--formulas", "native").returncode == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb["目标-1 项目"]
+    set_named(wb, "project_class", "工程基建项目", ws.title)
+    wb.save(path)
+    firsts = [c.value for c in ws["B"] if c.value in ("成本指标", "产出指标", "效益指标", "满意度指标")]
+    assert firsts == ["成本指标", "产出指标", "效益指标", "满意度指标"]
+    missing = [f["message"] for f in _check(path)["findings"] if f["code"] == "target-block-missing"]
+    assert any("成本指标（工程基建项目）" in m for m in missing)
+
+
+def test_libreoffice__prints_every_new_form_on_a4(tmp_path):
+    declaration = _declaration(tmp_path)
+    monitor = _monitor(tmp_path, declaration)
+    pdfs = convert([declaration, monitor], "pdf", tmp_path / "pdf", profile(tmp_path / "profile", recalculate=False))
+    for pdf in pdfs:
+        pages = pdf_pages(pdf)
+        assert pages and all(sorted(size) == pytest.approx([595.3, 841.9], abs=1) for size in pages), pages
+    monitor_pages = pdf_pages(pdfs[1])
+    assert sum(w > h for w, h in monitor_pages) >= 3  # the three tables are landscape
+    assert sum(w < h for w, h in pdf_pages(pdfs[0])) == len(pdf_pages(pdfs[0]))  # the declaration is portrait
+
+
+def test_docs__the_monitors_call_count_is_its_pe_cells(tmp_path):
+    """functions.md's row for the monitoring workbook made from the shipped declaration counts its PE_* cells."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    row = next(
+        line
+        for line in (root / "docs" / "functions.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| 由它生成的运行监控表")
+    )
+    calls = int(row.split("|")[2])
+    path = tmp_path / "监控.xlsm"
+    assert (
+        run("new", str(path), "--kind", "monitor", "--from", str(root / "workbook" / "绩效目标申报表.xlsm")).returncode
+        == 0
+    )
+    formulas = [
+        cell.value
+        for sheet in openpyxl.load_workbook(path).worksheets
+        for line in sheet.iter_rows()
+        for cell in line
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+    ]
+    assert sum(len(re.findall(r"\bPE_[A-Z]+\(", text)) for text in formulas) == calls == 52
