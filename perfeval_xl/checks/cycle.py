@@ -20,7 +20,9 @@ from perfeval_xl.core.codes import (
     FORECAST_OVER_BUDGET,
     GOAL_MISSING,
     GOAL_WITHOUT_INDICATORS,
+    MONITOR_MONEY_MISSING,
     MONITOR_MONTH_MISSING,
+    MONITOR_ROW_INCOMPLETE,
     POSSIBILITY_MISSING,
     PROGRESS_LAG_UNEXPLAINED,
     PROJECT_NAME_MISSING,
@@ -191,6 +193,12 @@ def check_targets(submission: Submission, rules: RuleSet) -> list[Finding]:
 
 def _money_findings(table: MonitorTable, progress: Decimal | None, rules: RuleSet) -> list[Finding]:
     findings = []
+    for name, value, label in (
+        ("fund_executed", table.fund_executed, "执行数"),
+        ("fund_forecast", table.fund_forecast, "全年预计执行数"),
+    ):
+        if value is None:
+            findings.append(MONITOR_MONEY_MISSING(f"{_label(table)} {label}未填写", _where(table, name)))
     rate = table.exec_rate
     if rate is not None and progress is not None and progress - rate > rules.monitor_lag and not table.fund_reason:
         findings.append(
@@ -216,11 +224,28 @@ def _money_findings(table: MonitorTable, progress: Decimal | None, rules: RuleSe
 def _row_findings(table: MonitorTable, row: MonitorRow, rules: RuleSet) -> list[Finding]:
     findings = []
     name = _short(row.level3) or "（未命名）"
-    filled = bool(row.progress or row.forecast)
-    if (row.possibility and row.possibility not in POSSIBILITIES) or (filled and not row.possibility):
-        shown = f"写的是“{row.possibility[:20]}”" if row.possibility else "未选择"
+    blank = [
+        (label, key)
+        for label, key, value in (
+            ("执行情况", "progress", row.progress),
+            ("全年预计完成情况", "forecast", row.forecast),
+            ("完成目标可能性", "possibility", row.possibility),
+        )
+        if not value
+    ]
+    if blank:
         findings.append(
-            POSSIBILITY_MISSING(f"{_label(table)} 指标“{name}”的完成目标可能性{shown}", row.where.get("possibility"))
+            MONITOR_ROW_INCOMPLETE(
+                f"{_label(table)} 指标“{name}”未填写{'、'.join(label for label, _key in blank)}",
+                row.where.get(blank[0][1]),
+            )
+        )
+    if row.possibility and row.possibility not in POSSIBILITIES:
+        findings.append(
+            POSSIBILITY_MISSING(
+                f"{_label(table)} 指标“{name}”的完成目标可能性写的是“{_short(row.possibility, 20)}”",
+                row.where.get("possibility"),
+            )
         )
     reached = forecast_reaches(row.target, row.forecast, rules, row.level2)
     if reached is False and row.possibility == CERTAIN:

@@ -176,7 +176,7 @@ def report(
 
     退出码：0 已生成；1 工作簿有错误（不生成），或要求的 PDF 没能生成；2 文件或模板无法使用。
     """
-    from perfeval_xl.report.write import write_reports
+    from perfeval_xl.report.write import refuse_unreported, write_reports
     from perfeval_xl.workbook.open import load
 
     if report_date is not None:
@@ -186,6 +186,7 @@ def report(
             raise click.BadParameter(f"“{report_date}”不是日期，请写成 2024-06-26", param_hint="--date") from None
     path = Path(file)
     submission, findings, options = load(path, framework=framework)
+    refuse_unreported(submission)
     errors = [f for f in findings if f.is_error]
     if errors:
         click.echo("\n".join(finding_lines(findings)))

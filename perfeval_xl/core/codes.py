@@ -516,8 +516,22 @@ POSSIBILITY_MISSING = Code(
     "possibility-missing",
     ERROR,
     CYCLE,
-    "填了执行情况的指标没有选完成目标可能性，或填的不是“确定能/有可能/完全不可能”",
+    "完成目标可能性填的不是“确定能/有可能/完全不可能”",
     "从下拉列表中选择完成目标可能性",
+)
+MONITOR_ROW_INCOMPLETE = Code(
+    "monitor-row-incomplete",
+    ERROR,
+    CYCLE,
+    "监控表中的指标没有填完：执行情况、全年预计完成情况或完成目标可能性空着",
+    "逐项填写执行情况和全年预计完成情况，并选择完成目标可能性",
+)
+MONITOR_MONEY_MISSING = Code(
+    "monitor-money-missing",
+    ERROR,
+    CYCLE,
+    "监控表的执行数或全年预计执行数未填写",
+    "填写各资金来源的执行数和全年预计执行数（没有的填 0）",
 )
 TARGET_CHANGED = Code(
     "target-changed",

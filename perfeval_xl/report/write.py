@@ -24,9 +24,11 @@ from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.report.context import dept_context, project_context
 from perfeval_xl.report.evaluation import evaluation_context
 from perfeval_xl.report.filters import chinese_date
+from perfeval_xl.report.monitor import monitor_context
 from perfeval_xl.report.pdf import to_pdf
 from perfeval_xl.report.render import render, template_file
 from perfeval_xl.report.templates.evaluation import EVALUATION_TEMPLATE
+from perfeval_xl.report.templates.monitor import MONITOR_TEMPLATE
 from perfeval_xl.report.templates.selfassessment import DEPT_TEMPLATE, PROJECT_TEMPLATE
 from perfeval_xl.utils.files import stage, write_failed
 
@@ -140,6 +142,7 @@ def write_reports(
     apply (`projects` and `rule_set` do not: it has no 附件3, and its framework is its own). Every document is
     rendered before any is written, and they are written all or none; a workbook with errors gets none.
     """
+    refuse_unreported(submission)
     errors = [f for f in findings if f.is_error]
     if errors:
         raise ReportError(f"工作簿有 {len(errors)} 个错误，请先改正，再生成报告（运行 perfeval check 查看）")
@@ -151,6 +154,11 @@ def write_reports(
         document = render(chosen, evaluation_context(submission, when))
         return _with_pdfs(Reports(documents=write_documents([(target, document)])), pdf)
     rules = load_rules(rule_set)
+    if submission.monitor is not None:  # a monitoring workbook: its 绩效运行监控情况报告
+        target = _target(workbook, out, f"{header.fiscal_year or ''}年度{header.unit_name}绩效运行监控情况报告")
+        chosen = Path(template) if template else template_file(MONITOR_TEMPLATE)
+        document = render(chosen, monitor_context(submission, rules, report_date or date.today()))
+        return _with_pdfs(Reports(documents=write_documents([(target, document)])), pdf)
     narrative_date = submission.narrative.report_date if submission.narrative else ""
     when = chinese_date(report_date or narrative_date or date.today())
     target = _target(workbook, out, f"{header.fiscal_year or ''}年度{header.unit_name}整体支出绩效自评报告")
@@ -175,6 +183,15 @@ def write_reports(
     if not rendered:
         raise ReportError("这份工作簿中没有可以生成报告的表（附件1、附件2 或附件3）")
     return _with_pdfs(Reports(documents=write_documents(rendered)), pdf)
+
+
+def refuse_unreported(submission: Submission) -> None:
+    """A workbook that has no report (a declaration) says so before anything else: its errors are check's business."""
+    if submission.targets is not None:
+        raise ReportError(
+            "绩效目标申报表没有报告：请用 perfeval check 检查它；批复后用 "
+            "perfeval new 监控.xlsm --kind monitor --from 它 生成运行监控表"
+        )
 
 
 def _target(workbook: Path, out: Path | None, title: str) -> Path:

@@ -408,3 +408,54 @@ def test_docs__the_monitors_call_count_is_its_pe_cells(tmp_path):
         if isinstance(cell.value, str) and cell.value.startswith("=")
     ]
     assert sum(len(re.findall(r"\bPE_[A-Z]+\(", text)) for text in formulas) == calls == 52
+
+
+def _complete_monitor(path: Path) -> Path:
+    """Every indicator given its 执行情况, forecast and 可能性 (确定能 where _fill_monitor left it open), every
+    table its money; the forecasts that miss say why and what is done about it."""
+    _fill_monitor(path)
+    wb = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    second = "监控-2 社保基金督查专项经费"
+    for name, value in {"fund_fiscal_executed": 60, "fund_other_executed": 0, "fund_fiscal_forecast": 100}.items():
+        set_named(wb, name, value, second)
+    set_named(wb, "fund_other_executed", 50)
+    set_named(wb, "fund_reason", "补贴申报集中在下半年，已督促加快审核", MONITORED)
+    ws = wb[MONITORED]
+    r = _row(ws, "补贴人数")
+    ws[f"N{r}"], ws[f"H{r}"], ws[f"M{r}"], ws[f"O{r}"] = "有可能", "√", "申报人数少于预期", "简化申报流程"
+    ws[f"O{_row(ws, '就业稳定性')}"] = "加强岗位开发"
+    for sheet in wb.worksheets[1:4]:
+        for cell in sheet["D"]:
+            declared = sheet[f"E{cell.row}"].value
+            if declared and cell.row > 12 and not sheet[f"N{cell.row}"].value:
+                sheet[f"F{cell.row}"], sheet[f"G{cell.row}"], sheet[f"N{cell.row}"] = declared, declared, "确定能"
+    wb.save(path)
+    return path
+
+
+def test_report__the_monitoring_report_prints_its_own_figures(tmp_path):
+    import docx
+
+    path = _complete_monitor(_monitor(tmp_path, _declaration(tmp_path)))
+    result = run("report", str(path), "--date", "2025-08-10", "--pdf")
+    assert result.returncode == 0, result.stdout + result.stderr
+    document = tmp_path / "2025年度示例市人力资源和社会保障局绩效运行监控情况报告.docx"
+    text = "\n".join(p.text for p in docx.Document(document).paragraphs)
+    assert "1-7月执行110.00万元，执行率24.44%，低于序时进度33.89个百分点" in text  # 110 ÷ 450; 7 ÷ 12
+    assert "执行率65.00%，高于序时进度6.67个百分点" in text  # the department: 650 ÷ 1,000
+    assert "补贴人数（就业补助资金），年度指标值≥2400人" in text and "纠偏措施：简化申报流程。" in text
+    assert "原因：经费保障方面，申报人数少于预期。" in text and "预计不能全部完成的指标共2个" in text
+    assert "2025年8月10日" in text and "{{" not in text and "None" not in text
+    pages = pdf_pages(document.with_suffix(".pdf"))
+    assert all(sorted(size) == pytest.approx([595.3, 841.9], abs=1) for size in pages)
+    assert pages[0][0] < pages[0][1] and pages[-1][0] > pages[-1][1]  # text portrait, the annexed tables landscape
+
+
+def test_report__an_unfinished_monitoring_or_a_declaration_gets_no_report(tmp_path):
+    declaration = _declaration(tmp_path)
+    monitor = _fill_monitor(_monitor(tmp_path, declaration))
+    result = run("report", str(monitor))
+    assert result.returncode == 1 and "未填写执行情况" in result.stdout  # the unfinished rows, each named
+    refused = run("report", str(declaration))
+    assert refused.returncode == 2 and "绩效目标申报表没有报告" in refused.stderr and refused.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["监控.xlsm", "目标.xlsm"]
