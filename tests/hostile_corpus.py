@@ -563,7 +563,7 @@ def _cycle_entries(tmp: Path) -> dict[str, bytes]:
     from perfeval_xl.workbook.cycle import new_monitor_workbook, new_selfassessment_from, new_targets_workbook
 
     declaration = tmp / "目标.xlsx"
-    declaration.write_bytes(new_targets_workbook(None, None, ["项目[甲]'", ""], "native", ".xlsx", ""))
+    declaration.write_bytes(new_targets_workbook(None, None, ["项目[甲]'", "乙"], "native", ".xlsx", ""))
 
     def hostile_declaration(wb: openpyxl.Workbook) -> None:
         project = wb.worksheets[2]

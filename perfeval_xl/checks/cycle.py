@@ -4,7 +4,8 @@ judgements; and a 年度指标值 that differs from the one declared (in the mon
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from perfeval_xl.core.codes import (
@@ -25,34 +26,50 @@ from perfeval_xl.core.codes import (
     MONITOR_ROW_INCOMPLETE,
     POSSIBILITY_MISSING,
     PROGRESS_LAG_UNEXPLAINED,
+    PROJECT_CLASS_UNKNOWN,
     PROJECT_NAME_MISSING,
     TARGET_BLOCK_MISSING,
     TARGET_CHANGED,
     TARGET_NOT_DECLARED,
+    TARGET_STRUCTURE_UNKNOWN,
 )
 from perfeval_xl.core.cycle import (
     CERTAIN,
+    COST,
     COST_REQUIRED_CLASSES,
     OVERALL_DECLARATION,
+    OVERALL_TABLE,
     POSSIBILITIES,
+    PROJECT_CLASSES,
+    STRUCTURES,
     Declaration,
     DeclaredTarget,
     MonitorRow,
     MonitorTable,
+    indicator_key,
+    is_cost_indicator,
+    structure_label,
 )
-from perfeval_xl.core.numbers import compact_text, format_percent, format_score
+from perfeval_xl.core.numbers import compact_text, format_percent, format_score, round_half_up
 from perfeval_xl.core.records import HINT, CellRef, Finding, Submission
 from perfeval_xl.core.rulesets import RuleSet, level1_name, level2_name
-from perfeval_xl.engine.cycle import forecast_reaches
-from perfeval_xl.engine.targets import AT_LEAST, AT_MOST, QUANTITATIVE, UNREADABLE, parse_target
+from perfeval_xl.engine.cycle import forecast_reaches, schedule_progress, scored_as
+from perfeval_xl.engine.targets import AT_LEAST, QUANTITATIVE, UNREADABLE, parse_target
 
-OUTPUT, BENEFIT, COST = "产出指标", "效益指标", "成本指标"
+OUTPUT, BENEFIT = "产出指标", "效益指标"
 
 
 REQUIRED_OUTPUTS = ("数量指标", "质量指标")
 
 
-_PLACEHOLDER = re.compile(r"^[\s*＊_＿\-—.。…xX×]+$|[*＊]{2}|_{2}|＿{2}")
+# what a template leaves for the unit to fill: **, XX, ○○, ＿＿, …… (a lone "x" in a word is left alone)
+_PLACEHOLDER = re.compile(r"^[\s*＊_＿\-—.。…xX×○◯□]+$|[*＊]{2}|[_＿]{2}|(?<![A-Za-z])[Xx]{2,}(?![A-Za-z])|[○◯□]|…")
+
+
+# a direction written with no number beside it ("≥%", "不低于 人"): a target the unit did not finish
+_DIRECTION_ONLY = re.compile(
+    r"^\s*(?:[≥≤＞＜><=＝]\s*|(?:不低于|不少于|不高于|不超过|大于|小于|达到)\s+)[%％]?\s*[\u4e00-\u9fff/·]{0,4}\s*$"
+)
 
 
 def _label(table: Declaration | MonitorTable) -> str:
@@ -90,21 +107,17 @@ def _block_findings(table: Declaration, structure: str) -> list[Finding]:
     ]
 
 
-def _is_cost(level1: str, level2: str) -> bool:
-    return level1_name(level1)[0] == COST or level2_name(level2) == COST
-
-
 def _target_findings(table: Declaration, rules: RuleSet) -> list[Finding]:
     findings = []
     for row in table.indicators:
         where = row.where.get("target") or row.where.get("level3")
         name = _short(row.level3) or "（未命名）"
-        if not row.target or _PLACEHOLDER.search(row.target):
+        if not row.target or _PLACEHOLDER.search(row.target) or _DIRECTION_ONLY.match(row.target):
             shown = f"是占位符“{row.target[:20]}”" if row.target else "未填写"
             findings.append(DECLARED_TARGET_MISSING(f"{_label(table)} 指标“{name}”的指标值{shown}", where))
             continue
-        cost = _is_cost(row.level1, row.level2)
-        target = parse_target(row.target, AT_MOST if cost else rules.bare_op_for(row.level2))
+        cost = is_cost_indicator(row.level2)
+        target = parse_target(row.target, rules.bare_op_for(scored_as(row.level2, rules)))
         if target.kind == UNREADABLE:
             findings.append(
                 DECLARED_TARGET_UNREADABLE(
@@ -144,7 +157,16 @@ def _funds_findings(table: Declaration) -> list[Finding]:
     return []
 
 
-_GOAL_MARK = re.compile(r"(?:目标|任务)\s*[0-9一二三四五六七八九十]+\s*[:：、.]|(?:^|[\n；;])\s*[0-9]+\s*[、.．)）]")
+_NUMERALS = "0-9一二三四五六七八九十"
+
+
+# a goal's number: 目标1： / 任务二、 anywhere; 1. 1、 (1) （一） 一、 ① 第一， at the start of a line or after ；or 。
+_GOAL_MARK = re.compile(
+    rf"(?:目标|任务)\s*[{_NUMERALS}]+\s*[:：、.．]"
+    rf"|[①-⑳]"
+    rf"|(?:^|[\n；;。])\s*(?:[0-9]+\s*[、．)）]|[0-9]+\.(?!\d)|[（(][{_NUMERALS}]+[)）]|[一二三四五六七八九十]+、"
+    rf"|第[一二三四五六七八九十]+[，,、])"
+)
 
 
 def goal_count(goal: str) -> int:
@@ -174,13 +196,43 @@ def _head_findings(table: Declaration) -> list[Finding]:
     return findings
 
 
+def _structure_findings(table: Declaration, structure: str) -> list[Finding]:
+    """Rows whose 一级/二级 the structure 说明 names does not have (a 2021 label on a 2020 tree), and a 项目类别
+    that is none of the drop-down's (a pasted 工程基建 would skip the cost requirement)."""
+    levels = STRUCTURES[structure]
+    findings = []
+    for level1, level2 in sorted(_blocks(table) - {(l1, l2) for l1, l2s in levels.items() for l2 in l2s}):
+        findings.append(
+            TARGET_STRUCTURE_UNKNOWN(
+                f"{_label(table)} “{level1}/{level2}”不属于说明页所写的指标体系 {structure_label(structure)}",
+                _where(table, "sheet"),
+            )
+        )
+    if table.kind != OVERALL_DECLARATION and table.project_class not in ("", *PROJECT_CLASSES):
+        findings.append(
+            PROJECT_CLASS_UNKNOWN(
+                f"{_label(table)} 项目类别写的是“{_short(table.project_class, 20)}”", _where(table, "project_class")
+            )
+        )
+    return findings
+
+
 def check_targets(submission: Submission, rules: RuleSet) -> list[Finding]:
     """A declaration: its head, money, required blocks and each target."""
     targets = submission.targets
     if targets is None:
         return []
     findings = []
+    if targets.structure_written and not targets.structure_written.startswith(targets.structure):
+        findings.append(
+            TARGET_STRUCTURE_UNKNOWN(
+                f"说明页的指标体系写的是“{_short(targets.structure_written, 20)}”，"
+                f"按 {structure_label(targets.structure)} 检查",
+                targets.where.get("target_structure"),
+            )
+        )
     for table in targets.tables:
+        findings += _structure_findings(table, targets.structure)
         findings += _head_findings(table)
         findings += _funds_findings(table)
         findings += _block_findings(table, targets.structure)
@@ -200,11 +252,13 @@ def _money_findings(table: MonitorTable, progress: Decimal | None, rules: RuleSe
         if value is None:
             findings.append(MONITOR_MONEY_MISSING(f"{_label(table)} {label}未填写", _where(table, name)))
     rate = table.exec_rate
-    if rate is not None and progress is not None and progress - rate > rules.monitor_lag and not table.fund_reason:
+    # judged as the sheet shows the gap (a percentage with two decimals): 20.00 behind is within a 20-point limit
+    behind = round_half_up((progress - rate) * 100, 2) if rate is not None and progress is not None else None
+    if behind is not None and behind > rules.monitor_lag * 100 and not table.fund_reason:
         findings.append(
             PROGRESS_LAG_UNEXPLAINED(
                 f"{_label(table)} 执行率 {format_percent(rate)}，序时进度 {format_percent(progress)}，"
-                f"低 {format_score((progress - rate) * 100)} 个百分点"
+                f"低 {format_score(behind)} 个百分点"
                 f"（规则允许 {format_score(rules.monitor_lag * 100)} 个），没有写执行偏差原因",
                 _where(table, "fund_reason"),
             )
@@ -282,7 +336,7 @@ def check_monitor(submission: Submission, rules: RuleSet) -> list[Finding]:
         findings.append(
             MONITOR_MONTH_MISSING("监控月份未填写或不是 1 到 12 的整数", monitor.where.get("monitor_month"))
         )
-    progress = Decimal(monitor.month) / 12 if monitor.month else None
+    progress = schedule_progress(monitor.month)
     for table in monitor.tables:
         if table.kind != OVERALL_DECLARATION and not table.name:
             findings.append(PROJECT_NAME_MISSING(f"{_label(table)} 项目名称未填写", _where(table, "project_name")))
@@ -299,37 +353,85 @@ def _same_target(declared: str, shown: str) -> bool:
     return compact_text(declared) == compact_text(shown)
 
 
-def _compared(
-    declared: Iterable[DeclaredTarget], rows: Iterable[tuple[str, str, str, str, str, str, CellRef | None]]
-) -> list[Finding]:
-    """Each row (table, sheet, 一级, 二级, 三级, 指标值, cell) against the declared target of the same indicator."""
-    by_key = {d.key: d for d in declared}
-    tables = {d.table for d in by_key.values()}
-    seen = set()
+@dataclass(frozen=True)
+class _Shown:
+    """A table as the later stage shows it: whether it is the department's, its name and sheet, its indicators
+    as (一级, 二级, 三级, 指标值, cell)."""
+
+    overall: bool
+    name: str
+    sheet: str
+    rows: tuple[tuple[str, str, str, str, CellRef | None], ...]
+
+
+def _numbered(keys: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str, int]]:
+    """Each indicator's key with its occurrence: two 三级指标 of one name in a block are two indicators."""
+    seen: dict[tuple[str, str, str], int] = {}
+    numbered = []
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+        numbered.append((*key, seen[key]))
+    return numbered
+
+
+def _declared_table(table: _Shown, position: int, by_table: dict[str, list[DeclaredTarget]], taken: set[str]) -> str:
+    """Which declared table a shown one answers to: the department's to the department's, a project by its name,
+    else (a project renamed since) by its place among the projects."""
+    if table.overall:
+        return OVERALL_TABLE if OVERALL_TABLE in by_table else ""
+    if table.name and table.name in by_table:
+        return table.name
+    projects = [name for name in by_table if name != OVERALL_TABLE]
+    if position < len(projects) and projects[position] not in taken:
+        return projects[position]
+    return ""
+
+
+def _compared(declared: Sequence[DeclaredTarget], tables: Sequence[_Shown]) -> list[Finding]:
+    """Each shown indicator against the declared one of the same table, key and occurrence."""
+    by_table: dict[str, list[DeclaredTarget]] = {}
+    for target in declared:
+        by_table.setdefault(target.table, []).append(target)
+    taken = {t.name for t in tables if not t.overall and t.name in by_table}
     findings = []
-    for table, sheet, level1, level2, level3, target, where in rows:
-        if table not in tables:
+    projects = [t for t in tables if not t.overall]
+    for table in tables:
+        position = projects.index(table) if not table.overall else 0
+        name = _declared_table(table, position, by_table, taken)
+        if name not in by_table:
             continue  # a table the declaration did not have (a project added later): nothing to compare
-        key = (table, level1_name(level1)[0], level2_name(level2), level3.strip())
-        found = by_key.get(key)
-        if found is None:
-            findings.append(TARGET_NOT_DECLARED(f"{sheet} 指标“{_short(level3)}”不在申报的绩效目标中", where))
-            continue
-        seen.add(key)
-        if not _same_target(found.target, target):
-            findings.append(
-                TARGET_CHANGED(
-                    f"{sheet} 指标“{_short(level3)}”的年度指标值为“{_short(target) or '（空）'}”，"
-                    f"申报的是“{_short(found.target)}”",
-                    where,
-                )
-            )
-    for key, found in by_key.items():
-        if key not in seen:
-            label = f"项目《{_short(found.table)}》" if found.table else "部门整体"
+        if not table.overall and name != table.name:
             findings.append(
                 TARGET_NOT_DECLARED(
-                    f"{label}申报的指标“{_short(found.level3)}”（{_short(found.target)}）不在表中", None
+                    f"{table.sheet} 项目名称“{_short(table.name)}”与申报的“{_short(name)}”不同，按顺序与它比较",
+                    CellRef(table.sheet),
+                )
+            )
+        wanted = dict(
+            zip(
+                _numbered(indicator_key(d.level1, d.level2, d.level3) for d in by_table[name]),
+                by_table[name],
+                strict=True,
+            )
+        )
+        shown = _numbered(indicator_key(level1, level2, level3) for level1, level2, level3, _t, _w in table.rows)
+        for key, (_l1, _l2, level3, target, where) in zip(shown, table.rows, strict=True):
+            found = wanted.pop(key, None)
+            if found is None:
+                findings.append(TARGET_NOT_DECLARED(f"{table.sheet} 指标“{_short(level3)}”不在申报的绩效目标中", where))
+            elif not _same_target(found.target, target):
+                findings.append(
+                    TARGET_CHANGED(
+                        f"{table.sheet} 指标“{_short(level3)}”的年度指标值为“{_short(target) or '（空）'}”，"
+                        f"申报的是“{_short(found.target)}”",
+                        where,
+                    )
+                )
+        for found in wanted.values():
+            findings.append(
+                TARGET_NOT_DECLARED(
+                    f"{table.sheet} 申报的指标“{_short(found.level3)}”（{_short(found.target)}）不在表中",
+                    CellRef(table.sheet),
                 )
             )
     return findings
@@ -340,23 +442,26 @@ def check_declared(submission: Submission, rules: RuleSet) -> list[Finding]:
     del rules
     if not submission.declared:
         return []
-    rows: list[tuple[str, str, str, str, str, str, CellRef | None]] = []
     if submission.monitor is not None:
-        for table in submission.monitor.tables:
-            label = "" if table.kind == OVERALL_DECLARATION else table.name
-            rows += [
-                (label, table.sheet, r.level1, r.level2, r.level3, r.target, r.where.get("target"))
-                for r in table.indicators
-                if r.level3
-            ]
+        tables = [
+            _Shown(
+                t.kind == OVERALL_DECLARATION,
+                t.name,
+                t.sheet,
+                tuple(
+                    (r.level1, r.level2, r.level3, r.target, r.where.get("target")) for r in t.indicators if r.level3
+                ),
+            )
+            for t in submission.monitor.tables
+        ]
     else:
-        for assessment in (*((submission.overall,) if submission.overall else ()), *submission.projects):
-            label = "" if assessment.kind == "overall" else assessment.name
-            rows += [
-                (label, assessment.title, i.level1, i.level2, i.level3, i.target, i.at("target"))
-                for i in assessment.indicators
-                if i.level3
-            ]
-    present = {row[0] for row in rows}
-    declared = [d for d in submission.declared if d.table in present]
-    return _compared(declared, rows)
+        tables = [
+            _Shown(
+                a.kind != "project",
+                a.name,
+                a.title,
+                tuple((i.level1, i.level2, i.level3, i.target, i.at("target")) for i in a.indicators if i.level3),
+            )
+            for a in (*((submission.overall,) if submission.overall else ()), *submission.projects)
+        ]
+    return _compared(submission.declared, tables)

@@ -15,6 +15,7 @@ import click
 from perfeval_xl.checks import run_checks
 from perfeval_xl.cli.group import cli
 from perfeval_xl.cli.show import finding_lines, submission_lines
+from perfeval_xl.core.cycle import STRUCTURES
 from perfeval_xl.core.errors import PerfevalError, os_reason
 from perfeval_xl.core.example import corrected_example, published_example
 from perfeval_xl.core.example_evaluation import evaluation_example
@@ -248,7 +249,7 @@ def _projects(count: int | None, names: tuple[str, ...]) -> list[str]:
 )
 @click.option(
     "--structure",
-    type=click.Choice(["2020", "2021"]),
+    type=click.Choice(list(STRUCTURES)),
     default=None,
     help="绩效目标申报表的指标体系：2020（财预〔2020〕10号）或 2021（财预〔2021〕101号，成本指标为一级指标）；"
     "默认按评分规则。",
@@ -339,6 +340,9 @@ def _new_cycle(
     from perfeval_xl.workbook.new import template_info
 
     suffix, info = path.suffix.lower(), template_info(formulas)
+    for given_file in (source, given.monitor):
+        if given_file and Path(given_file).resolve() == path.resolve():
+            raise click.UsageError(f"生成的文件不能写在“{Path(given_file).name}”本身上：请另起一个文件名")
     flavour = "含 PE_* 函数" if formulas == "udf" else "无宏版"
     if kind == "targets":
         if source or given.monitor or given.month:

@@ -456,6 +456,20 @@ COST_TARGET_UNBOUNDED = Code(
     "成本指标写成了下限（≥、不低于），成本指标应当控制上限",
     "改为上限，如“≤120万元”“控制在120万元以内”",
 )
+TARGET_STRUCTURE_UNKNOWN = Code(
+    "target-structure-unknown",
+    ERROR,
+    CYCLE,
+    "说明页的指标体系不是 2020 或 2021，或表中的一级、二级指标不属于它",
+    "在说明页选写 2020（财预〔2020〕10号）或 2021（财预〔2021〕101号），按它生成的表填写",
+)
+PROJECT_CLASS_UNKNOWN = Code(
+    "project-class-unknown",
+    ERROR,
+    CYCLE,
+    "项目类别不是下拉列表中的一项（一般项目、工程基建项目、大型修缮及购置项目）",
+    "从下拉列表中选择项目类别",
+)
 DECLARED_FUNDS_UNBALANCED = Code(
     "declared-funds-unbalanced",
     ERROR,

@@ -13,6 +13,9 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from perfeval_xl.core.numbers import compact_text
+from perfeval_xl.core.rulesets import level1_name, level2_name
+
 # the two indicator structures in use: 财预〔2020〕10号 (成本 under 产出, as 附件2/附件3) and 财预〔2021〕101号 (成本 a
 # 一级 of its own); a rule set names one ([cycle] structure), `perfeval new --structure` picks another
 STRUCTURES: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -37,6 +40,17 @@ STRUCTURES: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
 
 
 STRUCTURE_TITLES = MappingProxyType({"2020": "财预〔2020〕10号", "2021": "财预〔2021〕101号"})
+
+
+def structure_label(structure: str) -> str:
+    """How 说明 writes a structure: 2020（财预〔2020〕10号）."""
+    return f"{structure}（{STRUCTURE_TITLES[structure]}）"
+
+
+def structure_of(text: str) -> str | None:
+    """The structure 说明 names: "2021（财预〔2021〕101号）" -> "2021"; None when it names none."""
+    written = text.strip()
+    return next((key for key in STRUCTURES if written.startswith(key)), None)
 
 
 # 项目类别 on a project's declaration: under 101号 the last two must declare 成本 indicators
@@ -67,6 +81,40 @@ CAUSES = (
 
 
 OVERALL_DECLARATION, PROJECT_DECLARATION = "overall", "project"
+
+
+OVERALL_TABLE = ""  # how the kept targets name the department's table; a project's is the project's name
+
+
+COST = "成本指标"
+
+
+# the 二级指标 whose targets are costs: 成本指标 under 产出 (2020), and the three under the 一级 成本指标 (2021)
+COST_LEVEL2 = frozenset({COST, *STRUCTURES["2021"][COST]})
+
+
+def is_cost_indicator(level2: object) -> bool:
+    """A cost target is bounded from above, and a bare number in it reads as "不超过", in both structures."""
+    return level2_name(level2) in COST_LEVEL2
+
+
+def indicator_key(level1: object, level2: object, level3: object) -> tuple[str, str, str]:
+    """An indicator as the stages match it: its 一级 and 二级 as headed, its name without spaces of any width."""
+    return level1_name(level1)[0], level2_name(level2), compact_text(str(level3 or ""))
+
+
+TICKS = frozenset({"√", "✓", "✔", "☑", "是", "Y", "y", "1"})
+
+
+def cause_text(causes: Mapping[str, str], note: str) -> str:
+    """偏差原因分析 in a clause: the 保障 ticked (or the words written in their columns), then the 原因说明."""
+    named = []
+    for key, label in CAUSES:
+        value = (causes.get(key) or "").strip()
+        if value:
+            named.append(label if value in TICKS else f"{label}（{value}）")
+    parts = [f"{'、'.join(named)}方面" if named else "", note.strip()]
+    return "，".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)
@@ -113,11 +161,14 @@ class Declaration:
 
 @dataclass(frozen=True)
 class TargetBook:
-    """A whole declaration workbook: the structure its trees follow, the department's table and the projects'."""
+    """A whole declaration workbook: the structure its trees follow (and what 说明 writes, when it names none, or
+    another), the department's table and the projects'."""
 
     structure: str
     overall: Declaration | None = None
     projects: tuple[Declaration, ...] = ()
+    structure_written: str = ""
+    where: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def tables(self) -> tuple[Declaration, ...]:

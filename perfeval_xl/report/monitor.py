@@ -7,7 +7,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from perfeval_xl.core.cycle import CAUSES, CERTAIN, IMPOSSIBLE, OVERALL_DECLARATION, POSSIBLE, MonitorRow, MonitorTable
+from perfeval_xl.core.cycle import (
+    CERTAIN,
+    IMPOSSIBLE,
+    OVERALL_DECLARATION,
+    POSSIBLE,
+    MonitorRow,
+    MonitorTable,
+    cause_text,
+)
 from perfeval_xl.core.errors import ReportError
 from perfeval_xl.core.records import Submission
 from perfeval_xl.core.rulesets import RuleSet
@@ -19,9 +27,7 @@ from perfeval_xl.report.filters import chinese_date
 
 def _causes(row: MonitorRow) -> str:
     """经费保障、人员保障 and the 原因说明, as one clause: what the unit gave as the reasons."""
-    named = [label for key, label in CAUSES if row.causes.get(key)]
-    parts = [f"{'、'.join(named)}方面" if named else "", row.cause_note]
-    return clean("，".join(part for part in parts if part))
+    return clean(cause_text(row.causes, row.cause_note))
 
 
 def _missed(table: MonitorTable, rules: RuleSet) -> list[dict[str, Any]]:
@@ -109,7 +115,7 @@ def monitor_context(submission: Submission, rules: RuleSet, report_date: object)
         "month": monitor.month,
         "progress": progress,
         "tables": tables,
-        "projects": [t["label"] for t, table in zip(tables, monitor.tables, strict=True) if table.kind != "overall"],
+        "projects": [clean(table.name) for table in monitor.projects],
         "count": sum(t["count"] for t in tables),
         "missed": sum(len(t["missed"]) for t in tables),
         "report_date": chinese_date(report_date),

@@ -9,18 +9,21 @@ from pathlib import Path
 
 import openpyxl
 
+from perfeval_xl.core.codes import NAME_BROKEN, NAME_MISSING
 from perfeval_xl.core.cycle import (
-    CAUSES,
     OVERALL_DECLARATION,
+    OVERALL_TABLE,
     POSSIBILITIES,
     STRUCTURE_TITLES,
-    STRUCTURES,
     Declaration,
     MonitorBook,
     TargetBook,
+    cause_text,
+    indicator_key,
+    structure_label,
 )
 from perfeval_xl.core.errors import WorkbookError
-from perfeval_xl.core.records import Assessment, Funding, FundLine, Header, Indicator, Submission
+from perfeval_xl.core.records import Assessment, Finding, Funding, FundLine, Header, Indicator, Submission
 from perfeval_xl.core.rulesets import level1_name, level2_name
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.workbook.build import build
@@ -32,7 +35,6 @@ from perfeval_xl.workbook.layout.targets import (
     STRUCTURE_FIELD,
     TARGET_COLUMNS,
     declared_sheet,
-    structure_label,
     targets_workbook_layout,
 )
 from perfeval_xl.workbook.open import load
@@ -104,13 +106,20 @@ def _block(row: object) -> tuple[str, str]:
     return level1_name(row.level1)[0], level2_name(row.level2)  # type: ignore[attr-defined]
 
 
+def sheet_pairs(layout: WorkbookLayout, targets: TargetBook) -> list[tuple[SheetLayout, Declaration]]:
+    """Each table of a workbook made from a declaration with the declared table it carries: the department's
+    with the department's, the projects in order."""
+    overall, *projects = [sheet for sheet in layout.sheets[1:] if not sheet.hidden]
+    pairs = [(overall, targets.overall)] if targets.overall else []
+    return pairs + list(zip(projects, targets.projects, strict=False))
+
+
 TASK_OFFSETS = ("name", "", "content", "", "projects")  # the task table's columns by their place in its range
 
 
 def fill_declaration(wb: openpyxl.Workbook, layout: WorkbookLayout, targets: TargetBook) -> None:
     """Put a declaration's head, money and indicator rows into a declaration workbook built for it."""
-    sheets = layout.sheets[1:]
-    for sheet, table in zip(sheets, targets.tables, strict=False):
+    for sheet, table in sheet_pairs(layout, targets):
         scope = sheet.title if sheet.scoped else None
         values = {
             "fund_total": table.fund_total,
@@ -138,13 +147,34 @@ def fill_declaration(wb: openpyxl.Workbook, layout: WorkbookLayout, targets: Tar
 
 def read_declaration(path: Path) -> tuple[Header, TargetBook, str]:
     """A declaration's head, tables and the rule set it names; a file that is no declaration is refused in one line."""
-    submission, _findings, options = load(path)
+    submission, findings, options = load(path)
     if submission.targets is None:
         kind = {"evaluation": "绩效评价工作簿", "monitor": "运行监控工作簿"}.get(options["kind"], "自评工作簿")
         raise WorkbookError(
             f"“{path.name}”是{kind}，不是绩效目标申报表（--from 应为 perfeval new --kind targets 生成的文件）"
         )
+    problem = _unusable(submission.targets, findings)
+    if problem:
+        raise WorkbookError(f"申报表“{path.name}”{problem}，无法据以生成；请改正后再试（perfeval check 可以列出问题）")
     return submission.header, submission.targets, submission.header.rule_set
+
+
+def _unusable(targets: TargetBook, findings: Sequence[Finding]) -> str:
+    """Why a declaration cannot be carried forward: a table lost (a name missing or pointing nowhere), no 部门整体
+    table, a project without a name or two of one name — a later stage matches the tables by these."""
+    broken = next((f for f in findings if f.code in (NAME_MISSING.code, NAME_BROKEN.code)), None)
+    if broken is not None:
+        return f"的“{broken.sheet or '工作簿'}”{broken.message}"
+    if targets.overall is None:
+        return "中找不到部门整体支出绩效目标申报表"
+    names = [p.name for p in targets.projects]
+    unnamed = next((p.sheet for p in targets.projects if not p.name), None)
+    if unnamed is not None:
+        return f"的“{unnamed}”没有填写项目名称"
+    repeated = next((name for name in names if names.count(name) > 1), None)
+    if repeated is not None:
+        return f"中有 {names.count(repeated)} 个项目都叫“{repeated}”"
+    return ""
 
 
 def new_monitor_workbook(
@@ -165,7 +195,7 @@ def new_monitor_workbook(
     )
     wb = build(layout, flavour)
     _header(wb, header)
-    for sheet, table in zip(layout.sheets[1:], targets.tables, strict=False):
+    for sheet, table in sheet_pairs(layout, targets):
         _carry(wb, sheet, table)
     return package(wb, suffix)
 
@@ -217,17 +247,18 @@ def monitored_reasons(monitor: MonitorBook) -> dict[tuple[str, str, str, str], s
     纠偏措施, a start for the 偏差原因分析 at the year's end."""
     reasons = {}
     for table in monitor.tables:
-        label = "" if table.kind == OVERALL_DECLARATION else table.name
+        label = OVERALL_TABLE if table.kind == OVERALL_DECLARATION else table.name
         for row in table.indicators:
             if row.possibility not in POSSIBILITIES[1:]:
                 continue
-            causes = "、".join(label for key, label in CAUSES if row.causes.get(key))
-            parts = [f"{monitor.month or ''}月监控时预计{row.possibility}完成"]
-            if causes or row.cause_note:
-                parts.append("原因：" + "；".join(p for p in (causes and f"{causes}保障不足", row.cause_note) if p))
+            when = f"{monitor.month}月" if monitor.month else ""
+            parts = [f"{when}监控时预计{row.possibility}完成"]
+            causes = cause_text(row.causes, row.cause_note)
+            if causes:
+                parts.append("原因：" + causes)
             if row.remark:
                 parts.append("纠偏措施：" + row.remark)
-            reasons[(label, level1_name(row.level1)[0], level2_name(row.level2), row.level3)] = "；".join(parts) + "。"
+            reasons[(label, *indicator_key(row.level1, row.level2, row.level3))] = "；".join(parts) + "。"
     return reasons
 
 
@@ -239,9 +270,15 @@ def selfassessment_submission(
     reasons = reasons or {}
 
     def indicators(table: Declaration) -> tuple[Indicator, ...]:
-        label = "" if table.kind == OVERALL_DECLARATION else table.name
+        label = OVERALL_TABLE if table.kind == OVERALL_DECLARATION else table.name
         return tuple(
-            Indicator(r.level1, r.level2, r.level3, r.target, reason=reasons.get((label, *_block(r), r.level3), ""))
+            Indicator(
+                r.level1,
+                r.level2,
+                r.level3,
+                r.target,
+                reason=reasons.get((label, *indicator_key(r.level1, r.level2, r.level3)), ""),
+            )
             for r in table.indicators
             if r.level3
         )
@@ -250,7 +287,7 @@ def selfassessment_submission(
     if targets.overall:
         total = FundLine("年度资金总额", initial=targets.overall.fund_total)
         overall = Assessment(
-            "overall",
+            "dept",
             funding=Funding(total=total),
             goal_expected=targets.overall.goal,
             indicators=indicators(targets.overall),
@@ -294,6 +331,3 @@ def new_selfassessment_from(
     set_named(wb, "rule_set", rule_set)
     fill_submission(wb, layout, submission, typed_scores=False)
     return package(wb, suffix)
-
-
-STRUCTURE_CHOICES = tuple(STRUCTURES)

@@ -86,11 +86,9 @@ def _native(function: str, args: list[str]) -> str | None:
     if function == "PE_EXECSCORE":
         executed, budget, weight = args[:3]
         return f'=IF(OR({executed}="",N({budget})=0,{weight}=""),"—",MIN({weight},{weight}*MAX(0,{executed}/{budget})))'
-    if function == "PE_PROGRESS":
-        (month,) = args
-        return (
-            f'=IF({month}="","",IF(AND(ISNUMBER({month}),{month}>=1,{month}<=12,{month}=INT({month})),{month}/12,"—"))'
-        )
+    if function == "PE_PROGRESS":  # nested: AND() evaluates every argument, and INT("abc") would show #VALUE!
+        (m,) = args
+        return f'=IF({m}="","",IF(ISNUMBER({m}),IF(AND({m}>=1,{m}<=12,{m}=INT({m})),{m}/12,"—"),"—"))'
     if function == "PE_GAP":
         rate, progress = args
         return (

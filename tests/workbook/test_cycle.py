@@ -288,7 +288,7 @@ def test_selfassessment__carries_the_monitorings_reasons_for_the_indicators_it_e
     assert reasons["就业稳定性"] == "7月监控时预计有可能完成；原因：企业用工减少；纠偏措施：加强岗位开发。"
     assert reasons["补贴人数"] == ""  # 确定能 at the time: nothing to carry
     other = tmp_path / "其他申报.xlsm"
-    run("new", str(other), "--kind", "targets")
+    run("new", str(other), "--kind", "targets", "--project", "另一个项目")
     refused = run("new", str(tmp_path / "x.xlsm"), "--from", str(other), "--monitor", str(monitor))
     assert refused.returncode == 2 and "不是由这份申报表生成的" in refused.stderr
     assert not (tmp_path / "x.xlsm").exists()
@@ -385,21 +385,20 @@ def test_libreoffice__prints_every_new_form_on_a4(tmp_path):
 
 
 def test_docs__the_monitors_call_count_is_its_pe_cells(tmp_path):
-    """functions.md's row for the monitoring workbook made from the shipped declaration counts its PE_* cells."""
+    """functions.md's row for the monitoring workbook made from a blank declaration of one project counts its PE_*
+    cells."""
     import re
 
     root = Path(__file__).resolve().parents[2]
     row = next(
         line
         for line in (root / "docs" / "functions.md").read_text(encoding="utf-8").splitlines()
-        if line.startswith("| 由它生成的运行监控表")
+        if line.startswith("| 由同样的空白申报表")
     )
     calls = int(row.split("|")[2])
-    path = tmp_path / "监控.xlsm"
-    assert (
-        run("new", str(path), "--kind", "monitor", "--from", str(root / "workbook" / "绩效目标申报表.xlsm")).returncode
-        == 0
-    )
+    declaration, path = tmp_path / "目标.xlsm", tmp_path / "监控.xlsm"
+    assert run("new", str(declaration), "--kind", "targets", "--project", "项目").returncode == 0
+    assert run("new", str(path), "--kind", "monitor", "--from", str(declaration)).returncode == 0
     formulas = [
         cell.value
         for sheet in openpyxl.load_workbook(path).worksheets
@@ -459,3 +458,195 @@ def test_report__an_unfinished_monitoring_or_a_declaration_gets_no_report(tmp_pa
     refused = run("report", str(declaration))
     assert refused.returncode == 2 and "绩效目标申报表没有报告" in refused.stderr and refused.stderr.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["监控.xlsm", "目标.xlsm"]
+
+
+# ---------------------------------------------------------------- what a read of the whole change found
+
+
+def test_selfassessment__a_changed_target_in_the_department_table_is_found(tmp_path):
+    declaration = _declaration(tmp_path)
+    path = tmp_path / "自评.xlsm"
+    assert run("new", str(path), "--from", str(declaration)).returncode == 0
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = wb["附件2 整体支出自评表"]
+    row = next(c.row for c in ws["D"] if c.value == "招聘会场次")
+    ws[f"E{row}"] = "≥1场"
+    wb.save(path)
+    changed = [f for f in _check(path)["findings"] if f["code"] == "target-changed"]
+    assert [(f["sheet"], f["cell"]) for f in changed] == [("附件2 整体支出自评表", f"E{row}")]
+    assert "申报的是“≥12场”" in changed[0]["message"]
+
+
+def test_monitor__names_are_matched_by_occurrence_spacing_and_place(tmp_path):
+    """Two indicators of one name in a block are two indicators; a full-width space does not make a name another;
+    a renamed project is still compared, by its place, and the renaming is pointed out."""
+    declaration = tmp_path / "目标.xlsx"
+    twice = (R("产出指标", "数量指标", "培训人次", "≥100人次"), R("产出指标", "数量指标", "培训人次", "≥200人次"))
+    first = Declaration("project", "", name="甲项目", competent_dept="局", indicators=twice)
+    book = TargetBook("2020", OVERALL, (first,))
+    from perfeval_xl.workbook.cycle import new_targets_workbook
+
+    declaration.write_bytes(new_targets_workbook(None, None, ["甲项目"], "native", ".xlsx", "", book))
+    monitor = _monitor(tmp_path, declaration, "native")
+    assert not [f for f in _check(monitor)["findings"] if f["code"] in ("target-changed", "target-not-declared")]
+    wb = openpyxl.load_workbook(monitor)
+    ws = wb["监控-1 甲项目"]
+    set_named(wb, "project_name", "甲项目（改名）", ws.title)
+    rows = [c.row for c in ws["D"] if c.value == "培训人次"]
+    ws[f"D{rows[0]}"] = "培训　人次"  # a full-width space typed in
+    ws[f"E{rows[1]}"] = "≥150人次"
+    wb.save(monitor)
+    findings = _check(monitor)["findings"]
+    changed = [f["message"] for f in findings if f["code"] == "target-changed"]
+    assert len(changed) == 1 and "“≥150人次”" in changed[0] and "申报的是“≥200人次”" in changed[0]
+    renamed = [f["message"] for f in findings if f["code"] == "target-not-declared"]
+    assert renamed == ["监控-1 甲项目 项目名称“甲项目（改名）”与申报的“甲项目”不同，按顺序与它比较"]
+
+
+def test_new__a_declaration_missing_its_department_table_or_a_project_name_is_refused(tmp_path):
+    declaration = _declaration(tmp_path)
+    wb = openpyxl.load_workbook(declaration, keep_vba=True)
+    del wb.defined_names["target_indicators"]
+    wb.save(tmp_path / "无部门表.xlsm")
+    wb = openpyxl.load_workbook(declaration, keep_vba=True)
+    set_named(wb, "project_name", None, "目标-2 社保基金督查专项经费")
+    wb.save(tmp_path / "无项目名.xlsm")
+    for name, words in (("无部门表.xlsm", "target_indicators"), ("无项目名.xlsm", "没有填写项目名称")):
+        out = tmp_path / "m.xlsm"
+        result = run("new", str(out), "--kind", "monitor", "--from", str(tmp_path / name))
+        assert result.returncode == 2 and words in result.stderr and result.stderr.count("\n") == 1, result.stderr
+        assert not out.exists()
+    same = run("new", str(declaration), "--from", str(declaration), "--force")
+    assert same.returncode == 2 and "本身上" in same.stderr and load(declaration)[0].targets is not None
+
+
+def test_monitor__a_kept_targets_name_deleted_is_a_finding(tmp_path):
+    monitor = _monitor(tmp_path, _declaration(tmp_path))
+    wb = openpyxl.load_workbook(monitor, keep_vba=True)
+    del wb.defined_names["declared_targets"]
+    del wb["监控-2 社保基金督查专项经费"].defined_names["monitor_indicators"]
+    wb.save(monitor)
+    missing = [f["message"] for f in _check(monitor)["findings"] if f["code"] == "name-missing"]
+    assert any("declared_targets" in m for m in missing) and any("monitor_indicators" in m for m in missing)
+
+
+def test_checks__a_2021_cost_target_is_an_upper_bound_in_the_declaration_and_in_the_forecast():
+    from perfeval_xl.checks.cycle import check_monitor, check_targets
+    from perfeval_xl.core.cycle import MonitorBook, MonitorRow, MonitorTable
+    from perfeval_xl.core.records import Submission
+    from perfeval_xl.engine.cycle import forecast_reaches
+    from perfeval_xl.engine.rulesets import load_rules
+
+    rules = load_rules("national")
+    assert forecast_reaches("1000万元", "900万元", rules, "经济成本指标") is True
+    assert forecast_reaches("1000万元", "1100万元", rules, "经济成本指标") is False
+    row = MonitorRow("成本指标", "经济成本指标", "建设成本", "1000万元", "400万元", "900万元", possibility="确定能")
+    table = MonitorTable("project", "监控-1 甲", "甲", indicators=(row,))
+    found = check_monitor(Submission(monitor=MonitorBook(7, projects=(table,))), rules)
+    assert "forecast-contradicts-certainty" not in {f.code for f in found}
+    lower = Declaration(
+        "project",
+        "目标-1 甲",
+        name="甲",
+        indicators=(
+            R("成本指标", "经济成本指标", "建设成本", "≥1000万元"),
+            R("成本指标", "经济成本指标", "土地成本", "500万元"),
+        ),
+    )
+    codes = [f.code for f in check_targets(Submission(targets=TargetBook("2021", projects=(lower,))), rules)]
+    assert codes.count("cost-target-unbounded") == 1  # the bare 500万元 reads as 不超过
+
+
+@pytest.mark.parametrize(
+    "target, placeholder",
+    [
+        ("≥XX场", True),
+        ("≤○%", True),
+        ("不低于 人", True),
+        ("**%", True),
+        ("≥%", True),
+        ("≥95%", False),
+        ("按时完成", False),
+        ("不低于上年", False),
+        ("Xbox使用率≥80%", False),
+    ],
+)
+def test_checks__a_template_placeholder_is_no_target(target, placeholder):
+    from perfeval_xl.checks.cycle import check_targets
+    from perfeval_xl.core.records import Submission
+    from perfeval_xl.engine.rulesets import load_rules
+
+    table = Declaration("project", "目标-1 甲", name="甲", indicators=(R("产出指标", "数量指标", "场次", target),))
+    found = check_targets(Submission(targets=TargetBook("2020", projects=(table,))), load_rules("national"))
+    assert ("declared-target-missing" in {f.code for f in found}) is placeholder
+
+
+@pytest.mark.parametrize(("executed", "lagging"), [(Decimal("191.66"), False), (Decimal("191.60"), True)])
+def test_checks__the_lag_is_judged_as_the_sheet_shows_it(executed, lagging):
+    """191.66 of 500 in July: 38.33% against 58.33%, 20.00 points behind as shown: within a 20-point limit."""
+    from perfeval_xl.checks.cycle import check_monitor
+    from perfeval_xl.core.cycle import MonitorBook, MonitorTable
+    from perfeval_xl.core.records import Submission
+    from perfeval_xl.engine.rates import execution_rate
+    from perfeval_xl.engine.rulesets import load_rules
+
+    rate = execution_rate(executed, Decimal(500))
+    table = MonitorTable("project", "监控-1 甲", "甲", Decimal(500), executed, Decimal(500), rate)
+    found = check_monitor(Submission(monitor=MonitorBook(7, projects=(table,))), load_rules("national"))
+    assert ("progress-lag-unexplained" in {f.code for f in found}) is lagging
+
+
+@pytest.mark.parametrize(
+    "goal, count",
+    [
+        ("目标1：甲；目标2：乙", 2),
+        ("（1）甲；（2）乙", 2),
+        ("一、甲。二、乙", 2),
+        ("①甲②乙", 2),
+        ("第一，甲；第二，乙", 2),
+        ("1.甲\n2.乙", 2),
+        ("目标1：控制在4.5%以内；3.5万名", 1),
+        ("完成基金督查", 1),
+        ("", 0),
+    ],
+)
+def test_checks__goals_are_counted_by_their_numbers(goal, count):
+    from perfeval_xl.checks.cycle import goal_count
+
+    assert goal_count(goal) == count
+
+
+def test_declaration__a_structure_that_is_not_the_trees_and_an_odd_project_class_are_found(tmp_path):
+    path = _declaration(tmp_path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    set_named(wb, "target_structure", "2021（财预〔2021〕101号）")
+    set_named(wb, "project_class", "工程基建", "目标-1 就业补助资金")
+    wb.save(path)
+    findings = _check(path)["findings"]
+    assert [f["cell"] for f in findings if f["code"] == "project-class-unknown"] == ["C4"]
+    from perfeval_xl.checks.cycle import check_targets
+    from perfeval_xl.core.records import Submission
+    from perfeval_xl.engine.rulesets import load_rules
+
+    table = Declaration("project", "目标-1 甲", name="甲", indicators=(R("产出指标", "成本指标", "单价", "≤100元"),))
+    for written, expected in (("2021（财预〔2021〕101号）", ["“产出指标/成本指标”不属于"]), ("2099", ["“2099”"])):
+        book = TargetBook(
+            "2021" if written.startswith("2021") else "2020", projects=(table,), structure_written=written
+        )
+        found = check_targets(Submission(targets=book), load_rules("national"))
+        messages = [f.message for f in found if f.code == "target-structure-unknown"]
+        assert len(messages) == len(expected) and all(e in m for e, m in zip(expected, messages, strict=True))
+
+
+def test_libreoffice__a_month_typed_as_words_shows_a_dash_not_an_error(tmp_path):
+    path = _monitor(tmp_path, _declaration(tmp_path, "native"), "native")
+    wb = openpyxl.load_workbook(path)
+    set_named(wb, "monitor_month", "七")
+    wb.save(path)
+    (recalculated,) = convert([path], "xlsx", tmp_path / "lo", profile(tmp_path / "profile", recalculate=True))
+    shown = openpyxl.load_workbook(recalculated, data_only=True)
+    title, ref = named_cell(shown, "fund_progress")
+    assert shown[title][ref].value == "—"
+    assert shown[title]["F3"].value == "1-X月执行数"
+    findings = load(path)[1]
+    assert "number-unreadable" in {f.code for f in findings} and "monitor-month-missing" in {f.code for f in findings}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from perfeval_xl.core.cycle import PROJECT_CLASSES, STRUCTURE_TITLES, STRUCTURES, DeclaredTarget
+from perfeval_xl.core.cycle import PROJECT_CLASSES, STRUCTURE_TITLES, STRUCTURES, DeclaredTarget, structure_label
 from perfeval_xl.workbook.layout.base import (
     AMOUNT,
     COMPUTED,
@@ -70,10 +70,6 @@ TASK_COLUMNS = (
 
 
 STRUCTURE_FIELD = "target_structure"
-
-
-def structure_label(structure: str) -> str:
-    return f"{structure}（{STRUCTURE_TITLES[structure]}）"
 
 
 def guide_lines(structure: str) -> tuple[str, ...]:

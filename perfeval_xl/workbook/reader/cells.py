@@ -32,6 +32,7 @@ from perfeval_xl.core.codes import (
 from perfeval_xl.core.errors import NumberError
 from perfeval_xl.core.numbers import D, NotANumber, format_percent, format_score, is_blank, normalize_text
 from perfeval_xl.core.records import ERROR, CellRef, Finding
+from perfeval_xl.engine.cycle import month_number
 from perfeval_xl.workbook.layout.base import (
     AMOUNT,
     AREA,
@@ -314,7 +315,7 @@ def implausible_number(number: Decimal, kind: str | None, name: str | None) -> s
         return f"{format_score(number, 6)} 不是整数，人数、个数应为整数"
     if kind == YEAR and (number != number.to_integral_value() or not 2000 <= number <= 2100):
         return f"{format_score(number, 6)} 不是四位数的年度（如 2023）"
-    if kind == MONTH_NUMBER and (number != number.to_integral_value() or not 1 <= number <= 12):
+    if kind == MONTH_NUMBER and month_number(number) is None:
         return f"{format_score(number, 6)} 不是 1 到 12 的月份"
     return None
 

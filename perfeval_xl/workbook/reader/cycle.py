@@ -12,9 +12,11 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from perfeval_xl.core.codes import NAME_MISSING
 from perfeval_xl.core.cycle import (
     CAUSES,
     OVERALL_DECLARATION,
+    OVERALL_TABLE,
     POSSIBILITY_CODES,
     PROJECT_DECLARATION,
     STRUCTURES,
@@ -25,11 +27,12 @@ from perfeval_xl.core.cycle import (
     MonitorTable,
     TargetBook,
     TargetRow,
+    structure_of,
 )
-from perfeval_xl.core.errors import WorkbookError
 from perfeval_xl.core.numbers import cell_text
 from perfeval_xl.core.records import CellRef, Submission
 from perfeval_xl.core.rulesets import RuleSet
+from perfeval_xl.engine.cycle import month_number
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.workbook.layout.base import ELLIPSIS, Column, Table
 from perfeval_xl.workbook.layout.monitor import (
@@ -95,6 +98,12 @@ def _sheets(book: Book, family: str) -> tuple[Sheet, Sheet | None, list[Sheet]]:
         if table in local:
             shared = {k: v for k, v in book.global_names.items() if k not in local}
             projects.append(Sheet(ws, project_layout, {**shared, **local}))
+        elif "project_name" in local:  # a project's sheet whose table name is gone: it must not drop out unseen
+            book.findings.append(NAME_MISSING(f"找不到区域名称“{table}”（绩效指标）", CellRef(ws.title)))
+    if overall is None and ("fund_total" in book.global_names or "fund_budget" in book.global_names):
+        book.findings.append(NAME_MISSING(f"找不到部门整体表的区域名称“{table}”（绩效指标）"))
+    if family == MONITOR and "declared_targets" not in book.global_names:
+        book.findings.append(NAME_MISSING("找不到区域名称“declared_targets”（申报的绩效目标）：无法与申报的目标比较"))
     for sheet in [guide, *([overall] if overall else []), *projects]:
         missing_names(sheet, book.findings)
     return guide, overall, projects
@@ -170,12 +179,6 @@ def _stamp_helpers(book: Book, sheet: Sheet, table_name: str, column: Column) ->
 # ---------------------------------------------------------------- 绩效目标申报表
 
 
-def structure_of(text: object) -> str | None:
-    """The structure 说明 names: "2021（财预〔2021〕101号）" -> "2021"; None when it names none."""
-    written = cell_text(text).strip()
-    return next((key for key in STRUCTURES if written.startswith(key)), None)
-
-
 def _declaration(book: Book, sheet: Sheet, overall: bool) -> Declaration:
     names = ("project_name", "competent_dept", "implementing_unit", "project_class")
     funds = ("fund_total", "fund_fiscal", "fund_other", "goal_annual")
@@ -221,7 +224,8 @@ def read_targets(book: Book, rules_given: str | RuleSet | None = None) -> tuple[
     """A declaration workbook's records and the rule set its 说明 names."""
     guide, overall, projects = _sheets(book, TARGETS)
     header, rules = _resolved_rules(book, guide, rules_given)
-    structure = structure_of(book.value(guide, STRUCTURE_FIELD)) or rules.target_structure
+    written = cell_text(book.value(guide, STRUCTURE_FIELD)).strip()
+    structure = structure_of(written) or rules.target_structure
     for sheet in [*([overall] if overall else []), *projects]:
         for name in sheet.layout.named():
             book.value(sheet, name)
@@ -231,6 +235,8 @@ def read_targets(book: Book, rules_given: str | RuleSet | None = None) -> tuple[
         structure,
         _declaration(book, overall, True) if overall else None,
         tuple(_declaration(book, sheet, False) for sheet in projects),
+        structure_written=written,
+        where=_where(book, guide, (STRUCTURE_FIELD,)),
     )
     return Submission(header, targets=targets), rules
 
@@ -253,7 +259,9 @@ def declared_targets(book: Book, origin: str = "") -> tuple[DeclaredTarget, ...]
 def declaration_targets(targets: TargetBook) -> tuple[DeclaredTarget, ...]:
     """The targets of a declaration, as a workbook made from it keeps them."""
     return tuple(
-        DeclaredTarget("" if table.kind == OVERALL_DECLARATION else table.name, r.level1, r.level2, r.level3, r.target)
+        DeclaredTarget(
+            OVERALL_TABLE if table.kind == OVERALL_DECLARATION else table.name, r.level1, r.level2, r.level3, r.target
+        )
         for table in targets.tables
         for r in table.indicators
         if r.level3
@@ -329,7 +337,7 @@ def read_monitor(book: Book, rules_given: str | RuleSet | None = None) -> tuple[
     month = book.value(guide, "monitor_month")
     tables = tuple(_monitor_table(book, sheet, False) for sheet in projects)
     monitor = MonitorBook(
-        int(month) if isinstance(month, Decimal) and month == month.to_integral_value() else None,
+        month_number(month),
         _monitor_table(book, overall, True) if overall else None,
         tables,
         where=_where(book, guide, ("monitor_month",)),
@@ -337,9 +345,3 @@ def read_monitor(book: Book, rules_given: str | RuleSet | None = None) -> tuple[
     for sheet in [*([overall] if overall else []), *projects]:
         book.headings(sheet)
     return Submission(header, monitor=monitor, declared=declared_targets(book)), rules
-
-
-def require_family(book: Book, family: str, what: str) -> None:
-    """Refuse, in one line, a file that is not the kind of cycle workbook a command needs."""
-    if cycle_family(book) != family:
-        raise WorkbookError(f"这不是{what}：找不到它的定义名称（{_TABLES[family]}）")
