@@ -137,9 +137,11 @@ def PE_GRADE(total, rule_set=None):
 
 @xw.func(category=CATEGORY)
 @xw.arg("target", doc="年度指标值")
-def PE_TARGETOP(target):
+@xw.arg("rule_set", doc="评分规则（可省略，默认 national）")
+@xw.arg("level2", doc="二级指标（可省略；只写数字的成本指标读作“不超过”）")
+def PE_TARGETOP(target, rule_set=None, level2=None):
     """显示年度指标值是怎样被识别的：“≥ 95%”“≤ 5.4%”“定性”“无法识别”。"""
-    return excel_value("PE_TARGETOP", [target])
+    return excel_value("PE_TARGETOP", [target, rule_set, level2])
 
 
 @xw.func(category=CATEGORY)

@@ -118,6 +118,9 @@ def test_pe_grade_and_targetop():
     assert PE_TARGETOP("控制在3.5%以内") == "≤ 3.5%"
     assert PE_TARGETOP("按时足额发放") == "定性"
     assert PE_TARGETOP("") == ""
+    # a bare number reads as PE_SCORE scores it: "不低于", but "不超过" in a cost block of either structure
+    assert PE_TARGETOP("1200") == "≥ 1200"
+    assert PE_TARGETOP("1200", None, "成本指标") == PE_TARGETOP("1200", "national", "经济成本指标") == "≤ 1200"
 
 
 def test_pe_functions__have_chinese_docstrings():

@@ -22,7 +22,7 @@ from perfeval_xl.core.frameworks import (  # what PE_SCORE shows when it does no
 )
 from perfeval_xl.core.numbers import D, is_blank
 from perfeval_xl.core.rulesets import RuleSet
-from perfeval_xl.engine.cycle import forecast_reaches, progress_gap, reaches_text, schedule_progress
+from perfeval_xl.engine.cycle import forecast_reaches, progress_gap, reaches_text, schedule_progress, scored_as
 from perfeval_xl.engine.evaluation.load import available_frameworks, kept_framework, kept_source, load_framework
 from perfeval_xl.engine.evaluation.scores import evaluate_value, standard_score
 from perfeval_xl.engine.rates import (
@@ -93,9 +93,13 @@ def pe_grade(total: object, rule_set: object = None) -> str | None:
     return grade(total, _rules(rule_set))
 
 
-def pe_targetop(target: object) -> str | None:
-    """How a target was read: "≥ 95%", "≤ 5.4%", "定性", "无法识别"."""
-    return None if is_blank(target) else parse_target(target).describe()
+def pe_targetop(target: object, rule_set: object = None, level2: object = None) -> str | None:
+    """How a target was read: "≥ 95%", "≤ 5.4%", "定性", "无法识别"; a bare number takes its block's direction, as
+    PE_SCORE reads it (成本指标: "≤")."""
+    if is_blank(target):
+        return None
+    rules = _rules(rule_set)
+    return parse_target(target, rules.bare_op_for(scored_as(level2, rules))).describe()
 
 
 def _unscored(target: object, actual: object, weight: object) -> str | None:
@@ -200,7 +204,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., object], tuple[str, ...]]] = {
     "PE_SCORE": (pe_score, ("target", "actual", "weight", "[rule_set]", "[level2]")),
     "PE_TOTAL": (pe_total, ("scores", "weights", "[fund_score]", "[fund_weight]", "[exec_rate]", "[rule_set]")),
     "PE_GRADE": (pe_grade, ("total", "[rule_set]")),
-    "PE_TARGETOP": (pe_targetop, ("target",)),
+    "PE_TARGETOP": (pe_targetop, ("target", "[rule_set]", "[level2]")),
     "PE_EVALVALUE": (pe_evalvalue, ("a", "b", "rule_set", "indicator")),
     "PE_EVALSCORE": (pe_evalscore, ("value", "rule_set", "indicator")),
     "PE_PROGRESS": (schedule_progress, ("month",)),

@@ -73,7 +73,14 @@ INDICATOR_COLUMNS = (
 )
 
 
-TARGET_READING = Column("reading", "J", "目标识别", TEXT, COMPUTED, checked_formula("PE_TARGETOP", Here("target")))
+TARGET_READING = Column(
+    "reading",
+    "J",
+    "目标识别",
+    TEXT,
+    COMPUTED,
+    checked_formula("PE_TARGETOP", Here("target"), Ref("rule_set"), Block("level2")),
+)
 
 
 def _indicator_comments(rules: RuleSet) -> dict[str, str]:

@@ -16,11 +16,13 @@ from perfeval_xl.workbook.layout.base import (
     TEXT,
     UDF,
     UNIT,
+    Block,
     Builder,
     Cell,
     Column,
     Formula,
     Here,
+    Ref,
     SheetLayout,
     Table,
     TableRow,
@@ -59,7 +61,14 @@ TARGET_COLUMNS = (
 )
 
 
-TARGET_READING = Column("reading", "G", "目标识别", TEXT, COMPUTED, checked_formula("PE_TARGETOP", Here("target")))
+TARGET_READING = Column(
+    "reading",
+    "G",
+    "目标识别",
+    TEXT,
+    COMPUTED,
+    checked_formula("PE_TARGETOP", Here("target"), Ref("rule_set"), Block("level2")),
+)
 
 
 TASK_COLUMNS = (
