@@ -87,13 +87,26 @@ def cycle_names_markdown() -> str:
             for name, scope, ref, text in defined_names(layout, "每张项目表")
             if not ref.startswith("说明!") or name in ("target_structure", "monitor_month")
         ]
-    declared = layout.sheets[-1]
-    rows += [
-        f"| `{name}` | 工作簿 | `{declared.title}!{ref}` | 申报的绩效目标：表（部门整体为空，项目为项目名称）、"
-        "一级指标、二级指标、三级指标、指标值（隐藏、锁定；由申报表生成的监控表和自评工作簿都有）（区域） |"
-        for name, ref in declared.ranges.items()
-    ]
+        documented = set()
+        for sheet in layout.sheets:
+            for name, ref in sheet.ranges.items():
+                if name not in documented:
+                    documented.add(name)
+                    scope = "每张项目表，及部门整体表的工作簿名称" if name in HELPER_RANGES else "工作簿"
+                    rows.append(f"| `{name}` | {scope} | `{sheet.title}!{ref}` | {RANGES[name]}（区域） |")
     return "\n".join(rows)
+
+
+HELPER_RANGES = ("target_readings", "monitor_reaches")
+
+
+RANGES = {  # what docs/cycle.md says of the cycle's named ranges that are no table
+    "target_readings": "目标识别：每行指标值怎样被识别（计算，只在含宏版中有；check --json 中为逐行的列表）",
+    "monitor_reaches": "预计能否完成：全年预计完成情况能否达到年度指标值"
+    "（计算，只在含宏版中有；check --json 中为逐行的列表）",
+    "declared_targets": "申报的绩效目标：表（部门整体为空，项目为项目名称）、一级指标、二级指标、三级指标、指标值"
+    "（隐藏、锁定；由申报表生成的监控表和自评工作簿都有）",
+}
 
 
 def functions_markdown() -> str:

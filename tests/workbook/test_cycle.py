@@ -198,6 +198,9 @@ def test_monitor__finds_the_lag_and_the_contradicting_forecasts_each_at_its_cell
     assert values[f"{MONITORED}!fund_progress"] == pytest.approx(7 / 12)
     assert values[f"{MONITORED}!fund_gap"] == pytest.approx(110 / 450 - 7 / 12)
     assert values["fund_exec_rate"] == pytest.approx(600 / 1000)  # the department's: 600 of 900 + 100
+    reaches = values[f"{MONITORED}!monitor_reaches"]  # the helper column, row by row ("……" rows have none)
+    assert reaches[subsidy - 14] == "不能" and reaches[_row(ws, "补贴发放及时率") - 14] == "能"
+    assert reaches[stability - 14] == "不能" and reaches[_row(ws, "补贴人数") - 14 + 1] is None  # an empty row
 
 
 def test_monitor__a_reason_answers_the_lag_and_a_changed_target_is_named_with_both_values(tmp_path):

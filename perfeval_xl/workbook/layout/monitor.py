@@ -256,6 +256,7 @@ def monitor_sheet(
         print_rows=f"{h1}:{h2}",
         print_columns="A:O",
         scoped=not overall,
+        ranges={"monitor_reaches": f"P{table.first_row}:P{table.last_row}"} if flavour == UDF else {},
     )
 
 

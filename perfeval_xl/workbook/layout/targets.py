@@ -267,6 +267,7 @@ def declaration_sheet(
         print_rows=f"{header_row}:{header_row}",
         print_columns="A:F",
         scoped=not overall,
+        ranges={"target_readings": f"G{table.first_row}:G{table.last_row}"} if flavour == UDF else {},
     )
 
 

@@ -155,25 +155,28 @@ def _filled_rows(book: Book, sheet: Sheet, table_name: str) -> list[dict[str, ob
     return rows
 
 
-def _helper(book: Book, sheet: Sheet, table: Table, column: Column, values: dict[str, object]) -> None:
-    """What a helper column's formula shows in this row, for the stamp (no record reads it)."""
+def _helper(book: Book, sheet: Sheet, table: Table, column: Column, values: dict[str, object]) -> object:
+    """What a helper column's formula shows in this row (None where the row has no formula), stamped."""
     first = range_boundaries(sheet.names[table.name].ref)[0]
     letter = get_column_letter(first + (ord(column.letter) - ord(table.columns[0].letter)))
     ref = f"{letter}{values['_row']}"
     ws = book.wb[str(values["_sheet"])]
     if column.formula is None or formula_text(ws[ref].value) is None:
-        return
-    value, _args = book.evaluate(sheet, column.formula, int(values["_row"]), {"level2": values.get("level2")})  # type: ignore[call-overload]
+        return None
+    row, blocks = int(values["_row"]), {"level2": values.get("level2")}  # type: ignore[call-overload]
+    value, _args = book.evaluate(sheet, column.formula, row, blocks)
     book.display[(ws.title, ref)] = value or ""
+    return value
 
 
-def _stamp_helpers(book: Book, sheet: Sheet, table_name: str, column: Column) -> None:
+def _stamp_helpers(book: Book, sheet: Sheet, table_name: str, column: Column, name: str) -> None:
+    """A helper column (目标识别, 预计能否完成) row by row: stamped, and under its range's name in check --json."""
     if table_name not in sheet.names:
         return
     table = sheet.layout.table(table_name)
-    for values in book.table_rows(sheet, table_name):
-        if cell_text(values.get("level3")).strip() != ELLIPSIS:
-            _helper(book, sheet, table, column, values)
+    shown = [_helper(book, sheet, table, column, values) for values in book.table_rows(sheet, table_name)]
+    if name in sheet.names:
+        book.values[f"{sheet.title}!{name}" if sheet.layout.scoped else name] = shown
 
 
 # ---------------------------------------------------------------- 绩效目标申报表
@@ -229,7 +232,7 @@ def read_targets(book: Book, rules_given: str | RuleSet | None = None) -> tuple[
     for sheet in [*([overall] if overall else []), *projects]:
         for name in sheet.layout.named():
             book.value(sheet, name)
-        _stamp_helpers(book, sheet, "target_indicators", TARGET_READING)
+        _stamp_helpers(book, sheet, "target_indicators", TARGET_READING, "target_readings")
         book.headings(sheet)
     targets = TargetBook(
         structure,
@@ -297,7 +300,7 @@ def _monitor_table(book: Book, sheet: Sheet, overall: bool) -> MonitorTable:
                 where=cells,
             )
         )
-    _stamp_helpers(book, sheet, "monitor_indicators", FORECAST_READING)
+    _stamp_helpers(book, sheet, "monitor_indicators", FORECAST_READING, "monitor_reaches")
     names = (
         "fund_budget",
         "fund_executed",
