@@ -341,6 +341,19 @@ def check_monitor(submission: Submission, rules: RuleSet) -> list[Finding]:
         if table.kind != OVERALL_DECLARATION and not table.name:
             findings.append(PROJECT_NAME_MISSING(f"{_label(table)} 项目名称未填写", _where(table, "project_name")))
         findings += _money_findings(table, progress, rules)
+        for task in table.tasks:
+            blank = [
+                label
+                for label, value in (("执行情况", task.progress), ("全年预计完成情况", task.forecast))
+                if not value
+            ]
+            if blank:
+                findings.append(
+                    MONITOR_ROW_INCOMPLETE(
+                        f"{_label(table)} 年度主要任务“{_short(task.name) or '（未命名）'}”未填写{'、'.join(blank)}",
+                        task.where.get("progress" if not task.progress else "forecast"),
+                    )
+                )
         for row in table.indicators:
             findings += _row_findings(table, row, rules)
     return findings

@@ -537,7 +537,7 @@ MONITOR_ROW_INCOMPLETE = Code(
     "monitor-row-incomplete",
     ERROR,
     CYCLE,
-    "监控表中的指标没有填完：执行情况、全年预计完成情况或完成目标可能性空着",
+    "监控表中的指标或年度主要任务没有填完：执行情况、全年预计完成情况或完成目标可能性空着",
     "逐项填写执行情况和全年预计完成情况，并选择完成目标可能性",
 )
 MONITOR_MONEY_MISSING = Code(

@@ -193,6 +193,17 @@ class MonitorRow:
 
 
 @dataclass(frozen=True)
+class MonitorTask:
+    """One of the department's 年度主要任务 on its monitoring table: as declared, and how it goes."""
+
+    name: str
+    content: str = ""
+    progress: str = ""
+    forecast: str = ""
+    where: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class MonitorTable:
     """One 绩效监控表: the department's or a project's, with the period's money and the indicator rows."""
 
@@ -208,6 +219,7 @@ class MonitorTable:
     goal: str = ""
     goal_progress: str = ""
     goal_forecast: str = ""
+    tasks: tuple[MonitorTask, ...] = ()
     indicators: tuple[MonitorRow, ...] = ()
     where: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 

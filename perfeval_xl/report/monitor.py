@@ -76,6 +76,9 @@ def _table(table: MonitorTable, progress: Decimal | None, rules: RuleSet) -> dic
         "goal": clean(table.goal),
         "goal_progress": clean(table.goal_progress),
         "goal_forecast": clean(table.goal_forecast),
+        "tasks": [
+            {"name": clean(t.name), "progress": clean(t.progress), "forecast": clean(t.forecast)} for t in table.tasks
+        ],
         "count": len(table.indicators),
         "certain": counts[CERTAIN],
         "possible": counts[POSSIBLE],

@@ -117,6 +117,9 @@ def sheet_pairs(layout: WorkbookLayout, targets: TargetBook) -> list[tuple[Sheet
 TASK_OFFSETS = ("name", "", "content", "", "projects")  # the task table's columns by their place in its range
 
 
+MONITOR_TASK_OFFSETS = ("name", "", "", "content", "", "", "", "progress", "", "", "", "forecast")
+
+
 def fill_declaration(wb: openpyxl.Workbook, layout: WorkbookLayout, targets: TargetBook) -> None:
     """Put a declaration's head, money and indicator rows into a declaration workbook built for it."""
     for sheet, table in sheet_pairs(layout, targets):
@@ -192,6 +195,7 @@ def new_monitor_workbook(
         declaration_targets(targets),
         _counts(targets),
         month,
+        len(targets.overall.tasks) if targets.overall else 0,
     )
     wb = build(layout, flavour)
     _header(wb, header)
@@ -227,6 +231,8 @@ def _carry(wb: openpyxl.Workbook, sheet: SheetLayout, table: Declaration) -> Non
     for name, value in values.items():
         if value not in (None, ""):
             set_named(wb, name, value, scope)
+    for position, (name, content) in enumerate(table.tasks if not sheet.scoped else ()):
+        set_table_row(wb, "monitor_tasks", position, {"name": name, "content": content}, MONITOR_TASK_OFFSETS)
     columns = [c.key for c in MONITOR_COLUMNS]
     rows = [(_block(r), {"level3": r.level3, "target": r.target}) for r in table.indicators]
     _put_rows(wb, sheet, "monitor_indicators", columns, rows)

@@ -178,6 +178,7 @@ def test_monitor__carries_the_declared_tree_targets_names_goals_and_budgets(tmp_
         ]
         assert table.goal == declared.goal
     assert tables[1].fund_budget == Decimal(450)  # 财政拨款 400 + 其他资金 50, carried as declared
+    assert [(t.name, t.content) for t in tables[0].tasks] == list(OVERALL.tasks)
     assert not [f for f in findings if f.code in ("target-changed", "target-not-declared")]
     assert submission.header.unit_name == "示例市人力资源和社会保障局" and submission.header.fiscal_year == 2025
 
@@ -422,6 +423,9 @@ def _complete_monitor(path: Path) -> Path:
         set_named(wb, name, value, second)
     set_named(wb, "fund_other_executed", 50)
     set_named(wb, "fund_reason", "补贴申报集中在下半年，已督促加快审核", MONITORED)
+    department = wb["部门整体支出绩效监控表"]
+    task = next(c.row for c in department["A"] if c.value == "就业服务")
+    department[f"H{task}"], department[f"L{task}"] = "已组织招聘会7场", "全年可完成"
     ws = wb[MONITORED]
     r = _row(ws, "补贴人数")
     ws[f"N{r}"], ws[f"H{r}"], ws[f"M{r}"], ws[f"O{r}"] = "有可能", "√", "申报人数少于预期", "简化申报流程"
@@ -448,6 +452,7 @@ def test_report__the_monitoring_report_prints_its_own_figures(tmp_path):
     assert "补贴人数（就业补助资金），年度指标值≥2400人" in text and "纠偏措施：简化申报流程。" in text
     assert "原因：经费保障方面，申报人数少于预期。" in text and "预计不能全部完成的指标共2个" in text
     assert "2025年8月10日" in text and "{{" not in text and "None" not in text
+    assert "年度主要任务：就业服务，1-7月已组织招聘会7场，全年预计全年可完成。" in text
     pages = pdf_pages(document.with_suffix(".pdf"))
     assert all(sorted(size) == pytest.approx([595.3, 841.9], abs=1) for size in pages)
     assert pages[0][0] < pages[0][1] and pages[-1][0] > pages[-1][1]  # text portrait, the annexed tables landscape

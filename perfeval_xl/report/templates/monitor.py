@@ -89,6 +89,9 @@ def monitor_template() -> bytes:
         "{% endif %}。{% if t.goal_progress %}年度总体目标执行情况：{{ t.goal_progress|sentence }}{% endif %}"
         "{% if t.goal_forecast %}全年预计：{{ t.goal_forecast|sentence }}{% endif %}"
     )
+    w.tag("for k in t.tasks")
+    w.p("年度主要任务：{{ k.name }}，1-{{ month }}月{{ k.progress }}，全年预计{{ k.forecast|sentence }}")
+    w.tag("endfor")
     w.tag("endfor")
 
     w.p("四、偏差原因及纠偏措施", style="一级标题")

@@ -28,11 +28,19 @@ from perfeval_xl.workbook.layout.base import (
     Here,
     Ref,
     SheetLayout,
+    Table,
+    TableRow,
     WorkbookLayout,
     checked_formula,
 )
 from perfeval_xl.workbook.layout.guide import HEADER_FIELDS, RULE_SET_COMMENT, guide_layout
-from perfeval_xl.workbook.layout.targets import declared_sheet, indicator_table, project_sheet_title, tree_cells
+from perfeval_xl.workbook.layout.targets import (
+    TASK_ROWS,
+    declared_sheet,
+    indicator_table,
+    project_sheet_title,
+    tree_cells,
+)
 
 MONITOR_OVERALL, MONITOR_PROJECT = "monitor_overall", "monitor_project"
 
@@ -196,14 +204,39 @@ def _funds(b: Builder, top: int, title: str) -> int:
     return r
 
 
+TASK_COLUMNS = (  # 年度主要任务 on the department's table: what was declared, and how it goes
+    Column("name", "A", "任务名称", TEXT),
+    Column("content", "D", "主要内容", LONG_TEXT),
+    Column("progress", "H", "执行情况", LONG_TEXT),
+    Column("forecast", "L", "全年预计完成情况", LONG_TEXT),
+)
+
+
+def _tasks(b: Builder, top: int, count: int) -> Table:
+    """任务名称 | 主要内容 | 1-N月执行情况 | 全年预计完成情况, a heading row and `count` rows."""
+    b.label(f"A{top}", "年度主要任务", merge_to=f"C{top}")
+    b.label(f"D{top}", "主要内容", merge_to=f"G{top}")
+    b.month_heading(f"H{top}", "执行情况", f"K{top}")
+    b.label(f"L{top}", "全年预计完成情况", merge_to=f"O{top}")
+    rows = tuple(TableRow(top + 1 + i) for i in range(count))
+    for table_row in rows:
+        r = table_row.row
+        b.input(f"A{r}", None, TEXT, "任务名称", merge_to=f"C{r}")
+        b.input(f"D{r}", None, LONG_TEXT, "主要内容", merge_to=f"G{r}")
+        b.input(f"H{r}", None, LONG_TEXT, "任务 执行情况", merge_to=f"K{r}")
+        b.input(f"L{r}", None, LONG_TEXT, "任务 全年预计完成情况", merge_to=f"O{r}")
+    return Table("monitor_tasks", TASK_COLUMNS, rows, "年度主要任务")
+
+
 def monitor_sheet(
     overall: bool,
     title: str,
     levels: Mapping[str, Sequence[str]],
     flavour: str,
     counts: Mapping[tuple[str, str], int] | None = None,
+    task_rows: int = TASK_ROWS,
 ) -> SheetLayout:
-    """One monitoring table, landscape A4."""
+    """One monitoring table, landscape A4; the department's with its 年度主要任务 (`task_rows` of them)."""
     b = Builder()
     top = _head(b, overall)
     last_fund = _funds(b, top, "年度部门整体支出（万元）" if overall else "项目资金（万元）")
@@ -215,6 +248,11 @@ def monitor_sheet(
     b.input(f"G{r + 1}", "goal_progress", LONG_TEXT, "年度总体目标 执行情况", merge_to=f"K{r + 1}")
     b.input(f"L{r + 1}", "goal_forecast", LONG_TEXT, "年度总体目标 全年预计完成情况", merge_to=f"O{r + 1}")
     goal_row = r + 1
+    tables = []
+    if overall:  # the department's 年度主要任务, carried from its declaration, with how each goes
+        task_table = _tasks(b, r + 2, task_rows)
+        tables.append(task_table)
+        r = task_table.last_row - 1
     h1, h2 = r + 2, r + 3
     table = indicator_table("monitor_indicators", MONITOR_COLUMNS, h2 + 1, levels, counts or {})
     b.label(f"A{h1}", "绩效指标", style="vertical", merge_to=f"A{table.last_row}")
@@ -242,6 +280,7 @@ def monitor_sheet(
             b.computed(f"P{row}", None, TEXT, FORECAST_READING.formula, FORECAST_READING.heading, style="helper")
     heights = {1: 30, goal_row: 60, h1: 22, h2: 36}
     heights |= {t.row: 28 for t in table.rows if not t.ellipsis}
+    heights |= {t.row: 28 for task_table in tables for t in task_table.rows}
     widths = {"A": 4.5, "B": 10, "C": 12, "D": 16, "E": 12, "F": 12, "G": 12}
     widths |= dict.fromkeys("HIJKL", 5.5)
     widths |= {"M": 14, "N": 9, "O": 16, "P": 9}
@@ -249,7 +288,7 @@ def monitor_sheet(
         MONITOR_OVERALL if overall else MONITOR_PROJECT,
         title,
         tuple(b.cells),
-        (table,),
+        (*tables, table),
         widths=widths,
         heights=heights,
         landscape=True,
@@ -269,13 +308,14 @@ def monitor_workbook_layout(
     declared: Sequence[DeclaredTarget],
     counts: Mapping[str, Mapping[tuple[str, str], int]] | None = None,
     month: int = DEFAULT_MONTH,
+    tasks: int = 0,
 ) -> WorkbookLayout:
     """说明, the 部门整体支出绩效监控表, a 项目支出绩效目标执行监控表 per project, the declared targets (hidden)."""
     counts = counts or {}
     levels = STRUCTURES[structure]
     sheets = [
         guide_sheet(rule_set, month, template_info),
-        monitor_sheet(True, OVERALL_TITLE, levels, flavour, counts.get("overall")),
+        monitor_sheet(True, OVERALL_TITLE, levels, flavour, counts.get("overall"), max(TASK_ROWS, tasks)),
         *(
             monitor_sheet(False, project_sheet_title("监控", i, name), levels, flavour, counts.get(str(i)))
             for i, name in enumerate(projects, start=1)

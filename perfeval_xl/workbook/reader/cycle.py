@@ -25,6 +25,7 @@ from perfeval_xl.core.cycle import (
     MonitorBook,
     MonitorRow,
     MonitorTable,
+    MonitorTask,
     TargetBook,
     TargetRow,
     structure_of,
@@ -328,9 +329,23 @@ def _monitor_table(book: Book, sheet: Sheet, overall: bool) -> MonitorTable:
         goal=_text(book, sheet, "goal_annual"),
         goal_progress=_text(book, sheet, "goal_progress"),
         goal_forecast=_text(book, sheet, "goal_forecast"),
+        tasks=_tasks(book, sheet) if overall else (),
         indicators=tuple(rows),
         where=_where(book, sheet, names) | {"sheet": CellRef(sheet.title)},
     )
+
+
+def _tasks(book: Book, sheet: Sheet) -> tuple[MonitorTask, ...]:
+    """The department's 年度主要任务 rows that hold anything."""
+    if "monitor_tasks" not in sheet.names:
+        return ()
+    table = sheet.layout.table("monitor_tasks")
+    tasks = []
+    for values in book.table_rows(sheet, "monitor_tasks"):
+        text = {column.key: cell_text(values.get(column.key)).strip() for column in table.columns}
+        if any(text.values()):
+            tasks.append(MonitorTask(**text, where=_row_cells(sheet, table, values)))
+    return tuple(tasks)
 
 
 def read_monitor(book: Book, rules_given: str | RuleSet | None = None) -> tuple[Submission, RuleSet]:
