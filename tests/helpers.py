@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -248,3 +249,17 @@ def libreoffice_agrees(path: Path, recalculated: Path, sheet: str = EVAL_SHEET) 
                     assert shown == pytest.approx(mine), (cell.coordinate, cell.value, shown, mine)
                 compared += 1
     return compared
+
+
+def assert_shows(shown: object, value: object, where: object) -> None:
+    """A cell as an office suite shows it after recalculating equals the reader's value for it (no value: blank
+    or "—"; a number to a billionth)."""
+    import pytest
+
+    if value is None:
+        assert shown in (None, "", "—"), (where, shown)
+    elif isinstance(value, Decimal):
+        assert isinstance(shown, int | float), (where, shown, value)
+        assert shown == pytest.approx(float(value), rel=1e-9, abs=1e-12), (where, shown, value)
+    else:
+        assert str(shown).strip() == value, (where, shown, value)

@@ -28,7 +28,7 @@ from perfeval_xl.core.rulesets import level1_name, level2_name
 from perfeval_xl.engine.rulesets import load_rules
 from perfeval_xl.workbook.build import build
 from perfeval_xl.workbook.fill import fill_submission, indicator_counts, set_named, set_table_row
-from perfeval_xl.workbook.layout.base import SheetLayout, WorkbookLayout
+from perfeval_xl.workbook.layout.base import SheetLayout, Table, WorkbookLayout
 from perfeval_xl.workbook.layout.book import workbook_layout
 from perfeval_xl.workbook.layout.monitor import DEFAULT_MONTH, MONITOR_COLUMNS, monitor_workbook_layout
 from perfeval_xl.workbook.layout.targets import (
@@ -60,6 +60,13 @@ def new_targets_workbook(
     if targets is not None:
         fill_declaration(wb, layout, targets)
     return package(wb, suffix)
+
+
+def _put(wb: openpyxl.Workbook, sheet: SheetLayout, values: Mapping[str, object]) -> None:
+    """The values that are there, through the sheet's names (its own first, as on a project's table)."""
+    for name, value in values.items():
+        if value not in (None, ""):
+            set_named(wb, name, value, sheet.title if sheet.scoped else None)
 
 
 def _counts(tables: TargetBook) -> dict[str, dict[tuple[str, str], int]]:
@@ -114,16 +121,18 @@ def sheet_pairs(layout: WorkbookLayout, targets: TargetBook) -> list[tuple[Sheet
     return pairs + list(zip(projects, targets.projects, strict=False))
 
 
-TASK_OFFSETS = ("name", "", "content", "", "projects")  # the task table's columns by their place in its range
-
-
-MONITOR_TASK_OFFSETS = ("name", "", "", "content", "", "", "", "progress", "", "", "", "forecast")
+def by_place(table: Table) -> list[str]:
+    """A table's column keys at their places in its named range (merged cells between them as ""): what
+    set_table_row counts offsets by."""
+    keys = [""] * (table.offset(table.columns[-1].key) + 1)
+    for column in table.columns:
+        keys[table.offset(column.key)] = column.key
+    return keys
 
 
 def fill_declaration(wb: openpyxl.Workbook, layout: WorkbookLayout, targets: TargetBook) -> None:
     """Put a declaration's head, money and indicator rows into a declaration workbook built for it."""
     for sheet, table in sheet_pairs(layout, targets):
-        scope = sheet.title if sheet.scoped else None
         values = {
             "fund_total": table.fund_total,
             "fund_fiscal": table.fund_fiscal,
@@ -137,11 +146,10 @@ def fill_declaration(wb: openpyxl.Workbook, layout: WorkbookLayout, targets: Tar
                 "implementing_unit": table.implementing_unit,
                 "project_class": table.project_class,
             }
-        for name, value in values.items():
-            if value not in (None, ""):
-                set_named(wb, name, value, scope)
+        _put(wb, sheet, values)
         for position, (name, content) in enumerate(table.tasks):
-            set_table_row(wb, "target_tasks", position, {"name": name, "content": content}, TASK_OFFSETS)
+            task_columns = by_place(sheet.table("target_tasks"))
+            set_table_row(wb, "target_tasks", position, {"name": name, "content": content}, task_columns)
         columns = [c.key for c in TARGET_COLUMNS]
         rows = [(_block(r), {"level3": r.level3, "target": r.target, "note": r.note or None}) for r in table.indicators]
         _put_rows(wb, sheet, "target_indicators", columns, rows)
@@ -216,7 +224,6 @@ def _header(wb: openpyxl.Workbook, header: Header) -> None:
 
 
 def _carry(wb: openpyxl.Workbook, sheet: SheetLayout, table: Declaration) -> None:
-    scope = sheet.title if sheet.scoped else None
     values: dict[str, object] = {
         "goal_annual": table.goal,
         "fund_fiscal_budget": table.fund_fiscal,
@@ -228,11 +235,10 @@ def _carry(wb: openpyxl.Workbook, sheet: SheetLayout, table: Declaration) -> Non
             "competent_dept": table.competent_dept,
             "implementing_unit": table.implementing_unit,
         }
-    for name, value in values.items():
-        if value not in (None, ""):
-            set_named(wb, name, value, scope)
+    _put(wb, sheet, values)
     for position, (name, content) in enumerate(table.tasks if not sheet.scoped else ()):
-        set_table_row(wb, "monitor_tasks", position, {"name": name, "content": content}, MONITOR_TASK_OFFSETS)
+        task_columns = by_place(sheet.table("monitor_tasks"))
+        set_table_row(wb, "monitor_tasks", position, {"name": name, "content": content}, task_columns)
     columns = [c.key for c in MONITOR_COLUMNS]
     rows = [(_block(r), {"level3": r.level3, "target": r.target}) for r in table.indicators]
     _put_rows(wb, sheet, "monitor_indicators", columns, rows)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import PROJECTS, ROOT, example, named_cell, random_fill
+from helpers import PROJECTS, ROOT, assert_shows, example, named_cell, random_fill
 from office import convert, is_a4, pdf_pages, pdf_text, profile
 
 from perfeval_xl.cli.workbooks import SHIPPED_WORKBOOKS
@@ -209,20 +209,10 @@ def test_libreoffice__random_fills_with_typed_over_totals_read_as_recalculated(t
         shown_by_office = openpyxl.load_workbook(recalculated, data_only=True)
         for key, value in options["values"].items():
             title, ref = named_cell(shown_by_office, key)
-            _assert_shows(shown_by_office[title][ref].value, value, (source.name, key))
+            assert_shows(shown_by_office[title][ref].value, value, (source.name, key))
             compared += 1
         typed_over += len(options["recomputed"])
     assert compared == RANDOM_WORKBOOKS * len(options["values"]) and typed_over > RANDOM_WORKBOOKS * 10
-
-
-def _assert_shows(shown: object, value: object, where: object) -> None:
-    if value is None:
-        assert shown in (None, "", "—"), (where, shown)
-    elif isinstance(value, Decimal):
-        assert isinstance(shown, int | float), (where, shown, value)
-        assert shown == pytest.approx(float(value), rel=1e-9, abs=1e-12), (where, shown, value)
-    else:
-        assert str(shown).strip() == value, (where, shown, value)
 
 
 def test_libreoffice__a_number_stored_as_text_is_left_out_of_the_sums(tmp_path):
@@ -240,7 +230,7 @@ def test_libreoffice__a_number_stored_as_text_is_left_out_of_the_sums(tmp_path):
     shown = openpyxl.load_workbook(recalculated, data_only=True)
     for key in ("sangong_final", "rev_total_budget", "weight_total"):
         title, ref = named_cell(shown, key)
-        _assert_shows(shown[title][ref].value, options["values"][key], key)
+        assert_shows(shown[title][ref].value, options["values"][key], key)
     assert options["values"]["sangong_final"] is None  # 公务接待 was the only 三公 item with a 决算数
 
 
@@ -257,6 +247,6 @@ def test_libreoffice__a_formula_replaced_by_the_users_own(tmp_path):
     shown = openpyxl.load_workbook(saved, data_only=True)
     for key in ("sangong_control_rate", "sangong_change_rate"):
         title, ref = named_cell(shown, key)
-        _assert_shows(shown[title][ref].value, options["values"][key], key)
+        assert_shows(shown[title][ref].value, options["values"][key], key)
     (replaced,) = [f for f in findings if f.code == "formula-replaced"]
     assert replaced.severity == "提示" and "按文件中保存的结果 5" in replaced.message

@@ -20,6 +20,7 @@ from perfeval_xl.workbook.layout.base import (
     SHEET_TITLES,
     SUM,
     TEXT,
+    TREE_COLUMNS,
     UNIT,
     WEIGHT,
     Block,
@@ -55,9 +56,7 @@ FUNDING_SOURCES = (("current", "当年财政拨款"), ("carryover", "上年结�
 
 
 INDICATOR_COLUMNS = (
-    Column("level1", "B", "一级指标", TEXT),
-    Column("level2", "C", "二级指标", TEXT),
-    Column("level3", "D", "三级指标", TEXT),
+    *TREE_COLUMNS,
     Column("target", "E", "年度指标值", TEXT),
     Column("actual", "F", "实际完成值", TEXT),
     Column("weight", "G", "分值", WEIGHT),

@@ -162,6 +162,14 @@ class Column:
     formula: Formula | None = None
 
 
+# the indicator tree's three columns, the same on every indicator table (附件2/3, 申报表, 监控表)
+TREE_COLUMNS = (
+    Column("level1", "B", "一级指标", TEXT),
+    Column("level2", "C", "二级指标", TEXT),
+    Column("level3", "D", "三级指标", TEXT),
+)
+
+
 @dataclass(frozen=True)
 class TableRow:
     """A row of a table as built: which block it belongs to, and whether it is the "……" row."""

@@ -19,6 +19,7 @@ from perfeval_xl.workbook.layout.base import (
     RATE,
     SUM,
     TEXT,
+    TREE_COLUMNS,
     UDF,
     UNIT,
     Block,
@@ -58,9 +59,7 @@ DEFAULT_MONTH = 7
 
 
 MONITOR_COLUMNS = (
-    Column("level1", "B", "一级指标", TEXT),
-    Column("level2", "C", "二级指标", TEXT),
-    Column("level3", "D", "三级指标", TEXT),
+    *TREE_COLUMNS,
     Column("target", "E", "年度指标值", TEXT),
     Column("progress", "F", "执行情况", TEXT),
     Column("forecast", "G", "全年预计完成情况", TEXT),

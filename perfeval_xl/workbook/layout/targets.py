@@ -14,6 +14,7 @@ from perfeval_xl.workbook.layout.base import (
     LABEL,
     LONG_TEXT,
     TEXT,
+    TREE_COLUMNS,
     UDF,
     UNIT,
     Block,
@@ -53,9 +54,7 @@ TASK_ROWS = 5
 
 
 TARGET_COLUMNS = (
-    Column("level1", "B", "一级指标", TEXT),
-    Column("level2", "C", "二级指标", TEXT),
-    Column("level3", "D", "三级指标", TEXT),
+    *TREE_COLUMNS,
     Column("target", "E", "指标值", TEXT),
     Column("note", "F", "指标值说明", LONG_TEXT),
 )
