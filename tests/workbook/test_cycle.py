@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import insert_row_like_excel, named_cell, run
+from helpers import assert_shows, insert_row_like_excel, named_cell, run
 from office import convert, pdf_pages, profile
 
 from perfeval_xl.core.cycle import Declaration, TargetBook, TargetRow
@@ -238,13 +238,7 @@ def test_libreoffice__recalculates_the_native_monitor_to_what_check_says(tmp_pat
     compared = 0
     for key, value in options["values"].items():
         title, ref = named_cell(shown, key)
-        cell = shown[title][ref].value
-        if value is None:
-            assert cell in (None, "", "—"), (key, cell)
-        elif isinstance(value, Decimal):
-            assert cell == pytest.approx(float(value), rel=1e-9, abs=1e-12), (key, cell, value)
-        else:
-            assert str(cell).strip() == value, (key, cell, value)
+        assert_shows(shown[title][ref].value, value, key)
         compared += 1
     assert compared == 3 * 11 and options["values"]["fund_progress"] == Decimal(9) / 12
     assert shown[MONITORED]["F4"].value == "1-9月执行数"
@@ -658,3 +652,17 @@ def test_libreoffice__a_month_typed_as_words_shows_a_dash_not_an_error(tmp_path)
     assert shown[title]["F3"].value == "1-X月执行数"
     findings = load(path)[1]
     assert "number-unreadable" in {f.code for f in findings} and "monitor-month-missing" in {f.code for f in findings}
+
+
+def test_reader__the_month_heading_is_stamped_as_excel_shows_the_month_cell():
+    from perfeval_xl.workbook.reader.book import _month_text
+
+    assert [_month_text(v) for v in (7, 7.0, 13, 7.5, "7", None, True)] == [
+        "1-7月",
+        "1-7月",
+        "1-13月",
+        "1-7.5月",
+        "1-X月",
+        "1-X月",
+        "1-X月",
+    ]

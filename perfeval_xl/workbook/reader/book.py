@@ -351,6 +351,12 @@ class Book:
                 value, _args = self._row_formula(sheet, TARGET_READING.formula, values)
                 self.display[(ws.title, cell.coordinate)] = value or ""
 
+    def _month_shown(self) -> str:
+        """The period a heading names, from the month cell as it is (a month of 13 still shows "1-13月" in Excel,
+        and is a finding at its cell)."""
+        place = self.guide.names.get("monitor_month")
+        return _month_text(self.cells.raw(place.first) if place else None)
+
     def headings(self, sheet: Sheet) -> None:
         """What the title and unit-name formulas show, so that stamped files show them too."""
         for cell in sheet.layout.cells:
@@ -361,12 +367,18 @@ class Book:
             if cell.formula.function == UNIT:
                 shown = str(self.value(self.guide, "unit_name") or "")
             elif cell.formula.function == MONTH:
-                month = self.value(self.guide, "monitor_month")
-                shown = (f"1-{int(month)}月" if isinstance(month, Decimal) else "1-X月") + cell.text
+                shown = self._month_shown() + cell.text
             else:
                 year = self.value(self.guide, "fiscal_year")
                 shown = (f"{int(year)}年度" if isinstance(year, Decimal) else "") + cell.text
             self.display[(sheet.title, cell.ref)] = shown
+
+
+def _month_text(raw: object) -> str:
+    """'="1-"&monitor_month&"月"' as Excel shows it: a number as General shows it (7, 7.5, 13), else 1-X月."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return "1-X月"
+    return f"1-{raw:g}月"
 
 
 def shown_by(function: str, result: object, args: list[object]) -> object:
